@@ -1,0 +1,1 @@
+"""Một Cửa — the provincial administrative-procedure settlement system."""

@@ -1,0 +1,45 @@
+"""Roles and what they may see. Pure: no I/O."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CITIZEN = "citizen"
+    ORGANISATION = "organisation"
+    COUNTER_OFFICER = "counter_officer"
+    HANDLER = "handler"
+    LEADER = "leader"
+    AGENCY_ADMIN = "agency_admin"
+    PROVINCIAL_ADMIN = "provincial_admin"
+    POSTAL_STAFF = "postal_staff"
+    AUDITOR = "auditor"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def is_staff(self) -> bool:
+        return self not in APPLICANT_ROLES
+
+    @property
+    def sees_whole_province(self) -> bool:
+        """Provincial admins and auditors are not scoped to agencies."""
+        return self in PROVINCE_WIDE_ROLES
+
+
+ROLE_LABELS = {
+    Role.CITIZEN: "Công dân",
+    Role.ORGANISATION: "Đại diện tổ chức, doanh nghiệp",
+    Role.COUNTER_OFFICER: "Công chức Bộ phận Một cửa",
+    Role.HANDLER: "Chuyên viên thụ lý",
+    Role.LEADER: "Lãnh đạo",
+    Role.AGENCY_ADMIN: "Quản trị cơ quan",
+    Role.PROVINCIAL_ADMIN: "Quản trị cấp tỉnh",
+    Role.POSTAL_STAFF: "Nhân viên bưu chính công ích",
+    Role.AUDITOR: "Thanh tra, kiểm tra",
+}
+
+APPLICANT_ROLES = frozenset({Role.CITIZEN, Role.ORGANISATION})
+STAFF_ROLES = frozenset(Role) - APPLICANT_ROLES
+PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCIAL_ADMIN, Role.AUDITOR})

@@ -1,0 +1,62 @@
+"""Tables of the accounts domain: users, their agency scope, sessions and login attempts."""
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    OnDelete,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from app.directory.tables import Agency
+
+
+class User(Table, tablename="app_user"):
+    """A person who signs in: citizen, organisation representative or staff.
+
+    `role` is one of `app.accounts.roles.Role`. Citizens sign in with their CCCD number
+    (12 digits) or e-mail; staff with a username. Passwords are argon2 hashes.
+    """
+
+    username = Varchar(length=120, unique=True)
+    full_name = Varchar(length=200)
+    role = Varchar(length=30, index=True)
+    id_number = Varchar(length=20, null=True, default=None, index=True)  # CCCD or tax code
+    email = Varchar(length=200, default="")
+    phone = Varchar(length=20, default="")
+    password_hash = Varchar(length=255)
+    active = Boolean(default=True)
+    created_at = Timestamptz()
+    last_login_at = Timestamptz(null=True, default=None)
+
+
+class UserAgency(Table, tablename="user_agency"):
+    """The agencies a staff user works for; their data scope."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict, index=True)
+
+
+class UserSession(Table, tablename="user_session"):
+    """A server-side session; the cookie carries its signed token only.
+
+    Revoking a row (logout, logout everywhere, account revocation) ends the session at once.
+    """
+
+    token = Varchar(length=64, unique=True)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=255, default="")
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class LoginAttempt(Table, tablename="login_attempt"):
+    """One login attempt, kept to throttle guessing per account and per IP address."""
+
+    username = Varchar(length=120, index=True)
+    ip = Varchar(length=64, index=True)
+    at = Timestamptz(index=True)
+    success = Boolean(default=False)

@@ -1,0 +1,1 @@
+"""The procedure catalogue (danh mục thủ tục hành chính)."""

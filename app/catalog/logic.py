@@ -1,0 +1,43 @@
+"""Catalogue rules: time-limit units and how they read in Vietnamese. Pure: no I/O."""
+
+from decimal import Decimal
+from enum import StrEnum
+
+from app.formatting import format_number
+
+
+class TimeUnit(StrEnum):
+    HOURS = "hours"
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    MONTHS = "months"
+
+    @property
+    def words(self) -> str:
+        return {
+            TimeUnit.HOURS: "giờ làm việc",
+            TimeUnit.WORKING_DAYS: "ngày làm việc",
+            TimeUnit.CALENDAR_DAYS: "ngày",
+            TimeUnit.MONTHS: "tháng",
+        }[self]
+
+
+def describe_time_limit(amount: Decimal | int | float, unit: str) -> str:
+    """ "5 ngày làm việc", "12 giờ làm việc", "1 tháng", "0,5 ngày làm việc"."""
+    return f"{format_number(Decimal(str(amount)).normalize())} {TimeUnit(unit).words}"
+
+
+ONLINE_LEVEL_LABELS = {
+    "full": "Dịch vụ công trực tuyến toàn trình",
+    "partial": "Dịch vụ công trực tuyến một phần",
+    "none": "Chỉ tiếp nhận trực tiếp hoặc qua bưu chính",
+}
+
+LEVEL_LABELS = {"tinh": "Cấp tỉnh", "xa": "Cấp xã", "trung_uong": "Cấp trung ương"}
+
+COMPONENT_KIND_LABELS = {
+    "original": "Bản chính",
+    "certified_copy": "Bản sao chứng thực",
+    "copy": "Bản sao",
+    "any": "Bản chính hoặc bản sao",
+}

@@ -1,0 +1,70 @@
+"""Tables of the catalogue: fields, procedures, their components and internal process."""
+
+from piccolo.columns import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    Numeric,
+    OnDelete,
+    Text,
+    Varchar,
+)
+from piccolo.table import Table
+
+from app.directory.tables import Agency
+
+
+class Field(Table, tablename="catalog_field"):
+    """A field of administrative procedures (lĩnh vực), e.g. Hộ tịch, Xây dựng."""
+
+    code = Varchar(length=40, unique=True)
+    name = Varchar(length=200)
+
+
+class Procedure(Table, tablename="procedure"):
+    """An administrative procedure (thủ tục hành chính) offered by an agency.
+
+    The time limit always carries its unit (`app.catalog.logic.TimeUnit`): seed 001 shows
+    what goes wrong when calendar days are published as if they were working days.
+    `search_text` is the name folded to ASCII lower case for diacritic-insensitive search.
+    """
+
+    code = Varchar(length=40, unique=True)  # national code, e.g. 1.001193
+    name = Varchar(length=500)
+    search_text = Varchar(length=500, default="", index=True)
+    field = ForeignKey(Field, null=False, on_delete=OnDelete.restrict, index=True)
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict, index=True)
+    level = Varchar(length=20)  # tinh | xa | trung_uong (data)
+    time_limit_amount = Numeric(digits=(8, 2))
+    time_limit_unit = Varchar(length=20)  # hours | working_days | calendar_days | months
+    fee_text = Text(default="")
+    fee_amount = Integer(default=0)  # đồng; 0 = free
+    online_level = Varchar(length=20)  # full | partial | none
+    boundary_free = Boolean(default=False)  # reception regardless of administrative boundary
+    internal = Boolean(default=False)  # internal procedure (TTHC nội bộ): applicant is an agency
+    steps_text = Text(default="")  # the published order of execution (trình tự thực hiện)
+    where_to_submit = Text(default="")
+    active = Boolean(default=True)
+
+
+class ProcedureComponent(Table, tablename="procedure_component"):
+    """A document the applicant supplies (thành phần hồ sơ)."""
+
+    procedure = ForeignKey(Procedure, null=False, on_delete=OnDelete.cascade, index=True)
+    position = Integer(default=0)
+    name = Varchar(length=500)
+    kind = Varchar(length=20, default="original")  # original | certified_copy | copy | any
+    quantity = Integer(default=1)
+    required = Boolean(default=True)
+    form_template = Varchar(length=200, default="")  # name of the form (mẫu đơn, tờ khai)
+
+
+class ProcedureStep(Table, tablename="procedure_step"):
+    """One step of the internal process (quy trình nội bộ) with its role and allotted time."""
+
+    procedure = ForeignKey(Procedure, null=False, on_delete=OnDelete.cascade, index=True)
+    position = Integer(default=0)
+    name = Varchar(length=300)
+    role = Varchar(length=30)  # app.accounts.roles.Role value
+    agency = ForeignKey(Agency, null=True, on_delete=OnDelete.restrict)  # null = procedure's
+    allotted_hours = Numeric(digits=(8, 2))

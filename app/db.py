@@ -1,0 +1,218 @@
+"""Database engine: Piccolo on SQLite, made fast and safe for one VM.
+
+Piccolo's stock `SQLiteEngine` opens a new aiosqlite connection (and a thread) for every
+query and applies no PRAGMAs. Our pages run small indexed queries that take well under a
+millisecond, so the hop to a thread and the new connection cost far more than the query.
+
+`MotCuaEngine` keeps one read connection and one write connection per thread, with the
+PRAGMAs applied once, and runs statements inline. Writes and transactions are serialised
+through one asyncio lock per event loop, so coroutines never fight over SQLite's write lock
+inside a process; other processes (worker, CLI) wait on `busy_timeout`. Long reports should
+use `run_in_thread` to keep the event loop free.
+
+This is the one module allowed SQLite-specific code: the rest of the app uses Piccolo
+queries so a PostgreSQL engine can replace this one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
+from piccolo.querystring import QueryString
+
+T = TypeVar("T")
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = NORMAL",
+    "PRAGMA cache_size = -16000",
+    "PRAGMA temp_store = MEMORY",
+)
+
+
+class _AsyncConnection:
+    """The small async surface Piccolo's savepoints expect, over a sync connection."""
+
+    def __init__(self, raw: sqlite3.Connection):
+        self.raw = raw
+
+    async def execute(self, sql: str, args: Any = ()) -> sqlite3.Cursor:
+        return self.raw.execute(sql, args)
+
+
+class MotCuaTransaction(SQLiteTransaction):
+    """A transaction on the thread's write connection, holding the loop's writer lock."""
+
+    async def __aenter__(self) -> MotCuaTransaction:
+        if self._parent is not None:
+            return self._parent
+        engine: MotCuaEngine = self.engine  # type: ignore[assignment]
+        self._lock = engine.writer_lock()
+        await self._lock.acquire()
+        try:
+            self.connection = _AsyncConnection(engine.write_connection())
+            await self.begin()
+        except BaseException:
+            self._lock.release()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            self._lock.release()
+        return exception is None
+
+
+class MotCuaEngine(SQLiteEngine):
+    """SQLite engine with persistent per-thread connections and a serialised writer."""
+
+    def __init__(self, path: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> None:
+        super().__init__(path=path, **kwargs)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._generation = 0
+
+    # -- connections -------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path,
+            detect_types=sqlite3.PARSE_DECLTYPES | sqlite3.PARSE_COLNAMES,
+            isolation_level=None,
+            timeout=self.busy_timeout_ms / 1000,
+            check_same_thread=False,
+        )
+        conn.row_factory = dict_factory
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+        for pragma in PRAGMAS:
+            conn.execute(pragma)
+        return conn
+
+    def _connection(self, kind: str) -> sqlite3.Connection:
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            self._close_local()
+            local.generation = self._generation
+        conn = getattr(local, kind, None)
+        if conn is None:
+            conn = self._open()
+            setattr(local, kind, conn)
+        return conn
+
+    def read_connection(self) -> sqlite3.Connection:
+        return self._connection("reader")
+
+    def write_connection(self) -> sqlite3.Connection:
+        return self._connection("writer")
+
+    def _close_local(self) -> None:
+        for kind in ("reader", "writer"):
+            conn = getattr(self._local, kind, None)
+            if conn is not None:
+                conn.close()
+                setattr(self._local, kind, None)
+
+    def reconnect(self, path: str | None = None) -> None:
+        """Point the engine at another file (tests) and drop every cached connection."""
+        if path is not None:
+            self.path = path
+        self._close_local()
+        self._generation += 1
+
+    def writer_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    # -- Piccolo hooks -----------------------------------------------------------------
+
+    @staticmethod
+    def _execute(conn: sqlite3.Connection, query: str, args: list[Any] | None) -> list[dict]:
+        cursor = conn.execute(query, args or [])
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=str(querystring))
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            return self._execute(transaction.connection.raw, query, args)
+        if querystring.query_type == "select" or query.lstrip()[:6].upper() == "SELECT":
+            return self._execute(self.read_connection(), query, args)
+        async with self.writer_lock():
+            return self._execute(self.write_connection(), query, args)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False):
+        transaction = self.current_transaction.get()
+        if transaction is not None:
+            return self._execute(transaction.connection.raw, ddl, None)
+        async with self.writer_lock():
+            return self._execute(self.write_connection(), ddl, None)
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> MotCuaTransaction:
+        return MotCuaTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+
+def get_engine() -> MotCuaEngine:
+    from piccolo.engine.finder import engine_finder
+
+    engine = engine_finder()
+    assert isinstance(engine, MotCuaEngine), "piccolo_conf.DB must be a MotCuaEngine"
+    return engine
+
+
+def write_transaction() -> MotCuaTransaction:
+    """Read-then-write work: BEGIN IMMEDIATE takes the write lock up front, so two
+    processes cannot both read, then both fail to upgrade to a writer."""
+    return get_engine().transaction(transaction_type=TransactionType.immediate)
+
+
+async def run_in_thread(fn: Callable[[], T]) -> T:
+    """Run a long read (report, export) off the event loop; the worker thread gets its own
+    connections from the engine's thread-local cache."""
+    return await asyncio.to_thread(fn)
+
+
+def initialise_file(path: str) -> None:
+    """Settings stored in the file itself: set once, at migration."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+    finally:
+        conn.close()

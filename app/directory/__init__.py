@@ -1,0 +1,1 @@
+"""Administrative units and agencies: who is where."""

@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): what applicants submit and agencies settle."""

@@ -1,0 +1,91 @@
+"""Tables of the dossier domain: dossiers, their history, components and stored files."""
+
+from piccolo.columns import (
+    JSON,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+from app.accounts.tables import User
+from app.catalog.tables import Procedure, ProcedureComponent
+from app.directory.tables import Agency
+
+
+class RuleVersion(Table, tablename="rule_version"):
+    """A dated set of one-stop rules (decree, forms, indicator weights).
+
+    Each dossier keeps the version in force when it was received, so a change of law does
+    not rewrite how old dossiers are judged.
+    """
+
+    code = Varchar(length=40, unique=True)  # e.g. ND61-2018, ND118-2025
+    title = Varchar(length=300)
+    effective_from = Timestamptz()
+    config = JSON(default="{}")
+
+
+class StoredFile(Table, tablename="stored_file"):
+    """A file on disk, content-addressed by its SHA-256 (var/files/ab/cd/abcd…)."""
+
+    sha256 = Varchar(length=64, unique=True)
+    size = Integer()
+    content_type = Varchar(length=100)
+    created_at = Timestamptz()
+
+
+class Dossier(Table, tablename="dossier"):
+    """A dossier (hồ sơ TTHC) from reception to return.
+
+    `status` is one of the national statuses (`app.dossiers.logic.Status`, 1–10) or 0 for a
+    draft. Times are stored in UTC and shown in Asia/Ho_Chi_Minh.
+    """
+
+    code = Varchar(length=60, unique=True)
+    procedure = ForeignKey(Procedure, null=False, on_delete=OnDelete.restrict, index=True)
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict, index=True)
+    receiving_agency = ForeignKey(Agency, null=True, on_delete=OnDelete.restrict)
+    applicant = ForeignKey(User, null=True, on_delete=OnDelete.restrict, index=True)
+    applicant_name = Varchar(length=200)
+    applicant_id_number = Varchar(length=20, default="")
+    applicant_phone = Varchar(length=20, default="")
+    applicant_address = Varchar(length=300, default="")
+    channel = Integer(default=1)  # 1 in person, 2 online, 3 post
+    status = Integer(default=0, index=True)
+    rule_version = ForeignKey(RuleVersion, null=True, on_delete=OnDelete.restrict)
+    created_at = Timestamptz()
+    received_at = Timestamptz(null=True, default=None, index=True)
+    due_at = Timestamptz(null=True, default=None, index=True)
+    finished_at = Timestamptz(null=True, default=None)
+    returned_at = Timestamptz(null=True, default=None)
+
+
+class DossierEvent(Table, tablename="dossier_event"):
+    """Append-only history of every action on a dossier: who, when, which step, why."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    at = Timestamptz()
+    actor = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    action = Varchar(length=40)
+    from_status = Integer(null=True, default=None)
+    to_status = Integer(null=True, default=None)
+    step = Integer(null=True, default=None)
+    comment = Text(default="")
+
+
+class DossierComponent(Table, tablename="dossier_component"):
+    """A component supplied with a dossier, optionally with its file."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    procedure_component = ForeignKey(
+        ProcedureComponent, null=True, on_delete=OnDelete.restrict
+    )
+    name = Varchar(length=500)
+    kind = Varchar(length=20, default="original")
+    quantity = Integer(default=1)
+    file = ForeignKey(StoredFile, null=True, on_delete=OnDelete.restrict)
+    original_filename = Varchar(length=255, default="")

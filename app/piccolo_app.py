@@ -1,0 +1,47 @@
+"""The Piccolo app: every table of every domain, and where migrations live."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
+from app.audit.tables import AuditEntry, AuditHead
+from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.directory.tables import Agency, AdminUnit
+from app.dossiers.tables import (
+    Dossier,
+    DossierComponent,
+    DossierEvent,
+    RuleVersion,
+    StoredFile,
+)
+from app.system.tables import Heartbeat
+
+TABLES = [
+    AdminUnit,
+    Agency,
+    User,
+    UserAgency,
+    UserSession,
+    LoginAttempt,
+    Field,
+    Procedure,
+    ProcedureComponent,
+    ProcedureStep,
+    RuleVersion,
+    StoredFile,
+    Dossier,
+    DossierEvent,
+    DossierComponent,
+    AuditEntry,
+    AuditHead,
+    Heartbeat,
+]
+
+APP_CONFIG = AppConfig(
+    app_name="motcua",
+    migrations_folder_path=str(Path(__file__).resolve().parent.parent / "migrations"),
+    table_classes=TABLES,
+    migration_dependencies=[],
+    commands=[],
+)

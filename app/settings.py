@@ -1,0 +1,86 @@
+"""Typed settings, read once from the environment.
+
+Every value has a safe default so `make run` works on a fresh machine; production
+overrides them with environment variables (see README). Data lives under `var/`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"MOTCUA_{name}", default)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    var_dir: Path
+    database_path: Path
+    huey_path: Path
+    files_dir: Path
+    replica_dir: Path
+    secret_key_path: Path
+    timezone: str = "Asia/Ho_Chi_Minh"
+    province_name: str = "Quảng Ngãi"
+    https: bool = False
+    debug: bool = False
+    busy_timeout_ms: int = 5000
+    session_days: int = 14
+    # Login throttling: failures within the window before refusing (per account / per IP).
+    login_window_minutes: int = 15
+    login_max_failures_account: int = 5
+    login_max_failures_ip: int = 30
+    _secret: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def secret_key(self) -> str:
+        """The signing key, generated on first use and kept in var/ with mode 0600."""
+        if not self._secret:
+            self._secret.append(load_or_create_secret(self.secret_key_path))
+        return self._secret[0]
+
+
+def load_or_create_secret(path: Path) -> str:
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not overwrite each other's key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def load_settings() -> Settings:
+    var_dir = Path(_env("VAR_DIR", str(ROOT / "var"))).resolve()
+    return Settings(
+        var_dir=var_dir,
+        database_path=Path(_env("DATABASE", str(var_dir / "motcua.db"))),
+        huey_path=Path(_env("HUEY_DATABASE", str(var_dir / "huey.db"))),
+        files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
+        replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
+        secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),
+        province_name=_env("PROVINCE_NAME", "Quảng Ngãi"),
+        https=_env_bool("HTTPS", False),
+        debug=_env_bool("DEBUG", False),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

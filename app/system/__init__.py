@@ -1,0 +1,1 @@
+"""System state: heartbeats of background processes."""

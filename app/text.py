@@ -1,0 +1,45 @@
+"""Vietnamese text helpers: folding for diacritic-insensitive search, identity numbers."""
+
+import re
+import unicodedata
+
+_D_MAP = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII form used for search: "Giấy phép Đất" -> "giay phep dat".
+
+    "đ" is not a combining mark in Unicode, so it is mapped explicitly.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_MAP))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", stripped.lower()).strip()
+
+
+CCCD_RE = re.compile(r"^\d{12}$")
+TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
+PHONE_RE = re.compile(r"^0\d{9}$")
+
+
+def is_cccd(value: str) -> bool:
+    """A citizen identity card number (căn cước công dân): exactly 12 digits."""
+    return bool(CCCD_RE.match(value))
+
+
+def is_tax_code(value: str) -> bool:
+    """An enterprise tax code: 10 digits, or 10 digits, a dash and a 3-digit branch."""
+    return bool(TAX_CODE_RE.match(value))
+
+
+def normalise_phone(value: str) -> str:
+    """Strip spaces and dots; turn +84 / 84 into a leading 0."""
+    digits = re.sub(r"[\s.\-]", "", value)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def is_phone(value: str) -> bool:
+    return bool(PHONE_RE.match(normalise_phone(value)))

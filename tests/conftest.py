@@ -1,0 +1,61 @@
+"""Shared fixtures: a real, migrated SQLite file per test (copied from one migrated
+template, so each test starts clean in milliseconds) and a Litestar test client."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Settings are read from the environment once; point them at a scratch folder before any
+# app module is imported so nothing touches the developer's var/.
+_SESSION_VAR = Path(tempfile.mkdtemp(prefix="motcua-tests-"))
+os.environ["MOTCUA_VAR_DIR"] = str(_SESSION_VAR)
+
+import piccolo_conf  # noqa: E402,F401  (registers the engine)
+
+from app.db import get_engine  # noqa: E402
+from app.settings import get_settings  # noqa: E402
+from app.system.migrations import migrate  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def anyio_backend():
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def migrated_template() -> Path:
+    template_dir = _SESSION_VAR / "template"
+    template_dir.mkdir(exist_ok=True)
+    path = template_dir / "motcua.db"
+    get_engine().reconnect(str(path))
+    asyncio.run(migrate())
+    get_engine().reconnect()
+    return path
+
+
+def use_var_dir(var_dir: Path) -> None:
+    os.environ["MOTCUA_VAR_DIR"] = str(var_dir)
+    get_settings.cache_clear()
+    get_engine().reconnect(str(get_settings().database_path))
+
+
+@pytest.fixture
+def db(tmp_path: Path, migrated_template: Path) -> Path:
+    """A migrated database file of this test's own, with settings pointing at tmp_path."""
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    shutil.copyfile(migrated_template, var_dir / "motcua.db")
+    use_var_dir(var_dir)
+    yield var_dir / "motcua.db"
+    get_engine().reconnect()
+
+
+def run(coro):
+    """Run a coroutine from a synchronous test (fixtures that set up data)."""
+    return asyncio.run(coro)
