@@ -7,7 +7,7 @@ from piccolo.conf.apps import AppConfig
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
-from app.directory.tables import Agency, AdminUnit
+from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     Dossier,
     DossierComponent,

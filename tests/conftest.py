@@ -17,7 +17,6 @@ _SESSION_VAR = Path(tempfile.mkdtemp(prefix="motcua-tests-"))
 os.environ["MOTCUA_VAR_DIR"] = str(_SESSION_VAR)
 
 import piccolo_conf  # noqa: E402,F401  (registers the engine)
-
 from app.db import get_engine  # noqa: E402
 from app.settings import get_settings  # noqa: E402
 from app.system.migrations import migrate  # noqa: E402
@@ -59,3 +58,28 @@ def db(tmp_path: Path, migrated_template: Path) -> Path:
 def run(coro):
     """Run a coroutine from a synchronous test (fixtures that set up data)."""
     return asyncio.run(coro)
+
+
+@pytest.fixture
+def client(db):
+    from litestar.testing import TestClient
+
+    from app.main import create_app
+
+    with TestClient(app=create_app(), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token rendered into a page's form (what a browser would post back)."""
+    import re
+
+    match = re.search(r'name="_csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+def post_form(client, page_url: str, action_url: str, data: dict, **kwargs):
+    """GET the page (as a browser would), then POST its form with the CSRF token."""
+    token = csrf_from(client.get(page_url).text)
+    return client.post(action_url, data={**data, "_csrf_token": token}, **kwargs)

@@ -78,7 +78,8 @@ async def authenticate(username: str, password: str, ip: str) -> User:
     """
     settings = get_settings()
     username = username.strip().lower()
-    if await _recent_failures(LoginAttempt.username, username) >= settings.login_max_failures_account:
+    failures = await _recent_failures(LoginAttempt.username, username)
+    if failures >= settings.login_max_failures_account:
         raise LoginThrottled(
             f"Tài khoản này đã đăng nhập sai quá nhiều lần. "
             f"Vui lòng thử lại sau {settings.login_window_minutes} phút."

@@ -32,6 +32,10 @@ def at_text(moment: datetime | str) -> str:
     return moment.astimezone(UTC).isoformat()
 
 
+BROKEN_LINK = "liên kết với bản ghi trước bị đứt (có bản ghi bị xóa)"
+HEAD_MISMATCH = "đầu chuỗi không khớp: bản ghi mới nhất đã bị xóa hoặc thêm ngoài hệ thống"
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     entry_id: int | None
@@ -52,7 +56,7 @@ def verify_chain(rows: Iterable[Mapping[str, Any]], head: Mapping[str, Any] | No
     for row in rows:
         count += 1
         if row["prev_hash"] != prev:
-            problems.append(ChainProblem(row["id"], "liên kết với bản ghi trước bị đứt (có bản ghi bị xóa)"))
+            problems.append(ChainProblem(row["id"], BROKEN_LINK))
         expected = entry_hash(
             row["prev_hash"], at=at_text(row["at"]), actor_id=row["actor_id"], action=row["action"],
             entity=row["entity"], entity_id=row["entity_id"], data=row["data"],
@@ -65,5 +69,5 @@ def verify_chain(rows: Iterable[Mapping[str, Any]], head: Mapping[str, Any] | No
         if count:
             problems.append(ChainProblem(None, "thiếu bản ghi đầu chuỗi (audit_head)"))
     elif head["last_hash"] != prev or head["last_id"] != last_id or head["count"] != count:
-        problems.append(ChainProblem(None, "đầu chuỗi không khớp: bản ghi mới nhất đã bị xóa hoặc thêm"))
+        problems.append(ChainProblem(None, HEAD_MISMATCH))
     return problems

@@ -1,0 +1,120 @@
+"""Command line: `python -m app migrate | seed | createuser | audit verify`.
+
+Each command is a small function; argparse wires them. Commands print plain text and
+exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+import time
+
+import piccolo_conf  # noqa: F401  (registers the engine)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from app.system.migrations import migrate
+
+    asyncio.run(migrate())
+    print("Đã áp dụng migration.")
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    if not (args.demo or args.dossiers):
+        print("Chọn --demo và/hoặc --dossiers N.", file=sys.stderr)
+        return 2
+    if args.demo:
+        from app.demo.loader import database_is_empty, load_demo
+
+        if not asyncio.run(database_is_empty()):
+            if not args.if_empty:
+                print("Cơ sở dữ liệu đã có dữ liệu; bỏ qua dữ liệu mẫu.")
+        else:
+            started = time.monotonic()
+            users = asyncio.run(load_demo())
+            print(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
+            print("Tài khoản mẫu (mật khẩu chỉ hiện một lần):")
+            for username, role_label, password in users:
+                print(f"  {username:<24} {password:<20} {role_label}")
+    if args.dossiers:
+        from app.dossiers.bulk import generate_dossiers
+        from app.settings import get_settings
+
+        result = generate_dossiers(str(get_settings().database_path), args.dossiers)
+        print(f"Đã tạo {args.dossiers:,} hồ sơ: {result}".replace(",", "."))
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from app.accounts import service as accounts
+    from app.accounts.passwords import password_problems
+    from app.accounts.roles import Role
+
+    password = args.password or getpass.getpass("Mật khẩu: ")
+    problems = password_problems(password, username=args.username)
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
+    try:
+        role = Role(args.role)
+        user = asyncio.run(accounts.create_user(
+            username=args.username, password=password, full_name=args.name, role=role,
+            agency_ids=args.agency or [], id_number=args.id_number,
+        ))
+    except (ValueError, accounts.AccountError) as exc:
+        print(f"Không tạo được tài khoản: {exc}", file=sys.stderr)
+        return 2
+    print(f"Đã tạo tài khoản {user.username} ({role.label}), id {user.id}.")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from app.audit.service import verify
+
+    problems = asyncio.run(verify())
+    if not problems:
+        print("Nhật ký kiểm toán toàn vẹn.")
+        return 0
+    for problem in problems:
+        where = f"bản ghi {problem.entry_id}" if problem.entry_id else "chuỗi"
+        print(f"LỖI {where}: {problem.message}", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.accounts.roles import Role
+
+    parser = argparse.ArgumentParser(prog="python -m app", description="Một Cửa")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+
+    seed = sub.add_parser("seed", help="load demo data or generate dossiers")
+    seed.add_argument("--demo", action="store_true", help="load the demo province")
+    seed.add_argument("--if-empty", action="store_true",
+                      help="with --demo: silently do nothing when data exists")
+    seed.add_argument("--dossiers", type=int, metavar="N", help="generate N historical dossiers")
+    seed.set_defaults(func=cmd_seed)
+
+    create = sub.add_parser("createuser", help="create an account")
+    create.add_argument("username")
+    create.add_argument("--name", required=True, help="full name")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--agency", type=int, action="append", help="agency id (repeatable)")
+    create.add_argument("--id-number", default=None)
+    create.add_argument("--password", default=None, help="omit to be asked")
+    create.set_defaults(func=cmd_createuser)
+
+    audit = sub.add_parser("audit", help="audit log tools")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,79 @@
+"""Reading dossiers for dashboards, the applicant's page and the public lookup.
+
+Scope is enforced here, not in templates: staff see only their agencies' dossiers
+(province-wide roles see all), applicants only their own.
+"""
+
+from __future__ import annotations
+
+from piccolo.query.functions.aggregate import Count
+
+from app.accounts.service import CurrentUser
+from app.dossiers.logic import Status, parse_dossier_code
+from app.dossiers.tables import Dossier
+
+
+def _scope(user: CurrentUser):
+    if user.role.sees_whole_province:
+        return None
+    if user.is_staff:
+        # A staff user with no agency sees nothing rather than everything.
+        ids = list(user.agency_ids) or [-1]
+        return Dossier.agency.is_in(ids) | Dossier.receiving_agency.is_in(ids)
+    return Dossier.applicant == user.id
+
+
+async def status_counts(user: CurrentUser) -> list[dict]:
+    """Dossiers per status within the user's scope, for the dashboard."""
+    query = Dossier.select(Dossier.status, Count(Dossier.id, alias="n")).group_by(
+        Dossier.status
+    )
+    scope = _scope(user)
+    if scope is not None:
+        query = query.where(scope)
+    rows = await query
+    counts = {row["status"]: row["n"] for row in rows}
+    return [
+        {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
+        for status in Status
+        if status is not Status.DRAFT
+    ]
+
+
+async def recent_dossiers(user: CurrentUser, limit: int = 20) -> list[dict]:
+    query = Dossier.select(
+        Dossier.id, Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
+        Dossier.applicant_name, Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.name.as_alias("agency_name"),
+    )
+    scope = _scope(user)
+    if scope is not None:
+        query = query.where(scope)
+    return await query.order_by(Dossier.id, ascending=False).limit(limit)
+
+
+def _last4(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+async def public_lookup(code: str, second_factor: str) -> dict | None:
+    """Status of a dossier for an anonymous visitor who knows its code and the last four
+    digits of the applicant's phone or ID number. Unknown code and wrong digits both
+    return None, so the page cannot be used to probe which codes exist. No personal
+    data beyond what the applicant already knows is returned."""
+    if parse_dossier_code(code) is None or len(second_factor.strip()) != 4:
+        return None
+    row = await Dossier.select(
+        Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
+        Dossier.finished_at, Dossier.returned_at, Dossier.applicant_phone,
+        Dossier.applicant_id_number, Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.name.as_alias("agency_name"),
+    ).where(Dossier.code == code.strip().upper()).first()
+    if row is None:
+        return None
+    factor = second_factor.strip()
+    if factor not in {_last4(row["applicant_phone"]), _last4(row["applicant_id_number"])}:
+        return None
+    del row["applicant_phone"], row["applicant_id_number"]
+    return row

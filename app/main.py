@@ -1,0 +1,54 @@
+"""create_app(): plugins, routes, templates, static files and middleware in one place."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+
+import piccolo_conf  # noqa: F401  (registers the database engine)
+from app.routes import CONTROLLERS
+from app.settings import get_settings
+from app.web.auth import SessionAuthMiddleware
+from app.web.errors import http_error, internal_error
+from app.web.headers import security_headers_middleware
+from app.web.templating import template_config
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        route_handlers=[
+            *CONTROLLERS,
+            create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                       name="static", opt={"exclude_from_auth": True},
+                                       cache_control=None),
+        ],
+        middleware=[
+            security_headers_middleware(settings.https),
+            DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz"]),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key, cookie_secure=settings.https, cookie_httponly=True,
+            cookie_name="motcua_csrf", exclude=["^/api/v1/"],
+        ),
+        template_config=template_config(),
+        plugins=[HTMXPlugin()],
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
+        exception_handlers={HTTPException: http_error, Exception: internal_error},
+        logging_config=LoggingConfig(
+            root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
+            log_exceptions="never",
+        ),
+        debug=settings.debug,
+    )

@@ -1,0 +1,9 @@
+"""Thin controllers, one module per area; `CONTROLLERS` registers them all."""
+
+from app.routes.auth import AuthController
+from app.routes.citizen import CitizenController
+from app.routes.health import health
+from app.routes.public import PublicController
+from app.routes.staff import StaffController
+
+CONTROLLERS = [PublicController, AuthController, CitizenController, StaffController, health]

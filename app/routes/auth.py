@@ -1,0 +1,134 @@
+"""Sign in, sign out and citizen registration (plain forms, POST-redirect-GET)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
+
+from app.accounts import service as accounts
+from app.accounts.passwords import password_problems
+from app.accounts.roles import Role
+from app.text import is_cccd, is_phone, normalise_phone
+from app.web.auth import SESSION_COOKIE, session_cookie_kwargs
+from app.web.forms import FormErrors, client_ip, read_form
+
+
+def _safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: an open redirect would help phishing."""
+    if not target:
+        return default
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _home_for(user) -> str:
+    return "/can-bo" if Role(user.role).is_staff else "/ca-nhan"
+
+
+class AuthController(Controller):
+    path = "/"
+
+    @get("/dang-nhap", name="auth.login")
+    async def login_form(self, request: Request) -> Template:
+        target = _safe_next(request.query_params.get("next"), "")
+        return Template("auth/login.html",
+                        context={"values": {}, "errors": FormErrors(), "next": target})
+
+    @post("/dang-nhap", name="auth.login_submit")
+    async def login(self, request: Request) -> Template | Redirect:
+        data = await read_form(request)
+        errors = FormErrors()
+        if not data.get("username"):
+            errors.add("username", "Nhập số CCCD hoặc tên đăng nhập.")
+        if not data.get("password"):
+            errors.add("password", "Nhập mật khẩu.")
+        status = HTTP_400_BAD_REQUEST
+        if not errors:
+            try:
+                user = await accounts.authenticate(
+                    data["username"], data["password"], client_ip(request)
+                )
+            except accounts.LoginThrottled as exc:
+                errors.add("username", str(exc))
+                status = HTTP_429_TOO_MANY_REQUESTS
+            except accounts.AccountError as exc:
+                errors.add("username", str(exc))
+            else:
+                token = await accounts.start_session(
+                    user, client_ip(request), request.headers.get("user-agent", "")
+                )
+                response = Redirect(_safe_next(data.get("next"), _home_for(user)))
+                response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
+                return response
+        values = {"username": data.get("username", "")}
+        return Template("auth/login.html", status_code=status,
+                        context={"values": values, "errors": errors,
+                                 "next": _safe_next(data.get("next"), "")})
+
+    @post("/dang-xuat", name="auth.logout")
+    async def logout(self, request: Request) -> Redirect:
+        user = request.scope.get("user")
+        if user is not None:
+            if request.query_params.get("moi_noi") or (await read_form(request)).get("everywhere"):
+                await accounts.end_all_sessions(user.id)
+            else:
+                await accounts.end_session(user.session_token, user.id)
+        response = Redirect("/?da_dang_xuat=1")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+
+    @get("/dang-ky", name="auth.register")
+    async def register_form(self) -> Template:
+        return Template("auth/register.html", context={"values": {}, "errors": FormErrors()})
+
+    @post("/dang-ky", name="auth.register_submit")
+    async def register(self, request: Request) -> Template | Redirect:
+        data = await read_form(request)
+        errors = validate_registration(data)
+        if not errors:
+            try:
+                user = await accounts.create_user(
+                    username=data["id_number"], password=data["password"],
+                    full_name=data["full_name"], role=Role.CITIZEN,
+                    id_number=data["id_number"], email=data.get("email", ""),
+                    phone=normalise_phone(data["phone"]),
+                )
+            except accounts.AccountError as exc:
+                errors.add("id_number", str(exc))
+            else:
+                token = await accounts.start_session(
+                    user, client_ip(request), request.headers.get("user-agent", "")
+                )
+                response = Redirect("/ca-nhan?moi_dang_ky=1")
+                response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
+                return response
+        values = {k: v for k, v in data.items() if "password" not in k}
+        return Template("auth/register.html", status_code=HTTP_400_BAD_REQUEST,
+                        context={"values": values, "errors": errors})
+
+
+def validate_registration(data: dict[str, str]) -> FormErrors:
+    errors = FormErrors()
+    name = data.get("full_name", "")
+    if not name:
+        errors.add("full_name", "Nhập họ và tên.")
+    elif len(name) > 200:
+        errors.add("full_name", "Họ và tên không được dài quá 200 ký tự.")
+    if not is_cccd(data.get("id_number", "")):
+        errors.add("id_number", "Số CCCD phải gồm đúng 12 chữ số.")
+    if not is_phone(data.get("phone", "")):
+        errors.add("phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0.")
+    email = data.get("email", "")
+    if email and ("@" not in email or len(email) > 200):
+        errors.add("email", "Địa chỉ thư điện tử không hợp lệ.")
+    password = data.get("password", "")
+    for problem in password_problems(password, username=data.get("id_number", "")):
+        errors.add("password", problem)
+    if password != data.get("password_confirm", ""):
+        errors.add("password_confirm", "Mật khẩu nhập lại không khớp.")
+    return errors

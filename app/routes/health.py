@@ -1,0 +1,40 @@
+"""GET /healthz: machine-readable state for the IT team's monitoring."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.response import Response
+
+from app.db import get_engine
+from app.settings import get_settings
+from app.system import health as facts
+
+WORKER_STALE_SECONDS = 180
+
+
+@get("/healthz", name="health")
+async def health() -> Response:
+    settings = get_settings()
+    try:
+        get_engine().read_connection().execute("SELECT 1").fetchone()
+        database_ok = True
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        database_ok = False
+    pending = await facts.cached_pending_migrations() if database_ok else None
+    worker_age = await facts.heartbeat_age() if database_ok else None
+    replica_age = facts.replica_age(settings.replica_dir)
+    body = {
+        "database": {"ok": database_ok},
+        "migrations": {"ok": pending == 0, "pending": pending},
+        "worker": {
+            "ok": worker_age is not None and worker_age < WORKER_STALE_SECONDS,
+            "heartbeat_age_seconds": None if worker_age is None else round(worker_age, 1),
+        },
+        "replication": {
+            "configured": replica_age is not None,
+            "last_write_age_seconds": None if replica_age is None else round(replica_age, 1),
+        },
+    }
+    ok = database_ok and pending == 0
+    body["status"] = "ok" if ok else "error"
+    return Response(body, status_code=200 if ok else 503)

@@ -1,0 +1,50 @@
+"""Public pages: home, procedure search, procedure page, dossier lookup. No login."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Template
+
+from app.catalog import service as catalog
+from app.dossiers import service as dossiers
+from app.dossiers.logic import Status
+
+
+class PublicController(Controller):
+    path = "/"
+
+    @get("/", name="home")
+    async def home(self) -> Template:
+        return Template(
+            "public/home.html", context={"procedure_count": await catalog.count_procedures()}
+        )
+
+    @get("/thu-tuc", name="catalog.search")
+    async def search(self, request: HTMXRequest) -> Template:
+        q = request.query_params.get("q", "").strip()[:200]
+        results = await catalog.search_procedures(q) if q else []
+        context = {"q": q, "results": results}
+        # The same URL serves the whole page or, for htmx, only the results list.
+        if request.htmx and request.htmx.target == "search-results":
+            return Template("public/_search_results.html", context=context)
+        return Template("public/search.html", context=context)
+
+    @get("/thu-tuc/{procedure_id:int}", name="catalog.procedure")
+    async def procedure(self, procedure_id: FromPath[int]) -> Template:
+        procedure = await catalog.get_procedure(procedure_id)
+        if procedure is None:
+            raise NotFoundException("Không tìm thấy thủ tục này.")
+        return Template("public/procedure.html", context={"procedure": procedure})
+
+    @get("/tra-cuu", name="lookup")
+    async def lookup(self, request: Request) -> Template:
+        ma = request.query_params.get("ma", "").strip()[:60]
+        so = request.query_params.get("so", "").strip()[:10]
+        result = await dossiers.public_lookup(ma, so) if ma and so else None
+        context = {"ma": ma, "so": so, "searched": bool(ma or so), "result": result,
+                   "Status": Status}
+        return Template("public/lookup.html", context=context,
+                        status_code=200 if result or not (ma or so) else 404)

@@ -1,0 +1,9 @@
+"""Import every task module so the consumer registers every task."""
+
+import piccolo_conf  # noqa: F401  (registers the database engine)
+from app.tasks import (
+    huey,
+    system,  # noqa: F401
+)
+
+__all__ = ["huey"]

@@ -1,0 +1,1 @@
+"""Cross-cutting web machinery: authentication, guards, headers, errors, templates."""

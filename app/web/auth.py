@@ -1,0 +1,68 @@
+"""Who is asking: the session cookie becomes `request.user` (a CurrentUser or None)."""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.settings import get_settings
+
+SESSION_COOKIE = "motcua_session"
+
+
+class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Anonymous visitors pass with user=None; guards decide what they may reach."""
+
+    async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
+        token = accounts.token_from_cookie(connection.cookies.get(SESSION_COOKIE))
+        user = await accounts.load_session(token) if token else None
+        return AuthenticationResult(user=user, auth=token)
+
+
+def session_cookie_kwargs() -> dict:
+    settings = get_settings()
+    return {
+        "key": SESSION_COOKIE,
+        "httponly": True,
+        "samesite": "lax",
+        "secure": settings.https,
+        "max_age": settings.session_days * 86400,
+        "path": "/",
+    }
+
+
+def current_user(connection: ASGIConnection) -> accounts.CurrentUser | None:
+    return connection.scope.get("user")
+
+
+def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if current_user(connection) is None:
+        raise NotAuthorizedException("Vui lòng đăng nhập để tiếp tục.")
+
+
+def requires_staff(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    requires_login(connection, handler)
+    if not current_user(connection).is_staff:
+        raise PermissionDeniedException("Trang này chỉ dành cho cán bộ, công chức.")
+
+
+def requires_applicant(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    requires_login(connection, handler)
+    if current_user(connection).is_staff:
+        raise PermissionDeniedException("Trang này dành cho công dân, tổ chức.")
+
+
+def requires_roles(*roles: Role):
+    """A guard admitting only the given roles (e.g. provincial admin pages)."""
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        requires_login(connection, handler)
+        if current_user(connection).role not in allowed:
+            raise PermissionDeniedException("Bạn không có quyền truy cập trang này.")
+
+    return guard

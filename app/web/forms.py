@@ -1,0 +1,36 @@
+"""Reading and re-showing HTML forms the GOV.UK way: an error summary at the top that
+links to each field, the message beside the field, and what the user typed kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from litestar import Request
+
+MAX_FIELD_LENGTH = 2000
+
+
+@dataclass
+class FormErrors:
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.messages.setdefault(name, message)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """Form fields as stripped strings, truncated: an over-long field is an error the
+    validators report, not a reason to fail."""
+    form = await request.form()
+    return {
+        key: str(value).strip()[:MAX_FIELD_LENGTH]
+        for key, value in form.items()
+        if isinstance(value, str) and key != "_csrf_token"
+    }
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

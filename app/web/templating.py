@@ -1,0 +1,51 @@
+"""Jinja setup: Vietnamese formatting filters and labels shared by every template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from app import formatting
+from app.accounts.roles import ROLE_LABELS
+from app.catalog.logic import (
+    COMPONENT_KIND_LABELS,
+    LEVEL_LABELS,
+    ONLINE_LEVEL_LABELS,
+    describe_time_limit,
+)
+from app.dossiers.logic import STATUS_LABELS, Channel
+from app.settings import get_settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.filters.update(
+        date=formatting.format_date,
+        datetime=formatting.format_datetime,
+        money=formatting.format_money,
+        number=formatting.format_number,
+        status_label=lambda value: STATUS_LABELS.get(value, str(value)),
+        channel_label=lambda value: Channel(value).label,
+        role_label=lambda value: ROLE_LABELS.get(value, value),
+        time_limit=lambda procedure: describe_time_limit(
+            procedure["time_limit_amount"], procedure["time_limit_unit"]
+        ),
+    )
+    env.globals.update(
+        province_name=get_settings().province_name,
+        online_level_labels=ONLINE_LEVEL_LABELS,
+        level_labels=LEVEL_LABELS,
+        component_kind_labels=COMPONENT_KIND_LABELS,
+    )
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+
+def template_config() -> TemplateConfig:
+    return TemplateConfig(
+        directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure
+    )

@@ -1,0 +1,65 @@
+"""Public pages, security headers, errors and health, through the real app."""
+
+import json
+
+
+def test_home_page_is_vietnamese_and_has_search_and_lookup(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert '<html lang="vi">' in response.text
+    assert 'action="/thu-tuc"' in response.text and 'action="/tra-cuu"' in response.text
+
+
+def test_security_headers(client):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+
+
+def test_no_inline_scripts_in_pages(client):
+    for url in ("/", "/dang-nhap", "/dang-ky", "/thu-tuc?q=a", "/tra-cuu"):
+        html = client.get(url).text
+        assert "<script>" not in html and "onclick=" not in html, url
+
+
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang bạn yêu cầu." in response.text
+
+
+def test_lookup_unknown_code_and_wrong_digits_look_the_same(client):
+    unknown = client.get("/tra-cuu", params={"ma": "000.00.17.H55-260213-0001", "so": "1234"})
+    malformed = client.get("/tra-cuu", params={"ma": "<script>", "so": "12"})
+    assert unknown.status_code == malformed.status_code == 404
+    assert "Không tìm thấy hồ sơ" in unknown.text
+    assert "<script>" not in malformed.text.split("<main", 1)[1].split("</main>")[0].replace(
+        "&lt;script&gt;", "")
+
+
+def test_healthz_reports_database_and_migrations(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = json.loads(response.text)
+    assert body["database"]["ok"] is True
+    assert body["migrations"] == {"ok": True, "pending": 0}
+    assert body["worker"]["ok"] is False  # no worker has beaten in this test database
+
+
+def test_healthz_sees_a_worker_heartbeat(client):
+    from app.system.health import beat
+    from tests.conftest import run
+
+    run(beat())
+    body = client.get("/healthz").json()
+    assert body["worker"]["ok"] is True
+    assert body["worker"]["heartbeat_age_seconds"] < 5
+
+
+def test_pages_are_compressed(client):
+    response = client.get("/static/css/app.css", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 200
+    page = client.get("/dang-ky", headers={"accept-encoding": "gzip"})
+    assert page.headers.get("content-encoding") == "gzip"
