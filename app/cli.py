@@ -42,10 +42,12 @@ def cmd_seed(args: argparse.Namespace) -> int:
                 print(f"  {username:<24} {password:<20} {role_label}")
     if args.dossiers:
         from app.dossiers.bulk import generate_dossiers
+        from app.formatting import format_number
         from app.settings import get_settings
 
         result = generate_dossiers(str(get_settings().database_path), args.dossiers)
-        print(f"Đã tạo {args.dossiers:,} hồ sơ: {result}".replace(",", "."))
+        print(f"Đã tạo {format_number(result['dossiers'])} hồ sơ và "
+              f"{format_number(result['events'])} sự kiện trong {result['seconds']:.1f} giây.")
     return 0
 
 

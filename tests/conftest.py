@@ -83,3 +83,10 @@ def post_form(client, page_url: str, action_url: str, data: dict, **kwargs):
     """GET the page (as a browser would), then POST its form with the CSRF token."""
     token = csrf_from(client.get(page_url).text)
     return client.post(action_url, data={**data, "_csrf_token": token}, **kwargs)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the
+    main thread for the rest of the session, which `asyncio.run` (used by fixtures and
+    database tests) refuses to run under."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

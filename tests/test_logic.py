@@ -72,7 +72,7 @@ def test_statuses_match_the_national_list():
 
 
 def test_roles_partition_and_labels():
-    assert APPLICANT_ROLES | STAFF_ROLES == set(Role)
+    assert set(Role) == APPLICANT_ROLES | STAFF_ROLES
     assert not APPLICANT_ROLES & STAFF_ROLES
     assert all(role.label for role in Role)
     assert Role.AUDITOR.sees_whole_province and not Role.HANDLER.sees_whole_province

@@ -8,6 +8,12 @@ from app.system.health import beat
 from app.tasks import huey
 
 
+@huey.on_startup()
+def heartbeat_at_startup() -> None:
+    # Without this, /healthz would report the worker missing for up to a minute.
+    asyncio.run(beat())
+
+
 @huey.periodic_task(crontab(minute="*"))
 def worker_heartbeat() -> None:
     asyncio.run(beat())

@@ -1,0 +1,85 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server.
+
+The server is the real app under uvicorn on a free port with its own var/ folder,
+migrated and loaded with the demo province by the same CLI `make run` uses.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    url: str
+    var_dir: Path
+    env: dict
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "app", *args], env=self.env,
+                                capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        conn = sqlite3.connect(self.var_dir / "motcua.db")
+        try:
+            return conn.execute(sql, params).fetchall()
+        finally:
+            conn.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> LiveServer:
+    var_dir = tmp_path_factory.mktemp("live-var")
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir)}
+    port = free_port()
+    server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
+    server.cli("migrate")
+    server.cli("seed", "--demo", "--dossiers", "400")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{server.url}/healthz", timeout=1).status_code in (200, 503):
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode())
+    yield server
+    process.terminate()
+    process.wait(timeout=10)

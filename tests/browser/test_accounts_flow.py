@@ -1,0 +1,44 @@
+"""A citizen registers, signs out, signs in and signs out again, in Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_citizen_registers_logs_in_and_out(page: Page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Đăng ký").first.click()
+    expect(page.get_by_role("heading", name="Đăng ký tài khoản công dân")).to_be_visible()
+
+    # A mistake first: the error summary names it and the typed name is kept.
+    page.get_by_label("Họ và tên").fill("H'Hen Niê")
+    page.get_by_label("Số căn cước công dân (CCCD)").fill("0621")
+    page.get_by_label("Số điện thoại").fill("0912345678")
+    page.get_by_label("Mật khẩu", exact=True).fill("KonTum2026x")
+    page.get_by_label("Nhập lại mật khẩu").fill("KonTum2026x")
+    page.get_by_role("button", name="Đăng ký").click()
+    expect(page.get_by_role("alert")).to_contain_text("Số CCCD phải gồm đúng 12 chữ số.")
+    expect(page.get_by_label("Họ và tên")).to_have_value("H'Hen Niê")
+
+    page.get_by_label("Số căn cước công dân (CCCD)").fill("062199000111")
+    page.get_by_label("Mật khẩu", exact=True).fill("KonTum2026x")
+    page.get_by_label("Nhập lại mật khẩu").fill("KonTum2026x")
+    page.get_by_role("button", name="Đăng ký").click()
+    expect(page).to_have_url(re.compile(r"/ca-nhan"))
+    expect(page.get_by_role("heading", name="Xin chào, H'Hen Niê")).to_be_visible()
+
+    page.get_by_role("button", name="Đăng xuất", exact=True).click()
+    expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
+
+    page.get_by_role("link", name="Đăng nhập").click()
+    page.get_by_label("Số CCCD hoặc tên đăng nhập").fill("062199000111")
+    page.get_by_label("Mật khẩu").fill("KonTum2026x")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(re.compile(r"/ca-nhan"))
+
+    page.get_by_role("button", name="Đăng xuất", exact=True).click()
+    page.goto(live_server.url + "/ca-nhan")
+    expect(page).to_have_url(re.compile(r"/dang-nhap"))

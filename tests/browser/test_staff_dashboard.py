@@ -1,0 +1,33 @@
+"""A counter officer signs in and sees only their own agency's dossiers."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_counter_officer_sees_only_their_agency(page: Page, live_server):
+    ((agency_id, agency_name),) = live_server.query(
+        "SELECT id, name FROM agency WHERE short_name = 'Sở Tư pháp'")
+    live_server.cli("createuser", "motcua.mc.tuphap", "--name", "Phạm Thị Quầy",
+                    "--role", "counter_officer", "--agency", str(agency_id),
+                    "--password", "QuayMotCua2026")
+    ((own,),) = live_server.query("SELECT count(*) FROM dossier WHERE agency = ?", agency_id)
+    ((total,),) = live_server.query("SELECT count(*) FROM dossier")
+    assert 0 < own < total  # the demo has dossiers of other agencies too
+
+    page.goto(live_server.url + "/dang-nhap")
+    page.get_by_label("Số CCCD hoặc tên đăng nhập").fill("motcua.mc.tuphap")
+    page.get_by_label("Mật khẩu").fill("QuayMotCua2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page).to_have_url(re.compile(r"/can-bo"))
+    expect(page.get_by_role("heading", name="Bảng điều khiển")).to_be_visible()
+    expect(page.locator(".agency")).to_have_text([agency_name])
+    cells = page.locator("table.counts td.num").all_inner_texts()
+    shown = sum(int(c.replace(".", "")) for c in cells)
+    assert shown == own
+    agencies_listed = {t.split(" · ")[0] for t in page.locator(".results .meta").all_inner_texts()}
+    assert agencies_listed == {agency_name}

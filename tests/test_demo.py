@@ -1,0 +1,168 @@
+"""Demo data: units, catalogue, rule versions and users, loaded into a real database file.
+
+The demo is loaded once per module into a copy of the migrated template (argon2 makes user
+creation the slow part); each test then works on its own copy of that file.
+"""
+
+import shutil
+import sqlite3
+from decimal import Decimal
+
+import pytest
+import vietnam_provinces as vp
+
+from app.accounts import service as accounts
+from app.accounts.roles import PROVINCE_WIDE_ROLES, Role
+from app.accounts.tables import User, UserAgency
+from app.audit import service as audit
+from app.catalog.logic import COMPONENT_KIND_LABELS, TimeUnit
+from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
+from app.db import get_engine
+from app.demo.loader import catalogue_problems, database_is_empty, load_demo, read_data
+from app.directory.tables import AdminUnit, Agency
+from app.dossiers.tables import RuleVersion
+from tests.conftest import run, use_var_dir
+
+pytestmark = pytest.mark.anyio
+
+NAMED_LIMITS = {
+    "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam": None,
+    "Đăng ký khai sinh": None,
+    "Đăng ký kết hôn": None,
+    "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ": None,
+    "Xác nhận tiếp tục sử dụng đất nông nghiệp của hộ gia đình, cá nhân khi hết hạn sử dụng "
+    "đất": (5, "working_days"),
+    "Xóa đăng ký cho thuê, cho thuê lại quyền sử dụng đất": (3, "working_days"),
+    "Cấp lại chứng chỉ hành nghề kiến trúc": (5, "working_days"),
+}
+INTERNAL = {
+    "Cấp phát, thu hồi tài khoản sử dụng Hệ thống thông tin báo cáo tỉnh",
+    "Cấp tài khoản truy cập vào Hệ thống Quản lý văn bản và điều hành của Ủy ban nhân dân tỉnh",
+    "Thu hồi tài khoản truy cập vào Hệ thống Quản lý văn bản và điều hành của Ủy ban nhân dân "
+    "tỉnh",
+}
+
+
+@pytest.fixture(scope="module")
+def demo_template(migrated_template, tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("demo") / "var"
+    var_dir.mkdir()
+    path = var_dir / "motcua.db"
+    shutil.copyfile(migrated_template, path)
+    use_var_dir(var_dir)
+    assert run(database_is_empty())
+    passwords = run(load_demo())
+    get_engine().reconnect()
+    # Fold the WAL into the main file so a plain copy carries every row.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path, passwords
+
+
+@pytest.fixture
+def demo(demo_template, tmp_path):
+    """A database of this test's own with the demo loaded; yields the returned passwords."""
+    template, passwords = demo_template
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    shutil.copyfile(template, var_dir / "motcua.db")
+    use_var_dir(var_dir)
+    yield passwords
+    get_engine().reconnect()
+
+
+def test_catalogue_json_is_valid():
+    catalogue = read_data("procedures.json")
+    agency_codes = {a["code"] for a in read_data("agencies.json")["agencies"]}
+    units = {unit.value for unit in TimeUnit}
+    for procedure in catalogue["procedures"]:
+        assert procedure["time_limit_unit"] in units, procedure["name"]
+        assert procedure["time_limit_amount"] > 0, procedure["name"]
+        for component in procedure["components"]:
+            assert component["kind"] in COMPONENT_KIND_LABELS, component["name"]
+    assert catalogue_problems(catalogue, agency_codes) == []
+
+
+def test_internal_process_fits_the_time_limit():
+    # Rough working hours per unit: the steps' allotted time must fit the legal limit.
+    per_unit = {"hours": 1, "working_days": 8, "calendar_days": 8 * 5 / 7, "months": 8 * 21}
+    for procedure in read_data("procedures.json")["procedures"]:
+        budget = procedure["time_limit_amount"] * per_unit[procedure["time_limit_unit"]]
+        allotted = sum(step["allotted_hours"] for step in procedure["process"])
+        assert allotted <= budget, procedure["name"]
+
+
+async def test_catalogue_is_loaded_with_units_components_and_steps(demo):
+    procedures = await Procedure.select()
+    assert len(procedures) >= 30
+    assert {p["time_limit_unit"] for p in procedures} == {unit.value for unit in TimeUnit}
+    for p in procedures:
+        assert await ProcedureComponent.count().where(ProcedureComponent.procedure == p["id"]) >= 1
+        assert await ProcedureStep.count().where(ProcedureStep.procedure == p["id"]) >= 1
+        assert p["search_text"] and p["search_text"].isascii()
+    by_name = {p["name"]: p for p in procedures}
+    for name, limit in NAMED_LIMITS.items():
+        assert name in by_name, name
+        if limit:
+            amount, unit = limit
+            assert (by_name[name]["time_limit_amount"], by_name[name]["time_limit_unit"]) == (
+                Decimal(amount), unit)
+    office = await Agency.select(Agency.id).where(Agency.short_name == "VP UBND tỉnh").first()
+    for name in INTERNAL:
+        assert by_name[name]["internal"] and by_name[name]["agency"] == office["id"], name
+    assert await RuleVersion.count() == 2
+
+
+async def test_quang_ngai_is_one_province_with_its_communes(demo):
+    province = await AdminUnit.objects().where(
+        (AdminUnit.era == "2025") & (AdminUnit.depth == 0)).first()
+    assert province.name == "Tỉnh Quảng Ngãi" and province.code == "51"
+    children = await AdminUnit.select().where(AdminUnit.parent == province.id)
+    assert len(children) == len(list(vp.Ward.iter_by_province(51))) >= 90
+    assert {c["level_name"] for c in children} == {"Xã", "Phường", "Đặc khu"}
+    assert all(c["depth"] == 1 and c["active"] for c in children)
+    assert await AdminUnit.count().where((AdminUnit.era == "2025") & (AdminUnit.depth > 1)) == 0
+    # 23293 is Phường Thắng Lợi in 2020 and Phường Kon Tum now: agencies must get the latter.
+    ward = await Agency.select(Agency.admin_unit.name, Agency.admin_unit.era).where(
+        Agency.code == "000.01.40.H55").first()
+    assert ward == {"admin_unit.name": "Phường Kon Tum", "admin_unit.era": "2025"}
+
+
+async def test_kon_tum_2020_is_a_three_level_inactive_tree(demo):
+    units = await AdminUnit.select().where(AdminUnit.era == "2020")
+    assert not any(u["active"] for u in units)
+    assert max(u["depth"] for u in units) == 2
+    (province,) = [u for u in units if u["depth"] == 0]
+    assert (province["code"], province["name"]) == ("62", "Tỉnh Kon Tum")
+    districts = {u["name"]: u for u in units if u["depth"] == 1}
+    assert len(districts) == 10
+    assert all(d["parent"] == province["id"] for d in districts.values())
+    for name in ("Tu Mơ Rông", "Kon Rẫy", "Đắk Glei", "Kon Plông", "Đắk Tô"):
+        district = districts[f"Huyện {name}"]
+        communes = [u for u in units if u["parent"] == district["id"]]
+        assert communes and all(c["depth"] == 2 and c["level"] == "xa" for c in communes)
+
+
+async def test_every_role_has_a_user_and_staff_have_agencies(demo):
+    users = await User.select()
+    assert {u["role"] for u in users} == {role.value for role in Role}
+    for user in users:
+        role = Role(user["role"])
+        if role.is_staff and role not in PROVINCE_WIDE_ROLES:
+            assert await UserAgency.count().where(UserAgency.user == user["id"]) >= 1, user
+    assert len({u["username"] for u in users}) == len(users) == len(demo)
+
+
+async def test_returned_passwords_authenticate(demo):
+    for username, label, password in demo:
+        user = await accounts.authenticate(username, password, "10.0.0.9")
+        assert user.username == username and Role(user.role).label == label
+
+
+async def test_loading_twice_adds_nothing_and_the_audit_chain_holds(demo):
+    tables = (AdminUnit, Agency, Procedure, ProcedureComponent, ProcedureStep, RuleVersion, User)
+    before = [await table.count() for table in tables]
+    assert not await database_is_empty()
+    assert await load_demo() == []
+    assert [await table.count() for table in tables] == before
+    assert await audit.verify() == []
