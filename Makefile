@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 export PATH := $(CURDIR)/$(BIN):$(PATH)
-export MOTCUA_DATABASE ?= $(CURDIR)/var/motcua.db
-export MOTCUA_REPLICA_URL ?= file://$(CURDIR)/var/replica/motcua
+# Litestream reads these from litestream.yml; only the running processes need them.
+MOTCUA_DATABASE ?= $(CURDIR)/var/motcua.db
+MOTCUA_REPLICA_URL ?= file://$(CURDIR)/var/replica/motcua
 
 # Packages the app needs at run time (fonts for PDF forms with Vietnamese text).
 RUN_DEBIAN := fonts-dejavu-core
@@ -36,7 +37,8 @@ demo: migrate
 
 serve:
 	@echo "Một Cửa: http://$${HOST:-127.0.0.1}:$${PORT:-8000}  (Ctrl-C để dừng)"
-	$(BIN)/honcho start --port $${PORT:-8000}
+	MOTCUA_DATABASE="$(MOTCUA_DATABASE)" MOTCUA_REPLICA_URL="$(MOTCUA_REPLICA_URL)" \
+		$(BIN)/honcho start --port $${PORT:-8000}
 
 install-test: install
 	@scripts/install-debian.sh $(TEST_DEBIAN)

@@ -13,6 +13,9 @@ import pytest
 
 # Settings are read from the environment once; point them at a scratch folder before any
 # app module is imported so nothing touches the developer's var/.
+# Inherited MOTCUA_* variables (a developer's shell, the Makefile) must not redirect tests.
+for _name in [n for n in os.environ if n.startswith("MOTCUA_")]:
+    del os.environ[_name]
 _SESSION_VAR = Path(tempfile.mkdtemp(prefix="motcua-tests-"))
 os.environ["MOTCUA_VAR_DIR"] = str(_SESSION_VAR)
 
