@@ -1,0 +1,112 @@
+"""Every route × every role: allowed, sent to login, or refused.
+
+The policy below is written by hand; the routes come from the application's own route
+table, so a new route that nobody classified fails `test_every_route_is_classified`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.main import create_app
+from tests import factories
+from tests.conftest import csrf_from, run
+
+STAFF = {r.value for r in Role if r.is_staff}
+APPLICANTS = {Role.CITIZEN.value, Role.ORGANISATION.value}
+EVERYONE = {"anonymous", *STAFF, *APPLICANTS}
+
+# (method, path) -> who may use it. Anonymous visitors of a protected page are redirected
+# to the login page; logged-in users without the right role get 403.
+POLICY: dict[tuple[str, str], set[str]] = {
+    ("GET", "/"): EVERYONE,
+    ("GET", "/thu-tuc"): EVERYONE,
+    ("GET", "/thu-tuc/{procedure_id:int}"): EVERYONE,
+    ("GET", "/tra-cuu"): EVERYONE,
+    ("GET", "/dang-nhap"): EVERYONE,
+    ("POST", "/dang-nhap"): EVERYONE,
+    ("POST", "/dang-xuat"): EVERYONE,
+    ("GET", "/dang-ky"): EVERYONE,
+    ("POST", "/dang-ky"): EVERYONE,
+    ("GET", "/healthz"): EVERYONE,
+    ("GET", "/ca-nhan"): APPLICANTS,
+    ("GET", "/can-bo"): STAFF,
+}
+# Framework routes outside the policy: static files and the OpenAPI documents.
+IGNORED_PREFIXES = ("/static", "/schema")
+
+ACTORS = ["anonymous", *sorted(APPLICANTS), *sorted(STAFF)]
+
+
+def app_routes() -> set[tuple[str, str]]:
+    pairs = set()
+    for route in create_app().routes:
+        if route.path.startswith(IGNORED_PREFIXES):
+            continue
+        for method in route.methods - {"HEAD", "OPTIONS"}:
+            pairs.add((method, route.path))
+    return pairs
+
+
+def test_every_route_is_classified(db):
+    assert app_routes() == set(POLICY)
+
+
+@pytest.fixture
+def world(client):
+    """One user per role (staff in agency X) and a procedure to open."""
+
+    async def make():
+        x = await factories.agency("Sở X")
+        procedure = await factories.procedure(x)
+        cookies = {}
+        for role in Role:
+            user = await accounts.create_user(
+                username=f"u.{role.value}", password="abc12345", full_name=role.label,
+                role=role, agency_ids=[x.id] if role.is_staff else [])
+            token = await accounts.start_session(user, "127.0.0.1", "matrix")
+            cookies[role.value] = accounts.cookie_value(token)
+        return procedure, cookies
+
+    procedure, cookies = run(make())
+    return {"procedure_id": procedure.id, "cookies": cookies}
+
+
+def request_as(client, world, actor: str, method: str, path: str):
+    client.cookies.clear()
+    if actor != "anonymous":
+        client.cookies.set("motcua_session", world["cookies"][actor])
+    url = path.replace("{procedure_id:int}", str(world["procedure_id"]))
+    if method == "GET":
+        return client.get(url, follow_redirects=False)
+    token = csrf_from(client.get("/dang-nhap").text)
+    return client.post(url, data={"_csrf_token": token}, follow_redirects=False)
+
+
+def test_route_access_by_role(client, world):
+    # One world for all actors: creating a user per role costs an argon2 hash each.
+    failures = []
+    for actor in ACTORS:
+        for (method, path), allowed in sorted(POLICY.items()):
+            response = request_as(client, world, actor, method, path)
+            problem = judge(actor, allowed, response)
+            if problem:
+                failures.append(f"{actor} {method} {path} -> {response.status_code}: {problem}")
+    assert failures == []
+
+
+def judge(actor: str, allowed: set[str], response) -> str | None:
+    if response.status_code >= 500:
+        return "server error"
+    location = response.headers.get("location", "")
+    if actor in allowed:
+        if response.status_code in (401, 403) or location.startswith("/dang-nhap?next"):
+            return "refused but should be allowed"
+    elif actor == "anonymous":
+        if not (response.is_redirect and location.startswith("/dang-nhap?next=")):
+            return "anonymous should be sent to the login page"
+    elif response.status_code != 403:
+        return "should be refused with 403"
+    return None
