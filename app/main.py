@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
@@ -20,9 +20,9 @@ from app.settings import get_settings
 from app.web.auth import SessionAuthMiddleware
 from app.web.errors import http_error, internal_error
 from app.web.headers import security_headers_middleware
-from app.web.templating import template_config
+from app.web.templating import STATIC_DIR, template_config
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_CACHE = CacheControlHeader(max_age=30 * 86400, public=True)  # URLs carry a content hash
 
 
 def create_app() -> Litestar:
@@ -32,7 +32,7 @@ def create_app() -> Litestar:
             *CONTROLLERS,
             create_static_files_router(path="/static", directories=[STATIC_DIR],
                                        name="static", opt={"exclude_from_auth": True},
-                                       cache_control=None),
+                                       cache_control=STATIC_CACHE),
         ],
         middleware=[
             security_headers_middleware(settings.https),

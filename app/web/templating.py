@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
 from pathlib import Path
 
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -19,6 +21,18 @@ from app.dossiers.logic import STATUS_LABELS, Channel
 from app.settings import get_settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+@cache
+def asset_url(path: str) -> str:
+    """/static/<path>?v=<content hash>: static files are cached for a long time (2G users
+    pay for every byte), and a new deploy changes the hash, so nobody keeps a stale copy."""
+    try:
+        digest = hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:10]
+    except FileNotFoundError:
+        digest = "missing"
+    return f"/static/{path}?v={digest}"
 
 
 def _configure(engine: JinjaTemplateEngine) -> None:
@@ -36,6 +50,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         ),
     )
     env.globals.update(
+        asset=asset_url,
         province_name=get_settings().province_name,
         online_level_labels=ONLINE_LEVEL_LABELS,
         level_labels=LEVEL_LABELS,

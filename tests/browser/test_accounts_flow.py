@@ -42,3 +42,19 @@ def test_citizen_registers_logs_in_and_out(page: Page, live_server):
     page.get_by_role("button", name="Đăng xuất", exact=True).click()
     page.goto(live_server.url + "/ca-nhan")
     expect(page).to_have_url(re.compile(r"/dang-nhap"))
+
+
+def test_registration_and_login_work_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/dang-ky")
+    page.get_by_label("Họ và tên").fill("A Thuận")
+    page.get_by_label("Số căn cước công dân (CCCD)").fill("062199000222")
+    page.get_by_label("Số điện thoại").fill("0912000222")
+    page.get_by_label("Mật khẩu", exact=True).fill("DakGlei2026x")
+    page.get_by_label("Nhập lại mật khẩu").fill("DakGlei2026x")
+    page.get_by_role("button", name="Đăng ký").click()
+    expect(page.get_by_role("heading", name="Xin chào, A Thuận")).to_be_visible()
+    page.get_by_role("button", name="Đăng xuất", exact=True).click()
+    expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
+    context.close()
