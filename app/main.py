@@ -11,6 +11,8 @@ from litestar.datastructures import CacheControlHeader
 from litestar.exceptions import HTTPException
 from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import YamlRenderPlugin
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
@@ -43,6 +45,10 @@ def create_app() -> Litestar:
             cookie_name="motcua_csrf", exclude=["^/api/v1/"],
         ),
         template_config=template_config(),
+        # Schema documents only: the interactive UIs load scripts from CDNs, which the CSP
+        # forbids and a provincial network may not reach.
+        openapi_config=OpenAPIConfig(title="Một Cửa API", version="1",
+                                     path="/api/schema", render_plugins=[YamlRenderPlugin()]),
         plugins=[HTMXPlugin()],
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         exception_handlers={HTTPException: http_error, Exception: internal_error},

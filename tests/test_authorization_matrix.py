@@ -35,7 +35,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo"): STAFF,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
-IGNORED_PREFIXES = ("/static", "/schema")
+IGNORED_PREFIXES = ("/static", "/api/schema")
 
 ACTORS = ["anonymous", *sorted(APPLICANTS), *sorted(STAFF)]
 

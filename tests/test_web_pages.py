@@ -63,3 +63,9 @@ def test_pages_are_compressed(client):
     assert response.status_code == 200
     page = client.get("/dang-ky", headers={"accept-encoding": "gzip"})
     assert page.headers.get("content-encoding") == "gzip"
+
+
+def test_openapi_schema_is_published_without_cdn_pages(client):
+    schema = client.get("/api/schema/openapi.json")
+    assert schema.status_code == 200 and schema.json()["info"]["title"] == "Một Cửa API"
+    assert client.get("/schema/swagger").status_code == 404
