@@ -1,4 +1,4 @@
-"""Command line: `python -m app migrate | seed | createuser | audit verify`.
+"""Command line: `python -m app migrate | seed | createuser | deadline | audit verify`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -110,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--id-number", default=None)
     create.add_argument("--password", default=None, help="omit to be asked")
     create.set_defaults(func=cmd_createuser)
+
+    from app.calendar.cli import add_deadline_parser
+
+    add_deadline_parser(sub)
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

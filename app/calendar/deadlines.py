@@ -38,7 +38,6 @@ from app.calendar.logic import (
     MAX_WALK_DAYS,
     ONE_DAY,
     WorkingCalendar,
-    start_of_day,
     to_local,
 )
 from app.catalog.logic import TimeUnit
@@ -97,21 +96,32 @@ def _merge_pauses(pauses: Iterable[Pause], start: datetime) -> list[Pause]:
 
 def _scale(calendar: WorkingCalendar, day: date, per_day: bool) -> int:
     """Microseconds of office time in one unit of the amount on `day`."""
-    return calendar.office_hours_on(day).day_seconds * MICRO if per_day else HOUR_US
+    return calendar.office_day(day).full_day_seconds * MICRO if per_day else HOUR_US
 
 
-def _advance(calendar: WorkingCalendar, start: datetime, amount: Fraction, per_day: bool):
+def _advance(
+    calendar: WorkingCalendar, start: datetime, amount: Fraction, per_day: bool
+) -> datetime:
     """First moment at which `amount` units of office time since `start` are used up."""
     day = start.date()
-    moment = start
+    moment: datetime | None = start  # None: the whole day is ahead of us
     scale = _scale(calendar, day, per_day)
     need = ceil(amount * scale)  # in microseconds of the current scale
     for _ in range(MAX_WALK_DAYS):
-        blocks = calendar.office_blocks(day)
+        blocks, full_day_seconds = calendar.office_day(day)
         if blocks:
-            day_scale = _scale(calendar, day, per_day)
+            day_scale = full_day_seconds * MICRO if per_day else HOUR_US
             if day_scale != scale:  # office hours changed: the rest is worth a new length
                 need, scale = ceil(Fraction(need * day_scale, scale)), day_scale
+            if moment is None or moment <= blocks[0][0]:
+                # Whole days are skipped in one step; strictly greater, so a deadline at
+                # the closing time is found below and stays there.
+                if need > full_day_seconds * MICRO:
+                    need -= full_day_seconds * MICRO
+                    day += ONE_DAY
+                    moment = None
+                    continue
+                moment = blocks[0][0]
             for block_start, block_end in blocks:
                 if block_end <= moment:
                     continue
@@ -121,24 +131,35 @@ def _advance(calendar: WorkingCalendar, start: datetime, amount: Fraction, per_d
                     return begin + timedelta(microseconds=need)
                 need -= available
         day += ONE_DAY
-        moment = start_of_day(day)
+        moment = None
     raise ValueError("Thời hạn quá dài để tính.")
 
 
 def _measure(calendar: WorkingCalendar, start: datetime, end: datetime, per_day: bool):
     """Office time in [start, end): microseconds (int), or working days (Fraction)."""
-    total: int | Fraction = Fraction(0) if per_day else 0
-    day = start.date()
-    while day <= end.date():
-        used = 0
-        for block_start, block_end in calendar.office_blocks(day):
-            begin, finish = max(block_start, start), min(block_end, end)
-            if finish > begin:
-                used += _us(finish - begin)
-        if used:
-            total += Fraction(used, _scale(calendar, day, True)) if per_day else used
+    # Microseconds per length of office day, so Fractions are only made once per length.
+    used_by_length: dict[int, int] = {}
+    day, last = start.date(), end.date()
+    while day <= last:
+        blocks, full_day_seconds = calendar.office_day(day)
+        if not blocks:
+            day += ONE_DAY
+            continue
+        if start <= blocks[0][0] and blocks[-1][1] <= end:
+            used = full_day_seconds * MICRO
+        else:
+            used = 0
+            for block_start, block_end in blocks:
+                begin = block_start if block_start > start else start
+                finish = block_end if block_end < end else end
+                if finish > begin:
+                    used += _us(finish - begin)
+        used_by_length[full_day_seconds] = used_by_length.get(full_day_seconds, 0) + used
         day += ONE_DAY
-    return total
+    if not per_day:
+        return sum(used_by_length.values())
+    return sum((Fraction(used, seconds * MICRO) for seconds, used in used_by_length.items()),
+               Fraction(0))
 
 
 def _office_due(calendar, start, amount: Fraction, per_day: bool, pauses: list[Pause]):
@@ -162,10 +183,15 @@ def _calendar_due(calendar, start: datetime, amount: Fraction, months: bool, pau
     if amount.denominator != 1:
         raise ValueError("Thời hạn tính theo ngày hoặc tháng phải là số nguyên.")
     count = int(amount)
-    last_day = add_months(start.date(), count) if months else start.date() + ONE_DAY * count
+    try:
+        last_day = add_months(start.date(), count) if months else start.date() + ONE_DAY * count
+    except (OverflowError, ValueError):  # past year 9999
+        raise ValueError("Thời hạn quá dài để tính.") from None
 
     def due_after(paused_days: int) -> datetime:
         day = calendar.next_working_day(last_day + ONE_DAY * paused_days)
+        if calendar.closing_time(day) < start:  # 0 days, received after closing
+            day = calendar.next_working_day(day + ONE_DAY)
         return calendar.closing_time(day)
 
     paused_days = 0
@@ -190,7 +216,10 @@ def deadline(
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
 ) -> datetime:
     """When a time limit of `amount` `unit` that started at `start` runs out (local time)."""
-    unit = TimeUnit(unit)
+    try:
+        unit = TimeUnit(unit)
+    except ValueError:
+        raise ValueError(f"Đơn vị thời hạn không hợp lệ: {unit!r}.") from None
     start = to_local(start)
     value = _fraction(amount)
     merged = _merge_pauses(pauses, start)

@@ -48,6 +48,8 @@ class OfficeHours:
         for start, end in blocks:
             if start.tzinfo is not None or end.tzinfo is not None:
                 raise ValueError("Giờ làm việc ghi theo giờ địa phương, không kèm múi giờ.")
+            if start.microsecond or end.microsecond:
+                raise ValueError("Giờ làm việc chỉ tính đến giây.")
             if start >= end:
                 raise ValueError(f"Buổi làm việc {start:%H:%M}–{end:%H:%M} không hợp lệ.")
             if previous_end is not None and start < previous_end:

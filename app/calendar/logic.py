@@ -14,9 +14,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.calendar.days import WEEKEND, year_days
 from app.calendar.hours import DEFAULT_OFFICE_HOURS, DayOverride, OfficeHours
@@ -32,8 +32,12 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL_TZ)
 
 
-def start_of_day(day: date) -> datetime:
-    return datetime.combine(day, time.min, LOCAL_TZ)
+class OfficeDay(NamedTuple):
+    blocks: tuple[tuple[datetime, datetime], ...]
+    full_day_seconds: int
+
+
+_MEMO_DAYS = 20_000  # about fifty years of days; cleared rather than grown without bound
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,9 @@ class WorkingCalendar:
     overrides: tuple[DayOverride, ...] = ()
     _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
     _by_day: Mapping[date, DayOverride] = field(init=False, repr=False, compare=False)
+    # Memo of office_day(); derived from the fields only, so the value stays immutable in
+    # meaning. The deadline watch asks about the same few hundred days over and over.
+    _days: dict[date, OfficeDay] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         versions = tuple(sorted(self.office_hours, key=lambda v: v.effective_from))
@@ -63,6 +70,7 @@ class WorkingCalendar:
         object.__setattr__(self, "overrides", tuple(sorted(self.overrides, key=lambda o: o.day)))
         object.__setattr__(self, "_starts", starts)
         object.__setattr__(self, "_by_day", MappingProxyType(by_day))
+        object.__setattr__(self, "_days", {})
 
     @classmethod
     def from_plain(
@@ -129,11 +137,22 @@ class WorkingCalendar:
         index = bisect_right(self._starts, day) - 1
         return self.office_hours[max(index, 0)]
 
+    def office_day(self, day: date) -> OfficeDay:
+        """Open periods of `day` as local datetimes (empty on a day off) and the length of a
+        full office day under the hours in force then, which one working day is worth."""
+        known = self._days.get(day)
+        if known is None:
+            hours = self.office_hours_on(day)
+            blocks = hours.blocks_on(day) if self.is_working_day(day) else ()
+            known = OfficeDay(blocks, hours.day_seconds)
+            if len(self._days) >= _MEMO_DAYS:
+                self._days.clear()
+            self._days[day] = known
+        return known
+
     def office_blocks(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
         """Open periods of `day` as local datetimes; empty on a day off."""
-        if not self.is_working_day(day):
-            return ()
-        return self.office_hours_on(day).blocks_on(day)
+        return self.office_day(day).blocks
 
     def closing_time(self, day: date) -> datetime:
         """When the offices close on `day` under the hours in force that day (used for
