@@ -6,12 +6,17 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
+from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
+    DailySequence,
     Dossier,
+    DossierApology,
     DossierComponent,
     DossierEvent,
+    DossierPause,
+    DossierResult,
     RuleVersion,
     StoredFile,
 )
@@ -33,6 +38,12 @@ TABLES = [
     Dossier,
     DossierEvent,
     DossierComponent,
+    DailySequence,
+    DossierPause,
+    DossierApology,
+    DossierResult,
+    OfficeHoursVersion,
+    CalendarOverride,
     AuditEntry,
     AuditHead,
     Heartbeat,

@@ -2,6 +2,8 @@
 
 from piccolo.columns import (
     JSON,
+    Boolean,
+    Date,
     ForeignKey,
     Integer,
     OnDelete,
@@ -62,6 +64,17 @@ class Dossier(Table, tablename="dossier"):
     due_at = Timestamptz(null=True, default=None, index=True)
     finished_at = Timestamptz(null=True, default=None)
     returned_at = Timestamptz(null=True, default=None)
+    # Processing state (see app.workflow.logic.DossierState).
+    current_step = Integer(null=True, default=None)
+    assignee = ForeignKey(User, null=True, on_delete=OnDelete.restrict, index=True)
+    approved = Boolean(default=False)
+    signed = Boolean(default=False)
+    fees_due = Integer(default=0)  # đồng
+    fees_paid = Integer(default=0)
+    supplement_requests = Integer(default=0)
+    resume_status = Integer(null=True, default=None)  # where a supplement/withdrawal returns
+    resume_step = Integer(null=True, default=None)
+    clock_paused_at = Timestamptz(null=True, default=None)
 
 
 class DossierEvent(Table, tablename="dossier_event"):
@@ -89,3 +102,47 @@ class DossierComponent(Table, tablename="dossier_component"):
     quantity = Integer(default=1)
     file = ForeignKey(StoredFile, null=True, on_delete=OnDelete.restrict)
     original_filename = Varchar(length=255, default="")
+
+
+class DailySequence(Table, tablename="daily_sequence"):
+    """The last dossier number given by an agency on a day; incremented inside the
+    receiving transaction (BEGIN IMMEDIATE), so codes are unique and gapless per day."""
+
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict)
+    day = Date()
+    last = Integer(default=0)
+    # Unique (agency, day): a unique index created in the migration (SQLite cannot add
+    # a table constraint after creation).
+
+
+class DossierPause(Table, tablename="dossier_pause"):
+    """A stretch of time the legal clock stood still (supplement wait, stopped)."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    reason = Varchar(length=40)  # supplement | stopped | withdrawal
+    started_at = Timestamptz()
+    ended_at = Timestamptz(null=True, default=None)
+
+
+class DossierApology(Table, tablename="dossier_apology"):
+    """An apology and new appointment for a late dossier (form 04), with its reason."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    previous_due_at = Timestamptz()
+    new_due_at = Timestamptz()
+    reason = Text()
+    created_at = Timestamptz()
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+
+
+class DossierResult(Table, tablename="dossier_result"):
+    """The result of a dossier: a dossier cannot be finished or returned without one."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, unique=True)
+    file = ForeignKey(StoredFile, null=True, on_delete=OnDelete.restrict)
+    sha256 = Varchar(length=64)
+    issued_at = Timestamptz()
+    issued_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    signed_sha256 = Varchar(length=64, default="")
+    signed_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    signed_at = Timestamptz(null=True, default=None)
