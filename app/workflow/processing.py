@@ -1,0 +1,164 @@
+"""What processing actions do at the agency once the guards let them through. Pure.
+
+Assign, forward, return a step, transfer, ask for a financial obligation, apologise,
+approve, sign, issue the result, stop. See `app.workflow.actions` for the conventions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from app.dossiers.logic import Status
+from app.workflow.actions import (
+    moment,
+    move,
+    optional_id,
+    optional_text,
+    positive_id,
+    required_text,
+    sha256_hex,
+)
+from app.workflow.logic import (
+    Action,
+    Actor,
+    DossierState,
+    Effect,
+    ResumePoint,
+    Transition,
+    TransitionError,
+)
+
+
+def assign(state: DossierState, actor: Actor, assignee_id: Any = None) -> Transition:
+    assignee_id = positive_id(assignee_id, "Cần chọn người được giao xử lý.")
+    if assignee_id == state.assignee_id:
+        raise TransitionError("Hồ sơ đang được giao cho người này.")
+    return move(
+        state, Action.ASSIGN, "assigned", assignee_id=assignee_id,
+        effects=(Effect.NOTIFY_ASSIGNEE,),
+    )
+
+
+def forward(state: DossierState, actor: Actor, assignee_id: Any = None) -> Transition:
+    assignee_id = optional_id(assignee_id)
+    notify = (Effect.NOTIFY_ASSIGNEE,) if assignee_id is not None else ()
+    if state.status == Status.RECEIVED:
+        return move(
+            state, Action.FORWARD, "processing_started", status=Status.PROCESSING, step=1,
+            assignee_id=assignee_id, effects=(Effect.RECORD_HANDOVER, *notify),
+        )
+    step = state.current_step
+    assert step is not None  # DossierState guarantees it in processing
+    if step < state.step_count:
+        return move(
+            state, Action.FORWARD, "forwarded", step=step + 1, assignee_id=assignee_id,
+            effects=(Effect.RECORD_HANDOVER, *notify),
+        )
+    if assignee_id is not None:
+        raise TransitionError(
+            "Đây là bước cuối: hồ sơ về Bộ phận Một cửa để trả kết quả, không cần chọn người."
+        )
+    return move(
+        state, Action.FORWARD, "processing_finished", status=Status.PROCESSED,
+        assignee_id=None, effects=(Effect.RECORD_HANDOVER, Effect.NOTIFY_APPLICANT),
+    )
+
+
+def return_step(
+    state: DossierState, actor: Actor, reason: Any = None, assignee_id: Any = None
+) -> Transition:
+    reason = required_text(reason, "Cần nêu rõ lý do trả lại bước trước.")
+    assignee_id = optional_id(assignee_id)
+    notify = (Effect.NOTIFY_ASSIGNEE,) if assignee_id is not None else ()
+    assert state.current_step is not None
+    # What was approved or signed is being reworked, so it must be approved again.
+    return move(
+        state, Action.RETURN_STEP, "returned_to_previous_step", step=state.current_step - 1,
+        assignee_id=assignee_id, effects=(Effect.RECORD_HANDOVER, *notify),
+        changes={"approved": False, "signed": False}, details={"reason": reason},
+    )
+
+
+def transfer(
+    state: DossierState, actor: Actor, target_agency_id: Any = None, reason: Any = ""
+) -> Transition:
+    target = positive_id(target_agency_id, "Cần chọn cơ quan nhận hồ sơ liên thông.")
+    if target == state.agency_id:
+        raise TransitionError("Cơ quan nhận phải khác cơ quan đang giải quyết hồ sơ.")
+    # The result is still returned where the dossier was received.
+    receiving = state.receiving_agency_id or state.agency_id
+    return move(
+        state, Action.TRANSFER, "transferred", assignee_id=None, agency_id=target,
+        effects=(Effect.ISSUE_FORM_06, Effect.RECORD_HANDOVER, Effect.NOTIFY_AGENCY),
+        changes={"receiving_agency_id": receiving, "approved": False, "signed": False},
+        details={"from_agency_id": state.agency_id, "to_agency_id": target,
+                 "reason": optional_text(reason)},
+    )
+
+
+def request_payment(
+    state: DossierState, actor: Actor, amount: Any = None, reason: Any = ""
+) -> Transition:
+    if isinstance(amount, bool) or not isinstance(amount, int | Decimal) or amount <= 0:
+        raise TransitionError("Số tiền nghĩa vụ tài chính phải lớn hơn 0.")
+    return move(
+        state, Action.REQUEST_PAYMENT, "payment_requested", status=Status.FINANCIAL_OBLIGATION,
+        effects=(Effect.NOTIFY_APPLICANT,),
+        changes={"fees_due": state.fees_due + amount,
+                 "resume_point": ResumePoint(Status.PROCESSING, state.current_step)},
+        details={"amount": amount, "reason": optional_text(reason)},
+    )
+
+
+def record_apology(
+    state: DossierState, actor: Actor, new_due_at: Any = None, reason: Any = None
+) -> Transition:
+    new_due_at = moment(new_due_at, "Cần nhập ngày hẹn trả kết quả mới.")
+    reason = required_text(reason, "Cần nêu rõ lý do trễ hẹn.")
+    assert state.due_at is not None
+    if new_due_at <= state.due_at:
+        raise TransitionError("Ngày hẹn trả mới phải sau ngày hẹn hiện tại.")
+    if new_due_at <= state.now:
+        raise TransitionError("Ngày hẹn trả mới phải sau thời điểm hiện tại.")
+    # The new appointment has no apology yet: missing it will need another one.
+    return move(
+        state, Action.RECORD_APOLOGY, "apology_recorded",
+        effects=(Effect.ISSUE_FORM_04, Effect.NOTIFY_APPLICANT, Effect.EXPLAIN_LATE_TO_HEAD),
+        changes={"due_at": new_due_at, "will_miss": False,
+                 "has_apology_for_current_due": False},
+        details={"old_due_at": state.due_at, "new_due_at": new_due_at, "reason": reason},
+    )
+
+
+def approve(state: DossierState, actor: Actor, comment: Any = "") -> Transition:
+    return move(
+        state, Action.APPROVE, "approved", changes={"approved": True},
+        details={"comment": optional_text(comment)},
+    )
+
+
+def sign(state: DossierState, actor: Actor, sha256: Any = None) -> Transition:
+    digest = sha256_hex(sha256, "Mã SHA-256 của tệp đã ký không hợp lệ (cần 64 ký tự 0–9, a–f).")
+    return move(
+        state, Action.SIGN, "signed", changes={"signed": True},
+        details={"signer_id": actor.user_id, "signed_at": state.now, "sha256": digest},
+    )
+
+
+def issue_result(state: DossierState, actor: Actor, sha256: Any = None) -> Transition:
+    digest = sha256_hex(sha256, "Mã SHA-256 của tệp kết quả không hợp lệ (cần 64 ký tự 0–9, a–f).")
+    # Issuing again replaces the earlier result (e.g. after a step was returned).
+    return move(
+        state, Action.ISSUE_RESULT, "result_issued", effects=(Effect.STORE_RESULT,),
+        changes={"has_result": True}, details={"sha256": digest, "issued_by": actor.user_id},
+    )
+
+
+def stop(state: DossierState, actor: Actor, reason: Any = None) -> Transition:
+    reason = required_text(reason, "Cần nêu rõ lý do dừng xử lý.")
+    return move(
+        state, Action.STOP, "stopped", status=Status.STOPPED,
+        effects=(Effect.ISSUE_FORM_05, Effect.NOTIFY_APPLICANT), changes={"resume_point": None},
+        details={"reason": reason},
+    )

@@ -1,0 +1,500 @@
+"""The dossier state machine, as worked examples: a dossier's life from the counter (or the
+portal) to the returned result, and every way it can be stopped, sent back or refused."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.accounts.roles import Role
+from app.dossiers.logic import Channel, Status
+from app.workflow import (
+    LATE_BLOCKED,
+    READ_ONLY_ROLES,
+    TRANSITIONS,
+    Action,
+    Actor,
+    ClockEffect,
+    ClockState,
+    DossierState,
+    Effect,
+    ResumePoint,
+    TransitionError,
+    advance,
+    allowed_actions,
+    apply,
+    clock_state,
+    counts_as_late,
+    needs_apology,
+)
+
+NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 08:30 on a Monday in Kon Tum
+DUE = NOW + timedelta(days=10)
+DEPT = 1  # Sở Tư pháp settles the dossier
+CENTRE = 2  # Trung tâm Phục vụ hành chính công receives it
+OTHER = 3  # Sở Tài chính, for inter-agency work
+SIGNED_SHA = "ab" * 32
+RESULT_SHA = "cd" * 32
+
+citizen = Actor(100, Role.CITIZEN, is_owner=True)
+stranger = Actor(101, Role.CITIZEN)
+counter = Actor(200, Role.COUNTER_OFFICER, {CENTRE})
+lan = Actor(301, Role.HANDLER, {DEPT})
+minh = Actor(302, Role.HANDLER, {DEPT})
+leader = Actor(400, Role.LEADER, {DEPT})
+other_leader = Actor(500, Role.LEADER, {OTHER})
+other_handler = Actor(501, Role.HANDLER, {OTHER})
+postman = Actor(600, Role.POSTAL_STAFF)
+auditor = Actor(700, Role.AUDITOR, {DEPT})
+
+
+def do(state, actor, action, **params):
+    """Apply an action and rebuild the snapshot, as the service layer will."""
+    transition = apply(state, actor, action, **params)
+    return advance(state, transition), transition
+
+
+def draft(**fields) -> DossierState:
+    base = {"status": Status.DRAFT, "agency_id": DEPT, "receiving_agency_id": CENTRE,
+            "now": NOW, "step_count": 2}
+    return DossierState(**{**base, **fields})
+
+
+def at_step(step: int, assignee: Actor | None = lan, **fields) -> DossierState:
+    base = {"status": Status.PROCESSING, "current_step": step, "due_at": DUE,
+            "assignee_id": assignee.user_id if assignee else None}
+    return draft(**{**base, **fields})
+
+
+def refused_with(message: str, state, actor, action, **params) -> None:
+    with pytest.raises(TransitionError) as error:
+        apply(state, actor, action, **params)
+    assert str(error.value) == message
+
+
+# --- whole lives -------------------------------------------------------------------------
+
+
+def test_in_person_dossier_through_two_steps_to_return():
+    state = draft(fees_due=100_000)
+    assert allowed_actions(state, counter) == [
+        Action.ACCEPT, Action.REQUEST_SUPPLEMENT, Action.REFUSE, Action.REDIRECT,
+    ]
+
+    state, t = do(state, counter, Action.ACCEPT, due_at=DUE)
+    assert (t.status, t.clock, t.event) == (Status.RECEIVED, ClockEffect.START, "accepted")
+    assert {Effect.ISSUE_FORM_01, Effect.RECORD_TRACKING_BOOK, Effect.ISSUE_FORM_06} <= set(
+        t.effects
+    )  # received at the centre for the department: the control sheet travels with it
+    assert state.due_at == DUE
+
+    state, t = do(state, counter, Action.PAY)  # fees collected at the counter
+    assert state.fees_outstanding == 0 and Effect.ISSUE_FEE_RECEIPT in t.effects
+
+    state, t = do(state, counter, Action.FORWARD, assignee_id=lan.user_id)
+    assert (state.status, state.current_step, state.assignee_id) == (
+        Status.PROCESSING, 1, lan.user_id,
+    )
+    assert t.event == "processing_started"
+
+    state, t = do(state, lan, Action.FORWARD, assignee_id=leader.user_id)
+    assert (state.current_step, state.assignee_id, t.event) == (2, leader.user_id, "forwarded")
+    assert allowed_actions(state, lan) == []  # no longer hers
+
+    state, _ = do(state, leader, Action.APPROVE)
+    state, t = do(state, leader, Action.SIGN, sha256=SIGNED_SHA.upper())
+    assert dict(t.details) == {"signer_id": 400, "signed_at": NOW, "sha256": SIGNED_SHA}
+    state, t = do(state, leader, Action.ISSUE_RESULT, sha256=RESULT_SHA)
+    assert state.has_result and Effect.STORE_RESULT in t.effects
+
+    state, t = do(state, leader, Action.FORWARD)
+    assert (t.status, t.clock, t.event) == (
+        Status.PROCESSED, ClockEffect.STOP, "processing_finished",
+    )
+    assert allowed_actions(state, counter) == [Action.RETURN_RESULT]
+
+    state, t = do(state, counter, Action.RETURN_RESULT)
+    assert state.status == Status.RETURNED
+    assert Effect.INVITE_RATING in t.effects
+    assert all(allowed_actions(state, a) == [] for a in (citizen, counter, leader, postman))
+
+
+def test_online_dossier_is_submitted_by_its_owner_then_received_at_the_counter():
+    state = draft(channel=Channel.ONLINE)
+    assert allowed_actions(state, counter) == []  # drafts online are the applicant's own
+    assert allowed_actions(state, stranger) == []
+    refused_with("Chỉ người nộp hồ sơ mới được thực hiện thao tác này.", state, stranger,
+                 Action.SUBMIT)
+
+    state, t = do(state, citizen, Action.SUBMIT)
+    assert state.status == Status.NEW and t.clock == ClockEffect.NONE
+    assert Effect.NOTIFY_AGENCY in t.effects
+
+    state, t = do(state, counter, Action.ACCEPT, due_at=DUE)
+    assert state.status == Status.RECEIVED and t.clock == ClockEffect.START
+
+
+def test_in_person_dossier_needs_no_submit():
+    refused_with(
+        "Hồ sơ nộp trực tiếp hoặc qua bưu chính do cán bộ tiếp nhận nhập vào hệ thống.",
+        draft(), citizen, Action.SUBMIT,
+    )
+
+
+def test_postal_dossier_is_submitted_and_returned_by_the_postman():
+    state, _ = do(draft(channel=Channel.POST), postman, Action.SUBMIT)
+    assert state.status == Status.NEW
+    done = replace(state, status=Status.PROCESSED, current_step=2, has_result=True)
+    returned, t = do(done, postman, Action.RETURN_RESULT)
+    assert returned.status == Status.RETURNED and t.details["by_post"] is True
+    refused_with("Nhân viên bưu chính chỉ thao tác với hồ sơ gửi qua bưu chính.",
+                 replace(done, channel=Channel.IN_PERSON), postman, Action.RETURN_RESULT)
+
+
+# --- supplements -------------------------------------------------------------------------
+
+
+def test_supplement_pauses_the_clock_and_comes_back_to_the_same_step():
+    state = at_step(2)
+    state, t = do(state, lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu bản sao CCCD")
+    assert (state.status, t.clock) == (Status.SUPPLEMENT_REQUESTED, ClockEffect.PAUSE)
+    assert t.effects == (Effect.ISSUE_FORM_02, Effect.NOTIFY_APPLICANT)
+    assert state.resume_point == ResumePoint(Status.PROCESSING, 2)
+    assert state.supplement_requests_count == 1
+    assert clock_state(state) == ClockState.PAUSED
+    assert allowed_actions(state, lan) == []  # waiting on the applicant
+
+    state, t = do(state, citizen, Action.SUPPLY_SUPPLEMENT)
+    assert (state.status, state.current_step, state.assignee_id) == (
+        Status.PROCESSING, 2, lan.user_id,
+    )
+    assert t.clock == ClockEffect.RESUME and Effect.NOTIFY_ASSIGNEE in t.effects
+    assert state.resume_point is None
+
+    state, _ = do(state, lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu bản vẽ")
+    assert counts_as_late(state.supplement_requests_count, finished_at=NOW, due_at=DUE)
+
+
+def test_supplement_at_reception_does_not_start_the_clock_nor_count():
+    state = draft(status=Status.NEW, channel=Channel.ONLINE)
+    state, t = do(state, counter, Action.REQUEST_SUPPLEMENT, reason="Thiếu tờ khai")
+    assert t.clock == ClockEffect.NONE and state.supplement_requests_count == 0
+    assert clock_state(state) == ClockState.NOT_STARTED
+    state, t = do(state, citizen, Action.SUPPLY_SUPPLEMENT)
+    assert state.status == Status.NEW and t.clock == ClockEffect.NONE
+
+
+def test_counter_may_close_a_reception_supplement_never_answered():
+    state, _ = do(draft(status=Status.NEW), counter, Action.REQUEST_SUPPLEMENT, reason="Thiếu")
+    state, _ = do(state, counter, Action.REFUSE, reason="Quá hạn bổ sung")
+    assert state.status == Status.NOT_RECEIVED
+
+
+# --- reception refusals ------------------------------------------------------------------
+
+
+def test_refusal_at_reception_needs_a_reason():
+    state = draft(status=Status.NEW, channel=Channel.ONLINE)
+    refused_with("Cần nêu rõ lý do từ chối.", state, counter, Action.REFUSE, reason="  ")
+    state, t = do(state, counter, Action.REFUSE, reason="Hồ sơ giả mạo")
+    assert (state.status, t.event) == (Status.NOT_RECEIVED, "reception_refused")
+    assert Effect.ISSUE_FORM_03 in t.effects and t.details["reason"] == "Hồ sơ giả mạo"
+    assert allowed_actions(state, counter) == [] and allowed_actions(state, citizen) == []
+
+
+def test_not_our_competence_names_where_to_go():
+    state = draft()
+    refused_with("Cần ghi rõ cơ quan có thẩm quyền để hướng dẫn người nộp.", state, counter,
+                 Action.REDIRECT)
+    refused_with("Cơ quan có thẩm quyền phải khác cơ quan đang tiếp nhận.", state, counter,
+                 Action.REDIRECT, target_agency_id=DEPT)
+    state, t = do(state, counter, Action.REDIRECT, target_agency_name="Tòa án nhân dân tỉnh")
+    assert (state.status, t.event) == (Status.NOT_RECEIVED, "redirected")
+    assert t.details["target_agency_name"] == "Tòa án nhân dân tỉnh"
+    assert Effect.ISSUE_GUIDANCE in t.effects
+
+
+# --- processing --------------------------------------------------------------------------
+
+
+def test_inter_agency_transfer_hands_the_dossier_to_the_other_agency():
+    state = at_step(1)
+    refused_with("Cơ quan nhận phải khác cơ quan đang giải quyết hồ sơ.", state, lan,
+                 Action.TRANSFER, target_agency_id=DEPT)
+    state, t = do(state, lan, Action.TRANSFER, target_agency_id=OTHER)
+    assert (state.agency_id, state.assignee_id, state.current_step) == (OTHER, None, 1)
+    assert state.receiving_agency_id == CENTRE  # the result still goes back to the centre
+    assert {Effect.ISSUE_FORM_06, Effect.NOTIFY_AGENCY} <= set(t.effects)
+    assert allowed_actions(state, lan) == [] and allowed_actions(state, leader) == []
+    state, _ = do(state, other_leader, Action.ASSIGN, assignee_id=other_handler.user_id)
+    assert Action.FORWARD in allowed_actions(state, other_handler)
+
+
+def test_transfer_of_a_dossier_received_in_house_remembers_where_to_return():
+    state, _ = do(at_step(1, receiving_agency_id=None), lan, Action.TRANSFER,
+                  target_agency_id=OTHER)
+    assert state.receiving_agency_id == DEPT
+
+
+def test_return_to_previous_step_voids_the_approval():
+    state = at_step(2, assignee=leader, approved=True, signed=True)
+    refused_with("Cần nêu rõ lý do trả lại bước trước.", state, leader, Action.RETURN_STEP)
+    state, t = do(state, leader, Action.RETURN_STEP, reason="Sai tên", assignee_id=lan.user_id)
+    assert (state.current_step, state.assignee_id, state.approved, state.signed) == (
+        1, lan.user_id, False, False,
+    )
+    refused_with("Hồ sơ đang ở bước đầu tiên, không có bước trước để trả lại.", state, lan,
+                 Action.RETURN_STEP, reason="x")
+
+
+def test_signing_comes_after_approval_and_records_a_real_hash():
+    state = at_step(2, assignee=leader)
+    refused_with("Hồ sơ cần được phê duyệt trước khi ký.", state, leader, Action.SIGN,
+                 sha256=SIGNED_SHA)
+    state, _ = do(state, leader, Action.APPROVE)
+    refused_with("Mã SHA-256 của tệp đã ký không hợp lệ (cần 64 ký tự 0–9, a–f).", state,
+                 leader, Action.SIGN, sha256="abc")
+    state, _ = do(state, leader, Action.SIGN, sha256=SIGNED_SHA)
+    refused_with("Kết quả đã được ký.", state, leader, Action.SIGN, sha256=SIGNED_SHA)
+
+
+def test_financial_obligation_keeps_the_clock_and_returns_to_the_step_once_paid():
+    state = at_step(1)
+    refused_with("Số tiền nghĩa vụ tài chính phải lớn hơn 0.", state, lan,
+                 Action.REQUEST_PAYMENT, amount=0)
+    state, t = do(state, lan, Action.REQUEST_PAYMENT, amount=2_500_000)
+    assert (state.status, state.fees_due, t.clock) == (
+        Status.FINANCIAL_OBLIGATION, 2_500_000, ClockEffect.NONE,
+    )
+    state, t = do(state, citizen, Action.PAY)
+    assert (state.status, state.current_step, state.fees_outstanding) == (
+        Status.PROCESSING, 1, 0,
+    )
+
+
+def test_stopping_and_refusing_in_processing_are_for_the_leader():
+    state = at_step(1)
+    assert Action.STOP not in allowed_actions(state, lan)
+    refused_with("Cần nêu rõ lý do dừng xử lý.", state, leader, Action.STOP)
+    stopped, t = do(state, leader, Action.STOP, reason="Người nộp đã chết")
+    assert (stopped.status, t.clock) == (Status.STOPPED, ClockEffect.STOP)
+    assert Effect.ISSUE_FORM_05 in t.effects
+    refused, t = do(state, leader, Action.REFUSE, reason="Không đủ điều kiện")
+    assert (refused.status, t.event) == (Status.STOPPED, "refused")
+    assert Effect.ISSUE_REFUSAL_LETTER in t.effects
+
+
+# --- the result and the fees -------------------------------------------------------------
+
+
+def test_a_dossier_cannot_be_finished_or_returned_without_a_result():
+    last_step = at_step(2, assignee=leader)
+    assert Action.FORWARD not in allowed_actions(last_step, leader)
+    refused_with("Hồ sơ chưa có kết quả nên không thể kết thúc xử lý.", last_step, leader,
+                 Action.FORWARD)
+
+    processed_without_result = replace(last_step, status=Status.PROCESSED)
+    assert allowed_actions(processed_without_result, counter) == []
+    refused_with("Hồ sơ chưa có kết quả nên không thể trả kết quả.", processed_without_result,
+                 counter, Action.RETURN_RESULT)
+
+    with_result, _ = do(last_step, leader, Action.ISSUE_RESULT, sha256=RESULT_SHA)
+    finished, _ = do(with_result, leader, Action.FORWARD)
+    assert finished.status == Status.PROCESSED
+
+
+def test_fees_must_be_settled_before_the_result_is_handed_over():
+    state = draft(status=Status.PROCESSED, current_step=2, has_result=True, fees_due=50_000)
+    refused_with("Người nộp còn phải nộp 50.000 đ phí, lệ phí trước khi nhận kết quả.", state,
+                 counter, Action.RETURN_RESULT)
+    assert allowed_actions(state, counter) == [Action.PAY]
+    state, _ = do(state, counter, Action.PAY)
+    state, _ = do(state, counter, Action.RETURN_RESULT)
+    assert state.status == Status.RETURNED
+
+
+def test_nothing_to_pay_means_no_payment():
+    refused_with("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.", at_step(1), citizen,
+                 Action.PAY)
+
+
+# --- late dossiers -----------------------------------------------------------------------
+
+
+def test_late_dossier_is_blocked_until_an_apology_sets_a_new_appointment():
+    state = at_step(1, due_at=NOW - timedelta(hours=1))
+    assert needs_apology(state)
+    refused_with(
+        "Hồ sơ đã quá hạn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
+        "chuyển bước.", state, lan, Action.FORWARD,
+    )
+    refused_with(
+        "Hồ sơ đã quá hạn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
+        "tiếp tục xử lý.", state, lan, Action.ISSUE_RESULT, sha256=RESULT_SHA,
+    )
+    assert not set(allowed_actions(state, lan)) & LATE_BLOCKED
+    assert Action.RECORD_APOLOGY in allowed_actions(state, lan)
+    assert Action.STOP in allowed_actions(state, leader)  # ending processing stays possible
+
+    refused_with("Cần nêu rõ lý do trễ hẹn.", state, lan, Action.RECORD_APOLOGY,
+                 new_due_at=NOW + timedelta(days=3))
+    refused_with("Ngày hẹn trả mới phải sau ngày hẹn hiện tại.", state, lan,
+                 Action.RECORD_APOLOGY, new_due_at=state.due_at, reason="Chờ xác minh")
+    refused_with("Ngày hẹn trả mới phải sau thời điểm hiện tại.", state, lan,
+                 Action.RECORD_APOLOGY, new_due_at=NOW - timedelta(minutes=1),
+                 reason="Chờ xác minh")
+
+    state, t = do(state, lan, Action.RECORD_APOLOGY, new_due_at=NOW + timedelta(days=3),
+                  reason="Chờ kết quả xác minh của Công an")
+    assert t.clock == ClockEffect.NONE and state.status == Status.PROCESSING
+    assert {Effect.ISSUE_FORM_04, Effect.NOTIFY_APPLICANT, Effect.EXPLAIN_LATE_TO_HEAD} <= set(
+        t.effects
+    )
+    assert t.details["old_due_at"] == NOW - timedelta(hours=1)
+    assert not needs_apology(state)
+    state, _ = do(state, lan, Action.FORWARD, assignee_id=leader.user_id)
+    assert state.current_step == 2
+
+
+def test_forecast_miss_also_needs_the_apology_first():
+    state = at_step(1, will_miss=True)
+    refused_with(
+        "Hồ sơ sẽ trễ hẹn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
+        "chuyển bước.", state, lan, Action.FORWARD,
+    )
+    apologised = replace(state, has_apology_for_current_due=True)
+    assert Action.FORWARD in allowed_actions(apologised, lan)
+
+
+def test_late_rule_does_not_hold_back_a_finished_dossier():
+    state = draft(status=Status.PROCESSED, current_step=2, has_result=True,
+                  due_at=NOW - timedelta(days=5))
+    assert allowed_actions(state, counter) == [Action.RETURN_RESULT]
+
+
+def test_counts_as_late_for_the_national_index():
+    assert not counts_as_late(1, finished_at=DUE, due_at=DUE)  # on the day is on time
+    assert counts_as_late(1, finished_at=DUE + timedelta(minutes=1), due_at=DUE)
+    assert counts_as_late(2, finished_at=NOW, due_at=DUE)  # asked twice for documents
+    assert not counts_as_late(0, finished_at=None, due_at=DUE)
+    assert counts_as_late(0, finished_at=None, due_at=NOW, now=NOW + timedelta(hours=1))
+    assert not counts_as_late(0, finished_at=NOW, due_at=None)
+
+
+# --- withdrawal --------------------------------------------------------------------------
+
+
+def test_withdrawal_is_asked_by_the_owner_and_accepted_by_staff():
+    state = at_step(2)
+    assert Action.REQUEST_WITHDRAWAL not in allowed_actions(state, stranger)
+    state, t = do(state, citizen, Action.REQUEST_WITHDRAWAL, reason="Không còn nhu cầu")
+    assert state.status == Status.WITHDRAWAL_REQUESTED and t.clock == ClockEffect.NONE
+    assert allowed_actions(state, lan) == []
+    assert allowed_actions(state, citizen) == [Action.CANCEL_WITHDRAWAL]
+
+    back, _ = do(state, citizen, Action.CANCEL_WITHDRAWAL)
+    assert (back.status, back.current_step) == (Status.PROCESSING, 2)
+
+    state, t = do(state, counter, Action.ACCEPT_WITHDRAWAL)
+    assert (state.status, t.clock, t.event) == (Status.STOPPED, ClockEffect.STOP, "withdrawn")
+    assert Effect.ISSUE_FORM_05 in t.effects
+
+
+def test_withdrawal_during_a_supplement_keeps_the_clock_paused():
+    state, _ = do(at_step(1), lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu")
+    state, _ = do(state, citizen, Action.REQUEST_WITHDRAWAL)
+    assert clock_state(state) == ClockState.PAUSED
+    state, t = do(state, citizen, Action.CANCEL_WITHDRAWAL)
+    assert state.status == Status.SUPPLEMENT_REQUESTED and t.clock == ClockEffect.NONE
+    state, t = do(state, citizen, Action.SUPPLY_SUPPLEMENT)
+    assert (state.status, state.current_step, t.clock) == (
+        Status.PROCESSING, 1, ClockEffect.RESUME,
+    )
+
+
+# --- who may act -------------------------------------------------------------------------
+
+
+def test_handler_of_another_agency_is_refused():
+    refused_with("Bạn không thuộc cơ quan đang giải quyết hồ sơ này.", at_step(1),
+                 other_handler, Action.FORWARD)
+
+
+def test_handler_who_is_not_the_assignee_is_refused():
+    refused_with("Chỉ người đang được giao xử lý hoặc lãnh đạo đơn vị mới được thực hiện.",
+                 at_step(1), minh, Action.FORWARD)
+    assert allowed_actions(at_step(1, assignee=None), lan) == []
+
+
+def test_leader_of_the_unit_may_act_on_any_dossier_of_the_agency():
+    state = at_step(1, assignee=lan)
+    assert {Action.ASSIGN, Action.FORWARD, Action.APPROVE, Action.STOP} <= set(
+        allowed_actions(state, leader)
+    )
+    state, t = do(state, leader, Action.FORWARD, assignee_id=minh.user_id)
+    assert state.assignee_id == minh.user_id and Effect.NOTIFY_ASSIGNEE in t.effects
+    refused_with("Bạn không thuộc cơ quan đang giải quyết hồ sơ này.", state, other_leader,
+                 Action.ASSIGN, assignee_id=1)
+
+
+def test_handler_cannot_approve():
+    refused_with("Vai trò “Chuyên viên thụ lý” không được thực hiện “Phê duyệt”.", at_step(1),
+                 lan, Action.APPROVE)
+
+
+@pytest.mark.parametrize("role", sorted(READ_ONLY_ROLES))
+def test_read_only_roles_have_no_actions_anywhere(role):
+    watcher = Actor(800, role, {DEPT, CENTRE})
+    samples = [draft(), draft(status=Status.NEW), at_step(1), at_step(2, has_result=True),
+               draft(status=Status.PROCESSED, current_step=2, has_result=True)]
+    assert all(allowed_actions(s, watcher) == [] for s in samples)
+    with pytest.raises(TransitionError, match="chỉ được xem hồ sơ"):
+        apply(at_step(1), watcher, Action.FORWARD)
+
+
+def test_counter_officer_of_another_centre_is_refused():
+    elsewhere = Actor(201, Role.COUNTER_OFFICER, {OTHER})
+    refused_with("Bạn không thuộc bộ phận tiếp nhận của cơ quan giải quyết hồ sơ này.",
+                 draft(), elsewhere, Action.ACCEPT)
+
+
+# --- parameters and table ----------------------------------------------------------------
+
+
+def test_parameter_messages_are_vietnamese():
+    state = at_step(1, assignee=leader)
+    refused_with("Cần chọn người được giao xử lý.", state, leader, Action.ASSIGN)
+    refused_with("Cần chọn người được giao xử lý.", state, leader, Action.ASSIGN,
+                 assignee_id=True)
+    refused_with("Hồ sơ đang được giao cho người này.", state, leader, Action.ASSIGN,
+                 assignee_id=leader.user_id)
+    refused_with("Cần chọn cơ quan nhận hồ sơ liên thông.", state, leader, Action.TRANSFER)
+    refused_with("Cần ghi rõ các giấy tờ phải bổ sung và lý do.", state, leader,
+                 Action.REQUEST_SUPPLEMENT)
+    refused_with("Mã SHA-256 của tệp kết quả không hợp lệ (cần 64 ký tự 0–9, a–f).", state,
+                 leader, Action.ISSUE_RESULT, sha256="z" * 64)
+    refused_with("Ngày hẹn trả kết quả phải sau thời điểm tiếp nhận.", draft(), counter,
+                 Action.ACCEPT, due_at=NOW)
+    refused_with("Thao tác không hợp lệ.", state, leader, "teleport")
+
+
+def test_wrong_status_message_names_the_action_and_status():
+    refused_with("Không thể thực hiện “Trả kết quả” khi hồ sơ ở trạng thái “Đang xử lý”.",
+                 at_step(1), counter, Action.RETURN_RESULT)
+
+
+def test_transition_table_covers_every_action_and_leaves_final_statuses_final():
+    assert {action for _, action in TRANSITIONS} == set(Action)
+    for (status, action), rule in TRANSITIONS.items():
+        assert status not in (Status.NOT_RECEIVED, Status.STOPPED, Status.RETURNED)
+        assert rule.targets and all(isinstance(t, Status) for t in rule.targets)
+        assert rule.roles and not rule.roles & READ_ONLY_ROLES, (status, action)
+        assert rule.note
+    assert all(action.label for action in Action)
+
+
+def test_snapshot_accepts_plain_row_values():
+    state = DossierState(status=4, agency_id=DEPT, now=NOW, channel=2, current_step=1)
+    assert state.status is Status.PROCESSING and state.channel is Channel.ONLINE
+    with pytest.raises(ValueError):
+        DossierState(status=Status.PROCESSING, agency_id=DEPT, now=NOW)  # no step
