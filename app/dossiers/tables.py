@@ -74,6 +74,8 @@ class Dossier(Table, tablename="dossier"):
     supplement_requests = Integer(default=0)
     resume_status = Integer(null=True, default=None)  # where a supplement/withdrawal returns
     resume_step = Integer(null=True, default=None)
+    withdrawn_status = Integer(null=True, default=None)  # what a withdrawal request interrupted
+    withdrawn_step = Integer(null=True, default=None)
     clock_paused_at = Timestamptz(null=True, default=None)
 
 

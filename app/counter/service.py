@@ -1,0 +1,137 @@
+"""Receiving a dossier at the counter.
+
+The dossier row, its code (agency code – yymmdd – daily sequence), its components and the
+acceptance (through the one state machine) are written in a single IMMEDIATE transaction,
+so a code is never given twice and never lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.accounts.service import CurrentUser
+from app.calendar.deadlines import deadline
+from app.calendar.service import current_calendar
+from app.catalog.tables import Procedure, ProcedureComponent
+from app.db import write_transaction
+from app.directory.tables import Agency
+from app.dossiers.logic import Channel, Status, format_dossier_code
+from app.dossiers.tables import DailySequence, Dossier, DossierComponent, RuleVersion
+from app.formatting import now_utc, to_local
+from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
+from app.web.forms import FormErrors
+from app.workflow import Action
+from app.workflow.service import perform
+
+
+class ReceptionRefused(ValueError):
+    """The counter may not receive this procedure (message in Vietnamese)."""
+
+
+@dataclass
+class Reception:
+    applicant_name: str
+    applicant_id_number: str
+    applicant_phone: str
+    applicant_address: str
+    channel: Channel
+    component_ids: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_form(
+        cls, data: dict[str, str], component_ids: list[int]
+    ) -> tuple[Reception, FormErrors]:
+        errors = FormErrors()
+        if not data.get("applicant_name"):
+            errors.add("applicant_name", "Nhập họ và tên người nộp hoặc tên tổ chức.")
+        id_number = data.get("applicant_id_number", "")
+        if not (is_cccd(id_number) or is_tax_code(id_number)):
+            errors.add("applicant_id_number",
+                       "Số CCCD (12 chữ số) hoặc mã số thuế (10 chữ số) không hợp lệ.")
+        phone = data.get("applicant_phone", "")
+        if phone and not is_phone(phone):
+            errors.add("applicant_phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0.")
+        try:
+            channel = Channel(int(data.get("channel", "1")))
+        except ValueError:
+            channel = Channel.IN_PERSON
+        if channel == Channel.ONLINE:
+            errors.add("channel", "Hồ sơ trực tuyến do công dân nộp trên Cổng Dịch vụ công.")
+        if not component_ids:
+            errors.add("components", "Đánh dấu các thành phần hồ sơ đã nhận.")
+        reception = cls(
+            applicant_name=data.get("applicant_name", "")[:200], applicant_id_number=id_number,
+            applicant_phone=normalise_phone(phone) if phone else "",
+            applicant_address=data.get("applicant_address", "")[:300], channel=channel,
+            component_ids=component_ids,
+        )
+        return reception, errors
+
+
+async def procedures_for_counter(user: CurrentUser) -> list[dict]:
+    """Procedures this counter may receive: its agencies' own, plus those any counter may
+    receive regardless of administrative boundary."""
+    agencies = list(user.agency_ids) or [-1]
+    return await Procedure.select(
+        Procedure.id, Procedure.name, Procedure.agency.name.as_alias("agency_name"),
+    ).where(
+        Procedure.active.eq(True) & Procedure.internal.eq(False)
+        & (Procedure.agency.is_in(agencies) | Procedure.boundary_free.eq(True))
+    ).order_by(Procedure.name)
+
+
+async def _next_code(agency_id: int, day: date) -> str:
+    """Must run inside the write transaction that inserts the dossier."""
+    row = await DailySequence.select().where(
+        (DailySequence.agency == agency_id) & (DailySequence.day == day)).first()
+    if row is None:
+        sequence = 1
+        await DailySequence(agency=agency_id, day=day, last=1).save()
+    else:
+        sequence = row["last"] + 1
+        await DailySequence.update({DailySequence.last: sequence}).where(
+            DailySequence.id == row["id"])
+    agency = await Agency.select(Agency.code).where(Agency.id == agency_id).first()
+    return format_dossier_code(agency["code"], day, sequence)
+
+
+async def receive(user: CurrentUser, procedure_id: int, reception: Reception) -> int:
+    """Create and accept the dossier; its id. Raises ReceptionRefused or TransitionError."""
+    procedure = await Procedure.select().where(
+        (Procedure.id == procedure_id) & Procedure.active.eq(True)).first()
+    if procedure is None:
+        raise ReceptionRefused("Không tìm thấy thủ tục này.")
+    own = procedure["agency"] in user.agency_ids
+    if not own and not procedure["boundary_free"]:
+        raise ReceptionRefused("Thủ tục này không thuộc thẩm quyền tiếp nhận của đơn vị; "
+                               "hướng dẫn công dân đến đúng cơ quan.")
+    receiving_agency = procedure["agency"] if own else user.agency_ids[0]
+    components = await ProcedureComponent.select().where(
+        (ProcedureComponent.procedure == procedure_id)
+        & ProcedureComponent.id.is_in(reception.component_ids or [-1]))
+    now = now_utc()
+    due = deadline(now, procedure["time_limit_amount"], procedure["time_limit_unit"],
+                   calendar=await current_calendar())
+    async with write_transaction():
+        rule = await RuleVersion.select(RuleVersion.id).where(
+            RuleVersion.effective_from <= now).order_by(
+            RuleVersion.effective_from, ascending=False).first()
+        dossier = Dossier(
+            code=await _next_code(receiving_agency, to_local(now).date()),
+            procedure=procedure_id, agency=procedure["agency"],
+            receiving_agency=receiving_agency, applicant_name=reception.applicant_name,
+            applicant_id_number=reception.applicant_id_number,
+            applicant_phone=reception.applicant_phone,
+            applicant_address=reception.applicant_address, channel=reception.channel.value,
+            status=Status.NEW.value, rule_version=rule["id"] if rule else None,
+            created_at=now, received_at=now, fees_due=procedure["fee_amount"],
+        )
+        await dossier.save()
+        for component in components:
+            await DossierComponent(
+                dossier=dossier.id, procedure_component=component["id"],
+                name=component["name"], kind=component["kind"],
+                quantity=component["quantity"]).save()
+        await perform(dossier.id, user, Action.ACCEPT, due_at=due)
+    return dossier.id

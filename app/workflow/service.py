@@ -1,0 +1,206 @@
+"""Applying the state machine to stored dossiers.
+
+One function, `perform`, is the only way a dossier changes state: inside one IMMEDIATE
+transaction it reads the dossier, asks the pure machine for the transition, writes the
+new state, the dossier event, any pause, apology or result record, and the audit entry.
+Either all of it is saved or none of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.accounts.service import CurrentUser
+from app.audit import service as audit
+from app.calendar.deadlines import deadline, office_time_between
+from app.calendar.service import current_calendar
+from app.catalog.tables import Procedure, ProcedureStep
+from app.db import write_transaction
+from app.dossiers.logic import Channel, Status
+from app.dossiers.tables import (
+    Dossier,
+    DossierApology,
+    DossierEvent,
+    DossierPause,
+    DossierResult,
+)
+from app.formatting import now_utc
+from app.workflow import (
+    Action,
+    Actor,
+    ClockEffect,
+    DossierState,
+    ResumePoint,
+    Transition,
+    TransitionError,
+    allowed_actions,
+    apply,
+)
+
+
+class DossierNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    row: dict
+    state: DossierState
+
+
+def _point(status: int | None, step: int | None) -> ResumePoint | None:
+    return None if status is None else ResumePoint(Status(status), step)
+
+
+async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
+    row = await Dossier.select().where(Dossier.id == dossier_id).first()
+    if row is None:
+        raise DossierNotFound(dossier_id)
+    steps = await ProcedureStep.count().where(ProcedureStep.procedure == row["procedure"])
+    has_result = await DossierResult.exists().where(DossierResult.dossier == dossier_id)
+    apologised = row["due_at"] is not None and await DossierApology.exists().where(
+        (DossierApology.dossier == dossier_id)
+        & (DossierApology.previous_due_at == row["due_at"])
+    )
+    state = DossierState(
+        status=Status(row["status"]), agency_id=row["agency"], now=now or now_utc(),
+        channel=Channel(row["channel"]), step_count=max(steps, 1),
+        current_step=row["current_step"], assignee_id=row["assignee"],
+        receiving_agency_id=row["receiving_agency"], due_at=row["due_at"],
+        has_apology_for_current_due=apologised, approved=row["approved"],
+        signed=row["signed"], has_result=has_result, fees_due=row["fees_due"],
+        fees_paid=row["fees_paid"], supplement_requests_count=row["supplement_requests"],
+        resume_point=_point(row["resume_status"], row["resume_step"]),
+        withdrawn_from=_point(row["withdrawn_status"], row["withdrawn_step"]),
+    )
+    return Snapshot(row=row, state=state)
+
+
+def actor_for(user: CurrentUser, dossier_row: dict) -> Actor:
+    return Actor(user_id=user.id, role=user.role, agency_ids=frozenset(user.agency_ids),
+                 is_owner=dossier_row["applicant"] == user.id)
+
+
+async def actions_for(dossier_id: int, user: CurrentUser) -> list[Action]:
+    snap = await snapshot(dossier_id)
+    return allowed_actions(snap.state, actor_for(user, snap.row))
+
+
+_COLUMN_CHANGES = {
+    "approved": Dossier.approved, "signed": Dossier.signed, "due_at": Dossier.due_at,
+    "fees_due": Dossier.fees_due, "fees_paid": Dossier.fees_paid,
+    "supplement_requests_count": Dossier.supplement_requests,
+    "receiving_agency_id": Dossier.receiving_agency,
+}
+
+
+def _dossier_update(transition: Transition) -> dict:
+    values = {Dossier.status: transition.status.value, Dossier.current_step: transition.step,
+              Dossier.assignee: transition.assignee_id, Dossier.agency: transition.agency_id}
+    for key, column in _COLUMN_CHANGES.items():
+        if key in transition.changes:
+            values[column] = transition.changes[key]
+    for key, (status_col, step_col) in {
+        "resume_point": (Dossier.resume_status, Dossier.resume_step),
+        "withdrawn_from": (Dossier.withdrawn_status, Dossier.withdrawn_step),
+    }.items():
+        if key in transition.changes:
+            point = transition.changes[key]
+            values[status_col] = point.status.value if point else None
+            values[step_col] = point.step if point else None
+    if transition.status == Status.PROCESSED:
+        values[Dossier.finished_at] = transition.at
+    if transition.status == Status.RETURNED:
+        values[Dossier.returned_at] = transition.at
+    return values
+
+
+async def recompute_due(row: dict) -> datetime | None:
+    """The legal due moment: the procedure's time limit from reception, on the province's
+    calendar, with every pause (supplement waiting, stopped time) left out."""
+    if row["received_at"] is None:
+        return None
+    procedure = await Procedure.select(
+        Procedure.time_limit_amount, Procedure.time_limit_unit
+    ).where(Procedure.id == row["procedure"]).first()
+    pauses = await DossierPause.select(DossierPause.started_at, DossierPause.ended_at).where(
+        (DossierPause.dossier == row["id"]) & DossierPause.ended_at.is_not_null()
+    )
+    return deadline(row["received_at"], procedure["time_limit_amount"],
+                    procedure["time_limit_unit"],
+                    pauses=[(p["started_at"], p["ended_at"]) for p in pauses],
+                    calendar=await current_calendar())
+
+
+async def _due_after_pause(snap: Snapshot) -> datetime | None:
+    """Without an apology the due moment is recomputed from the law (reception + limit −
+    pauses). With one, the promised new appointment moves by the office time paused."""
+    row = await Dossier.select().where(Dossier.id == snap.row["id"]).first()
+    has_apology = await DossierApology.exists().where(DossierApology.dossier == row["id"])
+    if not has_apology:
+        return await recompute_due(row)
+    last = await DossierPause.select().where(DossierPause.dossier == row["id"]).order_by(
+        DossierPause.id, ascending=False).first()
+    calendar = await current_calendar()
+    paused = office_time_between(last["started_at"], last["ended_at"], calendar=calendar)
+    return deadline(row["due_at"], paused.total_seconds() / 3600, "hours", calendar=calendar)
+
+
+async def _record_side_tables(snap: Snapshot, transition: Transition, user: CurrentUser,
+                              params: dict[str, Any]) -> dict:
+    dossier_id, extra = snap.row["id"], {}
+    if transition.clock == ClockEffect.PAUSE:
+        await DossierPause(dossier=dossier_id, reason="supplement",
+                           started_at=transition.at).save()
+        extra[Dossier.clock_paused_at] = transition.at
+    elif transition.clock == ClockEffect.RESUME:
+        await DossierPause.update({DossierPause.ended_at: transition.at}).where(
+            (DossierPause.dossier == dossier_id) & DossierPause.ended_at.is_null())
+        extra[Dossier.clock_paused_at] = None
+    if transition.action == Action.RECORD_APOLOGY:
+        await DossierApology(
+            dossier=dossier_id, previous_due_at=snap.state.due_at,
+            new_due_at=transition.changes["due_at"], reason=params["reason"].strip(),
+            created_at=transition.at, created_by=user.id).save()
+    if transition.action == Action.ISSUE_RESULT:
+        await DossierResult.delete().where(DossierResult.dossier == dossier_id)
+        await DossierResult(dossier=dossier_id, sha256=transition.details["sha256"],
+                            issued_at=transition.at, issued_by=user.id).save()
+    if transition.action == Action.SIGN:
+        await DossierResult.update({
+            DossierResult.signed_sha256: transition.details.get("sha256", ""),
+            DossierResult.signed_by: user.id, DossierResult.signed_at: transition.at,
+        }).where(DossierResult.dossier == dossier_id)
+    return extra
+
+
+async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
+                  **params: Any) -> Transition:
+    """Do `action` on the dossier as `user`, or raise TransitionError (Vietnamese message)
+    with nothing changed."""
+    async with write_transaction():
+        snap = await snapshot(dossier_id)
+        transition = apply(snap.state, actor_for(user, snap.row), action, **params)
+        values = _dossier_update(transition)
+        values.update(await _record_side_tables(snap, transition, user, params))
+        await Dossier.update(values).where(Dossier.id == dossier_id)
+        if transition.clock == ClockEffect.RESUME:
+            await Dossier.update({Dossier.due_at: await _due_after_pause(snap)}).where(
+                Dossier.id == dossier_id)
+        comment = str(params.get("reason") or params.get("comment") or "")
+        await DossierEvent(
+            dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
+            from_status=transition.from_status.value, to_status=transition.status.value,
+            step=transition.step, comment=comment).save()
+        await audit.record(
+            f"dossier.{transition.event}", "dossier", dossier_id,
+            {"action": transition.action.value, "from": transition.from_status.value,
+             "to": transition.status.value, "step": transition.step,
+             "effects": [str(e) for e in transition.effects]},
+            actor_id=user.id)
+    return transition
+
+
+__all__ = ["DossierNotFound", "TransitionError", "actions_for", "perform", "snapshot"]

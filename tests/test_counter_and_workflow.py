@@ -1,0 +1,123 @@
+"""A dossier's whole life through the services: counter reception to return."""
+
+import asyncio
+import hashlib
+from decimal import Decimal
+
+import pytest
+
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.audit import service as audit
+from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.counter.service import Reception, ReceptionRefused, receive
+from app.dossiers.logic import Channel, Status, parse_dossier_code
+from app.dossiers.tables import Dossier, DossierEvent, DossierPause, DossierResult
+from app.workflow import Action, TransitionError
+from app.workflow.service import perform, snapshot
+from tests import factories
+
+pytestmark = pytest.mark.anyio
+
+
+async def staff(role: Role, agency_id: int, username: str):
+    user = await accounts.create_user(username=username, password="abc12345",
+                                      full_name=username, role=role, agency_ids=[agency_id])
+    return await accounts.load_session(await accounts.start_session(user, "127.0.0.1", "t"))
+
+
+@pytest.fixture
+async def office(db):
+    agency = await factories.agency("Sở Tư pháp", code="000.00.17.H55")
+    procedure = await factories.procedure(agency)
+    procedure.fee_amount = 200000
+    await procedure.save()
+    await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai",
+                             kind="original", quantity=1).save()
+    for position, role in enumerate(["handler", "leader"], start=1):
+        await ProcedureStep(procedure=procedure.id, position=position, name=f"Bước {position}",
+                            role=role, allotted_hours=Decimal(8)).save()
+    component_ids = [c["id"] for c in await ProcedureComponent.select(ProcedureComponent.id)]
+    return {
+        "agency": agency, "procedure": procedure, "components": component_ids,
+        "counter": await staff(Role.COUNTER_OFFICER, agency.id, "motcua"),
+        "handler": await staff(Role.HANDLER, agency.id, "thuly"),
+        "leader": await staff(Role.LEADER, agency.id, "lanhdao"),
+    }
+
+
+def reception(office) -> Reception:
+    return Reception(applicant_name="Y Blông", applicant_id_number="062190001234",
+                     applicant_phone="0905123456", applicant_address="Kon Tum",
+                     channel=Channel.IN_PERSON, component_ids=office["components"])
+
+
+async def test_reception_gives_a_code_and_a_legal_due_moment(office):
+    dossier_id = await receive(office["counter"], office["procedure"].id, reception(office))
+    row = await Dossier.select().where(Dossier.id == dossier_id).first()
+    assert row["status"] == Status.RECEIVED
+    agency_code, _, sequence = parse_dossier_code(row["code"])
+    assert (agency_code, sequence) == ("000.00.17.H55", 1)
+    assert row["due_at"] > row["received_at"]
+    assert row["fees_due"] == 200000
+
+
+async def test_concurrent_receptions_get_distinct_consecutive_codes(office):
+    ids = await asyncio.gather(*(
+        receive(office["counter"], office["procedure"].id, reception(office))
+        for _ in range(20)))
+    codes = [r["code"] for r in await Dossier.select(Dossier.code).where(Dossier.id.is_in(ids))]
+    assert sorted(parse_dossier_code(c)[2] for c in codes) == list(range(1, 21))
+
+
+async def test_other_agencys_procedure_is_refused_unless_boundary_free(office):
+    other = await factories.agency("Sở Xây dựng")
+    foreign = await factories.procedure(other, name="Cấp giấy phép xây dựng")
+    with pytest.raises(ReceptionRefused, match="không thuộc thẩm quyền"):
+        await receive(office["counter"], foreign.id, reception(office))
+
+
+async def test_whole_life_with_supplement_result_payment_and_return(office):
+    counter, handler, leader = office["counter"], office["handler"], office["leader"]
+    dossier_id = await receive(counter, office["procedure"].id, reception(office))
+    await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
+
+    await perform(dossier_id, handler, Action.REQUEST_SUPPLEMENT,
+                  reason="Thiếu bản sao CCCD có chứng thực")
+    paused = await snapshot(dossier_id)
+    assert paused.state.status == Status.SUPPLEMENT_REQUESTED
+    assert paused.row["clock_paused_at"] is not None
+    await perform(dossier_id, counter, Action.SUPPLY_SUPPLEMENT)
+    assert await DossierPause.count().where(DossierPause.ended_at.is_not_null()) == 1
+
+    await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)  # to step 2
+    with pytest.raises(TransitionError, match="chưa có kết quả"):
+        await perform(dossier_id, leader, Action.FORWARD)  # finishing needs a result
+    digest = hashlib.sha256(b"ket qua").hexdigest()
+    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
+    assert (await DossierResult.select().first())["sha256"] == digest
+    await perform(dossier_id, leader, Action.FORWARD)
+    assert (await snapshot(dossier_id)).state.status == Status.PROCESSED
+
+    with pytest.raises(TransitionError):
+        await perform(dossier_id, counter, Action.RETURN_RESULT)  # fees first
+    await perform(dossier_id, counter, Action.PAY)
+    await perform(dossier_id, counter, Action.RETURN_RESULT)
+    final = (await snapshot(dossier_id)).row
+    assert final["status"] == Status.RETURNED and final["returned_at"] is not None
+
+    events = [e["action"] for e in await DossierEvent.select(DossierEvent.action).where(
+        DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)]
+    assert events[0] == "accepted" and events[-1] == "result_returned"
+    assert await audit.verify() == []
+
+
+async def test_refused_action_changes_nothing(office):
+    dossier_id = await receive(office["counter"], office["procedure"].id, reception(office))
+    before = (await snapshot(dossier_id)).row
+    events_before = await DossierEvent.count()
+    with pytest.raises(TransitionError, match="Không thể thực hiện"):
+        await perform(dossier_id, office["handler"], Action.ISSUE_RESULT,
+                      sha256=hashlib.sha256(b"x").hexdigest())
+    assert (await snapshot(dossier_id)).row == before
+    assert await DossierEvent.count() == events_before
