@@ -42,6 +42,7 @@ async def dossier(procedure_row: Procedure, *, applicant_id: int | None = None,
         applicant_name="Nguyễn Văn An", applicant_id_number=id_number,
         applicant_phone=phone, channel=2, status=status.value, created_at=received,
         received_at=received, due_at=received + timedelta(days=14),
+        current_step=1 if status == Status.PROCESSING else None,
     )
     await row.save()
     return row

@@ -2,8 +2,13 @@
 
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
+from app.routes.counter import CounterController
+from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
 
-CONTROLLERS = [PublicController, AuthController, CitizenController, StaffController, health]
+CONTROLLERS = [
+    PublicController, AuthController, CitizenController, StaffController, CounterController,
+    DossierController, health,
+]

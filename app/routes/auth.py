@@ -62,7 +62,8 @@ class AuthController(Controller):
                 token = await accounts.start_session(
                     user, client_ip(request), request.headers.get("user-agent", "")
                 )
-                response = Redirect(_safe_next(data.get("next"), _home_for(user)))
+                response = Redirect(_safe_next(data.get("next"), _home_for(user)),
+                                    status_code=303)
                 response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
                 return response
         values = {"username": data.get("username", "")}
@@ -78,7 +79,7 @@ class AuthController(Controller):
                 await accounts.end_all_sessions(user.id)
             else:
                 await accounts.end_session(user.session_token, user.id)
-        response = Redirect("/?da_dang_xuat=1")
+        response = Redirect("/?da_dang_xuat=1", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response
 
@@ -104,7 +105,7 @@ class AuthController(Controller):
                 token = await accounts.start_session(
                     user, client_ip(request), request.headers.get("user-agent", "")
                 )
-                response = Redirect("/ca-nhan?moi_dang_ky=1")
+                response = Redirect("/ca-nhan?moi_dang_ky=1", status_code=303)
                 response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
                 return response
         values = {k: v for k, v in data.items() if "password" not in k}

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
+from app.accounts.tables import UserAgency
 from app.audit import service as audit
 from app.calendar.deadlines import deadline, office_time_between
 from app.calendar.service import current_calendar
@@ -64,16 +66,27 @@ async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
         (DossierApology.dossier == dossier_id)
         & (DossierApology.previous_due_at == row["due_at"])
     )
+    # Imported or bulk-generated history may lack the processing details the machine
+    # needs; such a dossier is taken to be at the first step.
+    current_step, status = row["current_step"], Status(row["status"])
+    if current_step is None and status == Status.PROCESSING:
+        current_step = 1
+    resume = _point(row["resume_status"], row["resume_step"])
+    if resume is None and status in (Status.SUPPLEMENT_REQUESTED,
+                                     Status.FINANCIAL_OBLIGATION):
+        resume = ResumePoint(Status.PROCESSING, 1)
+    withdrawn = _point(row["withdrawn_status"], row["withdrawn_step"])
+    if withdrawn is None and status == Status.WITHDRAWAL_REQUESTED:
+        withdrawn = ResumePoint(Status.PROCESSING, 1)
     state = DossierState(
-        status=Status(row["status"]), agency_id=row["agency"], now=now or now_utc(),
+        status=status, agency_id=row["agency"], now=now or now_utc(),
         channel=Channel(row["channel"]), step_count=max(steps, 1),
-        current_step=row["current_step"], assignee_id=row["assignee"],
+        current_step=current_step, assignee_id=row["assignee"],
         receiving_agency_id=row["receiving_agency"], due_at=row["due_at"],
         has_apology_for_current_due=apologised, approved=row["approved"],
         signed=row["signed"], has_result=has_result, fees_due=row["fees_due"],
         fees_paid=row["fees_paid"], supplement_requests_count=row["supplement_requests"],
-        resume_point=_point(row["resume_status"], row["resume_step"]),
-        withdrawn_from=_point(row["withdrawn_status"], row["withdrawn_step"]),
+        resume_point=resume, withdrawn_from=withdrawn,
     )
     return Snapshot(row=row, state=state)
 
@@ -134,6 +147,16 @@ async def recompute_due(row: dict) -> datetime | None:
                     calendar=await current_calendar())
 
 
+async def _check_assignee(user_id: int, agency_id: int) -> None:
+    works_there = await UserAgency.exists().where(
+        (UserAgency.user == user_id) & (UserAgency.agency == agency_id)
+        & UserAgency.user.active.eq(True)
+        & UserAgency.user.role.is_in([Role.HANDLER.value, Role.LEADER.value]))
+    if not works_there:
+        raise TransitionError("Người được giao phải là chuyên viên hoặc lãnh đạo đang làm việc "
+                              "tại cơ quan giải quyết hồ sơ.")
+
+
 async def _due_after_pause(snap: Snapshot) -> datetime | None:
     """Without an apology the due moment is recomputed from the law (reception + limit −
     pauses). With one, the promised new appointment moves by the office time paused."""
@@ -183,6 +206,8 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
     async with write_transaction():
         snap = await snapshot(dossier_id)
         transition = apply(snap.state, actor_for(user, snap.row), action, **params)
+        if transition.assignee_id not in (None, snap.state.assignee_id):
+            await _check_assignee(transition.assignee_id, transition.agency_id)
         values = _dossier_update(transition)
         values.update(await _record_side_tables(snap, transition, user, params))
         await Dossier.update(values).where(Dossier.id == dossier_id)

@@ -1,0 +1,51 @@
+"""Reading one dossier for the staff pages, within the user's scope."""
+
+from __future__ import annotations
+
+from app.accounts.roles import Role
+from app.accounts.service import CurrentUser
+from app.accounts.tables import User, UserAgency
+from app.directory.tables import Agency
+from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
+
+
+def in_scope(user: CurrentUser, row: dict) -> bool:
+    if user.role.sees_whole_province:
+        return True
+    return bool({row["agency"], row["receiving_agency"]} & set(user.agency_ids))
+
+
+async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
+    """The dossier with names resolved, or None when it does not exist or is outside the
+    user's scope (the same answer, so ids cannot be probed)."""
+    row = await Dossier.select(
+        Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
+        Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
+        Dossier.agency.name.as_alias("agency_name"),
+        Dossier.receiving_agency.name.as_alias("receiving_agency_name"),
+        Dossier.assignee.full_name.as_alias("assignee_name"),
+    ).where(Dossier.id == dossier_id).first()
+    if row is None or not in_scope(user, row):
+        return None
+    row["components"] = await DossierComponent.select().where(
+        DossierComponent.dossier == dossier_id).order_by(DossierComponent.id)
+    row["events"] = await DossierEvent.select(
+        DossierEvent.all_columns(), DossierEvent.actor.full_name.as_alias("actor_name"),
+    ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)
+    return row
+
+
+async def colleagues(agency_id: int) -> list[dict]:
+    """Staff who may be assigned a step of this agency's dossiers."""
+    links = await UserAgency.select(UserAgency.user).where(UserAgency.agency == agency_id)
+    ids = [link["user"] for link in links] or [-1]
+    return await User.select(User.id, User.full_name, User.role).where(
+        User.id.is_in(ids) & User.active.eq(True)
+        & User.role.is_in([Role.HANDLER.value, Role.LEADER.value])
+    ).order_by(User.full_name)
+
+
+async def other_agencies(agency_id: int) -> list[dict]:
+    return await Agency.select(Agency.id, Agency.name).where(
+        (Agency.id != agency_id) & Agency.active.eq(True)).order_by(Agency.name)

@@ -1,0 +1,58 @@
+"""The counter: choose a procedure, receive the dossier, print the receipt slip."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+
+from app.accounts.roles import Role
+from app.catalog import service as catalog
+from app.counter import service as counter
+from app.web.auth import requires_roles
+from app.web.forms import FormErrors, read_form
+from app.workflow import TransitionError
+
+
+class CounterController(Controller):
+    path = "/mot-cua"
+    guards = [requires_roles(Role.COUNTER_OFFICER, Role.POSTAL_STAFF)]
+
+    @get("/tiep-nhan", name="counter.choose")
+    async def choose(self, request: Request) -> Template | Redirect:
+        chosen = request.query_params.get("thu_tuc", "")
+        if chosen.isdigit():
+            return Redirect(request.app.route_reverse("counter.form", procedure_id=int(chosen)))
+        return Template("counter/choose.html", context={
+            "procedures": await counter.procedures_for_counter(request.user)})
+
+    @get("/tiep-nhan/{procedure_id:int}", name="counter.form")
+    async def form(self, request: Request, procedure_id: FromPath[int]) -> Template:
+        return await _reception_page(request, procedure_id, {}, FormErrors())
+
+    @post("/tiep-nhan/{procedure_id:int}", name="counter.receive")
+    async def receive(self, request: Request, procedure_id: FromPath[int]) -> Template | Redirect:
+        data = await read_form(request)
+        form = await request.form()
+        component_ids = [int(v) for v in form.getall("components", []) if str(v).isdigit()]
+        reception, errors = counter.Reception.from_form(data, component_ids)
+        if not errors:
+            try:
+                dossier_id = await counter.receive(request.user, procedure_id, reception)
+            except (counter.ReceptionRefused, TransitionError) as exc:
+                errors.add("procedure", str(exc))
+            else:
+                slip = request.app.route_reverse("dossier.slip", dossier_id=dossier_id)
+                return Redirect(slip, status_code=303)
+        return await _reception_page(request, procedure_id, data, errors, component_ids,
+                                     status_code=HTTP_400_BAD_REQUEST)
+
+
+async def _reception_page(request, procedure_id, values, errors, ticked=(), status_code=200):
+    procedure = await catalog.get_procedure(procedure_id)
+    if procedure is None:
+        raise NotFoundException("Không tìm thấy thủ tục này.")
+    return Template("counter/reception.html", status_code=status_code, context={
+        "procedure": procedure, "values": values, "errors": errors, "ticked": set(ticked)})

@@ -1,0 +1,102 @@
+"""Staff view of one dossier: its state, history, the actions allowed now, the slip."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+
+from app.dossiers import queries
+from app.files import store
+from app.formatting import LOCAL_TZ
+from app.web.auth import requires_staff
+from app.web.forms import read_form
+from app.workflow import ACTION_LABELS, Action, TransitionError
+from app.workflow.service import actions_for, perform
+
+MAX_RESULT_BYTES = 20 * 1024 * 1024
+
+
+class DossierController(Controller):
+    path = "/can-bo/ho-so"
+    guards = [requires_staff]
+
+    @get("/{dossier_id:int}", name="dossier.detail")
+    async def detail(self, request: Request, dossier_id: FromPath[int]) -> Template:
+        return await _detail_page(request, dossier_id)
+
+    @get("/{dossier_id:int}/phieu-hen", name="dossier.slip")
+    async def slip(self, request: Request, dossier_id: FromPath[int]) -> Template:
+        dossier = await _load(request, dossier_id)
+        return Template("dossiers/slip.html", context={"d": dossier})
+
+    @post("/{dossier_id:int}/thao-tac", name="dossier.act")
+    async def act(self, request: Request, dossier_id: FromPath[int]) -> Template | Redirect:
+        await _load(request, dossier_id)  # scope check before anything else
+        data = await read_form(request)
+        try:
+            params = await _params(request, data)
+            await perform(dossier_id, request.user, data.get("action", ""), **params)
+        except TransitionError as exc:
+            return await _detail_page(request, dossier_id, error=str(exc),
+                                      status_code=HTTP_400_BAD_REQUEST)
+        url = request.app.route_reverse("dossier.detail", dossier_id=dossier_id)
+        return Redirect(f"{url}?da_thuc_hien={data.get('action', '')}", status_code=303)
+
+
+async def _load(request: Request, dossier_id: int) -> dict:
+    dossier = await queries.dossier_for_staff(dossier_id, request.user)
+    if dossier is None:
+        raise NotFoundException("Không tìm thấy hồ sơ.")
+    return dossier
+
+
+async def _detail_page(request, dossier_id, error="", status_code=200) -> Template:
+    dossier = await _load(request, dossier_id)
+    done = request.query_params.get("da_thuc_hien", "")
+    return Template("dossiers/detail.html", status_code=status_code, context={
+        "d": dossier, "actions": await actions_for(dossier_id, request.user),
+        "labels": ACTION_LABELS, "Action": Action, "error": error,
+        "done_label": ACTION_LABELS.get(Action(done)) if done in Action.__members__.values()
+        else "",
+        "colleagues": await queries.colleagues(dossier["agency"]),
+        "agencies": await queries.other_agencies(dossier["agency"]),
+    })
+
+
+def _local_moment(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y %H:%M").replace(tzinfo=LOCAL_TZ)
+    except ValueError:
+        raise TransitionError("Ngày giờ phải theo dạng dd/mm/yyyy hh:mm, "
+                              "ví dụ 25/03/2026 16:00.") from None
+
+
+async def _params(request: Request, data: dict[str, str]) -> dict:
+    """Form fields to the machine's parameters; files are stored and passed by SHA-256."""
+    params: dict = {}
+    for name in ("reason", "comment"):
+        if data.get(name):
+            params[name] = data[name]
+    for name in ("assignee_id", "target_agency_id", "amount"):
+        if data.get(name):
+            if not data[name].isdigit():
+                raise TransitionError("Giá trị nhập vào phải là số.")
+            params[name] = int(data[name])
+    if data.get("new_due_at"):
+        params["new_due_at"] = _local_moment(data["new_due_at"])
+    upload = (await request.form()).get("file")
+    if isinstance(upload, UploadFile):
+        content = await upload.read(MAX_RESULT_BYTES + 1)
+        if not content:
+            raise TransitionError("Chưa chọn tệp hoặc tệp rỗng.")
+        if len(content) > MAX_RESULT_BYTES:
+            raise TransitionError("Tệp quá lớn (tối đa 20 MB).")
+        stored = await store.store(content, upload.content_type or "application/octet-stream")
+        params["sha256"] = stored.sha256
+    return params

@@ -1,0 +1,114 @@
+"""The counter and processing pages through the real app, as plain HTML forms."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.dossiers.tables import Dossier
+from tests import factories
+from tests.conftest import csrf_from, run
+
+
+@pytest.fixture
+def office(client):
+    async def make():
+        agency = await factories.agency("Sở Tư pháp", code="000.00.17.H55")
+        procedure = await factories.procedure(agency)
+        await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai",
+                                 kind="original", quantity=1).save()
+        await ProcedureStep(procedure=procedure.id, position=1, name="Thẩm định",
+                            role="handler", allotted_hours=Decimal(16)).save()
+        cookies = {}
+        for role in (Role.COUNTER_OFFICER, Role.HANDLER, Role.LEADER):
+            user = await accounts.create_user(
+                username=role.value, password="abc12345", full_name=f"Cán bộ {role.label}",
+                role=role, agency_ids=[agency.id])
+            cookies[role] = (user.id, accounts.cookie_value(
+                await accounts.start_session(user, "127.0.0.1", "t")))
+        component = await ProcedureComponent.select(ProcedureComponent.id).first()
+        return procedure.id, component["id"], cookies
+
+    procedure_id, component_id, cookies = run(make())
+    return {"procedure_id": procedure_id, "component_id": component_id, "cookies": cookies}
+
+
+def as_user(client, office, role):
+    client.cookies.clear()
+    client.cookies.set("motcua_session", office["cookies"][role][1])
+
+
+def act(client, dossier_id, action, files=None, **fields):
+    page = client.get(f"/can-bo/ho-so/{dossier_id}")
+    return client.post(f"/can-bo/ho-so/{dossier_id}/thao-tac",
+                       data={"_csrf_token": csrf_from(page.text), "action": action, **fields},
+                       files=files, follow_redirects=False)
+
+
+def test_counter_receives_prints_slip_and_dossier_is_processed(client, office):
+    as_user(client, office, Role.COUNTER_OFFICER)
+    url = f"/mot-cua/tiep-nhan/{office['procedure_id']}"
+    form = client.get(url)
+    assert form.status_code == 200 and "Thành phần hồ sơ đã nhận" in form.text
+
+    bad = client.post(url, data={"_csrf_token": csrf_from(form.text), "applicant_name": "",
+                                 "applicant_id_number": "123"})
+    assert bad.status_code == 400
+    assert "Số CCCD (12 chữ số) hoặc mã số thuế" in bad.text
+    assert "Đánh dấu các thành phần hồ sơ đã nhận." in bad.text
+
+    done = client.post(url, data={
+        "_csrf_token": csrf_from(form.text), "applicant_name": "Rơ Châm Hưng",
+        "applicant_id_number": "064190001111", "applicant_phone": "0987654321",
+        "channel": "1", "components": str(office["component_id"])}, follow_redirects=False)
+    assert done.status_code in (302, 303)
+    slip = client.get(done.headers["location"])
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả" in slip.text
+    code = re.search(r"Mã hồ sơ: <strong>([^<]+)</strong>", slip.text).group(1)
+    assert code.startswith("000.00.17.H55-") and code.endswith("-0001")
+    dossier_id = int(re.search(r"/can-bo/ho-so/(\d+)", done.headers["location"]).group(1))
+
+    as_user(client, office, Role.LEADER)
+    handler_id = office["cookies"][Role.HANDLER][0]
+    started = act(client, dossier_id, "forward", assignee_id=str(handler_id))
+    assert started.status_code == 303, re.findall(r"<p>([^<]*)</p>", started.text)[:3]
+
+    as_user(client, office, Role.HANDLER)
+    refused = act(client, dossier_id, "forward")
+    assert refused.status_code == 400 and "chưa có kết quả" in refused.text
+    result = act(client, dossier_id, "issue_result",
+                 files={"file": ("ket-qua.pdf", b"%PDF-1.4 ket qua", "application/pdf")})
+    assert result.status_code == 303
+    assert act(client, dossier_id, "forward").status_code == 303
+
+    as_user(client, office, Role.COUNTER_OFFICER)
+    assert act(client, dossier_id, "return_result").status_code == 303
+    page = client.get(f"/can-bo/ho-so/{dossier_id}")
+    assert "Đã trả kết quả" in page.text
+    stored = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
+    assert stored == {"status": 10}
+
+
+def test_staff_of_another_agency_gets_404_for_a_dossier(client, office):
+    async def make():
+        other = await factories.agency("Sở Y tế")
+        outsider = await accounts.create_user(username="yte", password="abc12345",
+                                              full_name="Cán bộ Sở Y tế", role=Role.LEADER,
+                                              agency_ids=[other.id])
+        procedure = await factories.procedure(await factories.agency("Sở X"))
+        dossier = await factories.dossier(procedure)
+        token = await accounts.start_session(outsider, "127.0.0.1", "t")
+        return dossier.id, accounts.cookie_value(token)
+
+    dossier_id, cookie = run(make())
+    client.cookies.clear()
+    client.cookies.set("motcua_session", cookie)
+    assert client.get(f"/can-bo/ho-so/{dossier_id}").status_code == 404
+    page = client.get("/can-bo")
+    forged = client.post(f"/can-bo/ho-so/{dossier_id}/thao-tac",
+                         data={"_csrf_token": csrf_from(page.text), "action": "stop",
+                               "reason": "thử"})
+    assert forged.status_code == 404
