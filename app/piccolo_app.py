@@ -11,6 +11,7 @@ from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureSt
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
+    DeadlineAlert,
     Dossier,
     DossierApology,
     DossierComponent,
@@ -42,6 +43,7 @@ TABLES = [
     DossierPause,
     DossierApology,
     DossierResult,
+    DeadlineAlert,
     OfficeHoursVersion,
     CalendarOverride,
     AuditEntry,

@@ -148,3 +148,14 @@ class DossierResult(Table, tablename="dossier_result"):
     signed_sha256 = Varchar(length=64, default="")
     signed_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     signed_at = Timestamptz(null=True, default=None)
+
+
+class DeadlineAlert(Table, tablename="deadline_alert"):
+    """A deadline transition the watch has recorded once: a dossier became due soon or
+    overdue for a given appointment (`due_at`). Unique per (dossier, kind, due_at), so a
+    re-run or a retried task never records or notifies twice."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20)  # due_soon | overdue
+    due_at = Timestamptz()
+    detected_at = Timestamptz()
