@@ -34,6 +34,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/healthz"): EVERYONE,
     ("GET", "/ca-nhan"): APPLICANTS,
     ("GET", "/can-bo"): STAFF,
+    ("GET", "/can-bo/hang-doi"): STAFF,
     ("GET", "/mot-cua/tiep-nhan"): COUNTER,
     ("GET", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("POST", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
