@@ -35,6 +35,14 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/ca-nhan"): APPLICANTS,
     ("GET", "/can-bo"): STAFF,
     ("GET", "/can-bo/hang-doi"): STAFF,
+    ("POST", "/nop-truc-tuyen/bat-dau/{procedure_id:int}"): APPLICANTS,
+    ("GET", "/nop-truc-tuyen/{draft_id:int}/nguoi-nop"): APPLICANTS,
+    ("POST", "/nop-truc-tuyen/{draft_id:int}/nguoi-nop"): APPLICANTS,
+    ("GET", "/nop-truc-tuyen/{draft_id:int}/thanh-phan"): APPLICANTS,
+    ("POST", "/nop-truc-tuyen/{draft_id:int}/thanh-phan"): APPLICANTS,
+    ("GET", "/nop-truc-tuyen/{draft_id:int}/kiem-tra"): APPLICANTS,
+    ("POST", "/nop-truc-tuyen/{draft_id:int}/nop"): APPLICANTS,
+    ("GET", "/nop-truc-tuyen/{draft_id:int}/da-nop"): APPLICANTS,
     ("GET", "/mot-cua/tiep-nhan"): COUNTER,
     ("GET", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("POST", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
@@ -89,6 +97,9 @@ def request_as(client, world, actor: str, method: str, path: str):
         client.cookies.set("motcua_session", world["cookies"][actor])
     url = path.replace("{procedure_id:int}", str(world["procedure_id"])).replace(
         "{dossier_id:int}", str(world["dossier_id"]))
+    # Drafts are per applicant; a role check must not depend on owning this one, so the
+    # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
+    url = url.replace("{draft_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -81,7 +81,7 @@ async def procedures_for_counter(user: CurrentUser) -> list[dict]:
     ).order_by(Procedure.name)
 
 
-async def _next_code(agency_id: int, day: date) -> str:
+async def next_code(agency_id: int, day: date) -> str:
     """Must run inside the write transaction that inserts the dossier."""
     row = await DailySequence.select().where(
         (DailySequence.agency == agency_id) & (DailySequence.day == day)).first()
@@ -118,7 +118,7 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
             RuleVersion.effective_from <= now).order_by(
             RuleVersion.effective_from, ascending=False).first()
         dossier = Dossier(
-            code=await _next_code(receiving_agency, to_local(now).date()),
+            code=await next_code(receiving_agency, to_local(now).date()),
             procedure=procedure_id, agency=procedure["agency"],
             receiving_agency=receiving_agency, applicant_name=reception.applicant_name,
             applicant_id_number=reception.applicant_id_number,

@@ -6,10 +6,13 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User, UserAgency
 from app.directory.tables import Agency
+from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
 
 
 def in_scope(user: CurrentUser, row: dict) -> bool:
+    if row["status"] == Status.DRAFT:
+        return False  # drafts belong to the applicant alone
     if user.role.sees_whole_province:
         return True
     return bool({row["agency"], row["receiving_agency"]} & set(user.agency_ids))

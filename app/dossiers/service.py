@@ -14,13 +14,15 @@ from app.dossiers.tables import Dossier
 
 
 def _scope(user: CurrentUser):
+    if not user.is_staff:
+        return Dossier.applicant == user.id
+    # Drafts belong to the applicant alone until they are submitted.
+    submitted = Dossier.status != Status.DRAFT.value
     if user.role.sees_whole_province:
-        return None
-    if user.is_staff:
-        # A staff user with no agency sees nothing rather than everything.
-        ids = list(user.agency_ids) or [-1]
-        return Dossier.agency.is_in(ids) | Dossier.receiving_agency.is_in(ids)
-    return Dossier.applicant == user.id
+        return submitted
+    # A staff user with no agency sees nothing rather than everything.
+    ids = list(user.agency_ids) or [-1]
+    return submitted & (Dossier.agency.is_in(ids) | Dossier.receiving_agency.is_in(ids))
 
 
 async def status_counts(user: CurrentUser) -> list[dict]:
@@ -28,10 +30,7 @@ async def status_counts(user: CurrentUser) -> list[dict]:
     query = Dossier.select(Dossier.status, Count(Dossier.id, alias="n")).group_by(
         Dossier.status
     )
-    scope = _scope(user)
-    if scope is not None:
-        query = query.where(scope)
-    rows = await query
+    rows = await query.where(_scope(user))
     counts = {row["status"]: row["n"] for row in rows}
     return [
         {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
@@ -46,10 +45,7 @@ async def recent_dossiers(user: CurrentUser, limit: int = 20) -> list[dict]:
         Dossier.applicant_name, Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"),
     )
-    scope = _scope(user)
-    if scope is not None:
-        query = query.where(scope)
-    return await query.order_by(Dossier.id, ascending=False).limit(limit)
+    return await query.where(_scope(user)).order_by(Dossier.id, ascending=False).limit(limit)
 
 
 def _last4(value: str) -> str:
@@ -86,10 +82,9 @@ async def work_queue(user: CurrentUser, *, mine: bool, status: int | None,
                      page: int) -> tuple[list[dict], int]:
     """Open dossiers in scope, the most urgent first: the user's own (assigned to them) or
     the whole unit's. Returns one page and the total count."""
-    where = Dossier.status.is_in([s.value for s in OPEN_STATUSES])
-    scope = _scope(user)
-    if scope is not None:
-        where = where & scope
+    # NEW: online and postal dossiers waiting at the counter's reception queue.
+    where = Dossier.status.is_in([s.value for s in (*OPEN_STATUSES, Status.NEW)])
+    where = where & _scope(user)
     if mine:
         where = where & (Dossier.assignee == user.id)
     if status is not None:

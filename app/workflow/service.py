@@ -205,10 +205,15 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
     with nothing changed."""
     async with write_transaction():
         snap = await snapshot(dossier_id)
+        if action == Action.ACCEPT and params.get("due_at") is None:
+            # Online and postal dossiers: the legal clock starts at acceptance.
+            params["due_at"] = await recompute_due({**snap.row, "received_at": snap.state.now})
         transition = apply(snap.state, actor_for(user, snap.row), action, **params)
         if transition.assignee_id not in (None, snap.state.assignee_id):
             await _check_assignee(transition.assignee_id, transition.agency_id)
         values = _dossier_update(transition)
+        if transition.action == Action.ACCEPT and snap.row["received_at"] is None:
+            values[Dossier.received_at] = transition.at
         values.update(await _record_side_tables(snap, transition, user, params))
         await Dossier.update(values).where(Dossier.id == dossier_id)
         if transition.clock == ClockEffect.RESUME:

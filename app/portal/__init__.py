@@ -1,0 +1,1 @@
+"""The public service portal's logged-in side: online submission by citizens."""

@@ -1,0 +1,118 @@
+"""Online submission: a draft saved at every step, then one idempotent submit.
+
+A draft is a dossier in status DRAFT owned by the applicant, so a dropped connection loses
+nothing. Its code is a placeholder until submission gives it the real one; submitting
+goes through the one state machine, so a repeated submit is refused by the machine and
+the page simply shows the confirmation again: exactly one dossier.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from app.accounts.service import CurrentUser
+from app.accounts.tables import User
+from app.catalog.tables import Procedure, ProcedureComponent
+from app.counter.service import next_code
+from app.db import write_transaction
+from app.dossiers.logic import Channel, Status
+from app.dossiers.tables import Dossier, DossierComponent
+from app.files import store
+from app.files.logic import sniff, upload_problem
+from app.formatting import now_utc, to_local
+from app.workflow import Action
+from app.workflow.service import perform
+
+DRAFT_PREFIX = "NHAP-"
+
+
+class SubmissionError(ValueError):
+    """A refusal to show the applicant (Vietnamese)."""
+
+
+async def start_draft(user: CurrentUser, procedure_id: int) -> int:
+    procedure = await Procedure.select().where(
+        (Procedure.id == procedure_id) & Procedure.active.eq(True)
+        & Procedure.internal.eq(False)).first()
+    if procedure is None or procedure["online_level"] == "none":
+        raise SubmissionError("Thủ tục này chưa được cung cấp dịch vụ công trực tuyến.")
+    account = await User.select().where(User.id == user.id).first()
+    async with write_transaction():
+        draft = Dossier(
+            code=DRAFT_PREFIX + secrets.token_hex(8), procedure=procedure_id,
+            agency=procedure["agency"], applicant=user.id,
+            applicant_name=account["full_name"], applicant_id_number=account["id_number"] or "",
+            applicant_phone=account["phone"], channel=Channel.ONLINE.value,
+            status=Status.DRAFT.value, created_at=now_utc(), fees_due=procedure["fee_amount"],
+        )
+        await draft.save()
+    return draft.id
+
+
+async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
+    """The applicant's own dossier (draft or submitted) with its procedure, or None."""
+    row = await Dossier.select(
+        Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.name.as_alias("agency_name"),
+    ).where((Dossier.id == dossier_id) & (Dossier.applicant == user.id)).first()
+    if row is None:
+        return None
+    row["components"] = await ProcedureComponent.select().where(
+        ProcedureComponent.procedure == row["procedure"]).order_by(ProcedureComponent.position)
+    row["supplied"] = {
+        c["procedure_component"]: c for c in await DossierComponent.select(
+            DossierComponent.all_columns(), DossierComponent.file.size.as_alias("size"),
+        ).where(DossierComponent.dossier == dossier_id)
+    }
+    return row
+
+
+async def save_applicant(draft: dict, name: str, phone: str, address: str) -> None:
+    async with write_transaction():
+        await Dossier.update({
+            Dossier.applicant_name: name, Dossier.applicant_phone: phone,
+            Dossier.applicant_address: address,
+        }).where((Dossier.id == draft["id"]) & (Dossier.status == Status.DRAFT.value))
+
+
+async def attach(draft: dict, component_id: int, filename: str, content: bytes) -> None:
+    """Store one uploaded component; replaces an earlier file for the same component."""
+    if component_id not in {c["id"] for c in draft["components"]}:
+        raise SubmissionError("Thành phần hồ sơ không hợp lệ.")
+    others = sum(c["size"] or 0 for key, c in draft["supplied"].items() if key != component_id)
+    problem = upload_problem(content, already_stored=others)
+    if problem:
+        raise SubmissionError(problem)
+    stored = await store.store(content, sniff(content))
+    component = next(c for c in draft["components"] if c["id"] == component_id)
+    async with write_transaction():
+        await DossierComponent.delete().where(
+            (DossierComponent.dossier == draft["id"])
+            & (DossierComponent.procedure_component == component_id))
+        await DossierComponent(
+            dossier=draft["id"], procedure_component=component_id, name=component["name"],
+            kind=component["kind"], quantity=component["quantity"], file=stored.id,
+            original_filename=filename[-255:]).save()
+
+
+def missing_components(draft: dict) -> list[str]:
+    return [c["name"] for c in draft["components"]
+            if c["required"] and c["id"] not in draft["supplied"]]
+
+
+async def submit(user: CurrentUser, draft: dict) -> str:
+    """Submit once; a repeated submit of the same draft returns the same code."""
+    if draft["status"] != Status.DRAFT:
+        return draft["code"]
+    if missing_components(draft):
+        raise SubmissionError("Hồ sơ còn thiếu thành phần bắt buộc.")
+    async with write_transaction():
+        current = await Dossier.select(Dossier.status, Dossier.code).where(
+            Dossier.id == draft["id"]).first()
+        if current["status"] != Status.DRAFT:  # a double tap that lost the race
+            return current["code"]
+        code = await next_code(draft["agency"], to_local(now_utc()).date())
+        await Dossier.update({Dossier.code: code}).where(Dossier.id == draft["id"])
+        await perform(draft["id"], user, Action.SUBMIT)
+    return code
+

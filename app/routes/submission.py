@@ -1,0 +1,130 @@
+"""Online submission, one thing per page: start, applicant, components, check, confirm."""
+
+from __future__ import annotations
+
+import segno
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+
+from app.files.logic import MAX_FILE_BYTES
+from app.portal import service as portal
+from app.text import is_phone, normalise_phone
+from app.web.auth import requires_applicant
+from app.web.forms import FormErrors, read_form
+
+
+def _see_other(request: Request, name: str, **params) -> Redirect:
+    return Redirect(request.app.route_reverse(name, **params), status_code=303)
+
+
+class SubmissionController(Controller):
+    path = "/nop-truc-tuyen"
+    guards = [requires_applicant]
+
+    @post("/bat-dau/{procedure_id:int}", name="submit.start")
+    async def start(self, request: Request, procedure_id: FromPath[int]) -> Redirect:
+        try:
+            draft_id = await portal.start_draft(request.user, procedure_id)
+        except portal.SubmissionError as exc:
+            raise NotFoundException(str(exc)) from None
+        return _see_other(request, "submit.applicant", draft_id=draft_id)
+
+    @get("/{draft_id:int}/nguoi-nop", name="submit.applicant")
+    async def applicant(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
+        draft = await _draft(request, draft_id)
+        if draft["status"] != 0:
+            return _see_other(request, "submit.done", draft_id=draft_id)
+        return Template("submission/applicant.html", context={
+            "d": draft, "values": draft, "errors": FormErrors()})
+
+    @post("/{draft_id:int}/nguoi-nop", name="submit.applicant_save")
+    async def applicant_save(self, request: Request,
+                             draft_id: FromPath[int]) -> Template | Redirect:
+        draft = await _draft(request, draft_id)
+        data = await read_form(request)
+        errors = FormErrors()
+        if not data.get("applicant_name"):
+            errors.add("applicant_name", "Nhập họ và tên.")
+        if not is_phone(data.get("applicant_phone", "")):
+            errors.add("applicant_phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0.")
+        if not data.get("applicant_address"):
+            errors.add("applicant_address", "Nhập địa chỉ liên hệ.")
+        if errors:
+            return Template("submission/applicant.html", status_code=HTTP_400_BAD_REQUEST,
+                            context={"d": draft, "values": data, "errors": errors})
+        await portal.save_applicant(draft, data["applicant_name"][:200],
+                                    normalise_phone(data["applicant_phone"]),
+                                    data["applicant_address"][:300])
+        return _see_other(request, "submit.components", draft_id=draft_id)
+
+    @get("/{draft_id:int}/thanh-phan", name="submit.components")
+    async def components(self, request: Request, draft_id: FromPath[int]) -> Template:
+        return await _components_page(request, await _draft(request, draft_id), FormErrors())
+
+    @post("/{draft_id:int}/thanh-phan", name="submit.components_save",
+          request_max_body_size=MAX_FILE_BYTES * 5)
+    async def components_save(self, request: Request,
+                              draft_id: FromPath[int]) -> Template | Redirect:
+        draft = await _draft(request, draft_id)
+        form = await request.form()
+        errors = FormErrors()
+        for key, value in form.multi_items():
+            if not (key.startswith("file-") and isinstance(value, UploadFile)):
+                continue
+            content = await value.read()
+            if not content and not value.filename:
+                continue  # nothing chosen for this component
+            try:
+                await portal.attach(draft, int(key[5:]), value.filename or "", content)
+            except (portal.SubmissionError, ValueError) as exc:
+                errors.add(key, str(exc))
+            draft = await portal.draft_of(request.user, draft_id)
+        missing = portal.missing_components(draft)
+        if errors or (missing and form.get("next") == "1"):
+            for component in draft["components"]:
+                if component["name"] in missing:
+                    errors.add(f"file-{component['id']}", f"Cần nộp: {component['name']}.")
+            return await _components_page(request, draft, errors, HTTP_400_BAD_REQUEST)
+        return _see_other(request, "submit.check", draft_id=draft_id)
+
+    @get("/{draft_id:int}/kiem-tra", name="submit.check")
+    async def check(self, request: Request, draft_id: FromPath[int]) -> Template:
+        draft = await _draft(request, draft_id)
+        return Template("submission/check.html", context={
+            "d": draft, "missing": portal.missing_components(draft)})
+
+    @post("/{draft_id:int}/nop", name="submit.submit")
+    async def submit(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
+        draft = await _draft(request, draft_id)
+        try:
+            await portal.submit(request.user, draft)
+        except portal.SubmissionError as exc:
+            return Template("submission/check.html", status_code=HTTP_400_BAD_REQUEST,
+                            context={"d": draft, "missing": portal.missing_components(draft),
+                                     "error": str(exc)})
+        return _see_other(request, "submit.done", draft_id=draft_id)
+
+    @get("/{draft_id:int}/da-nop", name="submit.done")
+    async def done(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
+        draft = await _draft(request, draft_id)
+        if draft["status"] == 0:
+            return _see_other(request, "submit.check", draft_id=draft_id)
+        lookup = f"{request.base_url}tra-cuu?ma={draft['code']}"
+        qr = segno.make(lookup, error="m").svg_inline(scale=3, title="Mã QR tra cứu hồ sơ")
+        return Template("submission/done.html", context={"d": draft, "qr_svg": qr})
+
+
+async def _draft(request: Request, draft_id: int) -> dict:
+    draft = await portal.draft_of(request.user, draft_id)
+    if draft is None:
+        raise NotFoundException("Không tìm thấy hồ sơ.")
+    return draft
+
+
+async def _components_page(request, draft, errors, status_code=200) -> Template:
+    return Template("submission/components.html", status_code=status_code,
+                    context={"d": draft, "errors": errors})

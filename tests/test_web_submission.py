@@ -1,0 +1,132 @@
+"""Online submission through the real app: drafts, uploads checked by content, check your
+answers, an idempotent submit, the counter's reception queue."""
+
+import re
+
+import pytest
+
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.catalog.tables import ProcedureComponent
+from app.dossiers.logic import parse_dossier_code
+from app.dossiers.tables import Dossier
+from tests import factories
+from tests.conftest import csrf_from, run
+
+PDF = b"%PDF-1.4\n% to khai\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.fixture
+def citizen(client):
+    async def make():
+        agency = await factories.agency("Sở Tư pháp", code="000.00.17.H55")
+        procedure = await factories.procedure(agency, name="Cấp Phiếu lý lịch tư pháp")
+        for position, (name, required) in enumerate(
+                [("Tờ khai", True), ("Bản chụp CCCD", True), ("Giấy ủy quyền", False)], 1):
+            await ProcedureComponent(procedure=procedure.id, position=position, name=name,
+                                     kind="copy", required=required).save()
+        user = await accounts.create_user(
+            username="062190001234", password="abc12345", full_name="Y Blông",
+            role=Role.CITIZEN, id_number="062190001234", phone="0905123456")
+        counter = await accounts.create_user(
+            username="motcua", password="abc12345", full_name="Lê Thị Hồng",
+            role=Role.COUNTER_OFFICER, agency_ids=[agency.id])
+        components = [c["id"] for c in await ProcedureComponent.select(
+            ProcedureComponent.id).order_by(ProcedureComponent.position)]
+        return (procedure.id, components,
+                accounts.cookie_value(await accounts.start_session(user, "1.1.1.1", "t")),
+                accounts.cookie_value(await accounts.start_session(counter, "1.1.1.1", "t")))
+
+    procedure_id, components, cookie, counter_cookie = run(make())
+    client.cookies.set("motcua_session", cookie)
+    return {"procedure_id": procedure_id, "components": components,
+            "counter_cookie": counter_cookie}
+
+
+def post(client, page, action, data=None, files=None):
+    return client.post(action, data={"_csrf_token": csrf_from(client.get(page).text),
+                                     **(data or {})}, files=files, follow_redirects=False)
+
+
+def start(client, citizen) -> str:
+    page = f"/thu-tuc/{citizen['procedure_id']}"
+    response = post(client, page, f"/nop-truc-tuyen/bat-dau/{citizen['procedure_id']}")
+    assert response.status_code == 303
+    return response.headers["location"].rsplit("/", 1)[0]  # /nop-truc-tuyen/<id>
+
+
+def test_whole_submission_is_idempotent_and_reaches_the_counter(client, citizen):
+    base = start(client, citizen)
+    applicant = client.get(base + "/nguoi-nop")
+    assert 'value="Y Blông"' in applicant.text  # pre-filled from the account
+    saved = post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
+        "applicant_name": "Y Blông", "applicant_phone": "0905123456",
+        "applicant_address": "Thôn 3, xã Đăk Tô"})
+    assert saved.headers["location"].endswith("/thanh-phan")
+
+    first, second, _ = citizen["components"]
+    # A PDF renamed to .png and a text file named .pdf: judged by content.
+    refused = post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"}, files={
+        f"file-{first}": ("to-khai.pdf", b"khong phai pdf", "application/pdf"),
+        f"file-{second}": ("cccd.png", PNG, "image/png")})
+    assert refused.status_code == 400
+    assert "Chỉ nhận tệp PDF, JPEG hoặc PNG" in refused.text
+    assert "cccd.png" in refused.text  # the accepted file is kept
+    accepted = post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"},
+                    files={f"file-{first}": ("to-khai.pdf", PDF, "application/pdf")})
+    assert accepted.headers["location"].endswith("/kiem-tra")
+
+    check = client.get(base + "/kiem-tra")
+    assert "Thôn 3, xã Đăk Tô" in check.text and "to-khai.pdf" in check.text
+    token = csrf_from(check.text)
+    done = [client.post(base + "/nop", data={"_csrf_token": token}, follow_redirects=False)
+            for _ in range(3)]  # a double tap and a retry
+    assert {r.status_code for r in done} == {303}
+    confirmation = client.get(base + "/da-nop")
+    code = re.search(r'class="code"><strong>([^<]+)', confirmation.text).group(1)
+    assert parse_dossier_code(code)[0] == "000.00.17.H55"
+    assert "<svg" in confirmation.text
+    submitted = Dossier.select(Dossier.code).where(Dossier.applicant.is_not_null()).run_sync()
+    assert [row["code"] for row in submitted] == [code]
+
+    client.cookies.set("motcua_session", citizen["counter_cookie"])
+    queue = client.get("/can-bo/hang-doi", params={"pham_vi": "don-vi"})
+    assert code in queue.text and "Mới nộp" in queue.text
+    dossier_id = Dossier.select(Dossier.id).where(Dossier.code == code).first().run_sync()["id"]
+    accepted = post(client, f"/can-bo/ho-so/{dossier_id}", f"/can-bo/ho-so/{dossier_id}/thao-tac",
+                    {"action": "accept"})
+    assert accepted.status_code == 303
+    row = Dossier.select().where(Dossier.id == dossier_id).first().run_sync()
+    assert row["status"] == 2 and row["received_at"] is not None
+    assert row["due_at"] > row["received_at"]  # the legal clock starts at acceptance
+
+
+def test_missing_required_component_blocks_submit(client, citizen):
+    base = start(client, citizen)
+    response = post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"})
+    assert response.status_code == 400 and "Cần nộp: Tờ khai." in response.text
+    refused = post(client, base + "/kiem-tra", base + "/nop")
+    assert refused.status_code == 400 and "thiếu thành phần" in refused.text
+
+
+def test_other_citizen_cannot_open_the_draft(client, citizen):
+    base = start(client, citizen)
+
+    async def other():
+        user = await accounts.create_user(username="052090009999", password="abc12345",
+                                          full_name="Người khác", role=Role.CITIZEN,
+                                          id_number="052090009999")
+        return accounts.cookie_value(await accounts.start_session(user, "1.1.1.1", "t"))
+
+    client.cookies.set("motcua_session", run(other()))
+    assert client.get(base + "/kiem-tra").status_code == 404
+    assert client.get(base + "/nguoi-nop").status_code == 404
+
+
+def test_staff_never_see_drafts(client, citizen):
+    start(client, citizen)
+    client.cookies.set("motcua_session", citizen["counter_cookie"])
+    draft_id = Dossier.select(Dossier.id).first().run_sync()["id"]
+    assert client.get(f"/can-bo/ho-so/{draft_id}").status_code == 404
+    assert "NHAP-" not in client.get("/can-bo").text
