@@ -65,3 +65,11 @@ def test_htmx_gets_only_the_table(client):
     assert "<html" not in fragment.text and len(codes(fragment.text)) == 2
     page = client.get("/can-bo/hang-doi", params={"trang": "abc", "trang_thai": "x"})
     assert page.status_code == 200 and "<html" in page.text  # bad paging input is harmless
+
+
+def test_dashboard_lists_late_dossiers_without_apology(client):
+    client.cookies.set("motcua_session", make_queue(n_unit=3, n_mine=0))
+    page = client.get("/can-bo")
+    assert "quá hạn chưa lập phiếu xin lỗi" in page.text
+    late = re.search(r"<strong>(\d+)</strong> hồ sơ quá hạn", page.text)
+    assert late and int(late.group(1)) >= 1

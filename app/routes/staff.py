@@ -11,6 +11,7 @@ from app.dossiers import service as dossiers
 from app.dossiers.logic import OPEN_STATUSES
 from app.formatting import now_utc
 from app.web.auth import requires_staff
+from app.workflow.watch import overdue_without_apology
 
 
 class StaffController(Controller):
@@ -25,6 +26,8 @@ class StaffController(Controller):
             "province_wide": user.role.sees_whole_province,
             "counts": await dossiers.status_counts(user),
             "recent": await dossiers.recent_dossiers(user, limit=10),
+            "late_without_apology": await overdue_without_apology(
+                None if user.role.sees_whole_province else list(user.agency_ids)),
         })
 
     @get("/hang-doi", name="staff.queue")
