@@ -1,5 +1,7 @@
 """Password hashing (argon2id) and the password rules. No I/O."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -19,9 +21,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# A fixed hash to verify against when the account does not exist, so a wrong username
-# takes as long as a wrong password and response times do not reveal which accounts exist.
-DUMMY_HASH = _hasher.hash("không-có-tài-khoản-này")
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when the account does not exist, so a wrong username takes
+    as long as a wrong password and response times do not reveal which accounts exist.
+    Made on first use: argon2 needs 64 MiB for it, which the worker never has to pay."""
+    return _hasher.hash("không-có-tài-khoản-này")
 
 
 def password_problems(password: str, *, username: str = "") -> list[str]:

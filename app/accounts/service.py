@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from app.accounts.passwords import DUMMY_HASH, hash_password, verify_password
+from app.accounts.passwords import dummy_hash, hash_password, verify_password
 from app.accounts.roles import Role
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit import service as audit
@@ -90,7 +90,7 @@ async def authenticate(username: str, password: str, ip: str) -> User:
             f"Vui lòng thử lại sau {settings.login_window_minutes} phút."
         )
     user = await User.objects().where(User.username == username).first()
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else dummy_hash(), password)
     ok = ok and user is not None and user.active
     async with write_transaction():
         await LoginAttempt(username=username, ip=ip, at=now_utc(), success=ok).save()
