@@ -43,6 +43,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/nop-truc-tuyen/{draft_id:int}/kiem-tra"): APPLICANTS,
     ("POST", "/nop-truc-tuyen/{draft_id:int}/nop"): APPLICANTS,
     ("GET", "/nop-truc-tuyen/{draft_id:int}/da-nop"): APPLICANTS,
+    ("GET", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
+    ("POST", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
     ("GET", "/mot-cua/tiep-nhan"): COUNTER,
     ("GET", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("POST", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,

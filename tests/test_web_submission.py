@@ -130,3 +130,41 @@ def test_staff_never_see_drafts(client, citizen):
     draft_id = Dossier.select(Dossier.id).first().run_sync()["id"]
     assert client.get(f"/can-bo/ho-so/{draft_id}").status_code == 404
     assert "NHAP-" not in client.get("/can-bo").text
+
+
+def test_supplement_round_trip_from_the_citizens_side(client, citizen):
+    base = start(client, citizen)
+    first, second, optional = citizen["components"]
+    post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
+        "applicant_name": "Y Blông", "applicant_phone": "0905123456",
+        "applicant_address": "Kon Tum"})
+    post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"}, files={
+        f"file-{first}": ("to-khai.pdf", PDF, "application/pdf"),
+        f"file-{second}": ("cccd.png", PNG, "image/png")})
+    post(client, base + "/kiem-tra", base + "/nop")
+    dossier_id = int(base.rsplit("/", 1)[1])
+    citizen_cookie = client.cookies.get("motcua_session")
+
+    # Once submitted, the components are fixed.
+    locked = post(client, base + "/kiem-tra", base + "/thanh-phan", files={
+        f"file-{optional}": ("uy-quyen.pdf", PDF, "application/pdf")})
+    assert locked.status_code == 400 and "không thể thay đổi" in locked.text
+
+    client.cookies.set("motcua_session", citizen["counter_cookie"])
+    asked = post(client, f"/can-bo/ho-so/{dossier_id}", f"/can-bo/ho-so/{dossier_id}/thao-tac",
+                 {"action": "request_supplement", "reason": "Bổ sung giấy ủy quyền có chứng thực"})
+    assert asked.status_code == 303
+
+    client.cookies.set("motcua_session", citizen_cookie)
+    home = client.get("/ca-nhan")
+    assert "Bổ sung hồ sơ" in home.text
+    form = client.get(f"/ho-so-cua-toi/{dossier_id}/bo-sung")
+    assert "Bổ sung giấy ủy quyền có chứng thực" in form.text
+    sent = client.post(f"/ho-so-cua-toi/{dossier_id}/bo-sung",
+                       data={"_csrf_token": csrf_from(form.text)},
+                       files={f"file-{optional}": ("uy-quyen.pdf", PDF, "application/pdf")},
+                       follow_redirects=False)
+    assert sent.status_code == 303
+    row = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
+    assert row["status"] == 1  # back at the counter's reception queue
+    assert client.get(f"/ho-so-cua-toi/{dossier_id}/bo-sung").status_code == 404

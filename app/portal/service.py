@@ -76,7 +76,10 @@ async def save_applicant(draft: dict, name: str, phone: str, address: str) -> No
 
 
 async def attach(draft: dict, component_id: int, filename: str, content: bytes) -> None:
-    """Store one uploaded component; replaces an earlier file for the same component."""
+    """Store one uploaded component; replaces an earlier file for the same component.
+    Only while drafting or answering a supplement request: a submitted dossier is fixed."""
+    if draft["status"] not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
+        raise SubmissionError("Hồ sơ đã nộp, không thể thay đổi thành phần hồ sơ.")
     if component_id not in {c["id"] for c in draft["components"]}:
         raise SubmissionError("Thành phần hồ sơ không hợp lệ.")
     others = sum(c["size"] or 0 for key, c in draft["supplied"].items() if key != component_id)
@@ -116,3 +119,19 @@ async def submit(user: CurrentUser, draft: dict) -> str:
         await perform(draft["id"], user, Action.SUBMIT)
     return code
 
+
+
+async def supplement_request(dossier_id: int) -> str:
+    """What the agency asked for, in its own words (the comment of the latest request)."""
+    from app.dossiers.tables import DossierEvent
+
+    event = await DossierEvent.select(DossierEvent.comment).where(
+        (DossierEvent.dossier == dossier_id)
+        & (DossierEvent.action == "supplement_requested")
+    ).order_by(DossierEvent.id, ascending=False).first()
+    return event["comment"] if event else ""
+
+
+async def supply(user: CurrentUser, dossier: dict) -> None:
+    """Send the supplemented dossier back to where it was asked (through the machine)."""
+    await perform(dossier["id"], user, Action.SUPPLY_SUPPLEMENT)

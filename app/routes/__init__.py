@@ -7,9 +7,9 @@ from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
-from app.routes.submission import SubmissionController
+from app.routes.submission import SubmissionController, SupplementController
 
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
-    DossierController, SubmissionController, health,
+    DossierController, SubmissionController, SupplementController, health,
 ]

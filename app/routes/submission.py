@@ -10,11 +10,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
+from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
 from app.text import is_phone, normalise_phone
 from app.web.auth import requires_applicant
 from app.web.forms import FormErrors, read_form
+from app.workflow import TransitionError
 
 
 def _see_other(request: Request, name: str, **params) -> Redirect:
@@ -116,6 +118,52 @@ class SubmissionController(Controller):
         lookup = f"{request.base_url}tra-cuu?ma={draft['code']}"
         qr = segno.make(lookup, error="m").svg_inline(scale=3, title="Mã QR tra cứu hồ sơ")
         return Template("submission/done.html", context={"d": draft, "qr_svg": qr})
+
+
+class SupplementController(Controller):
+    """The applicant answers a supplement request: sees exactly what is asked, uploads
+    only that, and sends the dossier back (the clock resumes)."""
+
+    path = "/ho-so-cua-toi"
+    guards = [requires_applicant]
+
+    @get("/{draft_id:int}/bo-sung", name="supplement.form")
+    async def form(self, request: Request, draft_id: FromPath[int]) -> Template:
+        return await _supplement_page(request, await _draft(request, draft_id), FormErrors())
+
+    @post("/{draft_id:int}/bo-sung", name="supplement.send",
+          request_max_body_size=MAX_FILE_BYTES * 5)
+    async def send(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
+        dossier = await _draft(request, draft_id)
+        form = await request.form()
+        errors = FormErrors()
+        for key, value in form.multi_items():
+            if key.startswith("file-") and isinstance(value, UploadFile):
+                content = await value.read()
+                if not content and not value.filename:
+                    continue
+                try:
+                    await portal.attach(dossier, int(key[5:]), value.filename or "", content)
+                except (portal.SubmissionError, ValueError) as exc:
+                    errors.add(key, str(exc))
+        if not errors:
+            try:
+                await portal.supply(request.user, dossier)
+            except TransitionError as exc:
+                errors.add("send", str(exc))
+        if errors:
+            dossier = await portal.draft_of(request.user, draft_id)
+            return await _supplement_page(request, dossier, errors, HTTP_400_BAD_REQUEST)
+        return Redirect(request.app.route_reverse("citizen.home") + "?da_bo_sung=1",
+                        status_code=303)
+
+
+async def _supplement_page(request, dossier, errors, status_code=200) -> Template:
+    if dossier["status"] != Status.SUPPLEMENT_REQUESTED:
+        raise NotFoundException("Hồ sơ này không có yêu cầu bổ sung.")
+    return Template("submission/supplement.html", status_code=status_code, context={
+        "d": dossier, "errors": errors,
+        "request_text": await portal.supplement_request(dossier["id"])})
 
 
 async def _draft(request: Request, draft_id: int) -> dict:
