@@ -68,7 +68,9 @@ def client(db):
     from litestar.testing import TestClient
 
     from app.main import create_app
+    from app.routes.public import FAILED_LOOKUPS
 
+    FAILED_LOOKUPS.clear()  # the limiter lives in the process: each test starts afresh
     with TestClient(app=create_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 

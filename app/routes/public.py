@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import time
+
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
+from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
 from app.catalog import service as catalog
 from app.dossiers import service as dossiers
-from app.dossiers.logic import Status
+from app.web.forms import client_ip
+from app.web.ratelimit import SlidingWindowLimiter
+
+# Failed lookups per address: enough for honest typing mistakes, too few to walk codes.
+FAILED_LOOKUPS = SlidingWindowLimiter(limit=20, window_seconds=600)
 
 
 class PublicController(Controller):
@@ -43,8 +50,16 @@ class PublicController(Controller):
     async def lookup(self, request: Request) -> Template:
         ma = request.query_params.get("ma", "").strip()[:60]
         so = request.query_params.get("so", "").strip()[:10]
+        searched = bool(ma or so)
+        ip, now = client_ip(request), time.monotonic()
+        if searched and FAILED_LOOKUPS.blocked(ip, now):
+            minutes = -(-FAILED_LOOKUPS.retry_after(ip, now) // 60)
+            return Template("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
+                            context={"ma": ma, "so": so, "searched": False, "result": None,
+                                     "throttled_minutes": minutes})
         result = await dossiers.public_lookup(ma, so) if ma and so else None
-        context = {"ma": ma, "so": so, "searched": bool(ma or so), "result": result,
-                   "Status": Status}
+        if searched and result is None:
+            FAILED_LOOKUPS.hit(ip, now)
+        context = {"ma": ma, "so": so, "searched": searched, "result": result}
         return Template("public/lookup.html", context=context,
-                        status_code=200 if result or not (ma or so) else 404)
+                        status_code=200 if result or not searched else 404)
