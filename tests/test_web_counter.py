@@ -112,3 +112,26 @@ def test_staff_of_another_agency_gets_404_for_a_dossier(client, office):
                          data={"_csrf_token": csrf_from(page.text), "action": "stop",
                                "reason": "thử"})
     assert forged.status_code == 404
+
+
+def test_counter_finds_a_returning_applicant_and_links_the_account(client, office):
+    async def citizen():
+        return await accounts.create_user(
+            username="064190002222", password="abc12345", full_name="Siu H'Mai",
+            role=Role.CITIZEN, id_number="064190002222", phone="0911222333")
+
+    user = run(citizen())
+    as_user(client, office, Role.COUNTER_OFFICER)
+    url = f"/mot-cua/tiep-nhan/{office['procedure_id']}"
+    unknown = client.get(url, params={"cccd": "064190009999"})
+    assert "Chưa có người nộp với số 064190009999" in unknown.text
+    found = client.get(url, params={"cccd": "064190002222"})
+    assert 'value="Siu H&#39;Mai"' in found.text or "value=\"Siu H'Mai\"" in found.text
+    assert "trang cá nhân của họ" in found.text
+    done = client.post(url, data={
+        "_csrf_token": csrf_from(found.text), "applicant_name": "Siu H'Mai",
+        "applicant_id_number": "064190002222", "applicant_phone": "0911222333",
+        "channel": "1", "components": str(office["component_id"])}, follow_redirects=False)
+    assert done.status_code == 303
+    linked = Dossier.select(Dossier.applicant).first().run_sync()
+    assert linked["applicant"] == user.id

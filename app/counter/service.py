@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
+from app.accounts.tables import User
 from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureComponent
@@ -69,6 +71,30 @@ class Reception:
         return reception, errors
 
 
+async def find_applicant(id_number: str) -> dict | None:
+    """Details to pre-fill for a returning applicant: their account first (so the dossier
+    also appears on their page), else their latest dossier. None for a new applicant."""
+    id_number = id_number.strip()
+    if not (is_cccd(id_number) or is_tax_code(id_number)):
+        return None
+    account = await User.select(User.id, User.full_name, User.phone).where(
+        (User.id_number == id_number) & User.role.is_in(
+            [Role.CITIZEN.value, Role.ORGANISATION.value])).first()
+    previous = await Dossier.select(
+        Dossier.applicant_name, Dossier.applicant_phone, Dossier.applicant_address,
+    ).where(Dossier.applicant_id_number == id_number).order_by(
+        Dossier.id, ascending=False).first()
+    if account is None and previous is None:
+        return None
+    found = {"applicant_id_number": id_number, "account": account is not None}
+    if previous:
+        found.update(previous)
+    if account:
+        found.update(applicant_name=account["full_name"],
+                     applicant_phone=account["phone"] or found.get("applicant_phone", ""))
+    return found
+
+
 async def procedures_for_counter(user: CurrentUser) -> list[dict]:
     """Procedures this counter may receive: its agencies' own, plus those any counter may
     receive regardless of administrative boundary."""
@@ -113,6 +139,9 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
     now = now_utc()
     due = deadline(now, procedure["time_limit_amount"], procedure["time_limit_unit"],
                    calendar=await current_calendar())
+    account = await User.select(User.id).where(
+        (User.id_number == reception.applicant_id_number)
+        & User.role.is_in([Role.CITIZEN.value, Role.ORGANISATION.value])).first()
     async with write_transaction():
         rule = await RuleVersion.select(RuleVersion.id).where(
             RuleVersion.effective_from <= now).order_by(
@@ -121,6 +150,7 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
             code=await next_code(receiving_agency, to_local(now).date()),
             procedure=procedure_id, agency=procedure["agency"],
             receiving_agency=receiving_agency, applicant_name=reception.applicant_name,
+            applicant=account["id"] if account else None,
             applicant_id_number=reception.applicant_id_number,
             applicant_phone=reception.applicant_phone,
             applicant_address=reception.applicant_address, channel=reception.channel.value,

@@ -30,7 +30,11 @@ class CounterController(Controller):
 
     @get("/tiep-nhan/{procedure_id:int}", name="counter.form")
     async def form(self, request: Request, procedure_id: FromPath[int]) -> Template:
-        return await _reception_page(request, procedure_id, {}, FormErrors())
+        searched = request.query_params.get("cccd", "").strip()[:20]
+        found = await counter.find_applicant(searched) if searched else None
+        values = found or ({"applicant_id_number": searched} if searched else {})
+        return await _reception_page(request, procedure_id, values, FormErrors(),
+                                     searched=searched, found=found)
 
     @post("/tiep-nhan/{procedure_id:int}", name="counter.receive")
     async def receive(self, request: Request, procedure_id: FromPath[int]) -> Template | Redirect:
@@ -50,9 +54,11 @@ class CounterController(Controller):
                                      status_code=HTTP_400_BAD_REQUEST)
 
 
-async def _reception_page(request, procedure_id, values, errors, ticked=(), status_code=200):
+async def _reception_page(request, procedure_id, values, errors, ticked=(), status_code=200,
+                          searched="", found=None):
     procedure = await catalog.get_procedure(procedure_id)
     if procedure is None:
         raise NotFoundException("Không tìm thấy thủ tục này.")
     return Template("counter/reception.html", status_code=status_code, context={
-        "procedure": procedure, "values": values, "errors": errors, "ticked": set(ticked)})
+        "procedure": procedure, "values": values, "errors": errors, "ticked": set(ticked),
+        "searched": searched, "found": found})
