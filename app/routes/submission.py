@@ -73,18 +73,8 @@ class SubmissionController(Controller):
                               draft_id: FromPath[int]) -> Template | Redirect:
         draft = await _draft(request, draft_id)
         form = await request.form()
-        errors = FormErrors()
-        for key, value in form.multi_items():
-            if not (key.startswith("file-") and isinstance(value, UploadFile)):
-                continue
-            content = await value.read()
-            if not content and not value.filename:
-                continue  # nothing chosen for this component
-            try:
-                await portal.attach(draft, int(key[5:]), value.filename or "", content)
-            except (portal.SubmissionError, ValueError) as exc:
-                errors.add(key, str(exc))
-            draft = await portal.draft_of(request.user, draft_id)
+        errors = await _attach_uploads(request, draft, form)
+        draft = await portal.draft_of(request.user, draft_id)
         missing = portal.missing_components(draft)
         if errors or (missing and form.get("next") == "1"):
             for component in draft["components"]:
@@ -135,17 +125,7 @@ class SupplementController(Controller):
           request_max_body_size=MAX_FILE_BYTES * 5)
     async def send(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
         dossier = await _draft(request, draft_id)
-        form = await request.form()
-        errors = FormErrors()
-        for key, value in form.multi_items():
-            if key.startswith("file-") and isinstance(value, UploadFile):
-                content = await value.read()
-                if not content and not value.filename:
-                    continue
-                try:
-                    await portal.attach(dossier, int(key[5:]), value.filename or "", content)
-                except (portal.SubmissionError, ValueError) as exc:
-                    errors.add(key, str(exc))
+        errors = await _attach_uploads(request, dossier, await request.form())
         if not errors:
             try:
                 await portal.supply(request.user, dossier)
@@ -164,6 +144,25 @@ async def _supplement_page(request, dossier, errors, status_code=200) -> Templat
     return Template("submission/supplement.html", status_code=status_code, context={
         "d": dossier, "errors": errors,
         "request_text": await portal.supplement_request(dossier["id"])})
+
+
+async def _attach_uploads(request: Request, dossier: dict, form) -> FormErrors:
+    """Store every file field (`file-<component id>`); a refused file is reported beside
+    its field while the accepted ones are kept."""
+    errors = FormErrors()
+    for key, value in form.multi_items():
+        if not (key.startswith("file-") and isinstance(value, UploadFile)):
+            continue
+        content = await value.read()
+        if not content and not value.filename:
+            continue  # nothing chosen for this component
+        try:
+            await portal.attach(dossier, int(key[5:]), value.filename or "", content)
+        except (portal.SubmissionError, ValueError) as exc:
+            errors.add(key, str(exc))
+        # Later files must see earlier ones (per-dossier size limit).
+        dossier = await portal.draft_of(request.user, dossier["id"])
+    return errors
 
 
 async def _draft(request: Request, draft_id: int) -> dict:
