@@ -13,8 +13,6 @@ from datetime import date
 from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
-from app.calendar.deadlines import deadline
-from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureComponent
 from app.db import write_transaction
 from app.directory.tables import Agency
@@ -71,15 +69,20 @@ class Reception:
         return reception, errors
 
 
+async def _applicant_account(id_number: str) -> dict | None:
+    """The citizen or organisation account registered with this CCCD or tax code."""
+    return await User.select(User.id, User.full_name, User.phone).where(
+        (User.id_number == id_number)
+        & User.role.is_in([Role.CITIZEN.value, Role.ORGANISATION.value])).first()
+
+
 async def find_applicant(id_number: str) -> dict | None:
     """Details to pre-fill for a returning applicant: their account first (so the dossier
     also appears on their page), else their latest dossier. None for a new applicant."""
     id_number = id_number.strip()
     if not (is_cccd(id_number) or is_tax_code(id_number)):
         return None
-    account = await User.select(User.id, User.full_name, User.phone).where(
-        (User.id_number == id_number) & User.role.is_in(
-            [Role.CITIZEN.value, Role.ORGANISATION.value])).first()
+    account = await _applicant_account(id_number)
     previous = await Dossier.select(
         Dossier.applicant_name, Dossier.applicant_phone, Dossier.applicant_address,
     ).where(Dossier.applicant_id_number == id_number).order_by(
@@ -137,11 +140,7 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
         (ProcedureComponent.procedure == procedure_id)
         & ProcedureComponent.id.is_in(reception.component_ids or [-1]))
     now = now_utc()
-    due = deadline(now, procedure["time_limit_amount"], procedure["time_limit_unit"],
-                   calendar=await current_calendar())
-    account = await User.select(User.id).where(
-        (User.id_number == reception.applicant_id_number)
-        & User.role.is_in([Role.CITIZEN.value, Role.ORGANISATION.value])).first()
+    account = await _applicant_account(reception.applicant_id_number)
     async with write_transaction():
         rule = await RuleVersion.select(RuleVersion.id).where(
             RuleVersion.effective_from <= now).order_by(
@@ -163,5 +162,5 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
                 dossier=dossier.id, procedure_component=component["id"],
                 name=component["name"], kind=component["kind"],
                 quantity=component["quantity"]).save()
-        await perform(dossier.id, user, Action.ACCEPT, due_at=due)
+        await perform(dossier.id, user, Action.ACCEPT)  # due computed from received_at
     return dossier.id

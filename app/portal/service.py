@@ -16,7 +16,7 @@ from app.catalog.tables import Procedure, ProcedureComponent
 from app.counter.service import next_code
 from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
-from app.dossiers.tables import Dossier, DossierComponent
+from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
 from app.files import store
 from app.files.logic import sniff, upload_problem
 from app.formatting import now_utc, to_local
@@ -120,11 +120,8 @@ async def submit(user: CurrentUser, draft: dict) -> str:
     return code
 
 
-
 async def supplement_request(dossier_id: int) -> str:
     """What the agency asked for, in its own words (the comment of the latest request)."""
-    from app.dossiers.tables import DossierEvent
-
     event = await DossierEvent.select(DossierEvent.comment).where(
         (DossierEvent.dossier == dossier_id)
         & (DossierEvent.action == "supplement_requested")

@@ -62,8 +62,7 @@ async def _detail_page(request, dossier_id, error="", status_code=200) -> Templa
     return Template("dossiers/detail.html", status_code=status_code, context={
         "d": dossier, "actions": await actions_for(dossier_id, request.user),
         "labels": ACTION_LABELS, "Action": Action, "error": error,
-        "done_label": ACTION_LABELS.get(Action(done)) if done in Action.__members__.values()
-        else "",
+        "done_label": ACTION_LABELS.get(done, ""),  # StrEnum keys match plain strings
         "colleagues": await queries.colleagues(dossier["agency"]),
         "agencies": await queries.other_agencies(dossier["agency"]),
     })

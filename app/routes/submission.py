@@ -73,8 +73,7 @@ class SubmissionController(Controller):
                               draft_id: FromPath[int]) -> Template | Redirect:
         draft = await _draft(request, draft_id)
         form = await request.form()
-        errors = await _attach_uploads(request, draft, form)
-        draft = await portal.draft_of(request.user, draft_id)
+        errors, draft = await _attach_uploads(request, draft, form)
         missing = portal.missing_components(draft)
         if errors or (missing and form.get("next") == "1"):
             for component in draft["components"]:
@@ -125,14 +124,13 @@ class SupplementController(Controller):
           request_max_body_size=MAX_FILE_BYTES * 5)
     async def send(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
         dossier = await _draft(request, draft_id)
-        errors = await _attach_uploads(request, dossier, await request.form())
+        errors, dossier = await _attach_uploads(request, dossier, await request.form())
         if not errors:
             try:
                 await portal.supply(request.user, dossier)
             except TransitionError as exc:
                 errors.add("send", str(exc))
         if errors:
-            dossier = await portal.draft_of(request.user, draft_id)
             return await _supplement_page(request, dossier, errors, HTTP_400_BAD_REQUEST)
         return Redirect(request.app.route_reverse("citizen.home") + "?da_bo_sung=1",
                         status_code=303)
@@ -146,9 +144,11 @@ async def _supplement_page(request, dossier, errors, status_code=200) -> Templat
         "request_text": await portal.supplement_request(dossier["id"])})
 
 
-async def _attach_uploads(request: Request, dossier: dict, form) -> FormErrors:
+async def _attach_uploads(request: Request, dossier: dict,
+                          form) -> tuple[FormErrors, dict]:
     """Store every file field (`file-<component id>`); a refused file is reported beside
-    its field while the accepted ones are kept."""
+    its field while the accepted ones are kept. Returns the errors and the dossier as it
+    now stands."""
     errors = FormErrors()
     for key, value in form.multi_items():
         if not (key.startswith("file-") and isinstance(value, UploadFile)):
@@ -162,7 +162,7 @@ async def _attach_uploads(request: Request, dossier: dict, form) -> FormErrors:
             errors.add(key, str(exc))
         # Later files must see earlier ones (per-dossier size limit).
         dossier = await portal.draft_of(request.user, dossier["id"])
-    return errors
+    return errors, dossier
 
 
 async def _draft(request: Request, draft_id: int) -> dict:

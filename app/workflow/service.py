@@ -157,10 +157,11 @@ async def _check_assignee(user_id: int, agency_id: int) -> None:
                               "tại cơ quan giải quyết hồ sơ.")
 
 
-async def _due_after_pause(snap: Snapshot) -> datetime | None:
+async def _due_after_pause(row: dict) -> datetime | None:
     """Without an apology the due moment is recomputed from the law (reception + limit −
-    pauses). With one, the promised new appointment moves by the office time paused."""
-    row = await Dossier.select().where(Dossier.id == snap.row["id"]).first()
+    pauses). With one, the promised new appointment moves by the office time paused.
+    Called after the pause has been closed, with the dossier as it was before the update
+    (resuming changes neither its reception nor its appointment)."""
     has_apology = await DossierApology.exists().where(DossierApology.dossier == row["id"])
     if not has_apology:
         return await recompute_due(row)
@@ -206,8 +207,10 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
     async with write_transaction():
         snap = await snapshot(dossier_id)
         if action == Action.ACCEPT and params.get("due_at") is None:
-            # Online and postal dossiers: the legal clock starts at acceptance.
-            params["due_at"] = await recompute_due({**snap.row, "received_at": snap.state.now})
+            # The legal clock starts at reception: at the counter that is the row's
+            # received_at; online and postal dossiers are received at acceptance.
+            received = snap.row["received_at"] or snap.state.now
+            params["due_at"] = await recompute_due({**snap.row, "received_at": received})
         transition = apply(snap.state, actor_for(user, snap.row), action, **params)
         if transition.assignee_id not in (None, snap.state.assignee_id):
             await _check_assignee(transition.assignee_id, transition.agency_id)
@@ -215,10 +218,9 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
         if transition.action == Action.ACCEPT and snap.row["received_at"] is None:
             values[Dossier.received_at] = transition.at
         values.update(await _record_side_tables(snap, transition, user, params))
-        await Dossier.update(values).where(Dossier.id == dossier_id)
         if transition.clock == ClockEffect.RESUME:
-            await Dossier.update({Dossier.due_at: await _due_after_pause(snap)}).where(
-                Dossier.id == dossier_id)
+            values[Dossier.due_at] = await _due_after_pause(snap.row)
+        await Dossier.update(values).where(Dossier.id == dossier_id)
         comment = str(params.get("reason") or params.get("comment") or "")
         await DossierEvent(
             dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
