@@ -6,16 +6,8 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User, UserAgency
 from app.directory.tables import Agency
-from app.dossiers.logic import Status
+from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
-
-
-def in_scope(user: CurrentUser, row: dict) -> bool:
-    if row["status"] == Status.DRAFT:
-        return False  # drafts belong to the applicant alone
-    if user.role.sees_whole_province:
-        return True
-    return bool({row["agency"], row["receiving_agency"]} & set(user.agency_ids))
 
 
 async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
@@ -28,8 +20,8 @@ async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
         Dossier.agency.name.as_alias("agency_name"),
         Dossier.receiving_agency.name.as_alias("receiving_agency_name"),
         Dossier.assignee.full_name.as_alias("assignee_name"),
-    ).where(Dossier.id == dossier_id).first()
-    if row is None or not in_scope(user, row):
+    ).where((Dossier.id == dossier_id) & visible_to(user)).first()
+    if row is None:
         return None
     row["components"] = await DossierComponent.select().where(
         DossierComponent.dossier == dossier_id).order_by(DossierComponent.id)

@@ -13,7 +13,8 @@ from app.dossiers.logic import OPEN_STATUSES, Status, parse_dossier_code
 from app.dossiers.tables import Dossier
 
 
-def _scope(user: CurrentUser):
+def visible_to(user: CurrentUser):
+    """The one scope rule, as a query condition: what this user may see."""
     if not user.is_staff:
         return Dossier.applicant == user.id
     # Drafts belong to the applicant alone until they are submitted.
@@ -30,7 +31,7 @@ async def status_counts(user: CurrentUser) -> list[dict]:
     query = Dossier.select(Dossier.status, Count(Dossier.id, alias="n")).group_by(
         Dossier.status
     )
-    rows = await query.where(_scope(user))
+    rows = await query.where(visible_to(user))
     counts = {row["status"]: row["n"] for row in rows}
     return [
         {"status": status, "label": status.label, "count": counts.get(status.value, 0)}
@@ -45,7 +46,7 @@ async def recent_dossiers(user: CurrentUser, limit: int = 20) -> list[dict]:
         Dossier.applicant_name, Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"),
     )
-    return await query.where(_scope(user)).order_by(Dossier.id, ascending=False).limit(limit)
+    return await query.where(visible_to(user)).order_by(Dossier.id, ascending=False).limit(limit)
 
 
 def _last4(value: str) -> str:
@@ -84,7 +85,7 @@ async def work_queue(user: CurrentUser, *, mine: bool, status: int | None,
     the whole unit's. Returns one page and the total count."""
     # NEW: online and postal dossiers waiting at the counter's reception queue.
     where = Dossier.status.is_in([s.value for s in (*OPEN_STATUSES, Status.NEW)])
-    where = where & _scope(user)
+    where = where & visible_to(user)
     if mine:
         where = where & (Dossier.assignee == user.id)
     if status is not None:
