@@ -9,10 +9,11 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 MOTCUA_DATABASE ?= $(CURDIR)/var/motcua.db
 MOTCUA_REPLICA_URL ?= file://$(CURDIR)/var/replica/motcua
 
-# Packages the app needs at run time (fonts for PDF forms with Vietnamese text).
-RUN_DEBIAN := fonts-dejavu-core
-# Packages the test suite needs in addition: Debian's Chromium for Playwright.
-TEST_DEBIAN := chromium
+# Packages the app needs at run time: fonts and pango for PDF forms with Vietnamese text
+# (WeasyPrint), Tesseract with Vietnamese data for digitisation (OCR).
+RUN_DEBIAN := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Packages the test suite needs in addition: Chromium for Playwright, pdftotext for PDF checks.
+TEST_DEBIAN := chromium poppler-utils
 
 .PHONY: run test install install-test migrate demo serve lint bench clean-var
 
