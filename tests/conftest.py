@@ -90,6 +90,16 @@ def post_form(client, page_url: str, action_url: str, data: dict, **kwargs):
     return client.post(action_url, data={**data, "_csrf_token": token}, **kwargs)
 
 
+def login(client, username: str, password: str):
+    """Sign `client` in through the login form, as a person would; returns the response
+    after redirects. Every test that needs a signed-in user goes through here, so a change
+    to the login flow (a second factor, say) is made once."""
+    response = post_form(client, "/dang-nhap", "/dang-nhap",
+                         {"username": username, "password": password})
+    assert response.status_code == 200, f"login failed for {username}: {response.status_code}"
+    return response
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the
     main thread for the rest of the session, which `asyncio.run` (used by fixtures and

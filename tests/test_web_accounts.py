@@ -1,7 +1,7 @@
 """Registering, signing in and out through the real app, as a browser without JS would."""
 
 from app.accounts.roles import Role
-from tests.conftest import post_form, run
+from tests.conftest import login, post_form, run
 
 GOOD = {
     "full_name": "Y Blông",
@@ -104,7 +104,5 @@ def test_staff_user_created_by_cli_function_lands_on_dashboard(client):
 
     run(accounts.create_user(username="motcua.test", password="canbo12345",
                              full_name="Lê Văn Cán", role=Role.PROVINCIAL_ADMIN))
-    response = post_form(client, "/dang-nhap", "/dang-nhap",
-                         {"username": "motcua.test", "password": "canbo12345"})
-    assert response.status_code == 200
+    response = login(client, "motcua.test", "canbo12345")
     assert "Bảng điều khiển" in response.text and "toàn tỉnh" in response.text

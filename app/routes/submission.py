@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import segno
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
@@ -10,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
+from app.documents.qr import lookup_qr_svg
 from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
@@ -104,8 +104,7 @@ class SubmissionController(Controller):
         draft = await _draft(request, draft_id)
         if draft["status"] == 0:
             return _see_other(request, "submit.check", draft_id=draft_id)
-        lookup = f"{request.base_url}tra-cuu?ma={draft['code']}"
-        qr = segno.make(lookup, error="m").svg_inline(scale=3, title="Mã QR tra cứu hồ sơ")
+        qr = lookup_qr_svg(str(request.base_url), draft["code"])
         return Template("submission/done.html", context={"d": draft, "qr_svg": qr})
 
 

@@ -6,16 +6,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import login
+
 pytestmark = pytest.mark.browser
 
 
-
-def login(page: Page, base: str, username: str, password: str) -> None:
-    page.goto(base + "/dang-nhap")
-    page.get_by_label("Số CCCD hoặc tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Bảng điều khiển")).to_be_visible()
 
 
 def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):

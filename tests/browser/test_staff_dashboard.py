@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.helpers import login
+
 pytestmark = pytest.mark.browser
 
 
@@ -18,10 +20,7 @@ def test_counter_officer_sees_only_their_agency(page: Page, live_server):
     ((total,),) = live_server.query("SELECT count(*) FROM dossier")
     assert 0 < own < total  # the demo has dossiers of other agencies too
 
-    page.goto(live_server.url + "/dang-nhap")
-    page.get_by_label("Số CCCD hoặc tên đăng nhập").fill("motcua.mc.tuphap")
-    page.get_by_label("Mật khẩu").fill("QuayMotCua2026")
-    page.get_by_role("button", name="Đăng nhập").click()
+    login(page, live_server.url, "motcua.mc.tuphap", "QuayMotCua2026")
 
     expect(page).to_have_url(re.compile(r"/can-bo"))
     expect(page.get_by_role("heading", name="Bảng điều khiển")).to_be_visible()

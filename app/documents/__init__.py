@@ -1,0 +1,1 @@
+"""Printable documents: QR codes to the lookup and HTML rendered to PDF."""

@@ -1,0 +1,18 @@
+"""HTML to PDF with WeasyPrint.
+
+Forms and reports are rendered once as HTML (the same template the browser prints) and
+converted here. DejaVu Sans is named first in the print CSS because it carries every
+Vietnamese glyph; fonts-liberation does not (see STACK-NOTES).
+"""
+
+from pathlib import Path
+
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+def html_to_pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint's first import builds a font cache (seconds), which the web
+    # process should not pay at start-up for pages that never print.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(STATIC_DIR)).write_pdf()
