@@ -4,7 +4,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
+from app.accounts.tables import (
+    LoginAttempt,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    UserAgency,
+    UserSession,
+)
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
@@ -49,6 +56,8 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    SecondFactor,
+    RecoveryCode,
 ]
 
 APP_CONFIG = AppConfig(

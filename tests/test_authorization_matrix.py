@@ -51,6 +51,12 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    # Second factor: reachable only with the pending cookie of a password just accepted;
+    # without it every visitor is sent back to the login form.
+    ("GET", "/dang-nhap/xac-thuc"): EVERYONE,
+    ("POST", "/dang-nhap/xac-thuc"): EVERYONE,
+    ("GET", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
+    ("POST", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

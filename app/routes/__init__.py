@@ -6,10 +6,12 @@ from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.public import PublicController
+from app.routes.second_factor import SecondFactorController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
+    SecondFactorController,
 ]
