@@ -86,9 +86,9 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
     problem = upload_problem(content, already_stored=others)
     if problem:
         raise SubmissionError(problem)
-    stored = await store.store(content, sniff(content))
     component = next(c for c in draft["components"] if c["id"] == component_id)
-    async with write_transaction():
+    async with store.atomic():
+        stored = await store.store(content, sniff(content))
         await DossierComponent.delete().where(
             (DossierComponent.dossier == draft["id"])
             & (DossierComponent.procedure_component == component_id))
