@@ -137,6 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_deadline_parser(sub)
 
+    from app.files.cli import add_files_parser
+
+    add_files_parser(sub)
+
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit)
