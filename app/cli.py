@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_files_parser(sub)
 
+    from app.system.restore_check import add_restore_check_parser
+
+    add_restore_check_parser(sub)
+
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="verify the hash chain").set_defaults(func=cmd_audit)

@@ -23,6 +23,9 @@ async def stored() -> list[str]:
 async def test_backup_then_lose_everything_then_restore_checks_every_hash(db):
     settings = get_settings()
     digests = await stored()
+    mirrored = backup.backup(settings.files_dir, settings.files_replica_dir)
+    assert (mirrored.copied, mirrored.present) == (0, 3)  # copied as they were stored
+    shutil.rmtree(settings.files_replica_dir)  # the replica was away (unmounted, new disk)
     first = backup.backup(settings.files_dir, settings.files_replica_dir)
     assert (first.copied, first.present, first.ok) == (3, 0, True)
     again = backup.backup(settings.files_dir, settings.files_replica_dir)
@@ -39,6 +42,7 @@ async def test_backup_then_lose_everything_then_restore_checks_every_hash(db):
 async def test_damage_is_reported_not_copied(db):
     settings = get_settings()
     digests = await stored()
+    shutil.rmtree(settings.files_replica_dir)
     store.path_for(digests[0]).write_bytes(b"bi sua")  # bit rot before the backup
     report = backup.backup(settings.files_dir, settings.files_replica_dir)
     assert report.copied == 2 and "tệp gốc đã bị thay đổi" in report.problems[0]

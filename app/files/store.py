@@ -11,6 +11,10 @@ files it created are removed *before* the lock is released, so no other writer c
 started to rely on them. A crash (SIGKILL, power loss) between writing a file and committing
 leaves a file without a row; because every file is written under the write lock,
 `sweep_orphans()` can tell such files apart safely while it holds the lock itself.
+
+Each file is also written to the file replica (`files_replica_dir`, next to Litestream's
+copy of the database) before its row commits, so a restored database never names a file
+the replica lacks; `python -m app files backup` catches the replica up if it was away.
 """
 
 from __future__ import annotations
@@ -91,6 +95,12 @@ async def store(data: bytes, content_type: str) -> StoredFile:
         digest, new = write_bytes(data)  # also heals a row whose bytes went missing
         if new:
             _created.get().append(path_for(digest))
+        # The second copy is written before the row commits, as the first: a dossier that
+        # Litestream has replicated never names a file the replica lacks.
+        mirror = get_settings().files_replica_dir
+        _, mirrored = write_bytes(data, mirror)
+        if mirrored:
+            _created.get().append(path_for(digest, mirror))
         if existing is not None:
             return existing
         row = StoredFile(sha256=digest, size=len(data), content_type=content_type,

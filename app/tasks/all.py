@@ -4,6 +4,7 @@ import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
     catch_up,  # noqa: F401
     deadlines,  # noqa: F401
+    files,  # noqa: F401
     huey,
     system,  # noqa: F401
 )
