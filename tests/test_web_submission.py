@@ -14,7 +14,20 @@ from tests import factories
 from tests.conftest import csrf_from, run
 
 PDF = b"%PDF-1.4\n% to khai\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    """A real 8×8 PNG: uploads are opened (Pillow) to refuse corrupt images and bombs."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("L", (8, 8)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture
