@@ -35,6 +35,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/ca-nhan"): APPLICANTS,
     ("GET", "/can-bo"): STAFF,
     ("GET", "/can-bo/hang-doi"): STAFF,
+    ("GET", "/can-bo/tre-han"): STAFF,
     ("POST", "/nop-truc-tuyen/bat-dau/{procedure_id:int}"): APPLICANTS,
     ("GET", "/nop-truc-tuyen/{draft_id:int}/nguoi-nop"): APPLICANTS,
     ("POST", "/nop-truc-tuyen/{draft_id:int}/nguoi-nop"): APPLICANTS,
