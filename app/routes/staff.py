@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.directory import queries as directory
 from app.dossiers import service as dossiers
-from app.dossiers.logic import OPEN_STATUSES
+from app.dossiers.logic import OPEN_STATUSES, Status
 from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.web.auth import requires_staff
 from app.web.forms import FormErrors
@@ -70,7 +70,7 @@ class StaffController(Controller):
         context = {
             "rows": rows, "total": total, "page": page, "mine": mine, "status": status,
             "pages": max(1, -(-total // dossiers.QUEUE_PAGE_SIZE)), "now": now_utc(),
-            "statuses": sorted(OPEN_STATUSES),
+            "statuses": sorted({*OPEN_STATUSES, Status.NEW}),
         }
         # One URL: the whole page, or only the table when htmx asks for it.
         if request.htmx and request.htmx.target == "queue":
