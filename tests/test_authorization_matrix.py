@@ -36,6 +36,10 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo"): STAFF,
     ("GET", "/can-bo/hang-doi"): STAFF,
     ("GET", "/can-bo/tre-han"): STAFF,
+    ("GET", "/quan-tri/lich-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/lich-lam-viec/gio-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/lich-lam-viec/ngay"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/lich-lam-viec/ngay/{override_id:int}/xoa"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/nop-truc-tuyen/bat-dau/{procedure_id:int}"): APPLICANTS,
     ("GET", "/nop-truc-tuyen/{draft_id:int}/nguoi-nop"): APPLICANTS,
     ("POST", "/nop-truc-tuyen/{draft_id:int}/nguoi-nop"): APPLICANTS,
@@ -102,7 +106,7 @@ def request_as(client, world, actor: str, method: str, path: str):
         "{dossier_id:int}", str(world["dossier_id"]))
     # Drafts are per applicant; a role check must not depend on owning this one, so the
     # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
-    url = url.replace("{draft_id:int}", "999999")
+    url = url.replace("{draft_id:int}", "999999").replace("{override_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

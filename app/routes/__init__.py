@@ -1,6 +1,7 @@
 """Thin controllers, one module per area; `CONTROLLERS` registers them all."""
 
 from app.routes.auth import AuthController
+from app.routes.calendar_admin import CalendarAdminController
 from app.routes.citizen import CitizenController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
@@ -12,4 +13,5 @@ from app.routes.submission import SubmissionController, SupplementController
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
+    CalendarAdminController,
 ]

@@ -2,6 +2,7 @@
 
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
+    calendar,  # noqa: F401
     deadlines,  # noqa: F401
     huey,
     system,  # noqa: F401
