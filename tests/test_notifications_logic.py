@@ -106,4 +106,4 @@ def test_backoff_doubles_and_caps():
     delays = [next_attempt(now, n) - now for n in range(1, 12)]
     assert delays[:4] == [timedelta(seconds=s) for s in (30, 60, 120, 240)]
     assert delays[-1] == MAX_DELAY and all(a <= b for a, b in zip(delays, delays[1:], strict=False))
-    assert not gives_up(9) and gives_up(10)
+    assert not gives_up(19) and gives_up(20)

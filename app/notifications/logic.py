@@ -301,12 +301,13 @@ def idempotency_key(scope: str, event: Event, occurrence: str, recipient: str,
 
 BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=2)
-MAX_ATTEMPTS = 10
+MAX_ATTEMPTS = 20
 
 
 def next_attempt(now: datetime, attempts: int) -> datetime:
     """Exponential backoff after the `attempts`-th failure: 30 s, 1 min, 2 min … capped at
-    2 h, so an outage of a day costs a few dozen calls per message, not thousands."""
+    2 h, so an outage of a day costs a few dozen calls per message, not thousands;
+    20 attempts span about a day before a message is given up and shown to staff."""
     delay = BASE_DELAY * (2 ** max(attempts - 1, 0))
     return now + min(delay, MAX_DELAY)
 
