@@ -21,6 +21,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -49,6 +50,9 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    OutboxMessage,
+    SandboxMessage,
+    NotificationTemplate,
 ]
 
 APP_CONFIG = AppConfig(
