@@ -54,6 +54,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}/pdf"): STAFF,
+    ("GET", "/mot-cua/so-theo-doi"): STAFF,
+    ("GET", "/mot-cua/so-theo-doi/xlsx"): STAFF,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

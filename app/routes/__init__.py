@@ -9,9 +9,10 @@ from app.routes.legal_forms import LegalFormController
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
+from app.routes.tracking_book import TrackingBookController
 
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
 ]
-CONTROLLERS.append(LegalFormController)
+CONTROLLERS += [LegalFormController, TrackingBookController]
