@@ -6,12 +6,15 @@ from app.routes.citizen import CitizenController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
+from app.routes.legal_forms import LegalFormController
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
+from app.routes.tracking_book import TrackingBookController
 
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
     CalendarAdminController,
 ]
+CONTROLLERS += [LegalFormController, TrackingBookController]
