@@ -21,6 +21,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.jobs.tables import JobRun
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -49,6 +50,7 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    JobRun,
 ]
 
 APP_CONFIG = AppConfig(
