@@ -22,6 +22,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.jobs.tables import JobRun
+from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -51,6 +52,7 @@ TABLES = [
     AuditHead,
     Heartbeat,
     JobRun,
+    ReportExport,
 ]
 
 APP_CONFIG = AppConfig(

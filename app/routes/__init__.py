@@ -7,6 +7,7 @@ from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.jobs import JobsController
 from app.routes.public import PublicController
+from app.routes.reports import ReportsController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 
@@ -14,4 +15,4 @@ CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
 ]
-CONTROLLERS += [JobsController]
+CONTROLLERS += [JobsController, ReportsController]
