@@ -22,6 +22,8 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.jobs.tables import JobRun
+from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -53,6 +55,8 @@ TABLES = [
     OutboxMessage,
     SandboxMessage,
     NotificationTemplate,
+    JobRun,
+    ReportExport,
 ]
 
 APP_CONFIG = AppConfig(

@@ -62,6 +62,15 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/mot-cua/so-theo-doi"): STAFF,
     ("GET", "/mot-cua/so-theo-doi/xlsx"): STAFF,
 }
+ADMINS = {Role.PROVINCIAL_ADMIN.value, Role.AGENCY_ADMIN.value}
+POLICY |= {
+    ("GET", "/quan-tri/tac-vu"): ADMINS,
+    ("POST", "/quan-tri/tac-vu/{job_id:int}/chay-lai"): ADMINS,
+    ("GET", "/bao-cao"): ADMINS | {Role.AUDITOR.value, Role.LEADER.value},
+    ("POST", "/bao-cao"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/bao-cao/{export_id:int}/{kind:str}"): ADMINS | {Role.AUDITOR.value,
+                                                                Role.LEADER.value},
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")
 
@@ -113,6 +122,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
     url = url.replace("{draft_id:int}", "999999").replace("{override_id:int}", "999999")
     url = url.replace("{form:str}", "receipt")  # not issued for this dossier: 404 when allowed
+    url = url.replace("{job_id:int}", "999999").replace(
+        "{export_id:int}/{kind:str}", "999999/xlsx")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -7,7 +7,9 @@ from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.legal_forms import LegalFormController
+from app.routes.jobs import JobsController
 from app.routes.public import PublicController
+from app.routes.reports import ReportsController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking_book import TrackingBookController
@@ -18,3 +20,4 @@ CONTROLLERS = [
     CalendarAdminController,
 ]
 CONTROLLERS += [LegalFormController, TrackingBookController]
+CONTROLLERS += [JobsController, ReportsController]
