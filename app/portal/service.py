@@ -8,6 +8,7 @@ the page simply shows the confirmation again: exactly one dossier.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from app.accounts.service import CurrentUser
@@ -15,6 +16,7 @@ from app.accounts.tables import User
 from app.catalog.tables import Procedure, ProcedureComponent
 from app.counter.service import next_code
 from app.db import write_transaction
+from app.digitisation.images import ImageProblem, reencode_upload
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
 from app.files import store
@@ -86,7 +88,12 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
     problem = upload_problem(content, already_stored=others)
     if problem:
         raise SubmissionError(problem)
-    stored = await store.store(content, sniff(content))
+    try:  # Pillow work is CPU-bound: keep the event loop serving other requests
+        content, content_type = await asyncio.to_thread(reencode_upload, content,
+                                                        sniff(content))
+    except ImageProblem as exc:
+        raise SubmissionError(str(exc)) from None
+    stored = await store.store(content, content_type)
     component = next(c for c in draft["components"] if c["id"] == component_id)
     async with write_transaction():
         await DossierComponent.delete().where(
