@@ -8,6 +8,7 @@ from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
@@ -22,6 +23,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.system.tables import Heartbeat
+from app.warehouse.tables import WarehouseDocument
 
 TABLES = [
     AdminUnit,
@@ -49,6 +51,8 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    Scan,
+    WarehouseDocument,
 ]
 
 APP_CONFIG = AppConfig(

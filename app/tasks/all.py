@@ -3,6 +3,7 @@
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
     deadlines,  # noqa: F401
+    digitisation,  # noqa: F401
     huey,
     system,  # noqa: F401
 )
