@@ -51,6 +51,11 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/tien-do"): STAFF,
+    ("POST", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): COUNTER,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/{scan_id:int}/tep"): STAFF,
+    ("GET", "/can-bo/tim-ban-so-hoa"): STAFF,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")
@@ -102,6 +107,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     # Drafts are per applicant; a role check must not depend on owning this one, so the
     # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
     url = url.replace("{draft_id:int}", "999999")
+    # Scans and warehouse documents: likewise judged on ids that do not exist.
+    url = url.replace("{scan_id:int}", "999999").replace("{document_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -3,6 +3,7 @@
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
 from app.routes.counter import CounterController
+from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.public import PublicController
@@ -12,4 +13,5 @@ from app.routes.submission import SubmissionController, SupplementController
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
+    DigitisationController,
 ]
