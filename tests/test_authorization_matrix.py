@@ -56,6 +56,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("POST", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): COUNTER,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/{scan_id:int}/tep"): STAFF,
     ("GET", "/can-bo/tim-ban-so-hoa"): STAFF,
+    ("GET", "/kho-du-lieu"): APPLICANTS,
+    ("GET", "/kho-du-lieu/{document_id:int}"): APPLICANTS,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

@@ -9,9 +9,10 @@ from app.routes.health import health
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
+from app.routes.warehouse import WarehouseController
 
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
-    DigitisationController,
+    DigitisationController, WarehouseController,
 ]
