@@ -8,6 +8,7 @@ from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
@@ -25,6 +26,7 @@ from app.notifications.tables import NotificationTemplate, OutboxMessage, Sandbo
 from app.jobs.tables import JobRun
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
+from app.warehouse.tables import WarehouseDocument
 
 TABLES = [
     AdminUnit,
@@ -57,6 +59,8 @@ TABLES = [
     NotificationTemplate,
     JobRun,
     ReportExport,
+    Scan,
+    WarehouseDocument,
 ]
 
 APP_CONFIG = AppConfig(

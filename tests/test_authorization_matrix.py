@@ -70,6 +70,13 @@ POLICY |= {
     ("POST", "/bao-cao"): {Role.PROVINCIAL_ADMIN.value},
     ("GET", "/bao-cao/{export_id:int}/{kind:str}"): ADMINS | {Role.AUDITOR.value,
                                                                 Role.LEADER.value},
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/tien-do"): STAFF,
+    ("POST", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): COUNTER,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/{scan_id:int}/tep"): STAFF,
+    ("GET", "/can-bo/tim-ban-so-hoa"): STAFF,
+    ("GET", "/kho-du-lieu"): APPLICANTS,
+    ("GET", "/kho-du-lieu/{document_id:int}"): APPLICANTS,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")
@@ -124,6 +131,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{form:str}", "receipt")  # not issued for this dossier: 404 when allowed
     url = url.replace("{job_id:int}", "999999").replace(
         "{export_id:int}/{kind:str}", "999999/xlsx")
+    # Scans and warehouse documents: likewise judged on ids that do not exist.
+    url = url.replace("{scan_id:int}", "999999").replace("{document_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -5,6 +5,7 @@ from app.tasks import (
     calendar,  # noqa: F401
     deadlines,  # noqa: F401
     housekeeping,  # noqa: F401
+    digitisation,  # noqa: F401
     huey,
     notifications,  # noqa: F401
     reports,  # noqa: F401
