@@ -51,6 +51,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    ("GET", "/can-bo/chi-phi-tuan-thu/{procedure_id:int}"): STAFF,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

@@ -2,6 +2,7 @@
 
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
+from app.routes.compliance import ComplianceController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
@@ -13,3 +14,4 @@ CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
 ]
+CONTROLLERS += [ComplianceController]
