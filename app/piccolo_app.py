@@ -21,6 +21,12 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.internal.tables import (
+    AccountChange,
+    AccountRequest,
+    AccountRequestPerson,
+    SetPasswordToken,
+)
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -50,6 +56,7 @@ TABLES = [
     AuditHead,
     Heartbeat,
 ]
+TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

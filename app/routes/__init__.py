@@ -6,6 +6,11 @@ from app.routes.compliance import ComplianceController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
+from app.routes.internal import (
+    AccountsController,
+    InternalRequestController,
+    SetPasswordController,
+)
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
@@ -14,4 +19,5 @@ CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
 ]
-CONTROLLERS += [ComplianceController]
+CONTROLLERS += [ComplianceController, InternalRequestController, AccountsController,
+                SetPasswordController]
