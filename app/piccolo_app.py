@@ -27,6 +27,7 @@ from app.internal.tables import (
     AccountRequestPerson,
     SetPasswordToken,
 )
+from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -55,6 +56,9 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    OutboxMessage,
+    SandboxMessage,
+    NotificationTemplate,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 

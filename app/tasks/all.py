@@ -4,6 +4,7 @@ import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
     deadlines,  # noqa: F401
     huey,
+    notifications,  # noqa: F401
     system,  # noqa: F401
 )
 
