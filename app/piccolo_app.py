@@ -22,6 +22,12 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.internal.tables import (
+    AccountChange,
+    AccountRequest,
+    AccountRequestPerson,
+    SetPasswordToken,
+)
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.jobs.tables import JobRun
 from app.reports.tables import ReportExport
@@ -62,6 +68,7 @@ TABLES = [
     Scan,
     WarehouseDocument,
 ]
+TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -77,6 +77,19 @@ POLICY |= {
     ("GET", "/can-bo/tim-ban-so-hoa"): STAFF,
     ("GET", "/kho-du-lieu"): APPLICANTS,
     ("GET", "/kho-du-lieu/{document_id:int}"): APPLICANTS,
+    ("GET", "/can-bo/chi-phi-tuan-thu/{procedure_id:int}"): STAFF,
+    ("GET", "/noi-bo/de-nghi"): STAFF,
+    ("GET", "/noi-bo/de-nghi/moi"): {Role.AGENCY_ADMIN.value},
+    ("POST", "/noi-bo/de-nghi/moi"): {Role.AGENCY_ADMIN.value},
+    ("GET", "/noi-bo/de-nghi/{dossier_id:int}"): STAFF,
+    ("POST", "/noi-bo/de-nghi/{dossier_id:int}/quyet-dinh"): {Role.LEADER.value},
+    ("POST", "/noi-bo/de-nghi/{dossier_id:int}/ban-giao"): {
+        Role.COUNTER_OFFICER.value, Role.HANDLER.value, Role.LEADER.value},
+    ("GET", "/noi-bo/tai-khoan"): {Role.AGENCY_ADMIN.value, Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/noi-bo/tai-khoan/thu-hoi"): {Role.AGENCY_ADMIN.value,
+                                           Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/dat-mat-khau/{token:str}"): EVERYONE,
+    ("POST", "/dat-mat-khau/{token:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

@@ -3,12 +3,18 @@
 from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
 from app.routes.citizen import CitizenController
+from app.routes.compliance import ComplianceController
 from app.routes.counter import CounterController
 from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
 from app.routes.legal_forms import LegalFormController
 from app.routes.jobs import JobsController
+from app.routes.internal import (
+    AccountsController,
+    InternalRequestController,
+    SetPasswordController,
+)
 from app.routes.public import PublicController
 from app.routes.reports import ReportsController
 from app.routes.staff import StaffController
@@ -24,3 +30,5 @@ CONTROLLERS = [
 ]
 CONTROLLERS += [LegalFormController, TrackingBookController]
 CONTROLLERS += [JobsController, ReportsController]
+CONTROLLERS += [ComplianceController, InternalRequestController, AccountsController,
+                SetPasswordController]
