@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 
+from app.db import after_commit
 from app.dossiers.tables import Dossier
 from app.formatting import format_date
 from app.notifications.config import notify_settings
@@ -79,8 +80,13 @@ async def notify_contact(event: Event, *, phone: str | None = None, email: str |
 
 
 def schedule_delivery() -> None:
-    """Ask the worker to deliver now. Call after the transaction commits. Never raises: if
-    the queue is unreachable the periodic delivery run picks the messages up anyway."""
+    """Ask the worker to deliver now. Called inside a transaction (perform nested in a
+    caller's), it waits until the outermost one commits, so the worker sees the rows.
+    Never raises: if the queue is unreachable, the periodic delivery run picks them up."""
+    after_commit(_enqueue_delivery)
+
+
+def _enqueue_delivery() -> None:
     try:
         from app.tasks.notifications import deliver_outbox
 

@@ -29,6 +29,8 @@ from app.dossiers.tables import (
     DossierResult,
 )
 from app.formatting import now_utc
+from app.notifications.api import schedule_delivery
+from app.notifications.workflow import notify_transition
 from app.workflow import (
     Action,
     Actor,
@@ -232,6 +234,9 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
              "to": transition.status.value, "step": transition.step,
              "effects": [str(e) for e in transition.effects]},
             actor_id=user.id)
+        queued = await notify_transition(dossier_id, transition, params)
+    if queued:
+        schedule_delivery()
     return transition
 
 
