@@ -315,3 +315,27 @@ def next_attempt(now: datetime, attempts: int) -> datetime:
 
 def gives_up(attempts: int) -> bool:
     return attempts >= MAX_ATTEMPTS
+
+
+# -- SMS lookup (tra cứu qua tin nhắn) -----------------------------------------------------
+
+LOOKUP_RE = re.compile(r"^\s*TC\s+(?P<code>\S+)\s+(?P<factor>\d{4})\s*$", re.IGNORECASE)
+LOOKUP_USAGE = "Sai cu phap. Soan: TC <ma ho so> <4 so cuoi SDT nguoi nop>"
+LOOKUP_NOT_FOUND = ("Khong tim thay ho so voi ma va 4 so da nhap. Vui long kiem tra lai "
+                    "ma tren phieu hen.")
+
+
+def parse_lookup(text: str) -> tuple[str, str] | None:
+    """`TC <code> <4 digits>` → (CODE, digits); anything else → None."""
+    match = LOOKUP_RE.match(text or "")
+    return (match["code"].upper(), match["factor"]) if match else None
+
+
+def lookup_reply(code: str, status_label: str, due_date: str, done_date: str) -> str:
+    """The answer to a found dossier, short enough for one SMS with any code."""
+    text = f"Ho so {code}: {status_label}."
+    if done_date:
+        text += f" Ngay co ket qua: {done_date}."
+    elif due_date:
+        text += f" Hen tra: {due_date}."
+    return text
