@@ -92,7 +92,9 @@ POLICY |= {
     ("POST", "/dat-mat-khau/{token:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
-IGNORED_PREFIXES = ("/static", "/api/schema")
+# /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
+# gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
+IGNORED_PREFIXES = ("/static", "/api/schema", "/api/v1/sms")
 
 ACTORS = ["anonymous", *sorted(APPLICANTS), *sorted(STAFF)]
 

@@ -15,6 +15,7 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.notifications_api import SmsInboundController
 from app.routes.public import PublicController
 from app.routes.reports import ReportsController
 from app.routes.staff import StaffController
@@ -27,6 +28,7 @@ CONTROLLERS = [
     DossierController, SubmissionController, SupplementController, health,
     CalendarAdminController,
     DigitisationController, WarehouseController,
+    SmsInboundController,
 ]
 CONTROLLERS += [LegalFormController, TrackingBookController]
 CONTROLLERS += [JobsController, ReportsController]

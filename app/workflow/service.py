@@ -19,7 +19,7 @@ from app.audit import service as audit
 from app.calendar.deadlines import deadline, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureStep
-from app.db import get_engine, write_transaction
+from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import (
     Dossier,
@@ -30,8 +30,9 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.formatting import now_utc
-from app.warehouse.service import file_result
 from app.notifications.api import schedule_delivery
+from app.notifications.workflow import notify_transition
+from app.warehouse.service import file_result
 from app.workflow import (
     Action,
     Actor,
@@ -42,7 +43,6 @@ from app.workflow import (
     TransitionError,
     allowed_actions,
     apply,
-    notices,
 )
 
 
@@ -217,9 +217,6 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
                   **params: Any) -> Transition:
     """Do `action` on the dossier as `user`, or raise TransitionError (Vietnamese message)
     with nothing changed."""
-    # Inside a caller's transaction (the counter creating the dossier) the caller schedules
-    # delivery once it commits: a message must not be looked for before it exists.
-    outermost = get_engine().current_transaction.get() is None
     async with write_transaction():
         snap = await snapshot(dossier_id)
         if action == Action.ACCEPT and params.get("due_at") is None:
@@ -238,19 +235,18 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
             values[Dossier.due_at] = await _due_after_pause(snap.row)
         await Dossier.update(values).where(Dossier.id == dossier_id)
         comment = str(params.get("reason") or params.get("comment") or "")
-        event = DossierEvent(
+        await DossierEvent(
             dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
             from_status=transition.from_status.value, to_status=transition.status.value,
-            step=transition.step, comment=comment)
-        await event.save()
-        queued = await notices.notify_for(transition, dossier_id, event.id, comment)
+            step=transition.step, comment=comment).save()
         await audit.record(
             f"dossier.{transition.event}", "dossier", dossier_id,
             {"action": transition.action.value, "from": transition.from_status.value,
              "to": transition.status.value, "step": transition.step,
              "effects": [str(e) for e in transition.effects]},
             actor_id=user.id)
-    if queued and outermost:
+        queued = await notify_transition(dossier_id, transition, params)
+    if queued:
         schedule_delivery()
     return transition
 
