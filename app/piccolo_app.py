@@ -21,6 +21,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.legal_forms.tables import ResultConversion
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -49,6 +50,7 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    ResultConversion,
 ]
 
 APP_CONFIG = AppConfig(

@@ -56,6 +56,12 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}/pdf"): STAFF,
     ("GET", "/mot-cua/so-theo-doi"): STAFF,
     ("GET", "/mot-cua/so-theo-doi/xlsx"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay"): STAFF,
+    ("POST", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay"): {
+        Role.COUNTER_OFFICER.value, Role.POSTAL_STAFF.value, Role.HANDLER.value,
+        Role.LEADER.value},
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay/{conversion_id:int}"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay/{conversion_id:int}/pdf"): STAFF,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")
@@ -107,7 +113,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     # Drafts are per applicant; a role check must not depend on owning this one, so the
     # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
     url = url.replace("{draft_id:int}", "999999")
-    url = url.replace("{form:str}", "receipt")  # not issued for this dossier: 404 when allowed
+    # Forms and conversions this dossier does not have: 404 when allowed.
+    url = url.replace("{form:str}", "receipt").replace("{conversion_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -2,6 +2,7 @@
 
 from app.routes.auth import AuthController
 from app.routes.citizen import CitizenController
+from app.routes.conversion import ConversionController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
@@ -15,4 +16,4 @@ CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
 ]
-CONTROLLERS += [LegalFormController, TrackingBookController]
+CONTROLLERS += [LegalFormController, TrackingBookController, ConversionController]
