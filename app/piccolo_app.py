@@ -29,6 +29,7 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
+from app.legal_forms.tables import ResultConversion
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
@@ -67,6 +68,7 @@ TABLES = [
     ReportExport,
     Scan,
     WarehouseDocument,
+    ResultConversion,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 

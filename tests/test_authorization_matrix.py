@@ -61,6 +61,12 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}/pdf"): STAFF,
     ("GET", "/mot-cua/so-theo-doi"): STAFF,
     ("GET", "/mot-cua/so-theo-doi/xlsx"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay"): STAFF,
+    ("POST", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay"): {
+        Role.COUNTER_OFFICER.value, Role.POSTAL_STAFF.value, Role.HANDLER.value,
+        Role.LEADER.value},
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay/{conversion_id:int}"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/chuyen-doi-giay/{conversion_id:int}/pdf"): STAFF,
 }
 ADMINS = {Role.PROVINCIAL_ADMIN.value, Role.AGENCY_ADMIN.value}
 POLICY |= {
@@ -148,6 +154,8 @@ def request_as(client, world, actor: str, method: str, path: str):
         "{export_id:int}/{kind:str}", "999999/xlsx")
     # Scans and warehouse documents: likewise judged on ids that do not exist.
     url = url.replace("{scan_id:int}", "999999").replace("{document_id:int}", "999999")
+    # Forms and conversions this dossier does not have: 404 when allowed.
+    url = url.replace("{form:str}", "receipt").replace("{conversion_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -2,6 +2,7 @@
 PDF carries correct Vietnamese text (read back with pypdf)."""
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -29,7 +30,11 @@ def test_receipt_page_and_pdf_render_vietnamese(client, world):  # noqa: F811
     as_(client, world["counter"])
     base = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt"
     page = client.get(base)
-    assert page.status_code == 200 and "<svg" in page.text and "@media print" in page.text
+    assert page.status_code == 200 and "<svg" in page.text
+    # Print CSS comes from a file (the CSP forbids inline styles) that hides the toolbar.
+    sheet = re.search(r'<link rel="stylesheet" href="([^"]+forms\.css[^"]*)"', page.text)
+    css = client.get(sheet.group(1)).text
+    assert "@media print" in css and "DejaVu" in css
     pdf = client.get(f"{base}/pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = pdf_text(pdf.content)

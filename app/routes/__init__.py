@@ -4,6 +4,7 @@ from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
 from app.routes.citizen import CitizenController
 from app.routes.compliance import ComplianceController
+from app.routes.conversion import ConversionController
 from app.routes.counter import CounterController
 from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
@@ -34,3 +35,4 @@ CONTROLLERS += [LegalFormController, TrackingBookController]
 CONTROLLERS += [JobsController, ReportsController]
 CONTROLLERS += [ComplianceController, InternalRequestController, AccountsController,
                 SetPasswordController]
+CONTROLLERS += [LegalFormController, TrackingBookController, ConversionController]

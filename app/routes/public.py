@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
 from app.dossiers import service as dossiers
+from app.legal_forms import conversion
 from app.web.forms import client_ip
 from app.web.ratelimit import SlidingWindowLimiter
 
@@ -66,5 +67,7 @@ class PublicController(Controller):
         if searched and result is None:
             FAILED_LOOKUPS.hit(ip, now)
         context = {"ma": ma, "so": so, "searched": searched, "result": result}
+        if result:  # lets whoever holds a paper conversion check it against the file
+            context["result_facts"] = await conversion.public_result_facts(result["code"])
         return Template("public/lookup.html", context=context,
                         status_code=200 if result or not searched else 404)
