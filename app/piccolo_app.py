@@ -22,6 +22,15 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.internal.tables import (
+    AccountChange,
+    AccountRequest,
+    AccountRequestPerson,
+    SetPasswordToken,
+)
+from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.jobs.tables import JobRun
+from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
 
@@ -51,9 +60,15 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    OutboxMessage,
+    SandboxMessage,
+    NotificationTemplate,
+    JobRun,
+    ReportExport,
     Scan,
     WarehouseDocument,
 ]
+TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from app.catalog.search import search
 from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
-from app.text import fold
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -13,14 +13,8 @@ _COLUMNS = (
 
 
 async def search_procedures(query: str, limit: int = 30) -> list[dict]:
-    """Every word must appear in the folded name: "giay phep xay dung" finds
-    "Cấp giấy phép xây dựng". Ranked full-text search arrives with the catalogue issue;
-    this is the portable baseline it will replace behind the same function."""
-    words = fold(query).split()
-    select = Procedure.select(*_COLUMNS).where(Procedure.active.eq(True))
-    for word in words[:8]:
-        select = select.where(Procedure.search_text.like(f"%{word}%"))
-    return await select.order_by(Procedure.name).limit(limit)
+    """Ranked, diacritic-insensitive search; the work is done in `app.catalog.search`."""
+    return await search(query, limit=limit)
 
 
 async def count_procedures() -> int:

@@ -11,6 +11,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
+from app.catalog import search as catalog_search
 from app.catalog import service as catalog
 from app.dossiers import service as dossiers
 from app.web.forms import client_ip
@@ -31,12 +32,16 @@ class PublicController(Controller):
 
     @get("/thu-tuc", name="catalog.search")
     async def search(self, request: HTMXRequest) -> Template:
-        q = request.query_params.get("q", "").strip()[:200]
-        results = await catalog.search_procedures(q) if q else []
-        context = {"q": q, "results": results}
+        params = request.query_params
+        q = params.get("q", "").strip()[:200]
+        filters = catalog_search.filters_from(params)
+        results = await catalog_search.search(q, filters)
+        context = {"q": q, "filters": filters, "results": results,
+                   "searched": bool(q) or filters.any}
         # The same URL serves the whole page or, for htmx, only the results list.
         if request.htmx and request.htmx.target == "search-results":
             return Template("public/_search_results.html", context=context)
+        context["options"] = await catalog_search.filter_options()
         return Template("public/search.html", context=context)
 
     @get("/thu-tuc/{procedure_id:int}", name="catalog.procedure")
