@@ -28,8 +28,8 @@ from app.internal.tables import (
     AccountRequestPerson,
     SetPasswordToken,
 )
-from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.jobs.tables import JobRun
+from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument

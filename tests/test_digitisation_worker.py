@@ -13,6 +13,8 @@ from app.digitisation import service as digitisation
 from app.digitisation.logic import ScanStatus
 from app.digitisation.tables import Scan
 from app.dossiers import queries
+from app.jobs import api as jobs
+from app.jobs.tables import JobRun
 from app.tasks import huey
 from app.tasks.digitisation import digitise_component
 from tests.conftest import run
@@ -35,7 +37,7 @@ def test_real_consumer_reads_a_scan(db):
     session_storage = huey.storage
     huey.storage = SqliteStorage(name="motcua", filename=str(var_dir / "huey.db"))
     try:
-        digitise_component(component_id)
+        jobs.enqueue_sync(digitise_component, component_id, agency_id=world["agency"].id)
     finally:
         huey.storage = session_storage
 
@@ -45,10 +47,12 @@ def test_real_consumer_reads_a_scan(db):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        status = None
+        status, job = None, None
         while time.monotonic() < deadline:
             status = run(Scan.select(Scan.status).where(Scan.id == scan_id).first().run())
-            if ScanStatus(status["status"]).finished:
+            job = run(JobRun.select(JobRun.status, JobRun.agency).where(
+                JobRun.task.like("%digitise_component")).first().run())
+            if ScanStatus(status["status"]).finished and job and job["status"] == "succeeded":
                 break
             time.sleep(0.3)
         text = run(Scan.select(Scan.text).where(Scan.id == scan_id).first().run())["text"]
@@ -57,3 +61,4 @@ def test_real_consumer_reads_a_scan(db):
         worker.wait(timeout=10)
     assert status["status"] == ScanStatus.DONE, worker.stderr.read().decode()[-2000:]
     assert "Nguyễn Thị Hồng Nhung" in text
+    assert job == {"status": "succeeded", "agency": world["agency"].id}  # on the jobs page

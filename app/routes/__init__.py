@@ -8,13 +8,13 @@ from app.routes.counter import CounterController
 from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
-from app.routes.legal_forms import LegalFormController
-from app.routes.jobs import JobsController
 from app.routes.internal import (
     AccountsController,
     InternalRequestController,
     SetPasswordController,
 )
+from app.routes.jobs import JobsController
+from app.routes.legal_forms import LegalFormController
 from app.routes.public import PublicController
 from app.routes.reports import ReportsController
 from app.routes.staff import StaffController
