@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
@@ -17,6 +15,7 @@ from app.digitisation import service as digitisation
 from app.digitisation.logic import ScanStatus, id_number_verdicts
 from app.dossiers import queries
 from app.files import store
+from app.jobs import api as jobs
 from app.tasks.digitisation import digitise_component
 from app.web.auth import requires_roles, requires_staff
 from app.web.forms import FormErrors
@@ -56,9 +55,9 @@ class DigitisationController(Controller):
             errors.add("pages", str(exc))
             return await _page(request, dossier, errors, HTTP_400_BAD_REQUEST,
                                chosen=component)
-        # Enqueue after the scan is committed; OCR runs in the worker while the officer
+        # Enqueued after the scan is committed; OCR runs in the worker while the officer
         # goes on (in tests, Huey's immediate mode runs it here, off the event loop).
-        await asyncio.to_thread(digitise_component, int(component))
+        await jobs.enqueue(digitise_component, int(component), agency_id=dossier["agency"])
         url = request.app.route_reverse("digitise.page", dossier_id=dossier_id)
         return Redirect(f"{url}?da_quet={component}", status_code=303)
 

@@ -8,9 +8,13 @@ it finished changes nothing. A Tesseract failure is recorded on the scan and ret
 import asyncio
 
 from app.digitisation.service import read_scan
+from app.jobs.api import RETRY_POLICY, describe
 from app.tasks import huey
 
 
-@huey.task(retries=2, retry_delay=30)
+@huey.task(**RETRY_POLICY)
 def digitise_component(component_id: int) -> str:
     return asyncio.run(read_scan(component_id))
+
+
+describe(digitise_component, "Nhận dạng chữ (OCR) thành phần hồ sơ số hóa")
