@@ -21,6 +21,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -49,6 +50,9 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    Payment,
+    PaymentCallback,
+    SandboxTransaction,
 ]
 
 APP_CONFIG = AppConfig(

@@ -51,6 +51,15 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    ("GET", "/ho-so-cua-toi/{dossier_id:int}"): APPLICANTS,
+    ("GET", "/ho-so-cua-toi/{dossier_id:int}/rut-ho-so"): APPLICANTS,
+    ("POST", "/ho-so-cua-toi/{dossier_id:int}/rut-ho-so"): APPLICANTS,
+    ("POST", "/ho-so-cua-toi/{dossier_id:int}/thanh-toan"): APPLICANTS,
+    ("GET", "/thanh-toan/{reference:str}"): APPLICANTS,
+    ("GET", "/thanh-toan/{reference:str}/bien-lai"): APPLICANTS,
+    ("POST", "/api/v1/payments/callback"): EVERYONE,  # the gateway; checked by signature
+    ("GET", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,  # the gateway's own pages
+    ("POST", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
-from app.dossiers import service as dossiers
+from app.portal import tracking
 from app.web.forms import client_ip
 from app.web.ratelimit import SlidingWindowLimiter
 
@@ -62,7 +62,7 @@ class PublicController(Controller):
             return Template("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
                             context={"ma": ma, "so": so, "searched": False, "result": None,
                                      "throttled_minutes": minutes})
-        result = await dossiers.public_lookup(ma, so) if ma and so else None
+        result = await tracking.public_view(ma, so) if ma and so else None
         if searched and result is None:
             FAILED_LOOKUPS.hit(ip, now)
         context = {"ma": ma, "so": so, "searched": searched, "result": result}
