@@ -86,3 +86,14 @@ def test_owner_sees_everything_and_asks_to_withdraw(client, owned):
                              full_name="Người khác", role=Role.CITIZEN))
     login(client, "052090003333", "Khac2026xyz")
     assert client.get(f"/ho-so-cua-toi/{dossier_id}").status_code == 404
+
+
+def test_qr_link_opens_the_lookup_prefilled_without_counting_a_failure(client, owned):
+    from app.documents.qr import lookup_url
+    from app.routes.public import FAILED_LOOKUPS
+
+    _, code = owned
+    page = client.get(lookup_url("http://testserver", code))
+    assert page.status_code == 200 and f'value="{code}"' in page.text
+    assert "đã được điền" in page.text and "Không tìm thấy" not in page.text
+    assert not FAILED_LOOKUPS._hits  # nothing counted against this address

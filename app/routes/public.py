@@ -55,7 +55,10 @@ class PublicController(Controller):
     async def lookup(self, request: Request) -> Template:
         ma = request.query_params.get("ma", "").strip()[:60]
         so = request.query_params.get("so", "").strip()[:10]
-        searched = bool(ma or so)
+        # A QR code opens the page with the code only: ask for the digits, no error and
+        # no failed attempt counted.
+        prefilled = bool(ma) and not so
+        searched = bool(ma or so) and not prefilled
         ip, now = client_ip(request), time.monotonic()
         if searched and FAILED_LOOKUPS.blocked(ip, now):
             minutes = -(-FAILED_LOOKUPS.retry_after(ip, now) // 60)
@@ -65,6 +68,7 @@ class PublicController(Controller):
         result = await tracking.public_view(ma, so) if ma and so else None
         if searched and result is None:
             FAILED_LOOKUPS.hit(ip, now)
-        context = {"ma": ma, "so": so, "searched": searched, "result": result}
+        context = {"ma": ma, "so": so, "searched": searched, "result": result,
+                   "prefilled": prefilled}
         return Template("public/lookup.html", context=context,
                         status_code=200 if result or not searched else 404)
