@@ -7,7 +7,13 @@ from piccolo.conf.apps import AppConfig
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
-from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import (
+    Field,
+    FormTemplate,
+    Procedure,
+    ProcedureComponent,
+    ProcedureStep,
+)
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
@@ -53,6 +59,7 @@ TABLES = [
     Payment,
     PaymentCallback,
     SandboxTransaction,
+    FormTemplate,
 ]
 
 APP_CONFIG = AppConfig(

@@ -57,6 +57,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("POST", "/ho-so-cua-toi/{dossier_id:int}/thanh-toan"): APPLICANTS,
     ("GET", "/thanh-toan/{reference:str}"): APPLICANTS,
     ("GET", "/thanh-toan/{reference:str}/bien-lai"): APPLICANTS,
+    ("GET", "/thu-tuc/{procedure_id:int}/mau/{component_id:int}"): EVERYONE,
     ("POST", "/api/v1/payments/callback"): EVERYONE,  # the gateway; checked by signature
     ("GET", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,  # the gateway's own pages
     ("POST", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,

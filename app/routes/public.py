@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
+from app.catalog import forms
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
 from app.portal import tracking
@@ -50,6 +51,17 @@ class PublicController(Controller):
         if procedure is None:
             raise NotFoundException("Không tìm thấy thủ tục này.")
         return Template("public/procedure.html", context={"procedure": procedure})
+
+    @get("/thu-tuc/{procedure_id:int}/mau/{component_id:int}", name="catalog.form")
+    async def form_template(self, procedure_id: FromPath[int],
+                            component_id: FromPath[int]) -> Response:
+        component = await forms.component_with_form(procedure_id, component_id)
+        if component is None:
+            raise NotFoundException("Không tìm thấy mẫu đơn, tờ khai này.")
+        content, media_type, name = await forms.template_file(component)
+        return Response(content, media_type=media_type, headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "public, max-age=86400"})
 
     @get("/tra-cuu", name="lookup")
     async def lookup(self, request: Request) -> Template:
