@@ -7,7 +7,13 @@ from piccolo.conf.apps import AppConfig
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
-from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import (
+    Field,
+    FormTemplate,
+    Procedure,
+    ProcedureComponent,
+    ProcedureStep,
+)
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
@@ -31,6 +37,7 @@ from app.internal.tables import (
 from app.jobs.tables import JobRun
 from app.legal_forms.tables import ResultConversion
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
@@ -69,6 +76,10 @@ TABLES = [
     Scan,
     WarehouseDocument,
     ResultConversion,
+    Payment,
+    PaymentCallback,
+    SandboxTransaction,
+    FormTemplate,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 

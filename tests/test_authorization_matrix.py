@@ -96,6 +96,16 @@ POLICY |= {
                                            Role.PROVINCIAL_ADMIN.value},
     ("GET", "/dat-mat-khau/{token:str}"): EVERYONE,
     ("POST", "/dat-mat-khau/{token:str}"): EVERYONE,
+    ("GET", "/ho-so-cua-toi/{dossier_id:int}"): APPLICANTS,
+    ("GET", "/ho-so-cua-toi/{dossier_id:int}/rut-ho-so"): APPLICANTS,
+    ("POST", "/ho-so-cua-toi/{dossier_id:int}/rut-ho-so"): APPLICANTS,
+    ("POST", "/ho-so-cua-toi/{dossier_id:int}/thanh-toan"): APPLICANTS,
+    ("GET", "/thanh-toan/{reference:str}"): APPLICANTS,
+    ("GET", "/thanh-toan/{reference:str}/bien-lai"): APPLICANTS,
+    ("GET", "/thu-tuc/{procedure_id:int}/mau/{component_id:int}"): EVERYONE,
+    ("POST", "/api/v1/payments/callback"): EVERYONE,  # the gateway; checked by signature
+    ("GET", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,  # the gateway's own pages
+    ("POST", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

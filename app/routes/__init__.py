@@ -17,10 +17,12 @@ from app.routes.internal import (
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
 from app.routes.notifications_api import SmsInboundController
+from app.routes.payments import PaymentController, SandboxController, payment_callback
 from app.routes.public import PublicController
 from app.routes.reports import ReportsController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
+from app.routes.tracking import MyDossierController
 from app.routes.tracking_book import TrackingBookController
 from app.routes.warehouse import WarehouseController
 
@@ -30,6 +32,7 @@ CONTROLLERS = [
     CalendarAdminController,
     DigitisationController, WarehouseController,
     SmsInboundController,
+    MyDossierController, PaymentController, payment_callback, SandboxController,
 ]
 CONTROLLERS += [LegalFormController, TrackingBookController]
 CONTROLLERS += [JobsController, ReportsController]
