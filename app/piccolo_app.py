@@ -28,6 +28,7 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -61,6 +62,7 @@ TABLES = [
     NotificationTemplate,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
+TABLES += [RatingInvite, Rating, RatingOfficer]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -64,6 +64,11 @@ POLICY: dict[tuple[str, str], set[str]] = {
                                            Role.PROVINCIAL_ADMIN.value},
     ("GET", "/dat-mat-khau/{token:str}"): EVERYONE,
     ("POST", "/dat-mat-khau/{token:str}"): EVERYONE,
+    ("GET", "/danh-gia/{token:str}"): EVERYONE,
+    ("POST", "/danh-gia/{token:str}"): EVERYONE,
+    ("GET", "/kiosk"): EVERYONE,
+    ("GET", "/kiosk/danh-gia"): EVERYONE,
+    ("POST", "/kiosk/danh-gia"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")

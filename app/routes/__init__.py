@@ -12,6 +12,7 @@ from app.routes.internal import (
     SetPasswordController,
 )
 from app.routes.public import PublicController
+from app.routes.ratings import KioskController, RatingController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 
@@ -20,4 +21,4 @@ CONTROLLERS = [
     DossierController, SubmissionController, SupplementController, health,
 ]
 CONTROLLERS += [ComplianceController, InternalRequestController, AccountsController,
-                SetPasswordController]
+                SetPasswordController, RatingController, KioskController]

@@ -29,11 +29,13 @@ from app.dossiers.tables import (
     DossierResult,
 )
 from app.formatting import now_utc
+from app.ratings.service import invite as rating_invite
 from app.workflow import (
     Action,
     Actor,
     ClockEffect,
     DossierState,
+    Effect,
     ResumePoint,
     Transition,
     TransitionError,
@@ -232,6 +234,8 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
              "to": transition.status.value, "step": transition.step,
              "effects": [str(e) for e in transition.effects]},
             actor_id=user.id)
+        if Effect.INVITE_RATING in transition.effects:
+            await rating_invite(dossier_id)  # same transaction as the return
     return transition
 
 
