@@ -21,6 +21,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.feedback.tables import Feedback, FeedbackEvent
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -63,6 +64,7 @@ TABLES = [
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 TABLES += [RatingInvite, Rating, RatingOfficer]
+TABLES += [Feedback, FeedbackEvent]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

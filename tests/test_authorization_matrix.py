@@ -18,6 +18,8 @@ STAFF = {r.value for r in Role if r.is_staff}
 APPLICANTS = {Role.CITIZEN.value, Role.ORGANISATION.value}
 EVERYONE = {"anonymous", *STAFF, *APPLICANTS}
 COUNTER = {Role.COUNTER_OFFICER.value, Role.POSTAL_STAFF.value}
+FEEDBACK_STAFF = {Role.PROVINCIAL_ADMIN.value, Role.AGENCY_ADMIN.value, Role.LEADER.value,
+                  Role.HANDLER.value, Role.AUDITOR.value}
 
 # (method, path) -> who may use it. Anonymous visitors of a protected page are redirected
 # to the login page; logged-in users without the right role get 403.
@@ -69,6 +71,15 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/kiosk"): EVERYONE,
     ("GET", "/kiosk/danh-gia"): EVERYONE,
     ("POST", "/kiosk/danh-gia"): EVERYONE,
+    ("GET", "/phan-anh/cong-khai"): EVERYONE,
+    ("GET", "/phan-anh/gui"): APPLICANTS,
+    ("POST", "/phan-anh/gui"): APPLICANTS,
+    ("GET", "/phan-anh/cua-toi"): APPLICANTS,
+    ("POST", "/phan-anh/danh-gia"): APPLICANTS,
+    ("POST", "/phan-anh/bo-sung"): APPLICANTS,
+    ("GET", "/can-bo/phan-anh"): FEEDBACK_STAFF,
+    ("GET", "/can-bo/phan-anh/{feedback_id:int}"): FEEDBACK_STAFF,
+    ("POST", "/can-bo/phan-anh/{feedback_id:int}/xu-ly"): FEEDBACK_STAFF,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 IGNORED_PREFIXES = ("/static", "/api/schema")
@@ -119,7 +130,7 @@ def request_as(client, world, actor: str, method: str, path: str):
         "{dossier_id:int}", str(world["dossier_id"]))
     # Drafts are per applicant; a role check must not depend on owning this one, so the
     # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
-    url = url.replace("{draft_id:int}", "999999")
+    url = url.replace("{draft_id:int}", "999999").replace("{feedback_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

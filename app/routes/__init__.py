@@ -5,6 +5,7 @@ from app.routes.citizen import CitizenController
 from app.routes.compliance import ComplianceController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
+from app.routes.feedback import FeedbackController, FeedbackStaffController
 from app.routes.health import health
 from app.routes.internal import (
     AccountsController,
@@ -21,4 +22,5 @@ CONTROLLERS = [
     DossierController, SubmissionController, SupplementController, health,
 ]
 CONTROLLERS += [ComplianceController, InternalRequestController, AccountsController,
-                SetPasswordController, RatingController, KioskController]
+                SetPasswordController, RatingController, KioskController,
+                FeedbackController, FeedbackStaffController]
