@@ -28,6 +28,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.feedback.tables import Feedback, FeedbackEvent
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -38,6 +39,7 @@ from app.jobs.tables import JobRun
 from app.legal_forms.tables import ResultConversion
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
+from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
@@ -82,6 +84,8 @@ TABLES = [
     FormTemplate,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
+TABLES += [RatingInvite, Rating, RatingOfficer]
+TABLES += [Feedback, FeedbackEvent]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",
