@@ -4,7 +4,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
+from app.accounts.tables import (
+    LoginAttempt,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    UserAgency,
+    UserSession,
+)
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import (
@@ -82,6 +89,8 @@ TABLES = [
     PaymentCallback,
     SandboxTransaction,
     FormTemplate,
+    SecondFactor,
+    RecoveryCode,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 TABLES += [RatingInvite, Rating, RatingOfficer]

@@ -122,6 +122,12 @@ POLICY |= {
     ("GET", "/can-bo/phan-anh"): FEEDBACK_STAFF,
     ("GET", "/can-bo/phan-anh/{feedback_id:int}"): FEEDBACK_STAFF,
     ("POST", "/can-bo/phan-anh/{feedback_id:int}/xu-ly"): FEEDBACK_STAFF,
+    # Second factor: reachable only with the pending cookie of a password just accepted;
+    # without it every visitor is sent back to the login form.
+    ("GET", "/dang-nhap/xac-thuc"): EVERYONE,
+    ("POST", "/dang-nhap/xac-thuc"): EVERYONE,
+    ("GET", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
+    ("POST", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

@@ -22,6 +22,7 @@ from app.routes.payments import PaymentController, SandboxController, payment_ca
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
+from app.routes.second_factor import SecondFactorController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
@@ -59,4 +60,5 @@ CONTROLLERS = [
     KioskController,
     FeedbackController,
     FeedbackStaffController,
+    SecondFactorController,
 ]
