@@ -37,14 +37,14 @@ ids AS (
     UNION SELECT id FROM dossier WHERE status IN ({", ".join(map(str, OPEN_NOW))})
     UNION SELECT dossier FROM closing
 ),
-facts AS (
+facts AS MATERIALIZED (
     SELECT d.agency, d.procedure, d.channel, d.received_at AS r, d.due_at AS due,
            d.finished_at AS f, c.closed_at AS c, c.action AS closing,
            COALESCE(d.finished_at, c.closed_at) AS ended,
            EXISTS (SELECT 1 FROM dossier_apology a WHERE a.dossier = d.id) AS apologised
     FROM ids JOIN dossier d ON d.id = ids.id LEFT JOIN closing c ON c.dossier = d.id
 ),
-marks AS (
+marks AS MATERIALIZED (
     SELECT *,
         COALESCE(f >= :start AND f < :end AND (COALESCE(f > due, 0) OR apologised), 0) AS late,
         (r < :end AND (ended IS NULL OR ended >= :end)) AS open_at_end
