@@ -47,12 +47,15 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=300_000, help="about, in the year")
     parser.add_argument("--history", type=int, default=300_000, help="the year before")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--reuse", metavar="DIR", help="a kept scratch folder: migrate it, "
+                        "forget its exports and measure again (no new seed)")
     args = parser.parse_args()
-    var_dir = Path(tempfile.mkdtemp(prefix="motcua-bench-report-"))
+    var_dir = Path(args.reuse or tempfile.mkdtemp(prefix="motcua-bench-report-"))
     try:
         print(f"scratch: {var_dir}", flush=True)
         app_command(var_dir, "migrate")
-        app_command(var_dir, "seed", "--demo")
+        if not args.reuse:
+            app_command(var_dir, "seed", "--demo")
         os.environ["MOTCUA_VAR_DIR"] = str(var_dir)
         from app.dossiers.bulk import generate_dossiers
         from app.formatting import now_utc, to_local
@@ -65,14 +68,19 @@ def main() -> None:
         # One run over the last two years up to today (the generator's default range; it
         # keeps the open dossiers' clocks consistent with today): the last closed year holds
         # about half of them, the year before is history the report must not read.
-        began = time.perf_counter()
-        result = generate_dossiers(db_path, args.dossiers + args.history)
-        print(f"seed: {result['dossiers']} dossiers over two years in "
-              f"{time.perf_counter() - began:.1f} s", flush=True)
+        if args.reuse:
+            import sqlite3
+            with sqlite3.connect(db_path) as conn:
+                conn.execute("DELETE FROM report_export")
+        else:
+            began = time.perf_counter()
+            result = generate_dossiers(db_path, args.dossiers + args.history)
+            print(f"seed: {result['dossiers']} dossiers over two years in "
+                  f"{time.perf_counter() - began:.1f} s", flush=True)
         measure(latest, year_first)
         print(f"database: {Path(db_path).stat().st_size / 1e6:.0f} MB")
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept {var_dir}")
         else:
             shutil.rmtree(var_dir, ignore_errors=True)

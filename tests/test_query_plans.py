@@ -11,7 +11,7 @@ from app.reports.sqlite_counts import explain
 
 def test_report_query_reads_through_indexes(db):
     plan = " | ".join(explain(monthly_period(2026, 3)))
-    assert "dossier_finished_at" in plan and "dossier_event_action_at" in plan
+    assert "dossier_finished_received" in plan and "dossier_event_action_at" in plan
     assert "SCAN dossier " not in plan + " " and "SCAN d " not in plan + " "
 
 
