@@ -51,6 +51,11 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    ("GET", "/quan-tri/thong-bao"): STAFF,
+    ("POST", "/quan-tri/thong-bao/{message_id:int}/gui-lai"): STAFF,
+    ("GET", "/quan-tri/mau-thong-bao"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
@@ -104,6 +109,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     # Drafts are per applicant; a role check must not depend on owning this one, so the
     # applicant pages are judged on a draft id nobody owns (404 is "allowed, not found").
     url = url.replace("{draft_id:int}", "999999")
+    url = url.replace("{message_id:int}", "999999").replace("{event:str}", "received").replace(
+        "{channel:str}", "sms")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

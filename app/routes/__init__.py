@@ -5,6 +5,7 @@ from app.routes.citizen import CitizenController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
+from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
@@ -13,5 +14,5 @@ from app.routes.submission import SubmissionController, SupplementController
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
-    SmsInboundController,
+    SmsInboundController, FailedMessagesController, TemplateAdminController,
 ]
