@@ -21,7 +21,12 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
-from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.notifications.tables import (
+    NotificationTemplate,
+    OutboxMessage,
+    SandboxMessage,
+    StaffNotice,
+)
 from app.system.tables import Heartbeat
 
 TABLES = [
@@ -53,6 +58,7 @@ TABLES = [
     OutboxMessage,
     SandboxMessage,
     NotificationTemplate,
+    StaffNotice,
 ]
 
 APP_CONFIG = AppConfig(

@@ -10,6 +10,7 @@ from app.directory import queries as directory
 from app.dossiers import service as dossiers
 from app.dossiers.logic import OPEN_STATUSES
 from app.formatting import now_utc
+from app.notifications.staff import notices_for
 from app.web.auth import requires_staff
 from app.workflow.watch import overdue_without_apology
 
@@ -28,6 +29,7 @@ class StaffController(Controller):
             "recent": await dossiers.recent_dossiers(user, limit=10),
             "late_without_apology": await overdue_without_apology(
                 None if user.role.sees_whole_province else list(user.agency_ids)),
+            "notices": await notices_for(user.id),
         })
 
     @get("/hang-doi", name="staff.queue")
