@@ -232,3 +232,9 @@ def initialise_file(path: str) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
     finally:
         conn.close()
+
+
+async def optimize() -> None:
+    """Nightly `PRAGMA optimize`: SQLite refreshes the statistics its planner uses where
+    they have drifted (cheap; a no-op when nothing changed). SQLite-only, hence here."""
+    await get_engine().run_ddl("PRAGMA optimize")

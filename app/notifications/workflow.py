@@ -38,9 +38,10 @@ def event_for(transition: Transition) -> Event | None:
 def reason_for(transition: Transition, params: dict[str, Any]) -> str:
     reason = str(params.get("reason") or params.get("comment") or "").strip()
     if transition.action == Action.REDIRECT:
+        # The counter already writes the guidance ("Hướng dẫn nộp hồ sơ tại: …") as reason.
         target = str(transition.details.get("target_agency_name") or "").strip()
-        where = f" Đề nghị nộp tại {target}." if target else ""
-        return f"Không thuộc thẩm quyền giải quyết.{where} {reason}".strip()
+        where = reason or (f"Đề nghị nộp tại {target}." if target else "")
+        return f"Không thuộc thẩm quyền giải quyết. {where}".strip()
     if transition.action == Action.ACCEPT_WITHDRAWAL and not reason:
         return "Theo yêu cầu rút hồ sơ của người nộp."
     return reason
