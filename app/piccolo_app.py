@@ -44,7 +44,12 @@ from app.internal.tables import (
 )
 from app.jobs.tables import JobRun
 from app.legal_forms.tables import ResultConversion
-from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.notifications.tables import (
+    NotificationTemplate,
+    OutboxMessage,
+    SandboxMessage,
+    StaffNotice,
+)
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
@@ -95,6 +100,7 @@ TABLES = [
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 TABLES += [RatingInvite, Rating, RatingOfficer]
 TABLES += [Feedback, FeedbackEvent]
+TABLES += [StaffNotice]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -129,6 +129,13 @@ POLICY |= {
     ("GET", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
     ("POST", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
 }
+POLICY |= {
+    ("GET", "/quan-tri/thong-bao"): STAFF,
+    ("POST", "/quan-tri/thong-bao/{message_id:int}/gui-lai"): STAFF,
+    ("GET", "/quan-tri/mau-thong-bao"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
@@ -189,6 +196,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     # Forms and conversions this dossier does not have: 404 when allowed.
     url = url.replace("{form:str}", "receipt").replace("{conversion_id:int}", "999999")
     url = url.replace("{draft_id:int}", "999999").replace("{feedback_id:int}", "999999")
+    url = url.replace("{message_id:int}", "999999").replace("{event:str}", "received").replace(
+        "{channel:str}", "sms")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)
