@@ -14,6 +14,7 @@ from app.catalog.tables import (
     ProcedureComponent,
     ProcedureStep,
 )
+from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
@@ -27,8 +28,19 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.internal.tables import (
+    AccountChange,
+    AccountRequest,
+    AccountRequestPerson,
+    SetPasswordToken,
+)
+from app.jobs.tables import JobRun
+from app.legal_forms.tables import ResultConversion
+from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
+from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
+from app.warehouse.tables import WarehouseDocument
 
 TABLES = [
     AdminUnit,
@@ -56,11 +68,20 @@ TABLES = [
     AuditEntry,
     AuditHead,
     Heartbeat,
+    OutboxMessage,
+    SandboxMessage,
+    NotificationTemplate,
+    JobRun,
+    ReportExport,
+    Scan,
+    WarehouseDocument,
+    ResultConversion,
     Payment,
     PaymentCallback,
     SandboxTransaction,
     FormTemplate,
 ]
+TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from app.catalog import forms
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
+from app.legal_forms import conversion
 from app.portal import tracking
 from app.web.forms import client_ip
 from app.web.ratelimit import SlidingWindowLimiter
@@ -82,5 +83,7 @@ class PublicController(Controller):
             FAILED_LOOKUPS.hit(ip, now)
         context = {"ma": ma, "so": so, "searched": searched, "result": result,
                    "prefilled": prefilled}
+        if result:  # lets whoever holds a paper conversion check it against the file
+            context["result_facts"] = await conversion.public_result_facts(result["code"])
         return Template("public/lookup.html", context=context,
                         status_code=200 if result or not searched else 404)
