@@ -4,7 +4,14 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
+from app.accounts.tables import (
+    LoginAttempt,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    UserAgency,
+    UserSession,
+)
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import (
@@ -28,6 +35,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.feedback.tables import Feedback, FeedbackEvent
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -38,6 +46,7 @@ from app.jobs.tables import JobRun
 from app.legal_forms.tables import ResultConversion
 from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
+from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
@@ -80,8 +89,12 @@ TABLES = [
     PaymentCallback,
     SandboxTransaction,
     FormTemplate,
+    SecondFactor,
+    RecoveryCode,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
+TABLES += [RatingInvite, Rating, RatingOfficer]
+TABLES += [Feedback, FeedbackEvent]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -18,6 +18,8 @@ STAFF = {r.value for r in Role if r.is_staff}
 APPLICANTS = {Role.CITIZEN.value, Role.ORGANISATION.value}
 EVERYONE = {"anonymous", *STAFF, *APPLICANTS}
 COUNTER = {Role.COUNTER_OFFICER.value, Role.POSTAL_STAFF.value}
+FEEDBACK_STAFF = {Role.PROVINCIAL_ADMIN.value, Role.AGENCY_ADMIN.value, Role.LEADER.value,
+                  Role.HANDLER.value, Role.AUDITOR.value}
 
 # (method, path) -> who may use it. Anonymous visitors of a protected page are redirected
 # to the login page; logged-in users without the right role get 403.
@@ -106,6 +108,26 @@ POLICY |= {
     ("POST", "/api/v1/payments/callback"): EVERYONE,  # the gateway; checked by signature
     ("GET", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,  # the gateway's own pages
     ("POST", "/sandbox/thanh-toan/{reference:str}"): EVERYONE,
+    ("GET", "/danh-gia/{token:str}"): EVERYONE,
+    ("POST", "/danh-gia/{token:str}"): EVERYONE,
+    ("GET", "/kiosk"): EVERYONE,
+    ("GET", "/kiosk/danh-gia"): EVERYONE,
+    ("POST", "/kiosk/danh-gia"): EVERYONE,
+    ("GET", "/phan-anh/cong-khai"): EVERYONE,
+    ("GET", "/phan-anh/gui"): APPLICANTS,
+    ("POST", "/phan-anh/gui"): APPLICANTS,
+    ("GET", "/phan-anh/cua-toi"): APPLICANTS,
+    ("POST", "/phan-anh/danh-gia"): APPLICANTS,
+    ("POST", "/phan-anh/bo-sung"): APPLICANTS,
+    ("GET", "/can-bo/phan-anh"): FEEDBACK_STAFF,
+    ("GET", "/can-bo/phan-anh/{feedback_id:int}"): FEEDBACK_STAFF,
+    ("POST", "/can-bo/phan-anh/{feedback_id:int}/xu-ly"): FEEDBACK_STAFF,
+    # Second factor: reachable only with the pending cookie of a password just accepted;
+    # without it every visitor is sent back to the login form.
+    ("GET", "/dang-nhap/xac-thuc"): EVERYONE,
+    ("POST", "/dang-nhap/xac-thuc"): EVERYONE,
+    ("GET", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
+    ("POST", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
@@ -166,6 +188,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{scan_id:int}", "999999").replace("{document_id:int}", "999999")
     # Forms and conversions this dossier does not have: 404 when allowed.
     url = url.replace("{form:str}", "receipt").replace("{conversion_id:int}", "999999")
+    url = url.replace("{draft_id:int}", "999999").replace("{feedback_id:int}", "999999")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

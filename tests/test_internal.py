@@ -223,3 +223,33 @@ def test_request_form_and_pages(client):
     assert AccountRequestPerson.count().run_sync() == 1
     accounts_page = client.get("/noi-bo/tai-khoan")
     assert accounts_page.status_code == 200 and "quantri" in accounts_page.text
+
+
+def test_grant_approved_creates_scoped_accounts_and_sends_links_not_passwords(client):
+    async def go():
+        dossier_id, agency, users = await submitted(
+            "cap", [person(1), person(2, role=Role.LEADER.value, phone="")])
+        await internal.decide(dossier_id, users["lanhdao"], approve=True)
+        return dossier_id, agency
+
+    dossier_id, agency = run(go())
+    created = User.select(User.username, User.role, User.password_hash).where(
+        User.email.like("canbo%")).order_by(User.username).run_sync()
+    assert [(u["username"], u["role"]) for u in created] == [("canbo1", "handler"),
+                                                             ("canbo2", "leader")]
+    assert all(u["password_hash"] == logic.PENDING_PASSWORD_HASH for u in created)
+    from app.notifications.tables import OutboxMessage
+
+    messages = OutboxMessage.select().where(OutboxMessage.event == "set_password").run_sync()
+    assert sorted(m["channel"] for m in messages) == ["email", "email", "sms"]
+    import re
+
+    mail = next(m for m in messages if m["recipient"] == "canbo1@sotuphap.example.vn")
+    path = re.search(r"/dat-mat-khau/[\w-]+", mail["body"]).group(0)
+    assert "Matkhau" not in mail["body"]
+    post_form(client, path, path, {"password": "Canbo2026xyz", "confirm": "Canbo2026xyz"})
+    login(client, "canbo1", "Canbo2026xyz")
+    status = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).run_sync()
+    assert status[0]["status"] == Status.PROCESSED
+    history = AccountChange.select().where(AccountChange.agency == agency.id).run_sync()
+    assert {h["account_name"] for h in history} == {"canbo1", "canbo2"}

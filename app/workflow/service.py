@@ -32,12 +32,14 @@ from app.dossiers.tables import (
 from app.formatting import now_utc
 from app.notifications.api import schedule_delivery
 from app.notifications.workflow import notify_transition
+from app.ratings.service import invite as rating_invite
 from app.warehouse.service import file_result
 from app.workflow import (
     Action,
     Actor,
     ClockEffect,
     DossierState,
+    Effect,
     ResumePoint,
     Transition,
     TransitionError,
@@ -245,6 +247,8 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
              "to": transition.status.value, "step": transition.step,
              "effects": [str(e) for e in transition.effects]},
             actor_id=user.id)
+        if Effect.INVITE_RATING in transition.effects:
+            await rating_invite(dossier_id)  # same transaction as the return
         queued = await notify_transition(dossier_id, transition, params)
     if queued:
         schedule_delivery()
