@@ -35,7 +35,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
-from app.feedback.tables import Feedback, FeedbackEvent
+from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -101,6 +101,7 @@ TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken
 TABLES += [RatingInvite, Rating, RatingOfficer]
 TABLES += [Feedback, FeedbackEvent]
 TABLES += [StaffNotice]
+TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",
