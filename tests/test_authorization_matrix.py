@@ -79,7 +79,6 @@ POLICY |= {
     ("GET", "/bao-cao/{export_id:int}/{kind:str}"): ADMINS | {Role.AUDITOR.value,
                                                                 Role.LEADER.value},
     ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): STAFF,
-    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/tien-do"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): COUNTER,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/{scan_id:int}/tep"): STAFF,
     ("GET", "/can-bo/tim-ban-so-hoa"): STAFF,
