@@ -10,4 +10,4 @@ def login(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_label("Số CCCD hoặc tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page.get_by_role("button", name="Đăng xuất", exact=True)).to_be_visible()
