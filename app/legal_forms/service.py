@@ -11,7 +11,12 @@ from app.calendar.service import current_calendar
 from app.catalog.tables import ProcedureStep
 from app.directory.tables import Agency
 from app.dossiers.tables import DossierApology, DossierPause
-from app.legal_forms.control_sheet import SheetEvent, SheetStep, control_rows
+from app.legal_forms.control_sheet import (
+    SheetEvent,
+    SheetStep,
+    control_rows,
+    reception_handover_due,
+)
 from app.legal_forms.sets import (
     FORM_EVENTS,
     FormKind,
@@ -72,6 +77,7 @@ async def control_sheet(dossier: dict, counter_agency: str) -> list:
         counter_agency=counter_agency, appointment=dossier["due_at"], due_for=due_for,
         # Events do not name the agency of a transfer; the dossier's agency is the last one.
         transfer_agencies=[dossier["agency_name"]] * transfers,
+        reception_due=lambda received: reception_handover_due(received, calendar),
     )
 
 
