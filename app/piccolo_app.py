@@ -8,6 +8,7 @@ from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.counter.tables import ResultReturn
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
@@ -53,6 +54,7 @@ TABLES = [
     OutboxMessage,
     SandboxMessage,
     NotificationTemplate,
+    ResultReturn,
 ]
 
 APP_CONFIG = AppConfig(

@@ -51,6 +51,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
     ("POST", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
     ("GET", "/mot-cua/tiep-nhan"): COUNTER,
+    ("GET", "/mot-cua/tra-ket-qua"): COUNTER,
     ("GET", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("POST", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
