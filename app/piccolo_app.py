@@ -8,7 +8,7 @@ from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
-from app.counter.tables import ResultReturn
+from app.counter.tables import PaperReception, ResultReturn
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
     DailySequence,
@@ -55,6 +55,7 @@ TABLES = [
     SandboxMessage,
     NotificationTemplate,
     ResultReturn,
+    PaperReception,
 ]
 
 APP_CONFIG = AppConfig(

@@ -52,6 +52,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("POST", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
     ("GET", "/mot-cua/tiep-nhan"): COUNTER,
     ("GET", "/mot-cua/tra-ket-qua"): COUNTER,
+    ("GET", "/mot-cua/ho-so-giay"): STAFF,
+    ("POST", "/mot-cua/ho-so-giay"): {Role.COUNTER_OFFICER.value},
     ("GET", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("POST", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,

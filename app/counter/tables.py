@@ -1,9 +1,11 @@
 """Tables of the one-stop counter beyond the dossier itself."""
 
-from piccolo.columns import ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.table import Table
 
 from app.accounts.tables import User
+from app.catalog.tables import Procedure
+from app.directory.tables import Agency
 from app.dossiers.tables import Dossier
 
 
@@ -18,3 +20,19 @@ class ResultReturn(Table, tablename="result_return"):
     note = Varchar(length=300, default="")  # postal item number, authorisation letter
     returned_at = Timestamptz()
     recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+
+
+class PaperReception(Table, tablename="paper_reception"):
+    """How many dossiers of a procedure a counter received on paper only, on one day.
+
+    Recorded in bulk by counter staff so the share of dossiers handled outside the system
+    is visible (seed 004: 15,46% on the system in 2020). One row per (agency, procedure,
+    day), kept so by the IMMEDIATE transaction that reads and writes it; a correction
+    replaces the count."""
+
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict, index=True)
+    procedure = ForeignKey(Procedure, null=False, on_delete=OnDelete.restrict)
+    day = Date(index=True)
+    dossiers = Integer(default=0)  # how many dossiers (not "count": that is Table.count)
+    recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    recorded_at = Timestamptz()

@@ -6,6 +6,7 @@ from app.routes.citizen import CitizenController
 from app.routes.counter import CounterController
 from app.routes.dossiers import DossierController
 from app.routes.health import health
+from app.routes.paper import PaperController
 from app.routes.public import PublicController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
@@ -13,5 +14,5 @@ from app.routes.submission import SubmissionController, SupplementController
 CONTROLLERS = [
     PublicController, AuthController, CitizenController, StaffController, CounterController,
     DossierController, SubmissionController, SupplementController, health,
-    CalendarAdminController,
+    CalendarAdminController, PaperController,
 ]
