@@ -1,9 +1,11 @@
 """Online submission through the real app: drafts, uploads checked by content, check your
 answers, an idempotent submit, the counter's reception queue."""
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
@@ -14,7 +16,16 @@ from tests import factories
 from tests.conftest import csrf_from, run
 
 PDF = b"%PDF-1.4\n% to khai\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    # A real image: uploads are decoded and re-encoded server-side.
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from app.dossiers.logic import Channel, Status, format_dossier_code
 from app.dossiers.service import visible_to
 from app.dossiers.tables import DailySequence, Dossier, DossierComponent, RuleVersion
 from app.formatting import now_utc, to_local
-from app.notifications.api import schedule_delivery
 from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
 from app.web.forms import FormErrors
 from app.workflow.service import perform
@@ -196,7 +195,6 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
             params = await _redirect_params(params)
         # Accepting computes the due moment from received_at.
         await perform(dossier.id, user, outcome.action, **params)
-    schedule_delivery()  # after the commit: perform leaves it to the outermost transaction
     return dossier.id
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
+from app.accounts.second_factor import staff_password_problems
 from app.accounts.service import create_user
 from app.accounts.tables import User
 from app.directory.tables import Agency
@@ -71,10 +72,11 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 def new_password(username: str) -> str:
-    """A random password that the account rules accept (letters and digits, ≥ 8)."""
+    """A random password that both account rules accept (staff: letters and digits, ≥ 10)."""
     while True:
         candidate = secrets.token_urlsafe(9)
-        if not password_problems(candidate, username=username):
+        if not (password_problems(candidate, username=username)
+                or staff_password_problems(candidate, username=username)):
             return candidate
 
 

@@ -106,7 +106,8 @@ _SMS = {
                         "Ly do: {reason}",
     Event.RESULT_READY: "Ho so {code} da co ket qua. Moi ong/ba den nhan hoac xem tai "
                         "{lookup_url}",
-    Event.RETURNED: "Ho so {code} da tra ket qua. Cam on ong/ba. Danh gia: {link}",
+    Event.RETURNED: "Ho so {code} da duoc tra ket qua. Cam on ong/ba da su dung dich vu "
+                    "cong.",
     Event.FEEDBACK_ANSWERED: "Phan anh {code} da duoc tra loi. Xem tai: {link}",
     Event.RATING_INVITE: "Moi ong/ba danh gia muc do hai long voi ho so {code}: {link}",
     Event.SET_PASSWORD: "Dat mat khau tai khoan Dich vu cong: {link}",
@@ -135,8 +136,8 @@ _EMAIL = {
         "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. "
         "Xem và nhận kết quả tại {lookup_url}.", "Hồ sơ {code} đã có kết quả"),
     Event.RETURNED: Template(
-        "Kính gửi {name},\n\nHồ sơ {code} đã được trả kết quả. Mời ông/bà đánh giá mức độ "
-        "hài lòng tại {link}.", "Hồ sơ {code} đã trả kết quả"),
+        "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã được trả kết quả. Cảm ơn ông/bà "
+        "đã sử dụng dịch vụ công.", "Hồ sơ {code} đã trả kết quả"),
     Event.FEEDBACK_ANSWERED: Template(
         "Phản ánh, kiến nghị {code} đã được trả lời. Xem nội dung trả lời tại {link}.",
         "Phản ánh {code} đã được trả lời"),
@@ -314,3 +315,27 @@ def next_attempt(now: datetime, attempts: int) -> datetime:
 
 def gives_up(attempts: int) -> bool:
     return attempts >= MAX_ATTEMPTS
+
+
+# -- SMS lookup (tra cứu qua tin nhắn) -----------------------------------------------------
+
+LOOKUP_RE = re.compile(r"^\s*TC\s+(?P<code>\S+)\s+(?P<factor>\d{4})\s*$", re.IGNORECASE)
+LOOKUP_USAGE = "Sai cu phap. Soan: TC <ma ho so> <4 so cuoi SDT nguoi nop>"
+LOOKUP_NOT_FOUND = ("Khong tim thay ho so voi ma va 4 so da nhap. Vui long kiem tra lai "
+                    "ma tren phieu hen.")
+
+
+def parse_lookup(text: str) -> tuple[str, str] | None:
+    """`TC <code> <4 digits>` → (CODE, digits); anything else → None."""
+    match = LOOKUP_RE.match(text or "")
+    return (match["code"].upper(), match["factor"]) if match else None
+
+
+def lookup_reply(code: str, status_label: str, due_date: str, done_date: str) -> str:
+    """The answer to a found dossier, short enough for one SMS with any code."""
+    text = f"Ho so {code}: {status_label}."
+    if done_date:
+        text += f" Ngay co ket qua: {done_date}."
+    elif due_date:
+        text += f" Hen tra: {due_date}."
+    return text

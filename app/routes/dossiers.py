@@ -40,8 +40,10 @@ class DossierController(Controller):
         await _load(request, dossier_id)  # scope check before anything else
         data = await read_form(request)
         try:
-            params = await _params(request, data)
-            await perform(dossier_id, request.user, data.get("action", ""), **params)
+            # One transaction for the file and the action: a refused action keeps no file.
+            async with store.atomic():
+                params = await _params(request, data)
+                await perform(dossier_id, request.user, data.get("action", ""), **params)
         except TransitionError as exc:
             return await _detail_page(request, dossier_id, error=str(exc),
                                       status_code=HTTP_400_BAD_REQUEST)

@@ -20,7 +20,7 @@ from app.calendar.deadlines import deadline, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureStep
 from app.counter.tables import ResultReturn
-from app.db import get_engine, write_transaction
+from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import (
     Dossier,
@@ -28,20 +28,24 @@ from app.dossiers.tables import (
     DossierEvent,
     DossierPause,
     DossierResult,
+    StoredFile,
 )
 from app.formatting import now_utc
 from app.notifications.api import schedule_delivery
+from app.notifications.workflow import notify_transition
+from app.ratings.service import invite as rating_invite
+from app.warehouse.service import file_result
 from app.workflow import (
     Action,
     Actor,
     ClockEffect,
     DossierState,
+    Effect,
     ResumePoint,
     Transition,
     TransitionError,
     allowed_actions,
     apply,
-    notices,
 )
 
 
@@ -175,6 +179,14 @@ async def _due_after_pause(row: dict) -> datetime | None:
     return deadline(row["due_at"], paused.total_seconds() / 3600, "hours", calendar=calendar)
 
 
+async def _file_result_in_warehouse(dossier_id: int, sha256: str) -> None:
+    """The electronic result goes to the applicant's data warehouse in the same
+    transaction (when its file is in the file store)."""
+    stored = await StoredFile.select(StoredFile.id).where(StoredFile.sha256 == sha256).first()
+    if stored is not None:
+        await file_result(dossier_id, stored["id"])
+
+
 async def _record_side_tables(snap: Snapshot, transition: Transition, user: CurrentUser,
                               params: dict[str, Any]) -> dict:
     dossier_id, extra = snap.row["id"], {}
@@ -195,6 +207,7 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
         await DossierResult.delete().where(DossierResult.dossier == dossier_id)
         await DossierResult(dossier=dossier_id, sha256=transition.details["sha256"],
                             issued_at=transition.at, issued_by=user.id).save()
+        await _file_result_in_warehouse(dossier_id, transition.details["sha256"])
     if transition.action == Action.RETURN_RESULT:
         details = transition.details
         await ResultReturn(
@@ -214,9 +227,6 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
                   **params: Any) -> Transition:
     """Do `action` on the dossier as `user`, or raise TransitionError (Vietnamese message)
     with nothing changed."""
-    # Inside a caller's transaction (the counter creating the dossier) the caller schedules
-    # delivery once it commits: a message must not be looked for before it exists.
-    outermost = get_engine().current_transaction.get() is None
     async with write_transaction():
         snap = await snapshot(dossier_id)
         if action == Action.ACCEPT and params.get("due_at") is None:
@@ -235,19 +245,20 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
             values[Dossier.due_at] = await _due_after_pause(snap.row)
         await Dossier.update(values).where(Dossier.id == dossier_id)
         comment = str(params.get("reason") or params.get("comment") or "")
-        event = DossierEvent(
+        await DossierEvent(
             dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
             from_status=transition.from_status.value, to_status=transition.status.value,
-            step=transition.step, comment=comment)
-        await event.save()
-        queued = await notices.notify_for(transition, dossier_id, event.id, comment)
+            step=transition.step, comment=comment).save()
         await audit.record(
             f"dossier.{transition.event}", "dossier", dossier_id,
             {"action": transition.action.value, "from": transition.from_status.value,
              "to": transition.status.value, "step": transition.step,
              "effects": [str(e) for e in transition.effects]},
             actor_id=user.id)
-    if queued and outermost:
+        if Effect.INVITE_RATING in transition.effects:
+            await rating_invite(dossier_id)  # same transaction as the return
+        queued = await notify_transition(dossier_id, transition, params)
+    if queued:
         schedule_delivery()
     return transition
 

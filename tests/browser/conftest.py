@@ -80,6 +80,9 @@ def live_server(tmp_path_factory) -> LiveServer:
     else:
         process.kill()
         raise RuntimeError(process.stderr.read().decode())
+    from tests.browser.helpers import SERVER_DATABASES
+
+    SERVER_DATABASES[server.url] = var_dir / "motcua.db"
     yield server
     process.terminate()
     process.wait(timeout=10)
