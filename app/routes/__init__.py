@@ -17,6 +17,7 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
 from app.routes.paper import PaperController
 from app.routes.payments import PaymentController, SandboxController, payment_callback
@@ -62,5 +63,7 @@ CONTROLLERS = [
     FeedbackController,
     FeedbackStaffController,
     SecondFactorController,
+    FailedMessagesController,
+    TemplateAdminController,
     PaperController,
 ]
