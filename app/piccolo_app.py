@@ -21,6 +21,7 @@ from app.catalog.tables import (
     ProcedureComponent,
     ProcedureStep,
 )
+from app.counter.tables import PaperReception, ResultReturn
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
@@ -96,6 +97,8 @@ TABLES = [
     FormTemplate,
     SecondFactor,
     RecoveryCode,
+    ResultReturn,
+    PaperReception,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 TABLES += [RatingInvite, Rating, RatingOfficer]
