@@ -81,6 +81,9 @@ class MotCuaTransaction(SQLiteTransaction):
         finally:
             self.engine.current_transaction.reset(self.context)
             self._lock.release()
+        if exception is None:
+            for callback in getattr(self, "_after_commit", ()):
+                callback()
         return exception is None
 
 
@@ -197,6 +200,19 @@ def get_engine() -> MotCuaEngine:
     return engine
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the outermost open transaction commits (never if it rolls back),
+    or now when none is open. For work that must see committed rows, such as queueing a
+    worker task that reads them."""
+    transaction = get_engine().current_transaction.get()
+    if transaction is None:
+        callback()
+        return
+    if not hasattr(transaction, "_after_commit"):
+        transaction._after_commit = []
+    transaction._after_commit.append(callback)
+
+
 def write_transaction() -> MotCuaTransaction:
     """Read-then-write work: BEGIN IMMEDIATE takes the write lock up front, so two
     processes cannot both read, then both fail to upgrade to a writer."""
@@ -216,3 +232,9 @@ def initialise_file(path: str) -> None:
         conn.execute("PRAGMA journal_mode = WAL")
     finally:
         conn.close()
+
+
+async def optimize() -> None:
+    """Nightly `PRAGMA optimize`: SQLite refreshes the statistics its planner uses where
+    they have drifted (cheap; a no-op when nothing changed). SQLite-only, hence here."""
+    await get_engine().run_ddl("PRAGMA optimize")

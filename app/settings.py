@@ -41,6 +41,11 @@ class Settings:
     login_window_minutes: int = 15
     login_max_failures_account: int = 5
     login_max_failures_ip: int = 30
+    # Reports and housekeeping (app.reports, app.tasks.housekeeping).
+    report_cutoff_day: int = 15  # monthly period: 15th of last month -> 14th (ND 09/2019)
+    draft_abandon_days: int = 30  # unsent online drafts older than this are purged
+    job_keep_days: int = 30  # succeeded job rows kept this long
+    file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
     _secret: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -83,6 +88,8 @@ def load_settings() -> Settings:
         province_name=_env("PROVINCE_NAME", "Quảng Ngãi"),
         https=_env_bool("HTTPS", False),
         debug=_env_bool("DEBUG", False),
+        report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),
+        draft_abandon_days=int(_env("DRAFT_ABANDON_DAYS", "30")),
     )
 
 

@@ -45,3 +45,13 @@ def normalise_phone(value: str) -> str:
 
 def is_phone(value: str) -> bool:
     return bool(PHONE_RE.match(normalise_phone(value)))
+
+
+_D_KEEP_CASE = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def strip_diacritics(text: str) -> str:
+    """Vietnamese without diacritics, case kept: "Hồ sơ Đất" -> "Ho so Dat" (SMS text)."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_KEEP_CASE))
+    return unicodedata.normalize(
+        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))

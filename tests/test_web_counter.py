@@ -8,7 +8,9 @@ import pytest
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent, ProcedureStep
-from app.dossiers.tables import Dossier
+from app.dossiers.logic import Status
+from app.dossiers.tables import Dossier, DossierEvent
+from app.notifications.tables import OutboxMessage
 from tests import factories
 from tests.conftest import csrf_from, run
 
@@ -135,3 +137,68 @@ def test_counter_finds_a_returning_applicant_and_links_the_account(client, offic
     assert done.status_code == 303
     linked = Dossier.select(Dossier.applicant).first().run_sync()
     assert linked["applicant"] == user.id
+
+
+APPLICANT = {"applicant_name": "Rơ Châm Hưng", "applicant_id_number": "064190001111",
+             "applicant_phone": "0987654321", "channel": "1"}
+
+
+def receive(client, office, **fields):
+    url = f"/mot-cua/tiep-nhan/{office['procedure_id']}"
+    token = csrf_from(client.get(url).text)
+    return client.post(url, data={"_csrf_token": token, **APPLICANT, **fields},
+                       follow_redirects=False)
+
+
+def last_dossier() -> dict:
+    return Dossier.select().order_by(Dossier.id, ascending=False).first().run_sync()
+
+
+def test_supplement_at_the_counter_then_accept(client, office):
+    as_user(client, office, Role.COUNTER_OFFICER)
+    asked = receive(client, office, outcome="supplement", reason="Ảnh 4x6")
+    assert asked.status_code == 303 and "da_thuc_hien=request_supplement" in asked.headers[
+        "location"]
+    row = last_dossier()
+    assert row["status"] == Status.SUPPLEMENT_REQUESTED and row["received_at"] is None
+    event = DossierEvent.select().where(DossierEvent.dossier == row["id"]).first().run_sync()
+    assert event["comment"] == "Cần bổ sung:\n- Tờ khai\nẢnh 4x6"  # unticked, then the note
+    page = client.get(asked.headers["location"])
+    assert "Yêu cầu bổ sung hồ sơ" in page.text and row["code"] in page.text
+    sms = OutboxMessage.select(OutboxMessage.event, OutboxMessage.recipient,
+                               OutboxMessage.body).where(
+        OutboxMessage.dossier == row["id"]).run_sync()
+    assert [(m["event"], m["recipient"]) for m in sms] == [
+        ("supplement_requested", "0987654321")]
+    assert "To khai" in sms[0]["body"]  # the SMS lists what is missing (GSM, no diacritics)
+
+    # The applicant comes back with the papers: supplied, then accepted; the clock starts now.
+    assert act(client, row["id"], "supply_supplement").status_code == 303
+    assert act(client, row["id"], "accept").status_code == 303
+    accepted = last_dossier()
+    assert accepted["status"] == Status.RECEIVED
+    assert accepted["received_at"] is not None and accepted["due_at"] > accepted["received_at"]
+
+
+def test_refusal_and_redirect_at_the_counter(client, office):
+    other = run(factories.agency("UBND xã Ba Tơ", code="000.00.99.H55"))
+    as_user(client, office, Role.COUNTER_OFFICER)
+    missing = receive(client, office, outcome="refuse")
+    assert missing.status_code == 400 and "lý do từ chối" in missing.text
+    assert Dossier.count().run_sync() == 0  # nothing saved
+
+    assert receive(client, office, outcome="refuse",
+                   reason="Hồ sơ giả mạo chữ ký").status_code == 303
+    refused = last_dossier()
+    assert refused["status"] == Status.NOT_RECEIVED and refused["due_at"] is None
+    told = OutboxMessage.select(OutboxMessage.event, OutboxMessage.body).where(
+        OutboxMessage.dossier == refused["id"]).first().run_sync()
+    assert told["event"] == "refused" and "gia mao chu ky" in told["body"]
+
+    sent = receive(client, office, outcome="redirect", target_agency_id=str(other.id))
+    assert sent.status_code == 303
+    row = last_dossier()
+    assert row["status"] == Status.NOT_RECEIVED
+    comment = DossierEvent.select(DossierEvent.comment).where(
+        DossierEvent.dossier == row["id"]).first().run_sync()["comment"]
+    assert comment == "Hướng dẫn nộp hồ sơ tại: UBND xã Ba Tơ."

@@ -1,9 +1,11 @@
 """Online submission through the real app: drafts, uploads checked by content, check your
 answers, an idempotent submit, the counter's reception queue."""
 
+import io
 import re
 
 import pytest
+from PIL import Image
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
@@ -17,14 +19,10 @@ PDF = b"%PDF-1.4\n% to khai\n"
 
 
 def _png() -> bytes:
-    """A real 8×8 PNG: uploads are opened (Pillow) to refuse corrupt images and bombs."""
-    from io import BytesIO
-
-    from PIL import Image
-
-    buffer = BytesIO()
-    Image.new("L", (8, 8)).save(buffer, "PNG")
-    return buffer.getvalue()
+    # A real image: uploads are decoded and re-encoded server-side.
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()
 
 
 PNG = _png()

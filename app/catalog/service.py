@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from app.catalog.logic import split_steps
+from app.catalog.search import search
 from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
-from app.text import fold
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -13,14 +14,8 @@ _COLUMNS = (
 
 
 async def search_procedures(query: str, limit: int = 30) -> list[dict]:
-    """Every word must appear in the folded name: "giay phep xay dung" finds
-    "Cấp giấy phép xây dựng". Ranked full-text search arrives with the catalogue issue;
-    this is the portable baseline it will replace behind the same function."""
-    words = fold(query).split()
-    select = Procedure.select(*_COLUMNS).where(Procedure.active.eq(True))
-    for word in words[:8]:
-        select = select.where(Procedure.search_text.like(f"%{word}%"))
-    return await select.order_by(Procedure.name).limit(limit)
+    """Ranked, diacritic-insensitive search; the work is done in `app.catalog.search`."""
+    return await search(query, limit=limit)
 
 
 async def count_procedures() -> int:
@@ -37,6 +32,7 @@ async def get_procedure(procedure_id: int) -> dict | None:
     procedure["components"] = await ProcedureComponent.select().where(
         ProcedureComponent.procedure == procedure_id
     ).order_by(ProcedureComponent.position)
+    procedure["published_steps"] = split_steps(procedure["steps_text"])
     procedure["steps"] = await ProcedureStep.select().where(
         ProcedureStep.procedure == procedure_id
     ).order_by(ProcedureStep.position)

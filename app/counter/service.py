@@ -14,14 +14,15 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
 from app.catalog.tables import Procedure, ProcedureComponent
+from app.counter.logic import Outcome
 from app.db import write_transaction
 from app.directory.tables import Agency
 from app.dossiers.logic import Channel, Status, format_dossier_code
+from app.dossiers.service import visible_to
 from app.dossiers.tables import DailySequence, Dossier, DossierComponent, RuleVersion
 from app.formatting import now_utc, to_local
 from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
 from app.web.forms import FormErrors
-from app.workflow import Action
 from app.workflow.service import perform
 
 
@@ -40,7 +41,7 @@ class Reception:
 
     @classmethod
     def from_form(
-        cls, data: dict[str, str], component_ids: list[int]
+        cls, data: dict[str, str], component_ids: list[int], *, accepting: bool = True
     ) -> tuple[Reception, FormErrors]:
         errors = FormErrors()
         if not data.get("applicant_name"):
@@ -58,7 +59,7 @@ class Reception:
             channel = Channel.IN_PERSON
         if channel == Channel.ONLINE:
             errors.add("channel", "Hồ sơ trực tuyến do công dân nộp trên Cổng Dịch vụ công.")
-        if not component_ids:
+        if accepting and not component_ids:
             errors.add("components", "Đánh dấu các thành phần hồ sơ đã nhận.")
         reception = cls(
             applicant_name=data.get("applicant_name", "")[:200], applicant_id_number=id_number,
@@ -125,8 +126,34 @@ async def next_code(agency_id: int, day: date) -> str:
     return format_dossier_code(agency["code"], day, sequence)
 
 
-async def receive(user: CurrentUser, procedure_id: int, reception: Reception) -> int:
-    """Create and accept the dossier; its id. Raises ReceptionRefused or TransitionError."""
+async def missing_required(procedure_id: int, ticked: list[int]) -> list[str]:
+    """Names of the procedure's required components the officer did not tick."""
+    rows = await ProcedureComponent.select(ProcedureComponent.id, ProcedureComponent.name).where(
+        (ProcedureComponent.procedure == procedure_id) & ProcedureComponent.required.eq(True)
+    ).order_by(ProcedureComponent.position)
+    return [row["name"] for row in rows if row["id"] not in ticked]
+
+
+async def _redirect_params(params: dict) -> dict:
+    """The competent agency's name goes into the written guidance (the event's reason)."""
+    name = params.get("target_agency_name", "")
+    if params.get("target_agency_id"):
+        agency = await Agency.select(Agency.name).where(
+            Agency.id == params["target_agency_id"]).first()
+        if agency is None:
+            raise ReceptionRefused("Không tìm thấy cơ quan có thẩm quyền đã chọn.")
+        name = agency["name"]
+    reason = f"Hướng dẫn nộp hồ sơ tại: {name}."
+    if params.get("reason"):
+        reason += f" {params['reason']}"
+    return {**params, "target_agency_name": name, "reason": reason}
+
+
+async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
+                  outcome: Outcome = Outcome.ACCEPT, params: dict | None = None) -> int:
+    """Create the dossier and record the counter's decision on it; its id. Raises
+    ReceptionRefused or TransitionError (nothing saved). Only an accepted dossier is
+    received: the legal clock starts then, so the others keep no reception time."""
     procedure = await Procedure.select().where(
         (Procedure.id == procedure_id) & Procedure.active.eq(True)).first()
     if procedure is None:
@@ -154,7 +181,8 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
             applicant_phone=reception.applicant_phone,
             applicant_address=reception.applicant_address, channel=reception.channel.value,
             status=Status.NEW.value, rule_version=rule["id"] if rule else None,
-            created_at=now, received_at=now, fees_due=procedure["fee_amount"],
+            created_at=now, received_at=now if outcome == Outcome.ACCEPT else None,
+            fees_due=procedure["fee_amount"],
         )
         await dossier.save()
         for component in components:
@@ -162,5 +190,22 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception) ->
                 dossier=dossier.id, procedure_component=component["id"],
                 name=component["name"], kind=component["kind"],
                 quantity=component["quantity"]).save()
-        await perform(dossier.id, user, Action.ACCEPT)  # due computed from received_at
+        params = dict(params or {})
+        if outcome == Outcome.REDIRECT:
+            params = await _redirect_params(params)
+        # Accepting computes the due moment from received_at.
+        await perform(dossier.id, user, outcome.action, **params)
     return dossier.id
+
+
+async def results_to_return(user: CurrentUser, limit: int = 100) -> list[dict]:
+    """Processed dossiers waiting for their result to be handed over, oldest first. Postal
+    staff see only those sent by post: the ones they deliver."""
+    where = (Dossier.status == Status.PROCESSED.value) & visible_to(user)
+    if user.role == Role.POSTAL_STAFF:
+        where &= Dossier.channel == Channel.POST.value
+    return await Dossier.select(
+        Dossier.id, Dossier.code, Dossier.applicant_name, Dossier.applicant_address,
+        Dossier.applicant_phone, Dossier.channel, Dossier.finished_at, Dossier.fees_due,
+        Dossier.fees_paid, Dossier.procedure.name.as_alias("procedure_name"),
+    ).where(where).order_by(Dossier.finished_at).order_by(Dossier.id).limit(limit)

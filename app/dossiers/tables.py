@@ -104,6 +104,10 @@ class DossierComponent(Table, tablename="dossier_component"):
     quantity = Integer(default=1)
     file = ForeignKey(StoredFile, null=True, on_delete=OnDelete.restrict)
     original_filename = Varchar(length=255, default="")
+    # Counted by the service index (Digitisation group): scanned at the counter, and
+    # taken from the applicant's data warehouse instead of uploaded again.
+    digitised = Boolean(default=False)
+    reused = Boolean(default=False)
 
 
 class DailySequence(Table, tablename="daily_sequence"):

@@ -8,6 +8,7 @@ the page simply shows the confirmation again: exactly one dossier.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from app.accounts.service import CurrentUser
@@ -15,11 +16,13 @@ from app.accounts.tables import User
 from app.catalog.tables import Procedure, ProcedureComponent
 from app.counter.service import next_code
 from app.db import write_transaction
+from app.digitisation.images import ImageProblem, reencode_upload
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
 from app.files import store
-from app.files.logic import sniff, upload_problem
+from app.files.logic import MAX_DOSSIER_BYTES, sniff, upload_problem
 from app.formatting import now_utc, to_local
+from app.warehouse import service as warehouse
 from app.workflow import Action
 from app.workflow.service import perform
 
@@ -75,27 +78,65 @@ async def save_applicant(draft: dict, name: str, phone: str, address: str) -> No
         }).where((Dossier.id == draft["id"]) & (Dossier.status == Status.DRAFT.value))
 
 
-async def attach(draft: dict, component_id: int, filename: str, content: bytes) -> None:
-    """Store one uploaded component; replaces an earlier file for the same component.
-    Only while drafting or answering a supplement request: a submitted dossier is fixed."""
+def _check_changeable(draft: dict, component_id: int) -> dict:
+    """The procedure component, if this draft may still change it."""
     if draft["status"] not in (Status.DRAFT, Status.SUPPLEMENT_REQUESTED):
         raise SubmissionError("Hồ sơ đã nộp, không thể thay đổi thành phần hồ sơ.")
-    if component_id not in {c["id"] for c in draft["components"]}:
+    component = next((c for c in draft["components"] if c["id"] == component_id), None)
+    if component is None:
         raise SubmissionError("Thành phần hồ sơ không hợp lệ.")
-    others = sum(c["size"] or 0 for key, c in draft["supplied"].items() if key != component_id)
-    problem = upload_problem(content, already_stored=others)
+    return component
+
+
+def _others_size(draft: dict, component_id: int) -> int:
+    return sum(c["size"] or 0 for key, c in draft["supplied"].items() if key != component_id)
+
+
+async def attach(draft: dict, component_id: int, filename: str, content: bytes) -> None:
+    """Store one uploaded component; replaces an earlier file for the same component.
+    Only while drafting or answering a supplement request: a submitted dossier is fixed.
+    The upload is also filed in the applicant's data warehouse for later reuse."""
+    component = _check_changeable(draft, component_id)
+    problem = upload_problem(content, already_stored=_others_size(draft, component_id))
     if problem:
         raise SubmissionError(problem)
-    component = next(c for c in draft["components"] if c["id"] == component_id)
+    try:  # Pillow work is CPU-bound: keep the event loop serving other requests
+        content, content_type = await asyncio.to_thread(reencode_upload, content,
+                                                        sniff(content))
+    except ImageProblem as exc:
+        raise SubmissionError(str(exc)) from None
     async with store.atomic():
-        stored = await store.store(content, sniff(content))
-        await DossierComponent.delete().where(
-            (DossierComponent.dossier == draft["id"])
-            & (DossierComponent.procedure_component == component_id))
-        await DossierComponent(
-            dossier=draft["id"], procedure_component=component_id, name=component["name"],
-            kind=component["kind"], quantity=component["quantity"], file=stored.id,
-            original_filename=filename[-255:]).save()
+        stored = await store.store(content, content_type)
+        await _replace_component(draft, component, stored.id, filename, reused=False)
+        await warehouse.file_document(
+            title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,
+            dossier_id=None, owner_id=draft["applicant"])
+
+
+async def attach_from_warehouse(user: CurrentUser, draft: dict, component_id: int,
+                                document_id: int) -> None:
+    """Use a document of the applicant's warehouse for this component instead of an
+    upload; recorded as reuse on the component (the service index counts it)."""
+    component = _check_changeable(draft, component_id)
+    document = await warehouse.document_for(user, document_id)
+    if document is None:  # someone else's id gets the same answer as a missing one
+        raise SubmissionError("Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.")
+    if _others_size(draft, component_id) + document["size"] > MAX_DOSSIER_BYTES:
+        raise SubmissionError("Tổng dung lượng hồ sơ vượt quá 20 MB.")
+    async with write_transaction():
+        await _replace_component(draft, component, document["file_id"], document["title"],
+                                 reused=True)
+
+
+async def _replace_component(draft: dict, component: dict, file_id: int, filename: str,
+                             reused: bool) -> None:
+    await DossierComponent.delete().where(
+        (DossierComponent.dossier == draft["id"])
+        & (DossierComponent.procedure_component == component["id"]))
+    await DossierComponent(
+        dossier=draft["id"], procedure_component=component["id"], name=component["name"],
+        kind=component["kind"], quantity=component["quantity"], file=file_id,
+        original_filename=filename[-255:], reused=reused).save()
 
 
 def missing_components(draft: dict) -> list[str]:

@@ -11,6 +11,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from app.accounts.roles import Role
 from app.catalog import service as catalog
 from app.counter import service as counter
+from app.counter.logic import OUTCOME_LABELS, Outcome, decide
+from app.directory.tables import Agency
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
 from app.workflow import TransitionError
@@ -28,6 +30,11 @@ class CounterController(Controller):
         return Template("counter/choose.html", context={
             "procedures": await counter.procedures_for_counter(request.user)})
 
+    @get("/tra-ket-qua", name="counter.returns")
+    async def returns(self, request: Request) -> Template:
+        return Template("counter/returns.html", context={
+            "rows": await counter.results_to_return(request.user)})
+
     @get("/tiep-nhan/{procedure_id:int}", name="counter.form")
     async def form(self, request: Request, procedure_id: FromPath[int]) -> Template:
         searched = request.query_params.get("cccd", "").strip()[:20]
@@ -41,15 +48,24 @@ class CounterController(Controller):
         data = await read_form(request)
         form = await request.form()
         component_ids = [int(v) for v in form.getall("components", []) if str(v).isdigit()]
-        reception, errors = counter.Reception.from_form(data, component_ids)
+        decision = decide(data, await counter.missing_required(procedure_id, component_ids))
+        reception, errors = counter.Reception.from_form(
+            data, component_ids, accepting=decision.outcome == Outcome.ACCEPT)
+        for name, message in decision.errors.items():
+            errors.add(name, message)
         if not errors:
             try:
-                dossier_id = await counter.receive(request.user, procedure_id, reception)
+                dossier_id = await counter.receive(request.user, procedure_id, reception,
+                                                   decision.outcome, dict(decision.params))
             except (counter.ReceptionRefused, TransitionError) as exc:
                 errors.add("procedure", str(exc))
             else:
-                slip = request.app.route_reverse("dossier.slip", dossier_id=dossier_id)
-                return Redirect(slip, status_code=303)
+                if decision.outcome == Outcome.ACCEPT:
+                    slip = request.app.route_reverse("dossier.slip", dossier_id=dossier_id)
+                    return Redirect(slip, status_code=303)
+                page = request.app.route_reverse("dossier.detail", dossier_id=dossier_id)
+                return Redirect(f"{page}?da_thuc_hien={decision.outcome.action}",
+                                status_code=303)
         return await _reception_page(request, procedure_id, data, errors, component_ids,
                                      status_code=HTTP_400_BAD_REQUEST)
 
@@ -59,6 +75,9 @@ async def _reception_page(request, procedure_id, values, errors, ticked=(), stat
     procedure = await catalog.get_procedure(procedure_id)
     if procedure is None:
         raise NotFoundException("Không tìm thấy thủ tục này.")
+    agencies = await Agency.select(Agency.id, Agency.name).where(
+        Agency.active.eq(True)).order_by(Agency.name)
     return Template("counter/reception.html", status_code=status_code, context={
         "procedure": procedure, "values": values, "errors": errors, "ticked": set(ticked),
-        "searched": searched, "found": found})
+        "searched": searched, "found": found, "outcomes": OUTCOME_LABELS,
+        "agencies": agencies})

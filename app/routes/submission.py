@@ -14,6 +14,7 @@ from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
 from app.text import is_phone, normalise_phone
+from app.warehouse import service as warehouse
 from app.web.auth import requires_applicant
 from app.web.forms import FormErrors, read_form
 from app.workflow import TransitionError
@@ -150,6 +151,16 @@ async def _attach_uploads(request: Request, dossier: dict,
     now stands."""
     errors = FormErrors()
     for key, value in form.multi_items():
+        if key.startswith("reuse-") and str(value).isdigit():
+            # A document chosen from the warehouse; an upload for the same component,
+            # handled below, replaces it.
+            try:
+                await portal.attach_from_warehouse(request.user, dossier, int(key[6:]),
+                                                   int(value))
+            except (portal.SubmissionError, ValueError) as exc:
+                errors.add("file-" + key[6:], str(exc))
+            dossier = await portal.draft_of(request.user, dossier["id"])
+            continue
         if not (key.startswith("file-") and isinstance(value, UploadFile)):
             continue
         content = await value.read()
@@ -173,4 +184,5 @@ async def _draft(request: Request, draft_id: int) -> dict:
 
 async def _components_page(request, draft, errors, status_code=200) -> Template:
     return Template("submission/components.html", status_code=status_code,
-                    context={"d": draft, "errors": errors})
+                    context={"d": draft, "errors": errors,
+                             "warehouse": await warehouse.list_documents(request.user, 50)})

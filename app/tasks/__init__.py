@@ -12,3 +12,8 @@ _settings = get_settings()
 _settings.huey_path.parent.mkdir(parents=True, exist_ok=True)
 
 huey = SqliteHuey(name="motcua", filename=str(_settings.huey_path), utc=True)
+
+# Every task run is recorded in the jobs table through Huey's signals (app.jobs.recorder).
+from app.jobs.recorder import install as _record_jobs  # noqa: E402
+
+_record_jobs(huey)

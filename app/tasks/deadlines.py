@@ -9,6 +9,7 @@ import logging
 
 from huey import crontab
 
+from app.jobs.api import describe
 from app.tasks import huey
 from app.workflow.watch import watch_deadlines
 
@@ -23,3 +24,6 @@ def deadline_watch() -> dict[str, int]:
     if counts["due_soon"] or counts["overdue"]:
         log.info("deadline watch: %s", counts)
     return counts
+
+
+describe(deadline_watch, "Theo dõi hạn xử lý hồ sơ")

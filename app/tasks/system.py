@@ -4,6 +4,7 @@ import asyncio
 
 from huey import crontab
 
+from app.jobs.api import describe
 from app.system.health import beat
 from app.tasks import huey
 
@@ -17,3 +18,6 @@ def heartbeat_at_startup() -> None:
 @huey.periodic_task(crontab(minute="*"))
 def worker_heartbeat() -> None:
     asyncio.run(beat())
+
+
+describe(worker_heartbeat, "Tín hiệu hoạt động của tiến trình nền", quiet=True)

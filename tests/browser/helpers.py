@@ -40,7 +40,7 @@ def login(page: Page, base: str, username: str, password: str) -> None:
         page.get_by_role("button", name="Xác nhận").click()
         if (base, username) in _ENROLLED:
             _ENROLLED[(base, username)][1] = _step_of(secret, code)
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page.get_by_role("button", name="Đăng xuất", exact=True)).to_be_visible()
 
 
 def _step_of(secret: str, code: str) -> int | None:

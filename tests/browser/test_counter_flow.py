@@ -33,7 +33,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     page.get_by_label("Số điện thoại").fill("0987654321")
     for box in page.locator("input[name=components]").all():
         box.check()
-    page.get_by_role("button", name="Tiếp nhận và in phiếu hẹn").click()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     slip_title = page.get_by_role("heading", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     expect(slip_title).to_be_visible()
     code = page.locator("strong").first.inner_text()

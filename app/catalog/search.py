@@ -1,0 +1,147 @@
+"""The one query module for catalogue search: ranked full text with filters.
+
+`search()` is all the rest of the app calls. On SQLite it ranks with the FTS5 index
+`procedure_fts` (migration 000007) and bm25; the raw FTS5 SQL lives only in `_fts_ids`.
+Elsewhere, or if the index is missing, a portable LIKE query over the folded name
+answers instead (every word must appear, ordered by name). Filters are plain Piccolo
+conditions applied in both cases.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from piccolo.engine.finder import engine_finder
+
+from app.catalog.logic import LEVEL_LABELS, ONLINE_LEVEL_LABELS
+from app.catalog.tables import Field, Procedure
+from app.directory.tables import Agency
+from app.text import fold
+
+MAX_WORDS = 8
+MAX_RESULTS = 50
+# Folded search text is weighed above the accented name (both hold the name) and the code.
+BM25_WEIGHTS = (10.0, 5.0, 2.0)
+
+_COLUMNS = (
+    Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
+    Procedure.time_limit_amount, Procedure.time_limit_unit, Procedure.fee_amount,
+    Procedure.agency.name.as_alias("agency_name"), Procedure.field.name.as_alias("field_name"),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a visitor narrowed the catalogue to; None means any."""
+
+    field: int | None = None
+    agency: int | None = None
+    level: str | None = None
+    online_level: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.field, self.agency, self.level,
+                                            self.online_level))
+
+
+def filters_from(params) -> Filters:
+    """Filters from the query string; a value that is not one of the choices counts as
+    "any", so a hand-edited URL shows results rather than an error."""
+
+    def number(name: str) -> int | None:
+        value = params.get(name, "")
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    def choice(name: str, allowed) -> str | None:
+        value = params.get(name, "")
+        return value if value in allowed else None
+
+    return Filters(field=number("linh_vuc"), agency=number("co_quan"),
+                   level=choice("cap", LEVEL_LABELS),
+                   online_level=choice("truc_tuyen", ONLINE_LEVEL_LABELS))
+
+
+def query_words(query: str) -> list[str]:
+    """Folded words, letters and digits only (so nothing the user types can be read as
+    FTS5 syntax): "Cấp giấy phép: xây-dựng" -> ["cap", "giay", "phep", "xay", "dung"]."""
+    return re.findall(r"[a-z0-9]+", fold(query))[:MAX_WORDS]
+
+
+def fts_match(words: list[str]) -> str:
+    """An FTS5 query: every word, the last one as a prefix, since results update as the
+    visitor types ("giay phep xay d" already finds "xây dựng")."""
+    terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'] if words else []
+    return " ".join(terms)
+
+
+def _conditions(filters: Filters):
+    where = Procedure.active.eq(True) & Procedure.internal.eq(False)
+    if filters.field is not None:
+        where &= Procedure.field == filters.field
+    if filters.agency is not None:
+        where &= Procedure.agency == filters.agency
+    if filters.level is not None:
+        where &= Procedure.level == filters.level
+    if filters.online_level is not None:
+        where &= Procedure.online_level == filters.online_level
+    return where
+
+
+async def _fts_ids(words: list[str]) -> list[int] | None:
+    """Ranked ids from the FTS5 index, best first; None when there is no index here."""
+    engine = engine_finder()
+    if engine.engine_type != "sqlite":
+        return None
+    exists = await Procedure.raw(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedure_fts'")
+    if not exists:
+        return None
+    w = BM25_WEIGHTS
+    rows = await Procedure.raw(
+        f"SELECT rowid AS id FROM procedure_fts WHERE procedure_fts MATCH {{}} "
+        f"ORDER BY bm25(procedure_fts, {w[0]}, {w[1]}, {w[2]}) LIMIT 500",
+        fts_match(words))
+    return [row["id"] for row in rows]
+
+
+async def _like_ids(words: list[str]) -> list[int]:
+    """The portable fallback: every word inside the folded name, by name."""
+    select = Procedure.select(Procedure.id)
+    for word in words:
+        select = select.where(Procedure.search_text.like(f"%{word}%"))
+    return [row["id"] for row in await select.order_by(Procedure.name).limit(500)]
+
+
+async def search(query: str, filters: Filters = Filters(),
+                 limit: int = MAX_RESULTS) -> list[dict]:
+    """Procedures matching the words and the filters, best first. With no words, the
+    filtered catalogue by name (browsing a field or an agency); with neither, nothing."""
+    words = query_words(query)
+    where = _conditions(filters)
+    if not words:
+        if not filters.any:
+            return []
+        return await Procedure.select(*_COLUMNS).where(where).order_by(
+            Procedure.name).limit(limit)
+    ids = await _fts_ids(words)
+    if ids is None:
+        ids = await _like_ids(words)
+    if not ids:
+        return []
+    rows = await Procedure.select(*_COLUMNS).where(where & Procedure.id.is_in(ids))
+    rank = {procedure_id: position for position, procedure_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: rank[row["id"]])[:limit]
+
+
+async def filter_options() -> dict[str, list[dict]]:
+    """Choices for the filter lists: only fields and agencies that offer procedures."""
+    public = Procedure.active.eq(True) & Procedure.internal.eq(False)
+    field_ids = {r["field"] for r in await Procedure.select(Procedure.field).where(public)}
+    agency_ids = {r["agency"] for r in await Procedure.select(Procedure.agency).where(public)}
+    fields = await Field.select(Field.id, Field.name).where(
+        Field.id.is_in(list(field_ids) or [-1])).order_by(Field.name)
+    agencies = await Agency.select(Agency.id, Agency.name).where(
+        Agency.id.is_in(list(agency_ids) or [-1])).order_by(Agency.name)
+    return {"fields": fields, "agencies": agencies}

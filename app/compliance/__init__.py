@@ -1,0 +1,1 @@
+"""Compliance cost of administrative procedures (chi phí tuân thủ TTHC)."""

@@ -1,0 +1,1 @@
+"""Internal procedures (TTHC nội bộ, seed 000): issuing and revoking staff accounts."""

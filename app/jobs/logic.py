@@ -1,0 +1,82 @@
+"""Pure rules of the jobs domain: statuses, labels, which errors are worth a retry."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+# Every task retries like this unless it says otherwise: 30 s, 60 s, 120 s. Enough to ride
+# out a busy database or a provider's short outage, short enough to finish within the hour.
+RETRY_POLICY = {"retries": 3, "retry_delay": 30, "retry_backoff": 2}
+ERROR_LIMIT = 2000  # characters of an error kept for the page
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {
+    JobStatus.QUEUED: "Đang chờ",
+    JobStatus.RUNNING: "Đang chạy",
+    JobStatus.RETRYING: "Chờ chạy lại",
+    JobStatus.SUCCEEDED: "Hoàn thành",
+    JobStatus.FAILED: "Lỗi",
+    JobStatus.SKIPPED: "Bị bỏ qua",
+}
+
+# Only a finished failure can be run again by hand; a run still retrying will retry itself.
+RETRYABLE = frozenset({JobStatus.FAILED, JobStatus.SKIPPED})
+
+
+class TransientError(Exception):
+    """A failure that may pass by itself (provider outage, busy resource): retried."""
+
+
+class PermanentError(Exception):
+    """A failure no retry can fix (bad data, missing file): recorded, not retried."""
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    label: str
+    quiet: bool = False
+
+
+def short_name(task_key: str) -> str:
+    """"app.tasks.system.worker_heartbeat" -> "worker_heartbeat"."""
+    return task_key.rsplit(".", 1)[-1]
+
+
+def task_label(task_key: str, specs: dict[str, TaskSpec]) -> str:
+    spec = specs.get(task_key)
+    return spec.label if spec else short_name(task_key)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a retry can help. Unknown errors are treated as permanent: retrying a bug
+    three times only hides it for four minutes."""
+    if isinstance(exc, PermanentError):
+        return False
+    if isinstance(exc, TransientError | TimeoutError | ConnectionError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return "locked" in text or "busy" in text
+    # httpx's network failures, recognised without importing httpx here.
+    return any(cls.__name__ == "TransportError" and cls.__module__.startswith("httpx")
+               for cls in type(exc).__mro__)
+
+
+def error_text(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= ERROR_LIMIT else text[:ERROR_LIMIT - 1] + "…"

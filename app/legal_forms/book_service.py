@@ -1,0 +1,113 @@
+"""Reading a counter's tracking book and writing it to XLSX."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from app.accounts.service import CurrentUser
+from app.catalog.tables import Procedure
+from app.directory.tables import Agency
+from app.documents.cells import safe_cell
+from app.dossiers.service import visible_to
+from app.dossiers.tables import Dossier, DossierEvent
+from app.formatting import format_date
+from app.legal_forms.book import (
+    COLUMNS,
+    HANDOVER_EVENTS,
+    BookFilter,
+    BookRow,
+    FilterError,
+    book_rows,
+)
+from app.legal_forms.sets import FormKind, set_in_force
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 50_000  # a year of a busy provincial centre; beyond that, narrow the dates
+
+
+async def counters_for(user: CurrentUser) -> list[dict]:
+    """The counters (agencies) whose book this user may open."""
+    query = Agency.select(Agency.id, Agency.name).where(Agency.active.eq(True))
+    if not user.role.sees_whole_province:
+        query = query.where(Agency.id.is_in(list(user.agency_ids) or [-1]))
+    return await query.order_by(Agency.name)
+
+
+async def procedures_for(counter_id: int) -> list[dict]:
+    return await Procedure.select(Procedure.id, Procedure.name).where(
+        (Procedure.agency == counter_id) | Procedure.boundary_free.eq(True)
+    ).order_by(Procedure.name)
+
+
+def _where(user: CurrentUser, counter_id: int, f: BookFilter):
+    # The counter that received it: receiving_agency when another agency handles it.
+    at_counter = (Dossier.receiving_agency == counter_id) | (
+        Dossier.receiving_agency.is_null() & (Dossier.agency == counter_id))
+    where = at_counter & visible_to(user) & (Dossier.received_at >= f.start) & (
+        Dossier.received_at < f.end)
+    if f.procedure_id is not None:
+        where = where & (Dossier.procedure == f.procedure_id)
+    if f.status is not None:
+        where = where & (Dossier.status == f.status.value)
+    return where
+
+
+async def read_book(user: CurrentUser, counter_id: int, f: BookFilter, *,
+                    export: bool = False) -> tuple[list[BookRow], int]:
+    """One page of the book (or all of it for the export) and the total count."""
+    if counter_id not in {c["id"] for c in await counters_for(user)}:
+        raise FilterError("Bạn không có quyền xem sổ theo dõi của bộ phận này.")
+    where = _where(user, counter_id, f)
+    total = await Dossier.count().where(where)
+    query = Dossier.select(
+        Dossier.id, Dossier.code, Dossier.status, Dossier.channel, Dossier.agency,
+        Dossier.applicant_name, Dossier.applicant_address, Dossier.applicant_phone,
+        Dossier.received_at, Dossier.due_at, Dossier.returned_at,
+        Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.name.as_alias("agency_name"),
+    ).where(where).order_by(Dossier.received_at).order_by(Dossier.id)
+    offset = 0
+    if export:
+        if total > EXPORT_LIMIT:
+            raise FilterError(f"Quá {EXPORT_LIMIT:,} hồ sơ; hãy thu hẹp khoảng ngày."
+                              .replace(",", "."))
+        query = query.limit(EXPORT_LIMIT)
+    else:
+        offset = (f.page - 1) * PAGE_SIZE
+        query = query.limit(PAGE_SIZE).offset(offset)
+    dossiers = await query
+    ids = [d["id"] for d in dossiers] or [-1]
+    events = await DossierEvent.select(
+        DossierEvent.dossier, DossierEvent.action, DossierEvent.at,
+    ).where(DossierEvent.dossier.is_in(ids) & DossierEvent.action.is_in(
+        [*HANDOVER_EVENTS, "processing_finished"]))
+    return book_rows(dossiers, events, counter_id, first_number=offset + 1), total
+
+
+def book_xlsx(rows: list[BookRow], counter_name: str, f: BookFilter) -> bytes:
+    """The book as an XLSX file; every text cell goes through `safe_cell`, since names and
+    addresses are typed by applicants."""
+    spec = set_in_force(f.date_to).spec(FormKind.TRACKING_BOOK)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "So theo doi"
+    title = spec.title.upper() if spec else "SỔ THEO DÕI HỒ SƠ"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([safe_cell(f"{counter_name} · từ {format_date(f.date_from)} "
+                            f"đến {format_date(f.date_to)}"
+                            + (f" · Mẫu số {spec.number}" if spec else ""))])
+    sheet.append(list(COLUMNS))
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row.cells()])
+    for column, width in zip("ABCDEFGHIJKLM", (5, 26, 40, 8, 24, 30, 30, 17, 17, 17, 17, 17, 30),
+                             strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,47 @@
+"""Notification tasks: deliver the outbox now (queued after a commit) and every minute.
+
+The periodic run is what makes an outage lose nothing: temporary failures wait for their
+backoff time, messages stuck in `sending` by a dead worker are reclaimed, and a message
+whose "deliver now" task was never queued is still found. Running twice at once is safe:
+claiming marks rows `sending` inside an IMMEDIATE transaction.
+"""
+
+import asyncio
+import concurrent.futures
+import logging
+
+from huey import crontab
+
+from app.notifications.service import deliver_pending
+from app.tasks import huey
+
+log = logging.getLogger(__name__)
+
+
+def _run(coro_fn):
+    """asyncio.run, also from inside a running loop (Huey's immediate mode in tests calls
+    the task from the request's coroutine): then it runs on a thread of its own, which has
+    its own database connections."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro_fn())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro_fn()).result()
+
+
+def _deliver() -> dict[str, int]:
+    counts = _run(deliver_pending)
+    if any(counts.values()):
+        log.info("notifications: %s", counts)
+    return counts
+
+
+@huey.task(retries=2, retry_delay=10)
+def deliver_outbox() -> dict[str, int]:
+    return _deliver()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def deliver_outbox_periodically() -> dict[str, int]:
+    return _deliver()

@@ -1,0 +1,145 @@
+"""The data warehouse through the real app: own uploads filed, counter scans linked by
+CCCD, issued results filed, download for the owner only, reuse in a new dossier."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from app.accounts import service as accounts
+from app.accounts.roles import Role
+from app.catalog.tables import ProcedureComponent
+from app.digitisation import service as digitisation
+from app.dossiers import queries
+from app.dossiers.tables import DossierComponent
+from app.files import store
+from app.warehouse.tables import WarehouseDocument
+from app.workflow import Action
+from app.workflow.service import perform
+from tests import factories
+from tests.conftest import csrf_from, run
+from tests.digitisation_helpers import as_current, counter_world, printed_page
+
+CCCD_A, CCCD_B = "052090001234", "062190009999"
+
+
+def small_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (10, 120, 200)).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def people(client):
+    async def make():
+        world = await counter_world(id_number=CCCD_A)  # a paper dossier of citizen A
+        for position, name in enumerate(["Tờ khai", "Bản chụp CCCD"], 1):
+            await ProcedureComponent(procedure=world["procedure"].id, position=10 + position,
+                                     name=name, kind="copy", required=False).save()
+        cookies = {}
+        for name, cccd in (("a", CCCD_A), ("b", CCCD_B)):
+            user = await accounts.create_user(
+                username=cccd, password="abc12345", full_name=f"Công dân {name.upper()}",
+                role=Role.CITIZEN, id_number=cccd, phone="0905123456")
+            world[f"user_{name}"] = user
+            cookies[name] = accounts.cookie_value(
+                await accounts.start_session(user, "1.1.1.1", "t"))
+        world["cookies"] = cookies
+        return world
+
+    return run(make())
+
+
+def as_(client, people, who):
+    client.cookies.clear()
+    client.cookies.set("motcua_session", people["cookies"][who])
+
+
+def post(client, page, action, data=None, files=None):
+    return client.post(action, data={"_csrf_token": csrf_from(client.get(page).text),
+                                     **(data or {})}, files=files, follow_redirects=False)
+
+
+def new_draft(client, people) -> str:
+    procedure_id = people["procedure"].id
+    response = post(client, f"/thu-tuc/{procedure_id}", f"/nop-truc-tuyen/bat-dau/{procedure_id}")
+    return response.headers["location"].rsplit("/", 1)[0]
+
+
+def procedure_component_ids(people) -> list[int]:
+    return [c["id"] for c in run(ProcedureComponent.select(ProcedureComponent.id).where(
+        ProcedureComponent.procedure == people["procedure"].id).order_by(
+        ProcedureComponent.position).run())]
+
+
+def test_counter_scan_reaches_the_warehouse_of_the_cccd_owner_only(client, people):
+    dossier = run(queries.dossier_for_staff(people["dossier_id"], people["officer"]))
+    run(digitisation.scan_component(people["officer"], dossier, people["component_ids"][0],
+                                    [printed_page()]))
+    as_(client, people, "a")
+    listing = client.get("/kho-du-lieu")
+    assert listing.status_code == 200
+    assert "Giấy chứng nhận" in listing.text and "số hóa tại Bộ phận Một cửa" in listing.text
+    link = listing.text.split('href="/kho-du-lieu/')[1].split('"')[0]
+    download = client.get(f"/kho-du-lieu/{link}")
+    assert download.status_code == 200 and download.content[:5] == b"%PDF-"
+
+    as_(client, people, "b")  # citizen B tries A's document by changing the id
+    assert client.get(f"/kho-du-lieu/{link}").status_code == 404
+    assert "Giấy chứng nhận" not in client.get("/kho-du-lieu").text
+
+
+def test_uploads_are_filed_and_reused_by_their_owner_only(client, people):
+    as_(client, people, "a")
+    first, second, form, cccd = procedure_component_ids(people)
+    base = new_draft(client, people)
+    post(client, base + "/thanh-phan", base + "/thanh-phan",
+         files={f"file-{cccd}": ("cccd.jpg", small_jpeg(), "image/jpeg")})
+    filed = run(WarehouseDocument.select().where(
+        WarehouseDocument.owner == people["user_a"].id).run())
+    assert [(d["title"], d["source"]) for d in filed] == [("Bản chụp CCCD", "upload")]
+    document_id = filed[0]["id"]
+
+    # A second dossier of A takes the CCCD copy from the warehouse: no upload.
+    second_base = new_draft(client, people)
+    page = client.get(second_base + "/thanh-phan").text
+    assert f'name="reuse-{cccd}"' in page and "Bản chụp CCCD" in page
+    post(client, second_base + "/thanh-phan", second_base + "/thanh-phan",
+         {f"reuse-{cccd}": str(document_id)})
+    draft_id = int(second_base.rsplit("/", 1)[1])
+    reused = run(DossierComponent.select().where(
+        (DossierComponent.dossier == draft_id)
+        & (DossierComponent.procedure_component == cccd)).first().run())
+    assert reused["reused"] is True and reused["file"] == filed[0]["file"]
+    assert "(từ kho dữ liệu)" in client.get(second_base + "/thanh-phan").text
+
+    # B cannot attach A's document to B's own draft by posting its id.
+    as_(client, people, "b")
+    b_base = new_draft(client, people)
+    refused = post(client, b_base + "/thanh-phan", b_base + "/thanh-phan",
+                   {f"reuse-{cccd}": str(document_id)})
+    assert refused.status_code == 400
+    assert "Không tìm thấy giấy tờ này trong kho dữ liệu của bạn" in refused.text
+    b_draft = int(b_base.rsplit("/", 1)[1])
+    assert run(DossierComponent.count().where(DossierComponent.dossier == b_draft).run()) == 0
+    assert client.get(f"/kho-du-lieu/{document_id}").status_code == 404
+
+
+def test_an_issued_result_is_filed_in_the_applicants_warehouse(client, people):
+    async def issue():
+        leader = await accounts.create_user(
+            username="lanhdao", password="abc12345", full_name="Lãnh đạo",
+            role=Role.LEADER, agency_ids=[people["agency"].id])
+        dossier = await factories.dossier(people["procedure"], applicant_id=people["user_a"].id,
+                                          id_number=CCCD_A)
+        stored = await store.store(b"%PDF-1.4\n% ket qua\n", "application/pdf")
+        await perform(dossier.id, as_current(leader, Role.LEADER, [people["agency"].id]),
+                      Action.ISSUE_RESULT, sha256=stored.sha256)
+        return dossier.id
+
+    dossier_id = run(issue())
+    results = run(WarehouseDocument.select().where(
+        WarehouseDocument.source == "result").run())
+    assert [(r["dossier"], r["owner"]) for r in results] == [(dossier_id, people["user_a"].id)]
+    as_(client, people, "a")
+    assert "Kết quả: Đăng ký đất đai lần đầu" in client.get("/kho-du-lieu").text
