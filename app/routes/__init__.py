@@ -17,11 +17,14 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
+from app.routes.paper import PaperController
 from app.routes.payments import PaymentController, SandboxController, payment_callback
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
+from app.routes.second_factor import SecondFactorController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
@@ -59,4 +62,8 @@ CONTROLLERS = [
     KioskController,
     FeedbackController,
     FeedbackStaffController,
+    SecondFactorController,
+    FailedMessagesController,
+    TemplateAdminController,
+    PaperController,
 ]
