@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
 from app.accounts.service import CurrentUser
 from app.catalog.tables import Procedure
 from app.directory.tables import Agency
@@ -92,6 +88,10 @@ def book_xlsx(rows: list[BookRow], counter_name: str, f: BookFilter) -> bytes:
     """The book as an XLSX file; every text cell goes through `safe_cell`, since names and
     addresses are typed by applicants. Write-only mode streams rows (measured: several
     times faster than the normal mode on a month of a busy counter, see bench/RESULTS.md)."""
+    from openpyxl import Workbook  # on first export, not at web start-up
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     spec = set_in_force(f.date_to).spec(FormKind.TRACKING_BOOK)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
@@ -99,7 +99,7 @@ def book_xlsx(rows: list[BookRow], counter_name: str, f: BookFilter) -> bytes:
                              strict=True):
         sheet.column_dimensions[column].width = width
 
-    def bold(value: object, size: int | None = None) -> WriteOnlyCell:
+    def bold(value: object, size: int | None = None):
         cell = WriteOnlyCell(sheet, value=safe_cell(value))
         cell.font = Font(bold=True, size=size)
         return cell
