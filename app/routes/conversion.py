@@ -13,7 +13,7 @@ from app.documents.pdf import html_to_pdf
 from app.dossiers import queries
 from app.files import store
 from app.legal_forms import conversion as service
-from app.legal_forms.render import render_html
+from app.legal_forms.render import off_loop, render_html
 from app.legal_forms.sets import set_for_dossier
 from app.legal_forms.stamp import (
     UnreadablePdf,
@@ -64,14 +64,14 @@ class ConversionController(Controller):
         if is_pdf(content):
             stamp = render_html(request, "legal_forms/conversion_stamp.html", context, pdf=True)
             try:
-                output, _ = stamp_pdf(content, stamp)
+                output, _ = await off_loop(stamp_pdf, content, stamp)
             except UnreadablePdf:
                 context["unreadable"] = True  # print the mark sheet and say why
         if output is None:
             if image_type(content):
                 context["image"] = image_data_uri(content)
-            output = html_to_pdf(render_html(request, "legal_forms/conversion.html", context,
-                                             pdf=True))
+            output = await off_loop(html_to_pdf, render_html(
+                request, "legal_forms/conversion.html", context, pdf=True))
         filename = f"{context['d']['code']}-ban-chuyen-doi-{conversion_id}.pdf"
         return Response(output, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{filename}"'})
