@@ -8,6 +8,12 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Litestream reads these from litestream.yml; only the running processes need them.
 MOTCUA_DATABASE ?= $(CURDIR)/var/motcua.db
 MOTCUA_REPLICA_URL ?= file://$(CURDIR)/var/replica/motcua
+MOTCUA_HUEY_DATABASE ?= $(CURDIR)/var/huey.db
+MOTCUA_HUEY_REPLICA_URL ?= file://$(CURDIR)/var/replica/huey
+MOTCUA_FILES_REPLICA_DIR ?= $(CURDIR)/var/replica/files
+# `make restore`: where the copy goes, and an optional point in time (RFC 3339, UTC).
+RESTORE_DIR ?= $(CURDIR)/var/restore
+TIMESTAMP ?=
 
 # Packages the app needs at run time: fonts and pango for PDF forms with Vietnamese text
 # (WeasyPrint), Tesseract with Vietnamese data and poppler (pdftoppm) for OCR of scans.
@@ -15,7 +21,7 @@ RUN_DEBIAN := fonts-dejavu-core tesseract-ocr tesseract-ocr-vie poppler-utils li
 # Packages the test suite needs in addition: Chromium for Playwright.
 TEST_DEBIAN := chromium
 
-.PHONY: run test install install-test migrate demo serve lint bench clean-var
+.PHONY: run test install install-test migrate demo serve lint bench clean-var restore
 
 run: install migrate demo serve
 
@@ -39,7 +45,25 @@ demo: migrate
 serve:
 	@echo "Một Cửa: http://$${HOST:-127.0.0.1}:$${PORT:-8000}  (Ctrl-C để dừng)"
 	MOTCUA_DATABASE="$(MOTCUA_DATABASE)" MOTCUA_REPLICA_URL="$(MOTCUA_REPLICA_URL)" \
+	MOTCUA_HUEY_DATABASE="$(MOTCUA_HUEY_DATABASE)" MOTCUA_HUEY_REPLICA_URL="$(MOTCUA_HUEY_REPLICA_URL)" \
 		$(BIN)/honcho start --port $${PORT:-8000}
+
+# Restore the replicas (latest, or TIMESTAMP=2026-12-03T10:00:00Z) into RESTORE_DIR and check
+# the copy: SQLite integrity, the audit chain, every file's SHA-256. Nothing running is
+# touched; README says how to put the copy in service.
+LITESTREAM_ENV = env -u AWS_CA_BUNDLE MOTCUA_DATABASE="$(MOTCUA_DATABASE)" \
+	MOTCUA_REPLICA_URL="$(MOTCUA_REPLICA_URL)" MOTCUA_HUEY_DATABASE="$(MOTCUA_HUEY_DATABASE)" \
+	MOTCUA_HUEY_REPLICA_URL="$(MOTCUA_HUEY_REPLICA_URL)"
+restore:
+	@test ! -e "$(RESTORE_DIR)/motcua.db" || { echo "$(RESTORE_DIR)/motcua.db đã tồn tại: chọn RESTORE_DIR khác."; exit 2; }
+	@mkdir -p "$(RESTORE_DIR)"
+	$(LITESTREAM_ENV) $(BIN)/litestream restore -config litestream.yml \
+		$(if $(TIMESTAMP),-timestamp $(TIMESTAMP)) -o "$(RESTORE_DIR)/motcua.db" "$(MOTCUA_DATABASE)"
+	$(LITESTREAM_ENV) $(BIN)/litestream restore -config litestream.yml -if-replica-exists \
+		$(if $(TIMESTAMP),-timestamp $(TIMESTAMP)) -o "$(RESTORE_DIR)/huey.db" "$(MOTCUA_HUEY_DATABASE)"
+	MOTCUA_VAR_DIR="$(RESTORE_DIR)" MOTCUA_DATABASE="$(RESTORE_DIR)/motcua.db" \
+	MOTCUA_HUEY_DATABASE="$(RESTORE_DIR)/huey.db" MOTCUA_FILES_DIR="$(RESTORE_DIR)/files" \
+	MOTCUA_FILES_REPLICA_DIR="$(MOTCUA_FILES_REPLICA_DIR)" $(PY) -m app restore-check
 
 install-test: install
 	@scripts/install-debian.sh $(TEST_DEBIAN)

@@ -1,4 +1,5 @@
-"""Command line: `python -m app migrate | seed | createuser | deadline | audit verify`.
+"""Command line: `python -m app migrate | seed | createuser | reset-second-factor | deadline |
+audit verify`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -55,9 +56,11 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     from app.accounts import service as accounts
     from app.accounts.passwords import password_problems
     from app.accounts.roles import Role
+    from app.accounts.second_factor import staff_password_problems
 
     password = args.password or getpass.getpass("Mật khẩu: ")
-    problems = password_problems(password, username=args.username)
+    rules = staff_password_problems if Role(args.role).is_staff else password_problems
+    problems = rules(password, username=args.username)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
@@ -87,6 +90,20 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_reset_second_factor(args: argparse.Namespace) -> int:
+    from app.accounts import second_factor_service
+    from app.accounts.service import AccountError
+
+    try:
+        user = asyncio.run(second_factor_service.reset(args.username))
+    except AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Đã đặt lại xác thực hai lớp của {user.username}; các phiên đăng nhập đã kết thúc. "
+          f"Lần đăng nhập sau, người dùng sẽ thiết lập lại ứng dụng xác thực.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from app.accounts.roles import Role
 
@@ -111,9 +128,22 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", default=None, help="omit to be asked")
     create.set_defaults(func=cmd_createuser)
 
+    reset = sub.add_parser("reset-second-factor",
+                           help="forget a user's TOTP app and recovery codes (lost phone)")
+    reset.add_argument("username")
+    reset.set_defaults(func=cmd_reset_second_factor)
+
     from app.calendar.cli import add_deadline_parser
 
     add_deadline_parser(sub)
+
+    from app.files.cli import add_files_parser
+
+    add_files_parser(sub)
+
+    from app.system.restore_check import add_restore_check_parser
+
+    add_restore_check_parser(sub)
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

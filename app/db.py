@@ -81,6 +81,9 @@ class MotCuaTransaction(SQLiteTransaction):
         finally:
             self.engine.current_transaction.reset(self.context)
             self._lock.release()
+        if exception is None:
+            for callback in getattr(self, "_after_commit", ()):
+                callback()
         return exception is None
 
 
@@ -195,6 +198,19 @@ def get_engine() -> MotCuaEngine:
     engine = engine_finder()
     assert isinstance(engine, MotCuaEngine), "piccolo_conf.DB must be a MotCuaEngine"
     return engine
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the outermost open transaction commits (never if it rolls back),
+    or now when none is open. For work that must see committed rows, such as queueing a
+    worker task that reads them."""
+    transaction = get_engine().current_transaction.get()
+    if transaction is None:
+        callback()
+        return
+    if not hasattr(transaction, "_after_commit"):
+        transaction._after_commit = []
+    transaction._after_commit.append(callback)
 
 
 def write_transaction() -> MotCuaTransaction:

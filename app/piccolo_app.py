@@ -4,10 +4,24 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
+from app.accounts.tables import (
+    LoginAttempt,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    UserAgency,
+    UserSession,
+)
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
-from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import (
+    Field,
+    FormTemplate,
+    Procedure,
+    ProcedureComponent,
+    ProcedureStep,
+)
+from app.counter.tables import PaperReception, ResultReturn
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
@@ -22,6 +36,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
+from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -29,7 +44,15 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
-from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.legal_forms.tables import ResultConversion
+from app.notifications.tables import (
+    NotificationTemplate,
+    OutboxMessage,
+    SandboxMessage,
+    StaffNotice,
+)
+from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
+from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
@@ -67,8 +90,21 @@ TABLES = [
     ReportExport,
     Scan,
     WarehouseDocument,
+    ResultConversion,
+    Payment,
+    PaymentCallback,
+    SandboxTransaction,
+    FormTemplate,
+    SecondFactor,
+    RecoveryCode,
+    ResultReturn,
+    PaperReception,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
+TABLES += [RatingInvite, Rating, RatingOfficer]
+TABLES += [Feedback, FeedbackEvent]
+TABLES += [StaffNotice]
+TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -49,6 +49,11 @@ class Settings:
     _secret: list[str] = field(default_factory=list, repr=False)
 
     @property
+    def files_replica_dir(self) -> Path:
+        """Where `python -m app files backup` copies uploaded files (next to the DB replica)."""
+        return Path(_env("FILES_REPLICA_DIR", str(self.replica_dir / "files")))
+
+    @property
     def secret_key(self) -> str:
         """The signing key, generated on first use and kept in var/ with mode 0600."""
         if not self._secret:

@@ -97,6 +97,33 @@ def login(client, username: str, password: str):
     response = post_form(client, "/dang-nhap", "/dang-nhap",
                          {"username": username, "password": password})
     assert response.status_code == 200, f"login failed for {username}: {response.status_code}"
+    if response.url.path.startswith("/dang-nhap/"):
+        response = pass_second_factor(client, response, username)
+    return response
+
+
+def pass_second_factor(client, response, username: str):
+    """Staff accounts: enrol on first login (key read from the page, as a person types it)
+    or enter the current code (the phone's copy of the secret is the database row)."""
+    import re
+
+    from tests.second_factor import factor_from_database, fresh_code, secret_from_enrolment_page
+
+    if response.url.path == "/dang-nhap/thiet-lap-xac-thuc":
+        code = fresh_code(secret_from_enrolment_page(response.text), None)
+        token = csrf_from(response.text)
+        page = client.post("/dang-nhap/thiet-lap-xac-thuc",
+                           data={"code": code, "_csrf_token": token,
+                                 "next": response.url.params.get("next", "")})
+        assert page.status_code == 200, f"enrolment failed for {username}"
+        onward = re.search(r'<a class="button" href="([^"]+)">Tiếp tục</a>', page.text)
+        response = client.get(onward.group(1))
+    else:
+        secret, last_step = factor_from_database(get_settings().database_path, username)
+        response = client.post("/dang-nhap/xac-thuc", data={
+            "code": fresh_code(secret, last_step), "_csrf_token": csrf_from(response.text),
+            "next": response.url.params.get("next", "")})
+    assert response.status_code == 200, f"second factor failed for {username}"
     return response
 
 

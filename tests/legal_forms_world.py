@@ -10,6 +10,7 @@ from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent, ProcedureStep
 from app.counter.service import Reception, receive
 from app.dossiers.logic import Channel
+from app.files import store
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import factories
@@ -47,9 +48,24 @@ def world(client):
         await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)
         await perform(dossier_id, leader, Action.STOP, reason="Đang chờ kết quả giám định")
         return {"dossier_id": dossier_id, "counter": counter_cookie,
-                "stranger": stranger_cookie}
+                "stranger": stranger_cookie, "procedure_id": procedure.id,
+                "component_id": component["id"], "counter_user": counter,
+                "leader_user": leader}
 
     return run(make())
+
+
+async def dossier_with_result(world, result: bytes) -> int:
+    """A second dossier of the world, processed to the end with `result` as its file."""
+    counter, leader = world["counter_user"], world["leader_user"]
+    dossier_id = await receive(counter, world["procedure_id"], Reception(
+        applicant_name="Hồ Thị Ngọc Ánh", applicant_id_number="051190009876",
+        applicant_phone="0912345678", applicant_address="Xã Đăk Hà", channel=Channel.IN_PERSON,
+        component_ids=[world["component_id"]]))
+    await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)
+    stored = await store.store(result, "application/pdf")
+    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=stored.sha256)
+    return dossier_id
 
 
 def as_(client, cookie):

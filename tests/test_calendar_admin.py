@@ -14,6 +14,7 @@ from app.calendar.deadlines import deadline
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
 from app.formatting import LOCAL_TZ
+from app.notifications.tables import OutboxMessage
 from app.routes.calendar_admin import parse_blocks, parse_day
 from app.workflow.recompute import recompute_open_due_dates
 from tests import factories
@@ -66,6 +67,9 @@ async def test_day_off_moves_open_due_dates_once_with_reason(db):
     assert "Nghỉ theo Quyết định 12" in event["comment"]
     assert "09:00 23/03/2026 → 09:00 24/03/2026" in event["comment"]
     assert await AuditEntry.count().where(AuditEntry.action == "dossier.due_recomputed") == 1
+    told = await OutboxMessage.select(OutboxMessage.event, OutboxMessage.body).where(
+        OutboxMessage.dossier == moving)
+    assert [m["event"] for m in told] == ["due_recomputed"] and "24/03/2026" in told[0]["body"]
     # A retry moves nothing more; removing the day moves the date back.
     assert (await recompute_open_due_dates(change.reason, change.since))["moved"] == 0
     override = await admin.configuration()

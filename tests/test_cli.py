@@ -30,6 +30,6 @@ def test_createuser_and_seed_need_valid_input(db):
     var_dir = db.parent
     weak = app_cli("createuser", "x", "--name", "X", "--role", "handler", "--password", "123",
                    var_dir=var_dir)
-    assert weak.returncode == 2 and "ít nhất 8 ký tự" in weak.stderr
+    assert weak.returncode == 2 and "ít nhất 10 ký tự" in weak.stderr
     empty = app_cli("seed", var_dir=var_dir)
     assert empty.returncode == 2 and "--demo" in empty.stderr

@@ -223,3 +223,63 @@ def test_request_form_and_pages(client):
     assert AccountRequestPerson.count().run_sync() == 1
     accounts_page = client.get("/noi-bo/tai-khoan")
     assert accounts_page.status_code == 200 and "quantri" in accounts_page.text
+
+
+def test_grant_approved_creates_scoped_accounts_and_sends_links_not_passwords(client):
+    async def go():
+        dossier_id, agency, users = await submitted(
+            "cap", [person(1), person(2, role=Role.LEADER.value, phone="")])
+        await internal.decide(dossier_id, users["lanhdao"], approve=True)
+        return dossier_id, agency
+
+    dossier_id, agency = run(go())
+    created = User.select(User.username, User.role, User.password_hash).where(
+        User.email.like("canbo%")).order_by(User.username).run_sync()
+    assert [(u["username"], u["role"]) for u in created] == [("canbo1", "handler"),
+                                                             ("canbo2", "leader")]
+    assert all(u["password_hash"] == logic.PENDING_PASSWORD_HASH for u in created)
+    from app.notifications.tables import OutboxMessage
+
+    messages = OutboxMessage.select().where(OutboxMessage.event == "set_password").run_sync()
+    assert sorted(m["channel"] for m in messages) == ["email", "email", "sms"]
+    import re
+
+    mail = next(m for m in messages if m["recipient"] == "canbo1@sotuphap.example.vn")
+    path = re.search(r"/dat-mat-khau/[\w-]+", mail["body"]).group(0)
+    assert "Matkhau" not in mail["body"]
+    post_form(client, path, path, {"password": "Canbo2026xyz", "confirm": "Canbo2026xyz"})
+    login(client, "canbo1", "Canbo2026xyz")
+    status = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).run_sync()
+    assert status[0]["status"] == Status.PROCESSED
+    history = AccountChange.select().where(AccountChange.agency == agency.id).run_sync()
+    assert {h["account_name"] for h in history} == {"canbo1", "canbo2"}
+
+
+def test_document_system_grant_records_the_account_and_who_handed_it_over(db):
+    async def go():
+        office, agency, procedure, users = await office_world()
+        await Procedure.update({Procedure.code: "NB.H55.02"}).where(
+            Procedure.id == procedure.id)
+        dossier_id = await internal.submit_request(users["quantri"], procedure.id, "", "",
+                                                   [person(role="")])
+        await perform(dossier_id, users["vanthu"], Action.ACCEPT)
+        await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+        (listed,) = await AccountRequestPerson.select(AccountRequestPerson.id)
+        with pytest.raises(internal.InternalError, match="đã được phê duyệt"):
+            await internal.record_handover(dossier_id, listed["id"], "canbo1.stp",
+                                           "Đoàn Thị Lan", users["vanthu"])
+        await internal.decide(dossier_id, users["lanhdao"], approve=True)
+        assert not await User.exists().where(User.email == "canbo1@sotuphap.example.vn")
+        with pytest.raises(internal.InternalError, match="người bàn giao"):
+            await internal.record_handover(dossier_id, listed["id"], "", "", users["vanthu"])
+        await internal.record_handover(dossier_id, listed["id"], "canbo1.stp",
+                                       "Đoàn Thị Lan", users["vanthu"])
+        row = await AccountRequestPerson.select().where(
+            AccountRequestPerson.id == listed["id"]).first()
+        assert (row["external_username"], row["handed_over_by"]) == ("canbo1.stp",
+                                                                     "Đoàn Thị Lan")
+        change = await AccountChange.select().where(AccountChange.system == "qlvb").first()
+        assert (change["kind"], change["account_name"]) == ("cap", "canbo1.stp")
+        with pytest.raises(internal.InternalError, match="đã được ghi nhận"):
+            await internal.record_handover(dossier_id, listed["id"], "x", "y", users["vanthu"])
+    run(go())

@@ -2,6 +2,7 @@
 PDF carries correct Vietnamese text (read back with pypdf)."""
 
 import io
+import re
 
 from pypdf import PdfReader
 
@@ -29,7 +30,11 @@ def test_receipt_page_and_pdf_render_vietnamese(client, world):  # noqa: F811
     as_(client, world["counter"])
     base = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt"
     page = client.get(base)
-    assert page.status_code == 200 and "<svg" in page.text and "@media print" in page.text
+    assert page.status_code == 200 and "<svg" in page.text
+    # Print CSS comes from a file (the CSP forbids inline styles) that hides the toolbar.
+    sheet = re.search(r'<link rel="stylesheet" href="([^"]+forms\.css[^"]*)"', page.text)
+    css = client.get(sheet.group(1)).text
+    assert "@media print" in css and "DejaVu" in css
     pdf = client.get(f"{base}/pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     text = pdf_text(pdf.content)
@@ -61,3 +66,21 @@ def test_another_agencys_officer_cannot_print(client, world):  # noqa: F811
     base = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau"
     assert client.get(base).status_code == 404
     assert client.get(f"{base}/receipt/pdf").status_code == 404
+
+
+def test_transfer_cutoff_comes_from_the_dossiers_rule_version(db):
+    from datetime import UTC, datetime, time
+
+    from app.dossiers.tables import RuleVersion
+    from app.legal_forms.service import _transfer_cutoff
+    from tests.conftest import run
+
+    async def make():
+        row = RuleVersion(code="X-2026", title="Thử", config={"paper_transfer_cutoff": "14:30"},
+                          effective_from=datetime(2026, 1, 1, tzinfo=UTC))
+        await row.save()
+        return row.id
+
+    rule_id = run(make())
+    assert run(_transfer_cutoff(rule_id)) == time(14, 30)
+    assert run(_transfer_cutoff(None)) == time(15, 0)  # the decree's default

@@ -18,6 +18,8 @@ def _env(var_dir: Path) -> dict:
     env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir),
            "MOTCUA_DATABASE": str(var_dir / "motcua.db"),
            "MOTCUA_REPLICA_URL": f"file://{var_dir / 'replica'}",
+           "MOTCUA_HUEY_DATABASE": str(var_dir / "huey.db"),
+           "MOTCUA_HUEY_REPLICA_URL": f"file://{var_dir / 'replica-huey'}",
            "PATH": f"{BIN}:{os.environ['PATH']}"}
     env.pop("AWS_CA_BUNDLE", None)
     return env

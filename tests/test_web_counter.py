@@ -10,6 +10,7 @@ from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent, ProcedureStep
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent
+from app.notifications.tables import OutboxMessage
 from tests import factories
 from tests.conftest import csrf_from, run
 
@@ -164,6 +165,12 @@ def test_supplement_at_the_counter_then_accept(client, office):
     assert event["comment"] == "Cần bổ sung:\n- Tờ khai\nẢnh 4x6"  # unticked, then the note
     page = client.get(asked.headers["location"])
     assert "Yêu cầu bổ sung hồ sơ" in page.text and row["code"] in page.text
+    sms = OutboxMessage.select(OutboxMessage.event, OutboxMessage.recipient,
+                               OutboxMessage.body).where(
+        OutboxMessage.dossier == row["id"]).run_sync()
+    assert [(m["event"], m["recipient"]) for m in sms] == [
+        ("supplement_requested", "0987654321")]
+    assert "To khai" in sms[0]["body"]  # the SMS lists what is missing (GSM, no diacritics)
 
     # The applicant comes back with the papers: supplied, then accepted; the clock starts now.
     assert act(client, row["id"], "supply_supplement").status_code == 303
@@ -174,7 +181,7 @@ def test_supplement_at_the_counter_then_accept(client, office):
 
 
 def test_refusal_and_redirect_at_the_counter(client, office):
-    other = run(factories.agency("UBND xã Ba Tơ"))
+    other = run(factories.agency("UBND xã Ba Tơ", code="000.00.99.H55"))
     as_user(client, office, Role.COUNTER_OFFICER)
     missing = receive(client, office, outcome="refuse")
     assert missing.status_code == 400 and "lý do từ chối" in missing.text
@@ -184,6 +191,9 @@ def test_refusal_and_redirect_at_the_counter(client, office):
                    reason="Hồ sơ giả mạo chữ ký").status_code == 303
     refused = last_dossier()
     assert refused["status"] == Status.NOT_RECEIVED and refused["due_at"] is None
+    told = OutboxMessage.select(OutboxMessage.event, OutboxMessage.body).where(
+        OutboxMessage.dossier == refused["id"]).first().run_sync()
+    assert told["event"] == "refused" and "gia mao chu ky" in told["body"]
 
     sent = receive(client, office, outcome="redirect", target_agency_id=str(other.id))
     assert sent.status_code == 303

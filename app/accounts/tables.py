@@ -1,8 +1,10 @@
-"""Tables of the accounts domain: users, their agency scope, sessions and login attempts."""
+"""Tables of the accounts domain: users, their agency scope, sessions, login attempts and
+the staff second factor."""
 
 from piccolo.columns import (
     Boolean,
     ForeignKey,
+    Integer,
     OnDelete,
     Timestamptz,
     Varchar,
@@ -60,3 +62,23 @@ class LoginAttempt(Table, tablename="login_attempt"):
     ip = Varchar(length=64, index=True)
     at = Timestamptz(index=True)
     success = Boolean(default=False)
+
+
+class SecondFactor(Table, tablename="second_factor"):
+    """A staff user's TOTP secret. `confirmed_at` stays empty until the user has typed one
+    valid code from their app (enrolment); `last_used_step` is the time step of the last
+    accepted code, so no code is accepted twice (replay protection)."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, unique=True)
+    secret = Varchar(length=64)
+    created_at = Timestamptz()
+    confirmed_at = Timestamptz(null=True, default=None)
+    last_used_step = Integer(null=True, default=None)
+
+
+class RecoveryCode(Table, tablename="recovery_code"):
+    """One-time recovery codes for a lost phone: only their SHA-256 is kept."""
+
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    code_hash = Varchar(length=64)
+    used_at = Timestamptz(null=True, default=None)

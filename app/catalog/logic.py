@@ -1,5 +1,6 @@
 """Catalogue rules: time-limit units and how they read in Vietnamese. Pure: no I/O."""
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 
@@ -41,3 +42,12 @@ COMPONENT_KIND_LABELS = {
     "copy": "Bản sao",
     "any": "Bản chính hoặc bản sao",
 }
+
+
+def split_steps(text: str) -> list[str]:
+    """The published order of execution as a list: "Bước 1: A. Bước 2: B." -> ["A.", "B."].
+    Text without "Bước N" markers is split on line breaks."""
+    parts = re.split(r"\s*Bước\s+\d+\s*[:.\-–]\s*", text.strip())
+    if len(parts) > 1:
+        return [p.strip() for p in parts[1:] if p.strip()]
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.catalog.logic import split_steps
 from app.catalog.search import search
 from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
 
@@ -31,6 +32,7 @@ async def get_procedure(procedure_id: int) -> dict | None:
     procedure["components"] = await ProcedureComponent.select().where(
         ProcedureComponent.procedure == procedure_id
     ).order_by(ProcedureComponent.position)
+    procedure["published_steps"] = split_steps(procedure["steps_text"])
     procedure["steps"] = await ProcedureStep.select().where(
         ProcedureStep.procedure == procedure_id
     ).order_by(ProcedureStep.position)

@@ -9,6 +9,7 @@ from piccolo.columns import (
     Text,
     Varchar,
 )
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from app.directory.tables import Agency
@@ -68,3 +69,18 @@ class ProcedureStep(Table, tablename="procedure_step"):
     role = Varchar(length=30)  # app.accounts.roles.Role value
     agency = ForeignKey(Agency, null=True, on_delete=OnDelete.restrict)  # null = procedure's
     allotted_hours = Numeric(digits=(8, 2))
+
+
+class FormTemplate(Table, tablename="form_template"):
+    """The downloadable file of a component's form (mẫu đơn, tờ khai), one per component.
+
+    Agencies replace it with the official file; where none was supplied, the first
+    download stores a blank form generated from the form's name (`app.catalog.forms`)."""
+
+    component = ForeignKey(ProcedureComponent, null=False, on_delete=OnDelete.cascade,
+                           unique=True)
+    # Lazy: the file store's table lives in app.dossiers.tables, which imports this module.
+    file = ForeignKey(LazyTableReference("StoredFile", module_path="app.dossiers.tables"),
+                      null=False, on_delete=OnDelete.restrict)
+    filename = Varchar(length=200)
+    generated = Boolean(default=False)

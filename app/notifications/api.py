@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 
+from app.db import after_commit
 from app.dossiers.tables import Dossier
 from app.formatting import format_date
 from app.notifications.config import notify_settings
@@ -32,12 +33,14 @@ log = logging.getLogger(__name__)
 __all__ = ["Channel", "Event", "notify_applicant", "notify_contact", "schedule_delivery"]
 
 
-def _recipients(phone: str | None, email: str | None) -> list[tuple[Channel, str]]:
+def _recipients(phone: str | None, email: str | None,
+                phone_channels: tuple[Channel, ...] | None = None) -> list[tuple[Channel, str]]:
     """Phone → the configured phone channels (SMS by default), e-mail → e-mail. A missing
     or malformed phone is skipped here rather than queued to fail: there is nobody to reach."""
     found: list[tuple[Channel, str]] = []
     if phone and is_phone(phone):
-        found += [(channel, normalise_phone(phone)) for channel in notify_settings().phone_channels]
+        channels = phone_channels or notify_settings().phone_channels
+        found += [(channel, normalise_phone(phone)) for channel in channels]
     if email and "@" in email:
         found.append((Channel.EMAIL, email.strip().lower()))
     return found
@@ -70,17 +73,24 @@ async def notify_applicant(dossier_id: int, event: Event, *,
 
 async def notify_contact(event: Event, *, phone: str | None = None, email: str | None = None,
                          values: dict[str, str] | None = None, occurrence: str = "",
-                         dossier_id: int | None = None) -> int:
+                         dossier_id: int | None = None,
+                         phone_channels: tuple[Channel, ...] | None = None) -> int:
     """Queue `event` for a person given by phone and/or e-mail (feedback submitter, new
-    account, SMS lookup sender). Returns the number of messages queued."""
+    account, SMS lookup sender). `phone_channels` overrides the configured ones (a reply
+    goes back on the channel the question came from). Returns the number queued."""
     scope = f"dossier:{dossier_id}" if dossier_id is not None else "contact"
-    return await queue(scope, Event(event), _recipients(phone, email),
+    return await queue(scope, Event(event), _recipients(phone, email, phone_channels),
                        {**_common_values(), **(values or {})}, occurrence, dossier_id)
 
 
 def schedule_delivery() -> None:
-    """Ask the worker to deliver now. Call after the transaction commits. Never raises: if
-    the queue is unreachable the periodic delivery run picks the messages up anyway."""
+    """Ask the worker to deliver now. Called inside a transaction (perform nested in a
+    caller's), it waits until the outermost one commits, so the worker sees the rows.
+    Never raises: if the queue is unreachable, the periodic delivery run picks them up."""
+    after_commit(_enqueue_delivery)
+
+
+def _enqueue_delivery() -> None:
     try:
         from app.tasks.notifications import deliver_outbox
 

@@ -30,6 +30,7 @@ class Event(StrEnum):
     LOOKUP_REPLY = "lookup_reply"
     DUE_RECOMPUTED = "due_recomputed"
     STOPPED = "stopped"
+    VERIFY_CODE = "verify_code"  # one-time code proving a phone (anonymous feedback)
 
 
 EVENT_LABELS = {
@@ -45,6 +46,7 @@ EVENT_LABELS = {
     Event.LOOKUP_REPLY: "Trả lời tra cứu qua tin nhắn",
     Event.DUE_RECOMPUTED: "Thay đổi ngày hẹn trả kết quả",
     Event.STOPPED: "Dừng xử lý hồ sơ",
+    Event.VERIFY_CODE: "Mã xác thực số điện thoại",
 }
 
 
@@ -106,13 +108,16 @@ _SMS = {
                         "Ly do: {reason}",
     Event.RESULT_READY: "Ho so {code} da co ket qua. Moi ong/ba den nhan hoac xem tai "
                         "{lookup_url}",
-    Event.RETURNED: "Ho so {code} da tra ket qua. Cam on ong/ba. Danh gia: {link}",
+    Event.RETURNED: "Ho so {code} da duoc tra ket qua. Cam on ong/ba da su dung dich vu "
+                    "cong.",
     Event.FEEDBACK_ANSWERED: "Phan anh {code} da duoc tra loi. Xem tai: {link}",
     Event.RATING_INVITE: "Moi ong/ba danh gia muc do hai long voi ho so {code}: {link}",
     Event.SET_PASSWORD: "Dat mat khau tai khoan Dich vu cong: {link}",
     Event.LOOKUP_REPLY: "{status}",
     Event.DUE_RECOMPUTED: "Ho so {code}: ngay hen tra ket qua moi la {due_date}.",
     Event.STOPPED: "Ho so {code} da dung xu ly. Ly do: {reason}",
+    Event.VERIFY_CODE: "Ma xac thuc phan anh, kien nghi: {code}. Het han sau 10 phut. "
+                       "Khong chia se ma nay.",
 }
 
 _EMAIL = {
@@ -135,8 +140,8 @@ _EMAIL = {
         "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã có kết quả. "
         "Xem và nhận kết quả tại {lookup_url}.", "Hồ sơ {code} đã có kết quả"),
     Event.RETURNED: Template(
-        "Kính gửi {name},\n\nHồ sơ {code} đã được trả kết quả. Mời ông/bà đánh giá mức độ "
-        "hài lòng tại {link}.", "Hồ sơ {code} đã trả kết quả"),
+        "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã được trả kết quả. Cảm ơn ông/bà "
+        "đã sử dụng dịch vụ công.", "Hồ sơ {code} đã trả kết quả"),
     Event.FEEDBACK_ANSWERED: Template(
         "Phản ánh, kiến nghị {code} đã được trả lời. Xem nội dung trả lời tại {link}.",
         "Phản ánh {code} đã được trả lời"),
@@ -153,6 +158,9 @@ _EMAIL = {
     Event.STOPPED: Template(
         "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã dừng xử lý. Lý do: {reason}",
         "Hồ sơ {code} dừng xử lý"),
+    Event.VERIFY_CODE: Template(
+        "Mã xác thực để gửi phản ánh, kiến nghị: {code}. Mã hết hạn sau 10 phút.",
+        "Mã xác thực"),
 }
 
 
@@ -314,3 +322,27 @@ def next_attempt(now: datetime, attempts: int) -> datetime:
 
 def gives_up(attempts: int) -> bool:
     return attempts >= MAX_ATTEMPTS
+
+
+# -- SMS lookup (tra cứu qua tin nhắn) -----------------------------------------------------
+
+LOOKUP_RE = re.compile(r"^\s*TC\s+(?P<code>\S+)\s+(?P<factor>\d{4})\s*$", re.IGNORECASE)
+LOOKUP_USAGE = "Sai cu phap. Soan: TC <ma ho so> <4 so cuoi SDT nguoi nop>"
+LOOKUP_NOT_FOUND = ("Khong tim thay ho so voi ma va 4 so da nhap. Vui long kiem tra lai "
+                    "ma tren phieu hen.")
+
+
+def parse_lookup(text: str) -> tuple[str, str] | None:
+    """`TC <code> <4 digits>` → (CODE, digits); anything else → None."""
+    match = LOOKUP_RE.match(text or "")
+    return (match["code"].upper(), match["factor"]) if match else None
+
+
+def lookup_reply(code: str, status_label: str, due_date: str, done_date: str) -> str:
+    """The answer to a found dossier, short enough for one SMS with any code."""
+    text = f"Ho so {code}: {status_label}."
+    if done_date:
+        text += f" Ngay co ket qua: {done_date}."
+    elif due_date:
+        text += f" Hen tra: {due_date}."
+    return text

@@ -105,8 +105,8 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
                                                         sniff(content))
     except ImageProblem as exc:
         raise SubmissionError(str(exc)) from None
-    stored = await store.store(content, content_type)
-    async with write_transaction():
+    async with store.atomic():
+        stored = await store.store(content, content_type)
         await _replace_component(draft, component, stored.id, filename, reused=False)
         await warehouse.file_document(
             title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,

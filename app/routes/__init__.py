@@ -4,9 +4,11 @@ from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
 from app.routes.citizen import CitizenController
 from app.routes.compliance import ComplianceController
+from app.routes.conversion import ConversionController
 from app.routes.counter import CounterController
 from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
+from app.routes.feedback import FeedbackController, FeedbackStaffController
 from app.routes.health import health
 from app.routes.internal import (
     AccountsController,
@@ -15,20 +17,53 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.notifications import FailedMessagesController, TemplateAdminController
+from app.routes.notifications_api import SmsInboundController
+from app.routes.paper import PaperController
+from app.routes.payments import PaymentController, SandboxController, payment_callback
 from app.routes.public import PublicController
+from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
+from app.routes.second_factor import SecondFactorController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
+from app.routes.tracking import MyDossierController
 from app.routes.tracking_book import TrackingBookController
 from app.routes.warehouse import WarehouseController
 
 CONTROLLERS = [
-    PublicController, AuthController, CitizenController, StaffController, CounterController,
-    DossierController, SubmissionController, SupplementController, health,
+    PublicController,
+    AuthController,
+    CitizenController,
+    StaffController,
+    CounterController,
+    DossierController,
+    SubmissionController,
+    SupplementController,
+    health,
     CalendarAdminController,
-    DigitisationController, WarehouseController,
+    DigitisationController,
+    WarehouseController,
+    SmsInboundController,
+    MyDossierController,
+    PaymentController,
+    payment_callback,
+    SandboxController,
+    LegalFormController,
+    TrackingBookController,
+    ConversionController,
+    JobsController,
+    ReportsController,
+    ComplianceController,
+    InternalRequestController,
+    AccountsController,
+    SetPasswordController,
+    RatingController,
+    KioskController,
+    FeedbackController,
+    FeedbackStaffController,
+    SecondFactorController,
+    FailedMessagesController,
+    TemplateAdminController,
+    PaperController,
 ]
-CONTROLLERS += [LegalFormController, TrackingBookController]
-CONTROLLERS += [JobsController, ReportsController]
-CONTROLLERS += [ComplianceController, InternalRequestController, AccountsController,
-                SetPasswordController]

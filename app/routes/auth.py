@@ -8,17 +8,22 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
+from app.accounts import second_factor_service as second_factor
 from app.accounts import service as accounts
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
 from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import SESSION_COOKIE, session_cookie_kwargs
 from app.web.forms import FormErrors, client_ip, read_form
+from app.web.second_factor import second_factor_redirect
 
 
 def _safe_next(target: str | None, default: str) -> str:
     """Only same-site paths: an open redirect would help phishing."""
     if not target:
+        return default
+    # Browsers read "/\evil.example" as "//evil.example", and drop tabs and newlines.
+    if "\\" in target or not target.isprintable():
         return default
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
@@ -59,6 +64,8 @@ class AuthController(Controller):
             except accounts.AccountError as exc:
                 errors.add("username", str(exc))
             else:
+                if second_factor.needs_second_factor(user):
+                    return second_factor_redirect(user, _safe_next(data.get("next"), ""))
                 token = await accounts.start_session(
                     user, client_ip(request), request.headers.get("user-agent", "")
                 )

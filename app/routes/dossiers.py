@@ -40,8 +40,10 @@ class DossierController(Controller):
         await _load(request, dossier_id)  # scope check before anything else
         data = await read_form(request)
         try:
-            params = await _params(request, data)
-            await perform(dossier_id, request.user, data.get("action", ""), **params)
+            # One transaction for the file and the action: a refused action keeps no file.
+            async with store.atomic():
+                params = await _params(request, data)
+                await perform(dossier_id, request.user, data.get("action", ""), **params)
         except TransitionError as exc:
             return await _detail_page(request, dossier_id, error=str(exc),
                                       status_code=HTTP_400_BAD_REQUEST)
@@ -79,7 +81,7 @@ def _local_moment(text: str) -> datetime:
 async def _params(request: Request, data: dict[str, str]) -> dict:
     """Form fields to the machine's parameters; files are stored and passed by SHA-256."""
     params: dict = {}
-    for name in ("reason", "comment"):
+    for name in ("reason", "comment", "method", "receiver_name", "receiver_id_number", "note"):
         if data.get(name):
             params[name] = data[name]
     for name in ("assignee_id", "target_agency_id", "amount"):

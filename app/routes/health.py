@@ -23,6 +23,7 @@ async def health() -> Response:
     pending = await facts.cached_pending_migrations() if database_ok else None
     worker_age = await facts.heartbeat_age() if database_ok else None
     replica_age = facts.replica_age(settings.replica_dir)
+    lag = facts.replication_lag(settings.database_path, settings.replica_dir)
     body = {
         "database": {"ok": database_ok},
         "migrations": {"ok": pending == 0, "pending": pending},
@@ -33,6 +34,7 @@ async def health() -> Response:
         "replication": {
             "configured": replica_age is not None,
             "last_write_age_seconds": None if replica_age is None else round(replica_age, 1),
+            "lag_seconds": None if lag is None else round(lag, 1),
         },
     }
     ok = database_ok and pending == 0

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
+from app.catalog import forms
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
-from app.dossiers import service as dossiers
+from app.legal_forms import conversion
+from app.portal import tracking
 from app.web.forms import client_ip
 from app.web.ratelimit import SlidingWindowLimiter
 
@@ -51,20 +53,37 @@ class PublicController(Controller):
             raise NotFoundException("Không tìm thấy thủ tục này.")
         return Template("public/procedure.html", context={"procedure": procedure})
 
+    @get("/thu-tuc/{procedure_id:int}/mau/{component_id:int}", name="catalog.form")
+    async def form_template(self, procedure_id: FromPath[int],
+                            component_id: FromPath[int]) -> Response:
+        component = await forms.component_with_form(procedure_id, component_id)
+        if component is None:
+            raise NotFoundException("Không tìm thấy mẫu đơn, tờ khai này.")
+        content, media_type, name = await forms.template_file(component)
+        return Response(content, media_type=media_type, headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "public, max-age=86400"})
+
     @get("/tra-cuu", name="lookup")
     async def lookup(self, request: Request) -> Template:
         ma = request.query_params.get("ma", "").strip()[:60]
         so = request.query_params.get("so", "").strip()[:10]
-        searched = bool(ma or so)
+        # A QR code opens the page with the code only: ask for the digits, no error and
+        # no failed attempt counted.
+        prefilled = bool(ma) and not so
+        searched = bool(ma or so) and not prefilled
         ip, now = client_ip(request), time.monotonic()
         if searched and FAILED_LOOKUPS.blocked(ip, now):
             minutes = -(-FAILED_LOOKUPS.retry_after(ip, now) // 60)
             return Template("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
                             context={"ma": ma, "so": so, "searched": False, "result": None,
                                      "throttled_minutes": minutes})
-        result = await dossiers.public_lookup(ma, so) if ma and so else None
+        result = await tracking.public_view(ma, so) if ma and so else None
         if searched and result is None:
             FAILED_LOOKUPS.hit(ip, now)
-        context = {"ma": ma, "so": so, "searched": searched, "result": result}
+        context = {"ma": ma, "so": so, "searched": searched, "result": result,
+                   "prefilled": prefilled}
+        if result:  # lets whoever holds a paper conversion check it against the file
+            context["result_facts"] = await conversion.public_result_facts(result["code"])
         return Template("public/lookup.html", context=context,
                         status_code=200 if result or not searched else 404)

@@ -48,3 +48,19 @@ def replica_age(replica_dir: Path) -> float | None:
     newest = max((p.stat().st_mtime for p in replica_dir.rglob("*") if p.is_file()),
                  default=None)
     return None if newest is None else max(0.0, time.time() - newest)
+
+
+def replication_lag(database: Path, replica_dir: Path) -> float | None:
+    """Seconds of database writes the replica has not caught up with (0 when it has
+    everything), None when there is no file replica to judge. The database's last write is
+    the newer of the file and its WAL; the replica's is the newest file Litestream wrote
+    for it (`<replica>/motcua` when present, the whole folder otherwise)."""
+    own = replica_dir / "motcua"
+    replica_age_seconds = replica_age(own if own.exists() else replica_dir)
+    if replica_age_seconds is None:
+        return None
+    writes = [p.stat().st_mtime for p in (database, Path(f"{database}-wal")) if p.exists()]
+    if not writes:
+        return None
+    replica_written = time.time() - replica_age_seconds
+    return max(0.0, max(writes) - replica_written)

@@ -3,8 +3,10 @@
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
     calendar,  # noqa: F401
+    catch_up,  # noqa: F401
     deadlines,  # noqa: F401
     digitisation,  # noqa: F401
+    files,  # noqa: F401
     housekeeping,  # noqa: F401
     huey,
     notifications,  # noqa: F401

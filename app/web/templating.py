@@ -17,6 +17,7 @@ from app.catalog.logic import (
     ONLINE_LEVEL_LABELS,
     describe_time_limit,
 )
+from app.documents.qr import lookup_qr_svg
 from app.dossiers.logic import STATUS_LABELS, Channel
 from app.settings import get_settings
 
@@ -55,6 +56,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         online_level_labels=ONLINE_LEVEL_LABELS,
         level_labels=LEVEL_LABELS,
         component_kind_labels=COMPONENT_KIND_LABELS,
+        lookup_qr=lookup_qr_svg,  # lookup_qr(request.base_url, code): QR opening /tra-cuu
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

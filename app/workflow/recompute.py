@@ -25,6 +25,8 @@ from app.catalog.tables import Procedure
 from app.db import write_transaction
 from app.dossiers.tables import Dossier, DossierEvent, DossierPause
 from app.formatting import LOCAL_TZ, format_datetime, now_utc
+from app.notifications.api import schedule_delivery
+from app.workflow.notices import notify_due_recomputed
 from app.workflow.watch import _clock_runs
 
 EVENT = "due_recomputed"
@@ -62,6 +64,7 @@ async def recompute_open_due_dates(reason: str, since: date, actor_id: int | Non
             return {"checked": checked, "moved": moved}
         last_id = rows[-1]["id"]
         checked += len(rows)
+        moved_before = moved
         async with write_transaction():
             # Read the calendar under the write lock: a second change made meanwhile is
             # then either fully seen here or recomputed by its own task.
@@ -72,6 +75,8 @@ async def recompute_open_due_dates(reason: str, since: date, actor_id: int | Non
                     continue
                 moved += 1
                 await _record(row, new_due, reason, actor_id)
+        if moved > moved_before:
+            schedule_delivery()
 
 
 async def _record(row: dict, new_due: datetime, reason: str, actor_id: int | None) -> None:
@@ -79,9 +84,11 @@ async def _record(row: dict, new_due: datetime, reason: str, actor_id: int | Non
         (Dossier.id == row["id"]) & (Dossier.due_at == row["due_at"]))
     comment = (f"Lịch làm việc thay đổi ({reason}): hẹn trả kết quả "
                f"{format_datetime(row['due_at'])} → {format_datetime(new_due)}")
-    await DossierEvent(dossier=row["id"], at=now_utc(), actor=actor_id, action=EVENT,
-                       from_status=row["status"], to_status=row["status"],
-                       comment=comment[:2000]).save()
+    event = DossierEvent(dossier=row["id"], at=now_utc(), actor=actor_id, action=EVENT,
+                         from_status=row["status"], to_status=row["status"],
+                         comment=comment[:2000])
+    await event.save()
+    await notify_due_recomputed(row["id"], event.id)
     await audit.record(f"dossier.{EVENT}", "dossier", row["id"], {
         "reason": reason, "old_due_at": row["due_at"].isoformat(),
         "new_due_at": new_due.isoformat()}, actor_id=actor_id)

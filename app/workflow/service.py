@@ -19,6 +19,7 @@ from app.audit import service as audit
 from app.calendar.deadlines import deadline, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureStep
+from app.counter.tables import ResultReturn
 from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import (
@@ -30,12 +31,16 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.formatting import now_utc
+from app.notifications.api import schedule_delivery
+from app.notifications.workflow import notify_transition
+from app.ratings.service import invite as rating_invite
 from app.warehouse.service import file_result
 from app.workflow import (
     Action,
     Actor,
     ClockEffect,
     DossierState,
+    Effect,
     ResumePoint,
     Transition,
     TransitionError,
@@ -203,6 +208,13 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
         await DossierResult(dossier=dossier_id, sha256=transition.details["sha256"],
                             issued_at=transition.at, issued_by=user.id).save()
         await _file_result_in_warehouse(dossier_id, transition.details["sha256"])
+    if transition.action == Action.RETURN_RESULT:
+        details = transition.details
+        await ResultReturn(
+            dossier=dossier_id, method=details["method"],
+            receiver_name=details["receiver_name"] or snap.row["applicant_name"],
+            receiver_id_number=details["receiver_id_number"], note=details["note"],
+            returned_at=transition.at, recorded_by=user.id).save()
     if transition.action == Action.SIGN:
         await DossierResult.update({
             DossierResult.signed_sha256: transition.details.get("sha256", ""),
@@ -243,6 +255,11 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
              "to": transition.status.value, "step": transition.step,
              "effects": [str(e) for e in transition.effects]},
             actor_id=user.id)
+        if Effect.INVITE_RATING in transition.effects:
+            await rating_invite(dossier_id)  # same transaction as the return
+        queued = await notify_transition(dossier_id, transition, params)
+    if queued:
+        schedule_delivery()
     return transition
 
 

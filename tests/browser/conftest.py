@@ -60,7 +60,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> LiveServer:
     var_dir = tmp_path_factory.mktemp("live-var")
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir)}
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox"}
     port = free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     server.cli("migrate")
@@ -80,6 +80,9 @@ def live_server(tmp_path_factory) -> LiveServer:
     else:
         process.kill()
         raise RuntimeError(process.stderr.read().decode())
+    from tests.browser.helpers import SERVER_DATABASES
+
+    SERVER_DATABASES[server.url] = var_dir / "motcua.db"
     yield server
     process.terminate()
     process.wait(timeout=10)

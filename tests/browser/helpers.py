@@ -1,13 +1,49 @@
 """Steps shared by browser tests."""
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
+
+from tests.second_factor import factor_from_database, fresh_code, secret_from_enrolment_page
+
+# Live servers register their database here (base URL -> path) so the login step can read
+# an enrolled staff user's secret, as the phone holding it would.
+SERVER_DATABASES: dict[str, Path] = {}
+# Secrets this helper enrolled, for servers that did not register a database:
+# (base, username) -> [secret, last step used].
+_ENROLLED: dict[tuple[str, str], list] = {}
 
 
 def login(page: Page, base: str, username: str, password: str) -> None:
     """Sign in through the login page, as a person would. Every browser test signs in
-    here, so a change to the login flow (a second factor, say) is made once."""
+    here, so a change to the login flow (a second factor, say) is made once. Staff
+    accounts enrol an authenticator on first login and enter its code afterwards."""
     page.goto(base + "/dang-nhap")
     page.get_by_label("Số CCCD hoặc tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+    if "/dang-nhap/thiet-lap-xac-thuc" in page.url:
+        secret = secret_from_enrolment_page(page.content())
+        code = fresh_code(secret, None)
+        page.get_by_label("Mã 6 chữ số trong ứng dụng").fill(code)
+        page.get_by_role("button", name="Xác nhận và đăng nhập").click()
+        _ENROLLED[(base, username)] = [secret, _step_of(secret, code)]
+        page.get_by_role("link", name="Tiếp tục").click()
+    elif "/dang-nhap/xac-thuc" in page.url:
+        if base in SERVER_DATABASES:
+            secret, last_step = factor_from_database(SERVER_DATABASES[base], username)
+        else:
+            secret, last_step = _ENROLLED[(base, username)]
+        code = fresh_code(secret, last_step)
+        page.get_by_label("Mã xác thực hoặc mã khôi phục").fill(code)
+        page.get_by_role("button", name="Xác nhận").click()
+        if (base, username) in _ENROLLED:
+            _ENROLLED[(base, username)][1] = _step_of(secret, code)
     expect(page.get_by_role("button", name="Đăng xuất", exact=True)).to_be_visible()
+
+
+def _step_of(secret: str, code: str) -> int | None:
+    from app.accounts.second_factor import matching_step
+
+    return matching_step(secret, code, last_used_step=None)

@@ -1,0 +1,1 @@
+"""Feedback and petitions (phản ánh, kiến nghị) about procedures, agencies and dossiers."""

@@ -1,0 +1,66 @@
+"""SMS lookup: `TC <mã hồ sơ> <4 số cuối SĐT>` from the SMS gateway, answered by SMS.
+
+The answer goes through the outbox like any notice (Event.LOOKUP_REPLY). Unknown codes and
+wrong digits get the same answer, so codes cannot be probed; senders are rate-limited in
+memory per phone (one web process per VM, as for the web lookup).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from app.dossiers import service as dossiers
+from app.dossiers.logic import Status as DossierStatus
+from app.formatting import format_date
+from app.notifications.api import notify_contact, schedule_delivery
+from app.notifications.logic import (
+    LOOKUP_NOT_FOUND,
+    LOOKUP_USAGE,
+    Channel,
+    Event,
+    lookup_reply,
+    parse_lookup,
+)
+from app.text import is_phone, normalise_phone
+from app.web.ratelimit import SlidingWindowLimiter
+
+# Each answer costs an SMS: a handful per sender per 10 minutes serves any honest use.
+LOOKUPS_PER_SENDER = SlidingWindowLimiter(limit=5, window_seconds=600)
+
+
+class InboundRefused(ValueError):
+    """Bad request from the gateway; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    queued: int
+    limited: bool = False
+
+
+async def answer_lookup(sender: str, text: str, message_id: str,
+                        channel: Channel = Channel.SMS) -> InboundResult:
+    """Queue the reply to one inbound SMS (or Zalo message), on the channel it came from.
+    `message_id` (the gateway's id) makes a resent webhook answer once."""
+    if not sender or not is_phone(sender):
+        raise InboundRefused("Số điện thoại người gửi không hợp lệ.")
+    phone = normalise_phone(sender)
+    now = time.monotonic()
+    if LOOKUPS_PER_SENDER.blocked(phone, now):
+        return InboundResult(queued=0, limited=True)
+    LOOKUPS_PER_SENDER.hit(phone, now)
+    parsed = parse_lookup(text)
+    if parsed is None:
+        reply = LOOKUP_USAGE
+    else:
+        found = await dossiers.public_lookup(*parsed)
+        reply = LOOKUP_NOT_FOUND if found is None else lookup_reply(
+            found["code"], DossierStatus(found["status"]).label, format_date(found["due_at"]),
+            format_date(found["returned_at"] or found["finished_at"]))
+    occurrence = message_id or f"{text.strip()}@{int(time.time() // 60)}"
+    queued = await notify_contact(Event.LOOKUP_REPLY, phone=phone, values={"status": reply},
+                                  occurrence=occurrence[:200], phone_channels=(channel,))
+    if queued:
+        schedule_delivery()
+    return InboundResult(queued=queued)

@@ -1,0 +1,1 @@
+"""Satisfaction ratings of returned dossiers: web link, counter kiosk, figures."""

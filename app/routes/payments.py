@@ -1,0 +1,109 @@
+"""Online payment: start, return from the gateway, receipt; the gateway's callback; and
+the sandbox gateway's own pages (only when MOTCUA_PAYMENT_GATEWAY=sandbox)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_400_BAD_REQUEST
+
+from app.payments import sandbox
+from app.payments import service as payments
+from app.payments.gateway import gateway_name, get_gateway
+from app.payments.logic import SIGNATURE_HEADER, PaymentStatus
+from app.web.auth import requires_applicant
+from app.web.forms import read_form
+
+RETURN_PATH = "/thanh-toan/{reference:str}"
+
+
+def _gateway():
+    gateway = get_gateway()
+    if gateway is None:
+        raise NotFoundException("Chưa cung cấp thanh toán trực tuyến.")
+    return gateway
+
+
+class PaymentController(Controller):
+    guards = [requires_applicant]
+
+    @post("/ho-so-cua-toi/{dossier_id:int}/thanh-toan", name="payment.start")
+    async def start(self, request: Request, dossier_id: FromPath[int]) -> Redirect:
+        try:
+            url = await payments.create_payment(
+                _gateway(), request.user, dossier_id, base_url=str(request.base_url),
+                return_path="/thanh-toan/{reference}")
+        except payments.PaymentError as exc:
+            raise NotFoundException(str(exc)) from None
+        return Redirect(url, status_code=303)
+
+    @get(RETURN_PATH, name="payment.return")
+    async def returned(self, request: HTMXRequest, reference: FromPath[str]) -> Template:
+        """Where the gateway sends the payer back. The callback may not have arrived
+        yet, so the gateway is asked directly; a pending page re-checks by itself."""
+        payment = await _payment(request, reference)
+        if payment["status"] == PaymentStatus.PENDING:
+            await payments.refresh(_gateway(), reference)
+            payment = await _payment(request, reference)
+        context = {"p": payment, "status": PaymentStatus(payment["status"])}
+        if request.htmx:
+            return Template("payments/_status.html", context=context)
+        return Template("payments/return.html", context=context)
+
+    @get(RETURN_PATH + "/bien-lai", name="payment.receipt")
+    async def receipt(self, request: Request, reference: FromPath[str]) -> Template:
+        payment = await _payment(request, reference)
+        if payment["status"] != PaymentStatus.PAID:
+            raise NotFoundException("Khoản thanh toán này chưa hoàn tất, chưa có biên lai.")
+        return Template("payments/receipt.html", context={"p": payment})
+
+
+async def _payment(request: Request, reference: str) -> dict:
+    payment = await payments.payment_of(request.user, reference[:40])
+    if payment is None:
+        raise NotFoundException("Không tìm thấy khoản thanh toán.")
+    return payment
+
+
+@post("/api/v1/payments/callback", name="payment.callback", exclude_from_auth=True)
+async def payment_callback(request: Request) -> Response:
+    """Server-to-server report from the gateway, signed with HMAC-SHA256 over the body."""
+    body = await request.body()
+    status, outcome = await payments.receive_callback(
+        body[:10_000], request.headers.get(SIGNATURE_HEADER, ""))
+    return Response({"outcome": outcome}, status_code=status)
+
+
+class SandboxController(Controller):
+    """The sandbox gateway's pages: outside our login, like a real gateway's site."""
+
+    path = "/sandbox/thanh-toan"
+
+    @get("/{reference:str}", name="sandbox.page")
+    async def page(self, reference: FromPath[str]) -> Template:
+        return Template("payments/sandbox.html", context={"t": await _sandbox_txn(reference)})
+
+    @post("/{reference:str}", name="sandbox.complete")
+    async def complete(self, request: Request, reference: FromPath[str]) -> Response:
+        await _sandbox_txn(reference)
+        data = await read_form(request)
+        try:
+            row = await sandbox.complete(reference, data.get("outcome", ""))
+        except sandbox.SandboxError as exc:
+            return Template("payments/sandbox.html", status_code=HTTP_400_BAD_REQUEST,
+                            context={"t": await _sandbox_txn(reference), "error": str(exc)})
+        delay = sandbox.DELAY_SECONDS if data.get("delay") else 0.0
+        times = 2 if data.get("duplicate") else 1
+        return Redirect(row["return_url"], status_code=303, background=BackgroundTask(
+            sandbox.deliver_callback, row, delay=delay, times=times))
+
+
+async def _sandbox_txn(reference: str) -> dict:
+    row = await sandbox.transaction(reference[:40]) if gateway_name() == "sandbox" else None
+    if row is None:
+        raise NotFoundException("Giao dịch không tồn tại.")
+    return row

@@ -1,0 +1,104 @@
+"""Real processes for drills: the web server (uvicorn), the Huey consumer and the CLI,
+each on a var/ folder of the test's own, plus the checks every drill ends with."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def env_for(var_dir: Path) -> dict:
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir),
+           "MOTCUA_DATABASE": str(var_dir / "motcua.db"),
+           "MOTCUA_REPLICA_URL": f"file://{var_dir / 'replica' / 'motcua'}",
+           "MOTCUA_HUEY_DATABASE": str(var_dir / "huey.db"),
+           "MOTCUA_HUEY_REPLICA_URL": f"file://{var_dir / 'replica' / 'huey'}",
+           "PATH": f"{BIN}:{os.environ['PATH']}"}
+    env.pop("AWS_CA_BUNDLE", None)  # breaks Litestream's S3 client on these machines
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(var_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "app", *args], env=env_for(var_dir),
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def wait_for(predicate, seconds: float, step: float = 0.1) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def start_web(var_dir: Path, port: int) -> subprocess.Popen:
+    """uvicorn as the Procfile runs it; returns once /healthz answers."""
+    process = subprocess.Popen(
+        [str(BIN / "uvicorn"), "app.main:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--no-access-log"],
+        cwd=ROOT, env=env_for(var_dir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def up() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode())
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code in (
+                200, 503)
+        except httpx.HTTPError:
+            return False
+
+    if not wait_for(up, 60, 0.2):
+        process.kill()
+        raise RuntimeError("web server did not start")
+    return process
+
+
+def start_worker(var_dir: Path) -> subprocess.Popen:
+    """The real Huey consumer (as in the Procfile), logging each task it starts."""
+    return subprocess.Popen(
+        [str(BIN / "huey_consumer"), "app.tasks.all.huey", "-w", "1", "-m", "1", "-v"],
+        cwd=ROOT, env=env_for(var_dir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def query(database: Path, sql: str, *params) -> list[tuple]:
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def assert_database_sound(var_dir: Path, database: Path | None = None) -> None:
+    """SQLite's own checks and the audit hash chain, through the CLI the IT team uses."""
+    database = database or var_dir / "motcua.db"
+    assert query(database, "PRAGMA integrity_check") == [("ok",)]
+    assert query(database, "PRAGMA foreign_key_check") == []
+    verified = cli(var_dir, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
