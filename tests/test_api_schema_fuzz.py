@@ -1,6 +1,6 @@
-"""Schemathesis against the OpenAPI schema Litestar publishes: every operation, with
-generated path and query values, as an anonymous visitor and as a signed-in officer —
-no 500 anywhere; refusals are 4xx (or a redirect to the login page)."""
+"""Schemathesis against the OpenAPI schema Litestar publishes: every page and JSON API
+operation, with generated path and query values, as an anonymous visitor and as a
+signed-in officer — no 500 anywhere; refusals are 4xx (or a redirect to the login page)."""
 
 from __future__ import annotations
 
@@ -36,13 +36,17 @@ def test_no_server_error_on_any_operation(officer_cookie):
     schema = schemathesis.openapi.from_asgi("/api/schema/openapi.json", create_app())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20  # the schema lists the site's routes
+    # Form POSTs stop at the CSRF check before reading anything; their fields are covered by
+    # the property tests. GETs (every page) and the JSON API get generated values.
+    operations = [op for op in operations
+                  if op.method.upper() == "GET" or op.path.startswith("/api/")]
     for operation in operations:
         check_operation(operation, officer_cookie)
 
 
 def check_operation(operation, officer_cookie: str) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=8, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=4, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     def no_server_error(case):
         for cookies in ({}, {"motcua_session": officer_cookie}):

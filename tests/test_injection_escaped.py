@@ -14,7 +14,7 @@ PAYLOAD = 'Nguyễn <script>alert("xss")</script><img src=x onerror=alert(1)> V�
 ESCAPED = "Nguyễn &lt;script&gt;alert("
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates"
 # Markup the server builds itself (CSRF field, QR codes as SVG) is the only |safe allowed.
-SAFE_ALLOWED = {"csrf_input", "qr_svg"}
+SAFE_ALLOWED = {"csrf_input", "qr_svg", "qr", "lookup_qr"}
 
 
 def test_injected_markup_is_escaped_everywhere_it_is_shown(client, citizen):  # noqa: F811
