@@ -1,6 +1,6 @@
 """HTML and script typed into fields, with Vietnamese text around it, is shown as text on
 every page that displays it (applicant pages, the counter's queue, the dossier page, the
-slip); templates mark as safe only markup the server made itself."""
+slip and its PDF); templates mark as safe only markup the server made itself."""
 
 from __future__ import annotations
 
@@ -42,6 +42,18 @@ def test_injected_markup_is_escaped_everywhere_it_is_shown(client, citizen):  # 
             assert ESCAPED in html, f"{url} does not show the name"
         assert "<script>alert" not in html and "<img src=x" not in html, url
         assert "<b>to-khai</b>" not in html, url
+
+    # The printable slip as PDF (WeasyPrint renders the same HTML): the markup is text on
+    # the page, and the <img> never becomes a fetch (WeasyPrint would read local files).
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from app.documents.pdf import html_to_pdf
+
+    pdf = html_to_pdf(shown[f"/can-bo/ho-so/{dossier_id}/phieu-hen"])
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    assert '<script>alert("xss")</script>' in text and "<img src=x" in text
 
 
 def test_templates_mark_only_server_markup_as_safe():
