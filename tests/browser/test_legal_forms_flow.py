@@ -27,7 +27,7 @@ def test_receipt_form_page_and_pdf(page: Page, live_server):
     page.get_by_label("Số điện thoại").fill("0987650000")
     for box in page.locator("input[name=components]").all():
         box.check()
-    page.get_by_role("button", name="Tiếp nhận và in phiếu hẹn").click()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     page.get_by_role("link", name="Xem hồ sơ").click()
 
     page.get_by_role("link", name="Biểu mẫu in (PDF)").click()
