@@ -106,36 +106,41 @@ def measure(latest, year_first) -> None:
         print(f"dossiers received in the year {whole_year.label}: {in_year}")
         rows = []
         for period in periods:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             counts = await count_by_procedure(period)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             await service.export_period(period, trigger="schedule")
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             total = logic.add({}, {})
             for row in counts:
                 total = logic.add(total, row)
             rows.append((period, t1 - t0, t2 - t1, logic.received_total(total),
                          logic.processed_total(total), len(counts)))
-            print(f"{period.label}: count {1000 * (t1 - t0):.0f} ms, export {t2 - t1:.2f} s,"
+            print(f"{period.label}: count {1000 * (t1 - t0):.0f} ms (CPU {1000 * (c1 - c0):.0f}),"
+                  f" export {t2 - t1:.2f} s (CPU {c2 - c1:.2f}),"
                   f" received {rows[-1][3]}, processed {rows[-1][4]}, rows {len(counts)}",
                   flush=True)
         total_s = sum(r[1] + r[2] for r in rows)
         print(f"12 monthly exports: {total_s:.1f} s in all; count median "
               f"{1000 * statistics.median(r[1] for r in rows):.0f} ms, export median "
               f"{statistics.median(r[2] for r in rows):.2f} s")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for period in periods:
             await service.export_period(period, trigger="schedule")
-        print(f"12 again (same numbers, nothing stored): {time.perf_counter() - t0:.1f} s")
-        t0 = time.perf_counter()
+        print(f"12 again (same numbers, nothing stored): {time.perf_counter() - t0:.1f} s "
+              f"(CPU {time.process_time() - c0:.1f})")
+        with open("/proc/loadavg") as f:
+            print(f"load average at the end: {f.read().split()[:3]}")
+        t0, c0 = time.perf_counter(), time.process_time()
         counts = await count_by_procedure(whole_year)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         await service.export_period(whole_year, trigger="on_demand")
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         total = logic.add({}, {})
         for row in counts:
             total = logic.add(total, row)
-        print(f"whole year in one report: count {t1 - t0:.2f} s, export {t2 - t1:.2f} s, "
+        print(f"whole year in one report: count {t1 - t0:.2f} s (CPU {c1 - c0:.2f}), export "
+              f"{t2 - t1:.2f} s (CPU {c2 - c1:.2f}) incl. recount, XLSX, PDF, store; "
               f"received {logic.received_total(total)}, processed "
               f"{logic.processed_total(total)}, {len(counts)} agency × procedure rows")
         print("plan:")

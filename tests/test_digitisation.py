@@ -58,16 +58,6 @@ def test_unusable_scans_are_refused_in_vietnamese(files, message):
         digitisation.assemble(files)
 
 
-@pytest.fixture
-def immediate_huey():
-    from app.tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
-
-
 def test_scan_is_stored_linked_filed_and_read_by_the_task(db, immediate_huey):
     from app.tasks.digitisation import digitise_component
 

@@ -10,16 +10,6 @@ from tests.digitisation_helpers import counter_world, printed_page
 
 
 @pytest.fixture
-def immediate_huey():
-    from app.tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
-
-
-@pytest.fixture
 def world(client):
     async def make():
         world = await counter_world()

@@ -47,7 +47,7 @@ facts AS MATERIALIZED (
            EXISTS (SELECT 1 FROM dossier_apology a WHERE a.dossier = d.id) AS apologised
     FROM ids JOIN dossier d ON d.id = ids.id LEFT JOIN closing c ON c.dossier = d.id
 ),
-marks AS MATERIALIZED (
+marks AS (
     SELECT *,
         COALESCE(f >= :start AND f < :end AND (COALESCE(f > due, 0) OR apologised), 0) AS late,
         (r < :end AND (ended IS NULL OR ended >= :end)) AS open_at_end
