@@ -3,7 +3,7 @@ system for everyone who oversees the counters."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
@@ -15,17 +15,7 @@ from app.counter.paper import share
 from app.counter.service import procedures_for_counter
 from app.formatting import now_utc, to_local
 from app.web.auth import requires_roles, requires_staff
-from app.web.forms import FormErrors, read_form
-
-
-def _day(text: str, errors: FormErrors, name: str, default: date) -> date:
-    if not text.strip():
-        return default
-    try:
-        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
-    except ValueError:
-        errors.add(name, "Ngày phải theo dạng dd/mm/yyyy, ví dụ 01/03/2026.")
-        return default
+from app.web.forms import FormErrors, read_day, read_form
 
 
 class PaperController(Controller):
@@ -42,7 +32,7 @@ class PaperController(Controller):
         data = await read_form(request)
         errors = FormErrors()
         today = to_local(now_utc()).date()
-        day = _day(data.get("ngay", ""), errors, "ngay", today)
+        day = read_day(data.get("ngay", ""), errors, "ngay", today)
         if day > today:
             errors.add("ngay", "Không ghi số hồ sơ cho ngày chưa đến.")
         allowed = {row["id"] for row in await procedures_for_counter(request.user)}
@@ -63,10 +53,10 @@ class PaperController(Controller):
 async def _page(request: Request, errors: FormErrors, values: dict, status_code: int = 200
                 ) -> Template:
     user, today = request.user, to_local(now_utc()).date()
-    day = _day(values.get("ngay", "") if not errors.messages.get("ngay") else "", errors,
+    day = read_day(values.get("ngay", "") if not errors.messages.get("ngay") else "", errors,
                "ngay", today)
-    start = _day(values.get("tu_ngay", ""), errors, "tu_ngay", date(today.year, 1, 1))
-    end = _day(values.get("den_ngay", ""), errors, "den_ngay", today)
+    start = read_day(values.get("tu_ngay", ""), errors, "tu_ngay", date(today.year, 1, 1))
+    end = read_day(values.get("den_ngay", ""), errors, "den_ngay", today)
     rows = await paper.share_report(user, start, end)
     recording = user.role == Role.COUNTER_OFFICER
     return Template("counter/paper.html", status_code=status_code, context={

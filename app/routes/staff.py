@@ -15,7 +15,7 @@ from app.dossiers.logic import OPEN_STATUSES, Status
 from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.notifications.staff import notices_for
 from app.web.auth import requires_staff
-from app.web.forms import FormErrors
+from app.web.forms import FormErrors, read_day
 from app.workflow import late
 
 
@@ -41,8 +41,9 @@ class StaffController(Controller):
     async def late_dossiers(self, request: Request) -> Template:
         """Late dossiers with and without an apology, per agency and per officer."""
         errors, today = FormErrors(), to_local(now_utc()).date()
-        start = _day(request, "tu_ngay", date(today.year, 1, 1), errors)
-        end = _day(request, "den_ngay", today, errors)
+        query = request.query_params
+        start = read_day(query.get("tu_ngay", ""), errors, "tu_ngay", date(today.year, 1, 1))
+        end = read_day(query.get("den_ngay", ""), errors, "den_ngay", today)
         if not errors and end < start:
             errors.add("den_ngay", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
         report = None
@@ -79,13 +80,3 @@ class StaffController(Controller):
             return Template("staff/_queue_table.html", context=context)
         return Template("staff/queue.html", context=context)
 
-
-def _day(request: Request, name: str, default: date, errors: FormErrors) -> date:
-    text = request.query_params.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        return datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        errors.add(name, "Ngày phải theo dạng dd/mm/yyyy, ví dụ 01/01/2026.")
-        return default

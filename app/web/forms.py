@@ -4,6 +4,7 @@ links to each field, the message beside the field, and what the user typed kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from litestar import Request
 
@@ -34,3 +35,18 @@ async def read_form(request: Request) -> dict[str, str]:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+DAY_FORMAT_MESSAGE = "Ngày phải theo dạng dd/mm/yyyy, ví dụ 01/03/2026."
+
+
+def read_day(text: str, errors: FormErrors, name: str, default: date) -> date:
+    """A dd/mm/yyyy field: blank gives `default`; a bad value adds the Vietnamese message
+    for `name` and gives `default`, so the page can still be drawn."""
+    if not text.strip():
+        return default
+    try:
+        return datetime.strptime(text.strip(), "%d/%m/%Y").date()
+    except ValueError:
+        errors.add(name, DAY_FORMAT_MESSAGE)
+        return default
