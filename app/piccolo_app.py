@@ -21,6 +21,7 @@ from app.catalog.tables import (
     ProcedureComponent,
     ProcedureStep,
 )
+from app.counter.tables import PaperReception, ResultReturn
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
@@ -35,7 +36,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
-from app.feedback.tables import Feedback, FeedbackEvent
+from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -96,11 +97,14 @@ TABLES = [
     FormTemplate,
     SecondFactor,
     RecoveryCode,
+    ResultReturn,
+    PaperReception,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 TABLES += [RatingInvite, Rating, RatingOfficer]
 TABLES += [Feedback, FeedbackEvent]
 TABLES += [StaffNotice]
+TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -1,5 +1,6 @@
-"""End to end: a real `huey_consumer` process runs a real task (the deadline watch) enqueued
-from this process, and the jobs table and page show the run."""
+"""End to end: a real `huey_consumer` process runs real tasks (deadline watch, monthly report,
+nightly cleanup, file check) enqueued from this process, and the jobs table and page show
+each run."""
 
 from __future__ import annotations
 
@@ -63,12 +64,13 @@ def test_real_consumer_runs_the_deadline_watch_and_records_it(consumer, client):
         return row.id
 
     dossier = run(setup())
-    jobs.enqueue_sync(deadline_watch)
-    [queued] = JobRun.select().run_sync()
+    task_id = jobs.enqueue_sync(deadline_watch).id
+    queued = JobRun.select().where(JobRun.task_id == task_id).first().run_sync()
     assert queued["status"] in ("queued", "running", "succeeded")  # recorded at enqueue
 
+    # The consumer's start-up catch-up runs the watch too; this test follows its own run.
     done = wait_for(lambda: JobRun.select().where(
-        JobRun.status == "succeeded").first().run_sync())
+        (JobRun.task_id == task_id) & (JobRun.status == "succeeded")).first().run_sync())
     assert done["task_id"] == queued["task_id"] and done["attempts"] == 1
     assert done["started_at"] <= done["finished_at"]
     assert consumer.poll() is None  # still serving
@@ -81,8 +83,26 @@ def test_real_consumer_runs_the_deadline_watch_and_records_it(consumer, client):
                                           role=Role.PROVINCIAL_ADMIN, agency_ids=[])
         return accounts.cookie_value(await accounts.start_session(user, "127.0.0.1", "t"))
 
+    # The other scheduled jobs, by hand, in the same worker.
+    from app.reports.tables import ReportExport
+    from app.tasks.housekeeping import nightly_cleanup, verify_files_sample
+    from app.tasks.reports import export_monthly_report
+
+    jobs.enqueue_sync(export_monthly_report, 2026, 3)
+    jobs.enqueue_sync(nightly_cleanup)
+    jobs.enqueue_sync(verify_files_sample)
+    wait_for(lambda: JobRun.count().where(JobRun.finished_at.is_not_null()).run_sync() == 4,
+             seconds=120)
+    statuses = {r["task"].rsplit(".", 1)[1]: r["status"] for r in JobRun.select().run_sync()}
+    assert set(statuses.values()) == {"succeeded"}, statuses
+    export = ReportExport.select().first().run_sync()
+    assert (export["year"], export["month"], export["trigger"]) == (2026, 3, "schedule")
+
     client.cookies.set("motcua_session", run(admin()))
     page = client.get("/quan-tri/tac-vu", headers={"HX-Request": "true"})
-    assert "Theo dõi hạn xử lý hồ sơ" in page.text and "Hoàn thành" in page.text
+    for label in ("Theo dõi hạn xử lý hồ sơ", "Xuất báo cáo tình hình giải quyết TTHC tháng",
+                  "Dọn dẹp hằng đêm", "Kiểm tra mẫu tệp lưu trữ"):
+        assert label in page.text
+    assert page.text.count("<td>Hoàn thành</td>") == 4
     log = (get_settings().var_dir / "consumer.log").read_text()
     assert "could not record" not in log and "Traceback" not in log

@@ -16,7 +16,7 @@ from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
 from app.reports import logic, service
 from app.reports.logic import KEYS, DossierFacts, classify, monthly_period
-from app.reports.sqlite_counts import count_by_procedure, explain
+from app.reports.sqlite_counts import count_by_procedure
 from app.reports.tables import ReportExport
 from app.tasks import huey
 from tests import factories
@@ -180,26 +180,6 @@ def test_sql_counts_equal_the_classifier(catalogue, seed):
     got = {key: counts for key, counts in got.items() if any(counts.values())}
     assert got == expected(rows)
     assert sum(c["processed_late"] for c in got.values()) > 0  # the data exercised it
-
-
-def test_report_query_reads_through_indexes(catalogue):
-    plan = " | ".join(explain(MARCH))
-    assert "dossier_finished_at" in plan and "dossier_event_action_at" in plan
-    assert "SCAN dossier " not in plan + " " and "SCAN d " not in plan + " "
-
-
-def test_deadline_watch_is_an_indexed_range_query(db):
-    import sqlite3
-
-    from app.workflow.watch import candidates
-
-    sql, args = candidates(datetime(2026, 3, 11, tzinfo=UTC)).querystrings[0].compile_string(
-        engine_type="sqlite")
-    conn = sqlite3.connect(db)
-    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, args)]
-    conn.close()
-    assert any("USING INDEX dossier_status_due_at (status=? AND due_at<?)" in p for p in plan)
-    assert not any(p.startswith("SCAN") for p in plan)
 
 
 # -- files, idempotency, pages, tasks ---------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,11 @@ PAGE_SIZE = 50
 
 class JobNotRetryable(Exception):
     """The job is not the user's to retry, or not in a state that may be retried."""
+
+
+def _decoded(args: Any) -> Any:
+    """Piccolo returns a JSON column as text on SQLite."""
+    return json.loads(args) if isinstance(args, str) else args
 
 
 def _scope(user: CurrentUser):
@@ -41,6 +47,7 @@ async def list_jobs(user: CurrentUser, status: str | None = None,
         query = query.where(condition)
     rows = await query
     for row in rows:
+        row["args"] = _decoded(row["args"])
         row["label"] = logic.task_label(row["task"], SPECS)
         row["status_label"] = JobStatus(row["status"]).label
         row["can_retry"] = JobStatus(row["status"]) in logic.RETRYABLE
@@ -83,10 +90,7 @@ async def retry(job_id: int, user: CurrentUser) -> str:
         raise JobNotRetryable("Không tìm thấy tác vụ này trong phạm vi của bạn.")
     if JobStatus(row["status"]) not in logic.RETRYABLE:
         raise JobNotRetryable("Chỉ chạy lại được tác vụ đã lỗi hoặc bị bỏ qua.")
-    args = row["args"]
-    if isinstance(args, str):
-        import json
-        args = json.loads(args)
+    args = _decoded(row["args"])
     # A thread of its own: in immediate mode the task runs here and starts its own loop.
     return await asyncio.to_thread(_enqueue_again, row["task"], args, row["agency"], job_id)
 

@@ -6,10 +6,12 @@ UTC text ("2026-02-13 03:00:00+00:00", which sorts in time order), `substr` take
 date, and the closing event's action is read as a bare column beside MAX(at). A PostgreSQL
 port replaces those three with `date()`, `::date` and DISTINCT ON.
 
-Which rows are read (indexes from migration ...000004): dossiers processed since the period
-start (`dossier_finished_at`), dossiers open now (`dossier_status_due_at`), and dossiers
-closed since the start (`dossier_event_action_at`): nothing finished before the period is
-touched, so the cost follows the period and the open backlog, not the years of history.
+Which rows are read (indexes from the ...000004 migrations): dossiers processed in the
+period, and those processed after it but received before its end (both ranges of
+`dossier_finished_received`; the second is filtered inside the index, so a past period
+does not fetch every dossier processed since), dossiers open now (`status` index), and
+dossiers closed since the start (`dossier_event_action_at`). Nothing finished before the
+period is touched: the cost follows the period and the open backlog, not the history.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ WITH closing AS (
     GROUP BY dossier
 ),
 ids AS (
-    SELECT id FROM dossier WHERE finished_at >= :start
+    SELECT id FROM dossier WHERE finished_at >= :start AND finished_at < :end
+    UNION SELECT id FROM dossier WHERE finished_at >= :end AND received_at < :end
     UNION SELECT id FROM dossier WHERE status IN ({", ".join(map(str, OPEN_NOW))})
     UNION SELECT dossier FROM closing
 ),
-facts AS (
+facts AS MATERIALIZED (
     SELECT d.agency, d.procedure, d.channel, d.received_at AS r, d.due_at AS due,
            d.finished_at AS f, c.closed_at AS c, c.action AS closing,
            COALESCE(d.finished_at, c.closed_at) AS ended,

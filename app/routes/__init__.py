@@ -19,6 +19,7 @@ from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
+from app.routes.paper import PaperController
 from app.routes.payments import PaymentController, SandboxController, payment_callback
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
@@ -64,4 +65,5 @@ CONTROLLERS = [
     SecondFactorController,
     FailedMessagesController,
     TemplateAdminController,
+    PaperController,
 ]
