@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent
-CCCD = "052090007777"
+CCCD = "052090008181"  # unique on the shared live server
 
 
 def test_counter_scan_read_by_worker_reaches_the_citizens_warehouse(
