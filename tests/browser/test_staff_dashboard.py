@@ -33,4 +33,9 @@ def test_counter_officer_sees_only_their_agency(page: Page, live_server):
     shown = sum(int(c.replace(".", "")) for c in cells)
     assert shown == own
     agencies_listed = {t.split(" · ")[0] for t in page.locator(".results .meta").all_inner_texts()}
-    assert agencies_listed == {agency_name}
+    in_scope = {name for (name,) in live_server.query(
+        "SELECT DISTINCT a.name FROM dossier d JOIN agency a ON a.id = d.agency"
+        " WHERE (d.agency = ? OR d.receiving_agency = ?) AND d.status != 0",
+        agency_id, agency_id)}
+    assert agency_name in agencies_listed and agencies_listed <= in_scope
+    assert len(in_scope) < live_server.query("SELECT count(*) FROM agency")[0][0]
