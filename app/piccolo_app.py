@@ -21,6 +21,7 @@ from app.catalog.tables import (
     ProcedureComponent,
     ProcedureStep,
 )
+from app.counter.tables import PaperReception, ResultReturn
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
@@ -35,7 +36,7 @@ from app.dossiers.tables import (
     RuleVersion,
     StoredFile,
 )
-from app.feedback.tables import Feedback, FeedbackEvent
+from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -44,7 +45,12 @@ from app.internal.tables import (
 )
 from app.jobs.tables import JobRun
 from app.legal_forms.tables import ResultConversion
-from app.notifications.tables import NotificationTemplate, OutboxMessage, SandboxMessage
+from app.notifications.tables import (
+    NotificationTemplate,
+    OutboxMessage,
+    SandboxMessage,
+    StaffNotice,
+)
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
@@ -91,10 +97,14 @@ TABLES = [
     FormTemplate,
     SecondFactor,
     RecoveryCode,
+    ResultReturn,
+    PaperReception,
 ]
 TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken]
 TABLES += [RatingInvite, Rating, RatingOfficer]
 TABLES += [Feedback, FeedbackEvent]
+TABLES += [StaffNotice]
+TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

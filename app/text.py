@@ -16,9 +16,11 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", stripped.lower()).strip()
 
 
-CCCD_RE = re.compile(r"^\d{12}$")
-TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
-PHONE_RE = re.compile(r"^0\d{9}$")
+# ASCII digits only and the whole string (\Z): in Python `\d` also matches other scripts'
+# digits (١٢٣, full-width ９) and `$` accepts a trailing newline.
+CCCD_RE = re.compile(r"\A\d{12}\Z", re.ASCII)
+TAX_CODE_RE = re.compile(r"\A\d{10}(-\d{3})?\Z", re.ASCII)
+PHONE_RE = re.compile(r"\A0\d{9}\Z", re.ASCII)
 
 
 def is_cccd(value: str) -> bool:

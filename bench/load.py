@@ -292,7 +292,7 @@ def report(args, results, cpu, others, sizes, idle_rss, after, stack, problems) 
 # Parts of a request under cProfile, by (file suffix, function): their cumulative time.
 PARTS = {
     "service": (("app/dossiers/service.py", "public_lookup"),
-                ("app/catalog/service.py", "search_procedures"),
+                ("app/catalog/search.py", "search"),
                 ("app/catalog/service.py", "count_procedures")),
     "run": (("piccolo/query/base.py", "run"),),
     "compile": (("piccolo/query/base.py", "querystrings"),),

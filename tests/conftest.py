@@ -132,3 +132,14 @@ def pytest_collection_modifyitems(config, items):
     main thread for the rest of the session, which `asyncio.run` (used by fixtures and
     database tests) refuses to run under."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def immediate_huey():
+    """Huey in immediate mode: an enqueued task runs at once, in the calling thread."""
+    from app.tasks import huey
+
+    before = huey.immediate
+    huey.immediate = True
+    yield huey
+    huey.immediate = before

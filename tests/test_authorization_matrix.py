@@ -53,6 +53,9 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
     ("POST", "/ho-so-cua-toi/{draft_id:int}/bo-sung"): APPLICANTS,
     ("GET", "/mot-cua/tiep-nhan"): COUNTER,
+    ("GET", "/mot-cua/tra-ket-qua"): COUNTER,
+    ("GET", "/mot-cua/ho-so-giay"): STAFF,
+    ("POST", "/mot-cua/ho-so-giay"): {Role.COUNTER_OFFICER.value},
     ("GET", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("POST", "/mot-cua/tiep-nhan/{procedure_id:int}"): COUNTER,
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
@@ -79,7 +82,6 @@ POLICY |= {
     ("GET", "/bao-cao/{export_id:int}/{kind:str}"): ADMINS | {Role.AUDITOR.value,
                                                                 Role.LEADER.value},
     ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): STAFF,
-    ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/tien-do"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/so-hoa"): COUNTER,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/so-hoa/{scan_id:int}/tep"): STAFF,
     ("GET", "/can-bo/tim-ban-so-hoa"): STAFF,
@@ -114,8 +116,12 @@ POLICY |= {
     ("GET", "/kiosk/danh-gia"): EVERYONE,
     ("POST", "/kiosk/danh-gia"): EVERYONE,
     ("GET", "/phan-anh/cong-khai"): EVERYONE,
-    ("GET", "/phan-anh/gui"): APPLICANTS,
-    ("POST", "/phan-anh/gui"): APPLICANTS,
+    ("GET", "/phan-anh/gui"): {"anonymous", *APPLICANTS},
+    ("POST", "/phan-anh/gui"): {"anonymous", *APPLICANTS},
+    ("GET", "/phan-anh/xac-thuc/{token:str}"): EVERYONE,
+    ("POST", "/phan-anh/xac-thuc/{token:str}"): EVERYONE,
+    ("GET", "/phan-anh/theo-doi/{token:str}"): EVERYONE,
+    ("POST", "/phan-anh/theo-doi/{token:str}"): EVERYONE,
     ("GET", "/phan-anh/cua-toi"): APPLICANTS,
     ("POST", "/phan-anh/danh-gia"): APPLICANTS,
     ("POST", "/phan-anh/bo-sung"): APPLICANTS,
@@ -128,6 +134,13 @@ POLICY |= {
     ("POST", "/dang-nhap/xac-thuc"): EVERYONE,
     ("GET", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
     ("POST", "/dang-nhap/thiet-lap-xac-thuc"): EVERYONE,
+}
+POLICY |= {
+    ("GET", "/quan-tri/thong-bao"): STAFF,
+    ("POST", "/quan-tri/thong-bao/{message_id:int}/gui-lai"): STAFF,
+    ("GET", "/quan-tri/mau-thong-bao"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
@@ -189,6 +202,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     # Forms and conversions this dossier does not have: 404 when allowed.
     url = url.replace("{form:str}", "receipt").replace("{conversion_id:int}", "999999")
     url = url.replace("{draft_id:int}", "999999").replace("{feedback_id:int}", "999999")
+    url = url.replace("{message_id:int}", "999999").replace("{event:str}", "received").replace(
+        "{channel:str}", "sms")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

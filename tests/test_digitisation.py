@@ -58,16 +58,6 @@ def test_unusable_scans_are_refused_in_vietnamese(files, message):
         digitisation.assemble(files)
 
 
-@pytest.fixture
-def immediate_huey():
-    from app.tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
-
-
 def test_scan_is_stored_linked_filed_and_read_by_the_task(db, immediate_huey):
     from app.tasks.digitisation import digitise_component
 
@@ -118,3 +108,23 @@ def test_staff_search_ignores_diacritics_and_respects_scope(db, immediate_huey):
     assert run(digitisation.search(world["officer"], "khong co chu nay")) == []
     auditor = as_current(world["officer_row"], Role.AUDITOR)  # province-wide
     assert len(run(digitisation.search(auditor, "QUYỀN SỬ DỤNG"))) == 2
+
+
+def test_full_text_index_follows_ocr_and_the_like_fallback_agrees(db, immediate_huey):
+    from app.digitisation import text_index
+    from app.tasks.digitisation import digitise_component
+
+    world = run(counter_world())
+    dossier = run(queries.dossier_for_staff(world["dossier_id"], world["officer"]))
+    scan_id = run(digitisation.scan_component(world["officer"], dossier,
+                                              world["component_ids"][0], [printed_page()]))
+    assert run(text_index.matching_scan_ids(["nhung"])) == []  # not read yet
+    digitise_component(world["component_ids"][0])()
+    # The update trigger indexed the OCR text; every term is a word prefix.
+    assert run(text_index.matching_scan_ids(["hong", "nhun"])) == [scan_id]
+    assert run(text_index.matching_scan_ids(["nhung", "khong"])) == []
+    with_index = run(digitisation.search(world["officer"], "Hồng Nhung"))
+
+    run(Scan.raw("DROP TABLE digitised_scan_fts").run())  # e.g. another database
+    assert run(text_index.matching_scan_ids(["nhung"])) is None
+    assert run(digitisation.search(world["officer"], "Hồng Nhung")) == with_index != []

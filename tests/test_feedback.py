@@ -149,3 +149,39 @@ def test_submission_form_errors_and_overdue_list(client, people):
     fid = Feedback.select(Feedback.id).first().run_sync()["id"]
     detail = client.get(f"/can-bo/phan-anh/{fid}")
     assert "Phân loại và chuyển cơ quan xử lý" in detail.text
+
+
+def test_without_an_account_the_phone_is_verified_and_a_private_link_follows(client, people):
+    import re
+
+    agency, procedure, u = people
+    form = {"name": "Đinh Thị Hoa", "phone": "0912 345 678", "agency_id": str(agency.id),
+            "title": "Thái độ cán bộ", "content": "Cán bộ không hướng dẫn."}
+    bad_phone = post_form(client, "/phan-anh/gui", "/phan-anh/gui", {**form, "phone": "12"})
+    assert bad_phone.status_code == 400 and "Số điện thoại" in bad_phone.text
+    sent = post_form(client, "/phan-anh/gui", "/phan-anh/gui", form, follow_redirects=False)
+    verify_path = sent.headers["location"]
+    assert verify_path.startswith("/phan-anh/xac-thuc/")
+    (sms,) = OutboxMessage.select().where(OutboxMessage.event == "verify_code").run_sync()
+    assert sms["recipient"] == "0912345678"
+    code = re.search(r"\b(\d{6})\b", sms["body"]).group(1)
+    wrong = post_form(client, verify_path, verify_path, {"code": "000000" if code != "000000"
+                                                         else "111111"})
+    assert wrong.status_code == 400 and "Còn 4 lần thử" in wrong.text
+    done = post_form(client, verify_path, verify_path, {"code": code})
+    assert done.status_code == 200 and "Đã gửi phản ánh" in done.text
+    follow = re.search(r'href="(/phan-anh/theo-doi/[\w-]+)"', done.text).group(1)
+    assert client.get(verify_path).status_code == 404  # used up
+    fid = Feedback.select(Feedback.id).where(Feedback.submitter.is_null()).first().run_sync()[
+        "id"]
+    run(feedback.act(fid, u["tinh"], "route", {"category": "phan_anh",
+                                               "agency_id": str(agency.id)}))
+    run(feedback.act(fid, u["lanhdao"], "answer", {"text": "Đã nhắc nhở cán bộ."}))
+    (answered,) = OutboxMessage.select().where(
+        OutboxMessage.event == "feedback_answered").run_sync()
+    assert "/phan-anh/theo-doi/" in answered["body"]
+    page = client.get(follow)
+    assert "Đã nhắc nhở cán bộ." in page.text
+    post_form(client, follow, follow, {"what": "rate", "satisfied": "0"})
+    assert "Bạn đã đánh giá: Không hài lòng." in client.get(follow).text
+    assert client.get("/phan-anh/theo-doi/khong-co").status_code == 404

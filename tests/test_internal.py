@@ -253,3 +253,33 @@ def test_grant_approved_creates_scoped_accounts_and_sends_links_not_passwords(cl
     assert status[0]["status"] == Status.PROCESSED
     history = AccountChange.select().where(AccountChange.agency == agency.id).run_sync()
     assert {h["account_name"] for h in history} == {"canbo1", "canbo2"}
+
+
+def test_document_system_grant_records_the_account_and_who_handed_it_over(db):
+    async def go():
+        office, agency, procedure, users = await office_world()
+        await Procedure.update({Procedure.code: "NB.H55.02"}).where(
+            Procedure.id == procedure.id)
+        dossier_id = await internal.submit_request(users["quantri"], procedure.id, "", "",
+                                                   [person(role="")])
+        await perform(dossier_id, users["vanthu"], Action.ACCEPT)
+        await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+        (listed,) = await AccountRequestPerson.select(AccountRequestPerson.id)
+        with pytest.raises(internal.InternalError, match="đã được phê duyệt"):
+            await internal.record_handover(dossier_id, listed["id"], "canbo1.stp",
+                                           "Đoàn Thị Lan", users["vanthu"])
+        await internal.decide(dossier_id, users["lanhdao"], approve=True)
+        assert not await User.exists().where(User.email == "canbo1@sotuphap.example.vn")
+        with pytest.raises(internal.InternalError, match="người bàn giao"):
+            await internal.record_handover(dossier_id, listed["id"], "", "", users["vanthu"])
+        await internal.record_handover(dossier_id, listed["id"], "canbo1.stp",
+                                       "Đoàn Thị Lan", users["vanthu"])
+        row = await AccountRequestPerson.select().where(
+            AccountRequestPerson.id == listed["id"]).first()
+        assert (row["external_username"], row["handed_over_by"]) == ("canbo1.stp",
+                                                                     "Đoàn Thị Lan")
+        change = await AccountChange.select().where(AccountChange.system == "qlvb").first()
+        assert (change["kind"], change["account_name"]) == ("cap", "canbo1.stp")
+        with pytest.raises(internal.InternalError, match="đã được ghi nhận"):
+            await internal.record_handover(dossier_id, listed["id"], "x", "y", users["vanthu"])
+    run(go())

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from app.calendar.deadlines import deadline
+from app.calendar.logic import WorkingCalendar
 from app.formatting import LOCAL_TZ
 from app.legal_forms.control_sheet import (
     Outcome,
@@ -11,6 +12,7 @@ from app.legal_forms.control_sheet import (
     SheetStep,
     control_rows,
     outcome,
+    reception_handover_due,
 )
 
 
@@ -106,3 +108,25 @@ def test_late_processing_shows_on_the_return_row():
 
 def test_no_events_no_rows():
     assert rows([]) == []
+
+
+def test_counter_hands_over_the_same_day_or_next_morning_after_15h():
+    calendar = WorkingCalendar.from_plain(office_hours=[
+        {"effective_from": "2020-01-01", "blocks": [["07:30", "11:30"], ["13:00", "17:00"]]}],
+        overrides=[])
+    assert reception_handover_due(t(9, 14, 59), calendar) == t(9, 17)     # Monday
+    assert reception_handover_due(t(9, 15), calendar) == t(10, 11, 30)    # next morning
+    assert reception_handover_due(t(13, 16), calendar) == t(16, 11, 30)   # Friday → Monday
+    assert reception_handover_due(t(14, 9), calendar) == t(16, 17)        # Saturday
+    # 30/4 and 1/5/2026 are holidays (Thursday, Friday): after 15:00 on 29/4 → 4/5 morning.
+    late = datetime(2026, 4, 29, 16, 0, tzinfo=LOCAL_TZ)
+    assert reception_handover_due(late, calendar) == datetime(2026, 5, 4, 11, 30,
+                                                              tzinfo=LOCAL_TZ)
+
+
+def test_reception_row_is_judged_against_the_handover_rule():
+    rule = {"reception_due": lambda received: t(9, 17)}
+    sheet = rows([("accepted", t(9, 8), None), ("processing_started", t(9, 9), 1)], **rule)
+    assert sheet[0].due_at == t(9, 17) and sheet[0].outcome is Outcome.ON_TIME
+    sheet = rows([("accepted", t(9, 8), None), ("processing_started", t(10, 9), 1)], **rule)
+    assert sheet[0].outcome is Outcome.LATE

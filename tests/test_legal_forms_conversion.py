@@ -67,3 +67,28 @@ def test_no_result_no_conversion(client, world):  # noqa: F811
     refused = client.post(url, data={"_csrf_token": csrf_from(client.get("/dang-nhap").text)})
     assert refused.status_code == 400 and "chưa có kết quả" in refused.text
     assert ResultConversion.count().run_sync() == 0
+
+
+def test_image_result_is_laid_out_with_the_mark(client, world):  # noqa: F811
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 60), "white").save(buffer, "PNG")
+    dossier_id = run(dossier_with_result(world, buffer.getvalue()))
+    as_(client, world["counter"])
+    url = f"/can-bo/ho-so/{dossier_id}/chuyen-doi-giay"
+    done = client.post(url, data={"_csrf_token": csrf_from(client.get(url).text)},
+                       follow_redirects=False)
+    pdf = PdfReader(io.BytesIO(client.get(done.headers["location"] + "/pdf").content))
+    text = " ".join(pdf.pages[0].extract_text().split())  # the name may wrap
+    assert "BẢN CHUYỂN ĐỔI TỪ VĂN BẢN ĐIỆN TỬ" in text and "Trần Thị Motcua" in text
+    assert pdf.pages[0].images  # the result image itself is on the page
+
+
+def test_damaged_pdf_result_is_refused_with_a_message(client, world):  # noqa: F811
+    dossier_id = run(dossier_with_result(world, b"%PDF-1.4\n% not really a pdf\n"))
+    as_(client, world["counter"])
+    url = f"/can-bo/ho-so/{dossier_id}/chuyen-doi-giay"
+    refused = client.post(url, data={"_csrf_token": csrf_from(client.get(url).text)})
+    assert refused.status_code == 400 and "không phải PDF hoặc ảnh" in refused.text
+    assert ResultConversion.count().run_sync() == 0

@@ -66,3 +66,21 @@ def test_another_agencys_officer_cannot_print(client, world):  # noqa: F811
     base = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau"
     assert client.get(base).status_code == 404
     assert client.get(f"{base}/receipt/pdf").status_code == 404
+
+
+def test_transfer_cutoff_comes_from_the_dossiers_rule_version(db):
+    from datetime import UTC, datetime, time
+
+    from app.dossiers.tables import RuleVersion
+    from app.legal_forms.service import _transfer_cutoff
+    from tests.conftest import run
+
+    async def make():
+        row = RuleVersion(code="X-2026", title="Thử", config={"paper_transfer_cutoff": "14:30"},
+                          effective_from=datetime(2026, 1, 1, tzinfo=UTC))
+        await row.save()
+        return row.id
+
+    rule_id = run(make())
+    assert run(_transfer_cutoff(rule_id)) == time(14, 30)
+    assert run(_transfer_cutoff(None)) == time(15, 0)  # the decree's default

@@ -1,6 +1,8 @@
 """SMS lookup: `TC <mã> <4 số>` to the webhook is answered through the outbox."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.notifications.inbound import LOOKUPS_PER_SENDER
 from app.notifications.logic import LOOKUP_NOT_FOUND, LOOKUP_USAGE, parse_lookup
@@ -20,6 +22,7 @@ def api(client, monkeypatch):
         return client.post("/api/v1/sms/inbound", json={"sender": sender, "text": text, **extra},
                            headers={"Authorization": f"Bearer {token}"})
 
+    send.client = client  # for requests the helper does not build
     return send
 
 
@@ -95,3 +98,23 @@ def test_reply_is_delivered_by_the_sandbox_worker(api, dossier_code):
         huey.immediate = False
     (sent,) = SandboxMessage.select(SandboxMessage.recipient, SandboxMessage.body).run_sync()
     assert sent["recipient"] == "0912000111" and sent["body"].startswith("Ho so ")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3), max_leaves=6)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(
+    json_values,
+    st.fixed_dictionaries({"sender": st.text(max_size=15), "text": st.text(max_size=60)},
+                          optional={"id": json_values, "channel": json_values})))
+def test_hostile_bodies_get_a_clear_4xx_never_a_500(api, body):
+    response = api.client.post(
+        "/api/v1/sms/inbound", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code in (200, 400, 429), response.text
+    if response.status_code != 200:
+        assert response.json()["error"]  # a Vietnamese sentence, not a stack trace

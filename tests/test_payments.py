@@ -170,3 +170,15 @@ def test_unknown_reference_and_disabled_gateway(client, paying, monkeypatch):
     monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "")
     assert client.get("/sandbox/thanh-toan/TTNOPE").status_code == 404
     assert "Thanh toán trực tuyến" not in client.get(f"/ho-so-cua-toi/{paying}").text
+
+
+def test_sandbox_transaction_completes_once(client, paying):
+    ref = start_payment(client, paying)
+    with pytest.raises(sandbox.SandboxError):
+        run(sandbox.complete(ref, "maybe"))
+    assert run(sandbox.complete(ref, "fail"))["status"] == "failed"
+    assert run(sandbox.complete(ref, "pay"))["status"] == "failed"  # a second click changes nothing
+    page = client.get(f"/thanh-toan/{ref}")
+    assert "Thanh toán không thành công" in page.text
+    assert dossier_fees(paying)["fees_paid"] == 0
+    assert "Giao dịch đã kết thúc" in client.get(f"/sandbox/thanh-toan/{ref}").text

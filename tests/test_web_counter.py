@@ -181,7 +181,7 @@ def test_supplement_at_the_counter_then_accept(client, office):
 
 
 def test_refusal_and_redirect_at_the_counter(client, office):
-    other = run(factories.agency("UBND xã Ba Tơ"))
+    other = run(factories.agency("UBND xã Ba Tơ", code="000.00.99.H55"))
     as_user(client, office, Role.COUNTER_OFFICER)
     missing = receive(client, office, outcome="refuse")
     assert missing.status_code == 400 and "lý do từ chối" in missing.text

@@ -10,16 +10,6 @@ from tests.digitisation_helpers import counter_world, printed_page
 
 
 @pytest.fixture
-def immediate_huey():
-    from app.tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
-
-
-@pytest.fixture
 def world(client):
     async def make():
         world = await counter_world()
@@ -63,7 +53,7 @@ def test_counter_scans_a_component_and_sees_the_text_read(client, world, immedia
     assert "052090001234</strong> (trùng số trên hồ sơ)" in shown.text
     assert 'hx-trigger="every 2s"' not in shown.text  # finished: no more polling
 
-    fragment = client.get(page + "/tien-do", headers={"HX-Request": "true"})
+    fragment = client.get(page, headers={"HX-Request": "true", "HX-Target": "scans"})
     assert fragment.text.lstrip().startswith('<div id="scans"')
     pdf_link = fragment.text.split('href="')[1].split('"')[0]
     pdf = client.get(pdf_link)

@@ -45,7 +45,8 @@ def current_step(now: float | None = None) -> int:
 
 
 def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    # ASCII only: other scripts' digits pass str.isdigit() but are never a code.
+    return "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
 
 
 def looks_like_totp(code: str) -> bool:
@@ -66,7 +67,7 @@ def matching_step(secret: str, code: str, *, last_used_step: int | None,
     for candidate in range(step - VALID_WINDOW, step + VALID_WINDOW + 1):
         if last_used_step is not None and candidate <= last_used_step:
             continue
-        if hmac.compare_digest(totp.at(candidate * STEP_SECONDS), normalised):
+        if hmac.compare_digest(totp.at(candidate * STEP_SECONDS).encode(), normalised.encode()):
             return candidate
     return None
 

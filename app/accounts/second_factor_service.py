@@ -48,9 +48,11 @@ def pending_user_id(value: str | None, now: float | None = None) -> int | None:
     if not value or value.count(".") != 2:
         return None
     user_id, expires, signature = value.split(".")
-    if not hmac.compare_digest(signature, _sign(f"{user_id}.{expires}")):
+    # Bytes: compare_digest raises on non-ASCII text, and a cookie is visitor input.
+    if not hmac.compare_digest(signature.encode(), _sign(f"{user_id}.{expires}").encode()):
         return None
-    if not (user_id.isdigit() and expires.isdigit()):
+    if not (user_id.isascii() and user_id.isdigit() and expires.isascii()
+            and expires.isdigit()):
         return None
     if int(expires) < (time.time() if now is None else now):
         return None

@@ -116,7 +116,8 @@ def token_from_cookie(value: str | None) -> str | None:
     if not value or "." not in value:
         return None
     token, _, signature = value.partition(".")
-    return token if hmac.compare_digest(signature, _sign(token)) else None
+    # Bytes: compare_digest raises on non-ASCII text, and a cookie is visitor input.
+    return token if hmac.compare_digest(signature.encode(), _sign(token).encode()) else None
 
 
 async def start_session(user: User, ip: str, user_agent: str) -> str:

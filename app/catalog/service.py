@@ -1,9 +1,8 @@
-"""Reading the catalogue: diacritic-insensitive procedure search and procedure pages."""
+"""Reading the catalogue: procedure pages and counts (search: `app.catalog.search`)."""
 
 from __future__ import annotations
 
 from app.catalog.logic import split_steps
-from app.catalog.search import search
 from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
 
 _COLUMNS = (
@@ -11,11 +10,6 @@ _COLUMNS = (
     Procedure.time_limit_amount, Procedure.time_limit_unit, Procedure.fee_amount,
     Procedure.agency.name.as_alias("agency_name"), Procedure.field.name.as_alias("field_name"),
 )
-
-
-async def search_procedures(query: str, limit: int = 30) -> list[dict]:
-    """Ranked, diacritic-insensitive search; the work is done in `app.catalog.search`."""
-    return await search(query, limit=limit)
 
 
 async def count_procedures() -> int:

@@ -18,6 +18,7 @@ from app.counter.logic import Outcome
 from app.db import write_transaction
 from app.directory.tables import Agency
 from app.dossiers.logic import Channel, Status, format_dossier_code
+from app.dossiers.service import visible_to
 from app.dossiers.tables import DailySequence, Dossier, DossierComponent, RuleVersion
 from app.formatting import now_utc, to_local
 from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
@@ -195,3 +196,16 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
         # Accepting computes the due moment from received_at.
         await perform(dossier.id, user, outcome.action, **params)
     return dossier.id
+
+
+async def results_to_return(user: CurrentUser, limit: int = 100) -> list[dict]:
+    """Processed dossiers waiting for their result to be handed over, oldest first. Postal
+    staff see only those sent by post: the ones they deliver."""
+    where = (Dossier.status == Status.PROCESSED.value) & visible_to(user)
+    if user.role == Role.POSTAL_STAFF:
+        where &= Dossier.channel == Channel.POST.value
+    return await Dossier.select(
+        Dossier.id, Dossier.code, Dossier.applicant_name, Dossier.applicant_address,
+        Dossier.applicant_phone, Dossier.channel, Dossier.finished_at, Dossier.fees_due,
+        Dossier.fees_paid, Dossier.procedure.name.as_alias("procedure_name"),
+    ).where(where).order_by(Dossier.finished_at).order_by(Dossier.id).limit(limit)

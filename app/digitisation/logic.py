@@ -48,9 +48,9 @@ def find_id_numbers(text: str) -> list[str]:
 
 
 def search_terms(query: str, max_terms: int = 6) -> list[str]:
-    """The folded words of a staff query; LIKE wildcards dropped so they match literally
-    nothing special. One-letter words are noise in OCR text and are skipped."""
-    words = re.sub(r"[%_\\]", " ", fold(query)).split()
+    """The folded words of a staff query, letters and digits only (nothing typed can act
+    as a LIKE wildcard or FTS5 syntax). One-letter words are noise in OCR text."""
+    words = re.findall(r"[a-z0-9]+", fold(query))
     return [w for w in words if len(w) >= 2][:max_terms]
 
 

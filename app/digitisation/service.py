@@ -14,7 +14,7 @@ import json
 from app.accounts.service import CurrentUser
 from app.audit import service as audit
 from app.db import write_transaction
-from app.digitisation import images, ocr
+from app.digitisation import images, ocr, text_index
 from app.digitisation.logic import ScanStatus, find_id_numbers, search_terms, snippet
 from app.digitisation.tables import Scan
 from app.dossiers.service import visible_to
@@ -144,12 +144,16 @@ async def search(user: CurrentUser, query: str, limit: int = 50) -> list[dict]:
     if not terms:
         return []
     condition = Scan.status == ScanStatus.DONE.value
-    for term in terms:
-        condition &= Scan.text_folded.like(f"%{term}%")
+    ids = await text_index.matching_scan_ids(terms)
+    if ids is None:  # no full-text index: every word somewhere in the folded text
+        for term in terms:
+            condition &= Scan.text_folded.like(f"%{term}%")
+    else:
+        condition &= Scan.id.is_in(ids or [-1])
     # The staff scope is a condition on dossiers: take the matching scans' dossiers,
     # keep those in scope, then the scans of those.
     matches = await Scan.select(Scan.dossier).where(condition).order_by(
-        Scan.id, ascending=False).limit(500)
+        Scan.id, ascending=False).limit(text_index.MAX_CANDIDATES)
     ids = list({m["dossier"] for m in matches}) or [-1]
     visible = await Dossier.select(Dossier.id, Dossier.code).where(
         Dossier.id.is_in(ids) & visible_to(user))

@@ -63,7 +63,7 @@ class Channel(IntEnum):
 
 # Dossier code: <agency code>-<yymmdd>-<daily sequence, 4+ digits>,
 # e.g. 000.00.17.H55-260213-0007. The agency code is the agency's identifier code.
-CODE_RE = re.compile(r"^(?P<agency>[0-9A-Z.]{1,40})-(?P<day>\d{6})-(?P<seq>\d{4,})$")
+CODE_RE = re.compile(r"^(?P<agency>[0-9A-Z.]{1,40})-(?P<day>\d{6})-(?P<seq>\d{4,})\Z", re.ASCII)
 
 
 def format_dossier_code(agency_code: str, day: date, sequence: int) -> str:

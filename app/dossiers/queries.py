@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User, UserAgency
+from app.counter.tables import ResultReturn
 from app.directory.tables import Agency
 from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
@@ -25,6 +26,9 @@ async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
         return None
     row["components"] = await DossierComponent.select().where(
         DossierComponent.dossier == dossier_id).order_by(DossierComponent.id)
+    row["handover"] = await ResultReturn.select(
+        ResultReturn.all_columns(), ResultReturn.recorded_by.full_name.as_alias("recorded_by_name"),
+    ).where(ResultReturn.dossier == dossier_id).first()
     row["events"] = await DossierEvent.select(
         DossierEvent.all_columns(), DossierEvent.actor.full_name.as_alias("actor_name"),
     ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)

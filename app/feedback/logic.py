@@ -187,3 +187,28 @@ def figures(rows: list[dict], now: datetime) -> Figures:
         rated=sum(1 for r in rows if r["rating"] is not None),
         satisfied=sum(1 for r in rows if r["rating"] == 1),
     )
+
+
+# -- phone verification for submitters without an account -------------------------------------
+
+CODE_TTL_MINUTES = 10
+MAX_CODE_ATTEMPTS = 5
+MAX_CODES_PER_PHONE_HOUR = 3
+
+
+def new_code() -> str:
+    import secrets
+
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def code_problem(expires_at: datetime, used_at: datetime | None, attempts: int,
+                 now: datetime) -> str | None:
+    """Why a pending verification can no longer be confirmed (Vietnamese), or None."""
+    if used_at is not None:
+        return "Phản ánh này đã được xác thực và gửi đi."
+    if now >= expires_at:
+        return "Mã xác thực đã hết hạn. Vui lòng gửi lại phản ánh để nhận mã mới."
+    if attempts >= MAX_CODE_ATTEMPTS:
+        return "Nhập sai mã quá nhiều lần. Vui lòng gửi lại phản ánh để nhận mã mới."
+    return None

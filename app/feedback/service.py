@@ -3,7 +3,9 @@ flow (one transaction each, with history and audit), rating, lists and figures."
 
 from __future__ import annotations
 
-from datetime import datetime
+import hmac
+import json
+from datetime import datetime, timedelta
 
 from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
@@ -17,8 +19,10 @@ from app.directory.tables import Agency
 from app.dossiers.tables import Dossier
 from app.feedback import logic
 from app.feedback.logic import Category, FeedbackError, Move, Status
-from app.feedback.tables import Feedback, FeedbackEvent
+from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.formatting import now_utc, to_local
+from app.internal.logic import new_token, token_hash
+from app.text import is_phone, normalise_phone
 
 MAX_TITLE, MAX_CONTENT = 300, 5000
 
@@ -27,8 +31,8 @@ async def _working_days(start: datetime, days: int) -> datetime:
     return deadline(start, days, "working_days", calendar=await current_calendar())
 
 
-async def submit(user: CurrentUser, data: dict[str, str]) -> int:
-    """A logged-in citizen's feedback; its id. FeedbackError names what is missing."""
+async def _subject(data: dict[str, str]) -> dict:
+    """The checked subject and texts of a submission, or FeedbackError naming the problem."""
     title, content = data.get("title", "")[:MAX_TITLE], data.get("content", "")[:MAX_CONTENT]
     if not title or not content:
         raise FeedbackError("Nhập tiêu đề và nội dung phản ánh, kiến nghị.")
@@ -51,8 +55,22 @@ async def submit(user: CurrentUser, data: dict[str, str]) -> int:
         raise FeedbackError("Không tìm thấy cơ quan này.")
     if procedure_id is None and agency_id is None and dossier_id is None:
         raise FeedbackError("Chọn thủ tục, cơ quan hoặc nhập mã hồ sơ được phản ánh.")
+    return {"title": title, "content": content, "procedure": procedure_id,
+            "dossier": dossier_id, "about_agency": agency_id,
+            "agree_publish": data.get("agree_publish") == "1"}
+
+
+async def submit(user: CurrentUser, data: dict[str, str]) -> int:
+    """A logged-in citizen's feedback; its id. FeedbackError names what is missing."""
+    subject = await _subject(data)
     person = await User.select(User.full_name, User.phone, User.email).where(
         User.id == user.id).first()
+    return await _create(subject, user.id, person["full_name"], person["phone"],
+                         person["email"])
+
+
+async def _create(subject: dict, user_id: int | None, name: str, phone: str,
+                  email: str) -> int:
     now = now_utc()
     refuse_due, answer_due = (await _working_days(now, logic.DEADLINES["refuse"]),
                               await _working_days(now, logic.DEADLINES["answer"]))
@@ -61,17 +79,15 @@ async def submit(user: CurrentUser, data: dict[str, str]) -> int:
         same_day = await Feedback.count().where(Feedback.code.like(f"PA-{day}-%"))
         row = Feedback(
             code=f"PA-{day}-{same_day + 1:04d}", status=Status.RECEIVED.value,
-            submitter=user.id, submitter_name=person["full_name"],
-            submitter_phone=person["phone"], submitter_email=person["email"],
-            agree_publish=data.get("agree_publish") == "1", procedure=procedure_id,
-            dossier=dossier_id, about_agency=agency_id, title=title, content=content,
-            received_at=now, refuse_due_at=refuse_due, answer_due_at=answer_due,
-            due_at=refuse_due)
+            submitter=user_id, submitter_name=name, submitter_phone=phone,
+            submitter_email=email, received_at=now, refuse_due_at=refuse_due,
+            answer_due_at=answer_due, due_at=refuse_due, **subject)
         await row.save()
-        await FeedbackEvent(feedback=row.id, at=now, actor=user.id, move="submit",
+        await FeedbackEvent(feedback=row.id, at=now, actor=user_id, move="submit",
                             to_status=Status.RECEIVED.value).save()
-        await audit.record("feedback.submitted", "feedback", row.id, {"code": row.code},
-                           actor_id=user.id)
+        await audit.record("feedback.submitted", "feedback", row.id,
+                           {"code": row.code, "phone_verified": user_id is None},
+                           actor_id=user_id)
     return row.id
 
 
@@ -103,8 +119,10 @@ def moves(row: dict, user: CurrentUser) -> list[Move]:
                            agreed_to_publish=row["agree_publish"])
 
 
-async def act(feedback_id: int, user: CurrentUser, move_text: str,
-              data: dict[str, str]) -> Move:
+async def act(feedback_id: int, user: CurrentUser | None, move_text: str,
+              data: dict[str, str], *, via_private_link: bool = False) -> Move:
+    """One move of the flow. `user` None: the submitter without an account, proven by
+    their private link (`via_private_link`)."""
     try:
         move = Move(move_text)
     except ValueError:
@@ -115,11 +133,14 @@ async def act(feedback_id: int, user: CurrentUser, move_text: str,
         row = await Feedback.select().where(Feedback.id == feedback_id).first()
         if row is None:
             raise FeedbackError("Không tìm thấy phản ánh, kiến nghị.")
-        if move == Move.SUPPLY and row["submitter"] != user.id:
+        owner = via_private_link or (user is not None and row["submitter"] == user.id)
+        if move == Move.SUPPLY and not owner:
             raise FeedbackError("Chỉ người gửi mới bổ sung được thông tin.")
-        status = logic.next_status(Status(row["status"]), move, user.role,
-                                   in_scope=_in_scope(user, row),
+        role = user.role if user is not None else Role.CITIZEN
+        status = logic.next_status(Status(row["status"]), move, role,
+                                   in_scope=user is not None and _in_scope(user, row),
                                    agreed_to_publish=row["agree_publish"])
+        actor_id = user.id if user is not None else None
         now = now_utc()
         values: dict = {Feedback.status: status.value}
         if move == Move.ROUTE:
@@ -142,7 +163,7 @@ async def act(feedback_id: int, user: CurrentUser, move_text: str,
             publish_due = (await _working_days(now, logic.DEADLINES["publish"])
                            if row["agree_publish"] else None)
             values.update({Feedback.answer: text, Feedback.answered_at: now,
-                           Feedback.answered_by: user.id, Feedback.due_at: publish_due})
+                           Feedback.answered_by: actor_id, Feedback.due_at: publish_due})
             notify = True
         elif move == Move.PUBLISH:
             names = [row["submitter_name"]]
@@ -152,15 +173,18 @@ async def act(feedback_id: int, user: CurrentUser, move_text: str,
                 Feedback.public_content: logic.redact(row["content"], names),
                 Feedback.public_answer: logic.redact(text, names)})
         await Feedback.update(values).where(Feedback.id == feedback_id)
-        await FeedbackEvent(feedback=feedback_id, at=now, actor=user.id, move=move.value,
+        await FeedbackEvent(feedback=feedback_id, at=now, actor=actor_id, move=move.value,
                             from_status=row["status"], to_status=status.value,
                             comment=text).save()
         await audit.record(f"feedback.{move.value}", "feedback", feedback_id,
-                           {"from": row["status"], "to": status.value}, actor_id=user.id)
+                           {"from": row["status"], "to": status.value}, actor_id=actor_id)
         if notify:
             from app.feedback import messages
 
-            await messages.send_answered(row)
+            # A submitter without an account gets a fresh private link to read the answer.
+            path = ("/phan-anh/cua-toi" if row["submitter"] is not None
+                    else await _private_link(feedback_id))
+            await messages.send_answered(row, path)
     if notify:
         from app.feedback import messages
 
@@ -168,12 +192,15 @@ async def act(feedback_id: int, user: CurrentUser, move_text: str,
     return move
 
 
-async def rate(feedback_id: int, user: CurrentUser, satisfied_text: str) -> None:
+async def rate(feedback_id: int, user: CurrentUser | None, satisfied_text: str, *,
+               via_private_link: bool = False) -> None:
     if satisfied_text not in ("1", "0"):
         raise FeedbackError("Chọn hài lòng hoặc không hài lòng.")
     async with write_transaction():
         row = await Feedback.select().where(Feedback.id == feedback_id).first()
-        if row is None or row["submitter"] != user.id:
+        owner = row is not None and (via_private_link or (
+            user is not None and row["submitter"] == user.id))
+        if not owner:
             raise FeedbackError("Không tìm thấy phản ánh, kiến nghị của bạn.")
         if row["status"] not in (Status.ANSWERED, Status.PUBLISHED):
             raise FeedbackError("Chỉ đánh giá được khi đã có trả lời.")
@@ -182,7 +209,8 @@ async def rate(feedback_id: int, user: CurrentUser, satisfied_text: str) -> None
         await Feedback.update({Feedback.rating: int(satisfied_text),
                                Feedback.rated_at: now_utc()}).where(Feedback.id == feedback_id)
         await audit.record("feedback.rated", "feedback", feedback_id,
-                           {"satisfied": satisfied_text == "1"}, actor_id=user.id)
+                           {"satisfied": satisfied_text == "1"},
+                           actor_id=user.id if user is not None else None)
 
 
 # -- lists and figures -----------------------------------------------------------------------
@@ -230,3 +258,86 @@ async def satisfaction_figures(agency_ids: list[int] | None, start: datetime,
     if agency_ids is not None:
         query = query.where(Feedback.agency.is_in(agency_ids or [-1]))
     return logic.figures(await query, now_utc())
+
+
+# -- submitters without an account: phone verification and private links --------------------
+
+
+async def _private_link(feedback_id: int) -> str:
+    token, digest = new_token()
+    await FeedbackAccess(feedback=feedback_id, token_hash=digest, created_at=now_utc()).save()
+    return f"/phan-anh/theo-doi/{token}"
+
+
+async def start_verification(data: dict[str, str]) -> str:
+    """Check the form, send a code to the phone; the path of the page that asks for it."""
+    name, phone = data.get("name", "")[:200], data.get("phone", "")
+    if not name:
+        raise FeedbackError("Nhập họ và tên người gửi.")
+    if not is_phone(phone):
+        raise FeedbackError("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0, để nhận mã xác thực.")
+    phone = normalise_phone(phone)
+    subject = await _subject(data)
+    now = now_utc()
+    token, digest = new_token()
+    code = logic.new_code()
+    async with write_transaction():
+        recent = await PhoneVerification.count().where(
+            (PhoneVerification.phone == phone)
+            & (PhoneVerification.created_at >= now - timedelta(hours=1)))
+        if recent >= logic.MAX_CODES_PER_PHONE_HOUR:
+            raise FeedbackError("Số điện thoại này đã nhận quá nhiều mã trong một giờ. "
+                                "Vui lòng thử lại sau hoặc đăng nhập để gửi.")
+        await PhoneVerification(
+            token_hash=digest, phone=phone, code_hash=token_hash(code),
+            payload={**subject, "name": name}, created_at=now,
+            expires_at=now + timedelta(minutes=logic.CODE_TTL_MINUTES)).save()
+        from app.feedback import messages
+
+        await messages.send_code(phone, code, occurrence=digest[:16])
+    from app.feedback import messages
+
+    messages.schedule_delivery()
+    return f"/phan-anh/xac-thuc/{token}"
+
+
+async def pending(token: str) -> tuple[dict | None, str | None]:
+    row = await PhoneVerification.select().where(
+        PhoneVerification.token_hash == token_hash(token)).first()
+    if row is None:
+        return None, "Đường dẫn xác thực không hợp lệ."
+    problem = logic.code_problem(row["expires_at"], row["used_at"], row["attempts"], now_utc())
+    return (None, problem) if problem else (row, None)
+
+
+async def confirm(token: str, code: str) -> tuple[str, str]:
+    """The code matches: the feedback is created. (its code, the private link path)."""
+    async with write_transaction():
+        row, problem = await pending(token)
+        if row is None:
+            raise FeedbackError(problem)
+        if not hmac.compare_digest(row["code_hash"], token_hash(code.strip())):
+            await PhoneVerification.update({
+                PhoneVerification.attempts: PhoneVerification.attempts + 1}).where(
+                PhoneVerification.id == row["id"])
+            left = logic.MAX_CODE_ATTEMPTS - row["attempts"] - 1
+            raise FeedbackError(f"Mã xác thực không đúng. Còn {left} lần thử.")
+        await PhoneVerification.update({PhoneVerification.used_at: now_utc()}).where(
+            PhoneVerification.id == row["id"])
+        payload = dict(row["payload"]) if isinstance(row["payload"], dict) else json.loads(
+            row["payload"])
+        name = payload.pop("name")
+        feedback_id = await _create(payload, None, name, row["phone"], "")
+        path = await _private_link(feedback_id)
+    code_row = await Feedback.select(Feedback.code).where(Feedback.id == feedback_id).first()
+    return code_row["code"], path
+
+
+async def by_private_link(token: str) -> dict | None:
+    access = await FeedbackAccess.select(FeedbackAccess.feedback).where(
+        FeedbackAccess.token_hash == token_hash(token)).first()
+    if access is None:
+        return None
+    return await Feedback.select(*_LIST, Feedback.answer, Feedback.info_request,
+                                 Feedback.refusal_reason).where(
+        Feedback.id == access["feedback"]).first()

@@ -1,6 +1,7 @@
 """Tables of feedback and petitions: the items and their history."""
 
 from piccolo.columns import (
+    JSON,
     Boolean,
     ForeignKey,
     Integer,
@@ -67,3 +68,25 @@ class FeedbackEvent(Table, tablename="feedback_event"):
     from_status = Varchar(length=20, default="")
     to_status = Varchar(length=20)
     comment = Text(default="")
+
+
+class PhoneVerification(Table, tablename="phone_verification"):
+    """A pending anonymous submission waiting for the code sent to the phone. The URL
+    token and the code are stored as SHA-256 only; attempts are counted."""
+
+    token_hash = Varchar(length=64, unique=True)
+    phone = Varchar(length=20, index=True)
+    code_hash = Varchar(length=64)
+    payload = JSON(default="{}")  # the form as submitted
+    created_at = Timestamptz(index=True)
+    expires_at = Timestamptz()
+    attempts = Integer(default=0)
+    used_at = Timestamptz(null=True, default=None)
+
+
+class FeedbackAccess(Table, tablename="feedback_access"):
+    """A private link for a submitter without an account to follow, supplement and rate."""
+
+    feedback = ForeignKey(Feedback, null=False, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz()

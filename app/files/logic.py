@@ -30,4 +30,6 @@ def upload_problem(content: bytes, already_stored: int = 0) -> str | None:
         return "Tổng dung lượng hồ sơ vượt quá 20 MB."
     if sniff(content) is None:
         return "Chỉ nhận tệp PDF, JPEG hoặc PNG (hệ thống kiểm tra nội dung tệp, không theo tên)."
-    return None
+    from app.files.inspect import content_problem  # Pillow: loaded only when a file comes
+
+    return content_problem(content, sniff(content))

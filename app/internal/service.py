@@ -132,6 +132,7 @@ async def request_for(dossier_id: int, user: CurrentUser) -> dict | None:
         AccountRequest.dossier.agency.as_alias("office"),
         AccountRequest.dossier.due_at.as_alias("due_at"),
         AccountRequest.dossier.procedure.name.as_alias("procedure_name"),
+        AccountRequest.dossier.procedure.as_alias("procedure"),
     ).where(AccountRequest.dossier == dossier_id).first()
     if row is None:
         return None

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from app.calendar.logic import WorkingCalendar
 from app.formatting import to_local
+
+PAPER_TRANSFER_CUTOFF = time(15, 0)
 
 
 class Outcome(StrEnum):
@@ -82,6 +85,21 @@ def outcome(done_at: datetime | None, due_at: datetime | None) -> Outcome | None
     return Outcome.ON_TIME
 
 
+def reception_handover_due(received_at: datetime, calendar: WorkingCalendar,
+                           cutoff: time = PAPER_TRANSFER_CUTOFF) -> datetime:
+    """When the counter must have handed a dossier to the competent agency: by the close
+    of the reception day, or by the end of the next working morning when received after
+    the cut-off (15:00). A dossier received on a day off counts from the next working day."""
+    local = to_local(received_at)
+    day = local.date()
+    if not calendar.is_working_day(day):
+        return calendar.closing_time(calendar.next_working_day(day))
+    if local.time() >= cutoff:
+        morning = calendar.office_blocks(calendar.next_working_day(day + timedelta(days=1)))
+        return morning[0][1]
+    return calendar.closing_time(day)
+
+
 @dataclass
 class _Stay:
     label: str
@@ -102,9 +120,11 @@ def control_rows(
     appointment: datetime | None,
     due_for: DueFor,
     transfer_agencies: Sequence[str] = (),
+    reception_due: Callable[[datetime], datetime | None] = lambda _: None,
 ) -> list[SheetRow]:
     """The sheet's rows in order. `transfer_agencies` names the agency of each transfer in
-    order (the events do not carry it); `appointment` judges the final counter stay."""
+    order (the events do not carry it); `appointment` judges the final counter stay;
+    `reception_due` gives the counter's handover deadline for a reception moment."""
     by_position = {s.position: s for s in steps}
     transfers = iter(transfer_agencies)
     rows: list[SheetRow] = []
@@ -123,7 +143,7 @@ def control_rows(
     for event in sorted(events, key=lambda e: e.at):
         if event.action == "accepted":
             stay = _Stay(f"Tiếp nhận — {COUNTER_LABEL}", counter_agency, event.at,
-                         event.actor_name, None)
+                         event.actor_name, reception_due(event.at))
         elif event.action in ENTER_STEP:
             close(event.at, event.actor_name, event.comment)
             if event.action == "transferred":

@@ -10,6 +10,7 @@ from app.db import write_transaction
 from app.dossiers.tables import Dossier, DossierResult
 from app.files import store
 from app.formatting import now_utc
+from app.legal_forms.stamp import convertible
 from app.legal_forms.tables import ResultConversion
 
 
@@ -39,6 +40,9 @@ async def convert(dossier_id: int, user: CurrentUser) -> int:
         if not store.verify(digest):
             raise ConversionRefused("Tệp kết quả không còn nguyên vẹn trong kho lưu trữ; "
                                     "không thể chuyển đổi.")
+        if not convertible(store.read(digest)):
+            raise ConversionRefused("Tệp kết quả không phải PDF hoặc ảnh (PNG, JPEG) đọc được "
+                                    "nên không in được bản chuyển đổi; hãy ban hành lại tệp.")
         row = ResultConversion(dossier=dossier_id, result_sha256=digest,
                                converted_by=user.id, converter_name=user.full_name,
                                converted_at=now_utc())

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from typing import Any
 
 from litestar import Request
 
@@ -30,5 +34,15 @@ def render_html(request: Request, template: str, context: dict, *, pdf: bool) ->
     return engine.get_template(template).render(**full)
 
 
-def render_pdf(request: Request, template: str, context: dict) -> bytes:
-    return html_to_pdf(render_html(request, template, context, pdf=True))
+# PDF work is CPU-bound (a quarter of a second to seconds): it runs off the event loop, so
+# one officer printing does not stall every other request. One thread, because WeasyPrint
+# and Pango are not documented as safe to run concurrently.
+_PDF_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+
+
+async def off_loop(work: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(_PDF_THREAD, work, *args)
+
+
+async def render_pdf(request: Request, template: str, context: dict) -> bytes:
+    return await off_loop(html_to_pdf, render_html(request, template, context, pdf=True))

@@ -3,15 +3,22 @@ the user's scope, by `app.dossiers.queries.dossier_for_staff`)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from datetime import datetime, time
 from decimal import Decimal
 
 from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
 from app.catalog.tables import ProcedureStep
 from app.directory.tables import Agency
-from app.dossiers.tables import DossierApology, DossierPause
-from app.legal_forms.control_sheet import SheetEvent, SheetStep, control_rows
+from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
+from app.legal_forms.control_sheet import (
+    PAPER_TRANSFER_CUTOFF,
+    SheetEvent,
+    SheetStep,
+    control_rows,
+    reception_handover_due,
+)
 from app.legal_forms.sets import (
     FORM_EVENTS,
     FormKind,
@@ -49,6 +56,19 @@ def _latest_event(dossier: dict, actions: frozenset[str]) -> dict | None:
     return matching[-1] if matching else None
 
 
+async def _transfer_cutoff(rule_version_id: int | None) -> time:
+    """The paper-transfer cut-off of the rules the dossier was received under."""
+    row = await RuleVersion.select(RuleVersion.config).where(
+        RuleVersion.id == rule_version_id).first() if rule_version_id else None
+    config = row["config"] if row else {}
+    if isinstance(config, str):
+        config = json.loads(config or "{}")
+    try:
+        return time.fromisoformat(config.get("paper_transfer_cutoff", ""))
+    except (TypeError, ValueError):
+        return PAPER_TRANSFER_CUTOFF
+
+
 async def control_sheet(dossier: dict, counter_agency: str) -> list:
     steps = await ProcedureStep.select(
         ProcedureStep.position, ProcedureStep.name, ProcedureStep.allotted_hours,
@@ -58,6 +78,7 @@ async def control_sheet(dossier: dict, counter_agency: str) -> list:
         DossierPause.started_at, DossierPause.ended_at).where(
         (DossierPause.dossier == dossier["id"]) & DossierPause.ended_at.is_not_null())]
     calendar = await current_calendar()
+    cutoff = await _transfer_cutoff(dossier.get("rule_version"))
 
     def due_for(start: datetime, hours: Decimal) -> datetime:
         # Supplement waits inside a step do not count against the step (as for the dossier).
@@ -72,6 +93,7 @@ async def control_sheet(dossier: dict, counter_agency: str) -> list:
         counter_agency=counter_agency, appointment=dossier["due_at"], due_for=due_for,
         # Events do not name the agency of a transfer; the dossier's agency is the last one.
         transfer_agencies=[dossier["agency_name"]] * transfers,
+        reception_due=lambda received: reception_handover_due(received, calendar, cutoff),
     )
 
 

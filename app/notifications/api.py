@@ -18,6 +18,7 @@ six are filled from the dossier and may be overridden.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from app.db import after_commit
 from app.dossiers.tables import Dossier
@@ -52,15 +53,19 @@ def _common_values() -> dict[str, str]:
             "lookup_url": f"{settings.public_url}/tra-cuu"}
 
 
+@lru_cache(maxsize=1)
+def _dossier_columns() -> tuple:
+    """Built once: Piccolo's joined-column chains cost ~1 ms each time they are resolved."""
+    return (Dossier.code, Dossier.applicant_name, Dossier.applicant_phone, Dossier.due_at,
+            Dossier.procedure.name.as_alias("procedure"), Dossier.agency.name.as_alias("agency"),
+            Dossier.applicant.email.as_alias("email"), Dossier.applicant.phone.as_alias("phone"))
+
+
 async def notify_applicant(dossier_id: int, event: Event, *,
                            values: dict[str, str] | None = None, occurrence: str = "") -> int:
     """Queue `event` for the dossier's applicant: the phone on the dossier (or their
     account's), and their account's e-mail. Returns the number of messages queued."""
-    row = await Dossier.select(
-        Dossier.code, Dossier.applicant_name, Dossier.applicant_phone, Dossier.due_at,
-        Dossier.procedure.name.as_alias("procedure"), Dossier.agency.name.as_alias("agency"),
-        Dossier.applicant.email.as_alias("email"), Dossier.applicant.phone.as_alias("phone"),
-    ).where(Dossier.id == dossier_id).first()
+    row = await Dossier.select(*_dossier_columns()).where(Dossier.id == dossier_id).first()
     if row is None:
         raise LookupError(f"dossier {dossier_id} not found")
     filled = {**_common_values(), "code": row["code"], "name": row["applicant_name"],

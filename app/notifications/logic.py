@@ -30,6 +30,7 @@ class Event(StrEnum):
     LOOKUP_REPLY = "lookup_reply"
     DUE_RECOMPUTED = "due_recomputed"
     STOPPED = "stopped"
+    VERIFY_CODE = "verify_code"  # one-time code proving a phone (anonymous feedback)
 
 
 EVENT_LABELS = {
@@ -45,6 +46,7 @@ EVENT_LABELS = {
     Event.LOOKUP_REPLY: "Trả lời tra cứu qua tin nhắn",
     Event.DUE_RECOMPUTED: "Thay đổi ngày hẹn trả kết quả",
     Event.STOPPED: "Dừng xử lý hồ sơ",
+    Event.VERIFY_CODE: "Mã xác thực số điện thoại",
 }
 
 
@@ -114,6 +116,8 @@ _SMS = {
     Event.LOOKUP_REPLY: "{status}",
     Event.DUE_RECOMPUTED: "Ho so {code}: ngay hen tra ket qua moi la {due_date}.",
     Event.STOPPED: "Ho so {code} da dung xu ly. Ly do: {reason}",
+    Event.VERIFY_CODE: "Ma xac thuc phan anh, kien nghi: {code}. Het han sau 10 phut. "
+                       "Khong chia se ma nay.",
 }
 
 _EMAIL = {
@@ -154,6 +158,9 @@ _EMAIL = {
     Event.STOPPED: Template(
         "Kính gửi {name},\n\nHồ sơ {code} ({procedure}) đã dừng xử lý. Lý do: {reason}",
         "Hồ sơ {code} dừng xử lý"),
+    Event.VERIFY_CODE: Template(
+        "Mã xác thực để gửi phản ánh, kiến nghị: {code}. Mã hết hạn sau 10 phút.",
+        "Mã xác thực"),
 }
 
 

@@ -57,3 +57,18 @@ class NotificationTemplate(Table, tablename="notification_template"):
     body = Text()
     updated_at = Timestamptz()
     updated_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+
+
+class StaffNotice(Table, tablename="staff_notice"):
+    """An in-app notice to a staff member (shown on their dashboard): a dossier became due
+    soon or overdue, or an apology must be written (kind `apology_task`, done when the
+    apology is recorded). Unique per `notice_key` = (user, dossier, kind, due_at), so the
+    deadline watch never notifies twice for the same appointment."""
+
+    notice_key = Varchar(length=64, unique=True)
+    user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=20)  # due_soon | overdue | apology_task
+    due_at = Timestamptz()
+    created_at = Timestamptz()
+    done_at = Timestamptz(null=True, default=None)

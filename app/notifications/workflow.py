@@ -12,6 +12,7 @@ from typing import Any
 from app.dossiers.logic import Status
 from app.notifications.api import notify_applicant
 from app.notifications.logic import Event
+from app.notifications.staff import close_apology_tasks
 from app.workflow.logic import Action, Effect, Transition
 
 
@@ -49,7 +50,11 @@ def reason_for(transition: Transition, params: dict[str, Any]) -> str:
 async def notify_transition(dossier_id: int, transition: Transition,
                             params: dict[str, Any]) -> int:
     """Queue the applicant's notice for `transition`; returns messages queued. The event
-    time tells repeated actions apart (a second supplement request is a new message)."""
+    time tells repeated actions apart (a second supplement request is a new message).
+    Recording an apology also closes the staff's apology task for the missed appointment."""
+    if transition.action == Action.RECORD_APOLOGY:
+        await close_apology_tasks(dossier_id, transition.details.get("old_due_at"),
+                                  transition.at)
     event = event_for(transition)
     if event is None:
         return 0

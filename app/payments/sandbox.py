@@ -12,8 +12,6 @@ import asyncio
 import logging
 import secrets
 
-import httpx
-
 from app.db import write_transaction
 from app.formatting import now_utc
 from app.payments.gateway import Checkout, shared_secret
@@ -86,6 +84,8 @@ async def deliver_callback(row: dict, *, delay: float = 0.0, times: int = 1) -> 
                "content-type": "application/json"}
     if delay:
         await asyncio.sleep(delay)
+    import httpx  # here: only the sandbox's deliveries need it, not every web start
+
     statuses = []
     async with httpx.AsyncClient(timeout=10) as client:
         for _ in range(times):

@@ -17,7 +17,9 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
+from app.routes.paper import PaperController
 from app.routes.payments import PaymentController, SandboxController, payment_callback
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
@@ -61,4 +63,7 @@ CONTROLLERS = [
     FeedbackController,
     FeedbackStaffController,
     SecondFactorController,
+    FailedMessagesController,
+    TemplateAdminController,
+    PaperController,
 ]

@@ -22,6 +22,9 @@ def _safe_next(target: str | None, default: str) -> str:
     """Only same-site paths: an open redirect would help phishing."""
     if not target:
         return default
+    # Browsers read "/\evil.example" as "//evil.example", and drop tabs and newlines.
+    if "\\" in target or not target.isprintable():
+        return default
     parsed = urlparse(target)
     if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
         return default

@@ -13,9 +13,15 @@ from app.documents.pdf import html_to_pdf
 from app.dossiers import queries
 from app.files import store
 from app.legal_forms import conversion as service
-from app.legal_forms.render import render_html
+from app.legal_forms.render import off_loop, render_html
 from app.legal_forms.sets import set_for_dossier
-from app.legal_forms.stamp import image_data_uri, image_type, is_pdf, stamp_pdf
+from app.legal_forms.stamp import (
+    UnreadablePdf,
+    image_data_uri,
+    image_type,
+    is_pdf,
+    stamp_pdf,
+)
 from app.web.auth import requires_roles, requires_staff
 
 # Those who hand results over or produce them; auditors and admins only look.
@@ -54,14 +60,18 @@ class ConversionController(Controller):
                   conversion_id: FromPath[int]) -> Response:
         context = await _context(request, dossier_id, conversion_id)
         content = store.read(context["c"]["result_sha256"])
+        output = None
         if is_pdf(content):
             stamp = render_html(request, "legal_forms/conversion_stamp.html", context, pdf=True)
-            output, _ = stamp_pdf(content, stamp)
-        else:
+            try:
+                output, _ = await off_loop(stamp_pdf, content, stamp)
+            except UnreadablePdf:
+                context["unreadable"] = True  # print the mark sheet and say why
+        if output is None:
             if image_type(content):
                 context["image"] = image_data_uri(content)
-            output = html_to_pdf(render_html(request, "legal_forms/conversion.html", context,
-                                             pdf=True))
+            output = await off_loop(html_to_pdf, render_html(
+                request, "legal_forms/conversion.html", context, pdf=True))
         filename = f"{context['d']['code']}-ban-chuyen-doi-{conversion_id}.pdf"
         return Response(output, media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{filename}"'})

@@ -30,6 +30,11 @@ class CounterController(Controller):
         return Template("counter/choose.html", context={
             "procedures": await counter.procedures_for_counter(request.user)})
 
+    @get("/tra-ket-qua", name="counter.returns")
+    async def returns(self, request: Request) -> Template:
+        return Template("counter/returns.html", context={
+            "rows": await counter.results_to_return(request.user)})
+
     @get("/tiep-nhan/{procedure_id:int}", name="counter.form")
     async def form(self, request: Request, procedure_id: FromPath[int]) -> Template:
         searched = request.query_params.get("cccd", "").strip()[:20]

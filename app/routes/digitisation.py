@@ -29,13 +29,12 @@ class DigitisationController(Controller):
     guards = [requires_staff]
 
     @get("/ho-so/{dossier_id:int}/so-hoa", name="digitise.page")
-    async def page(self, request: Request, dossier_id: FromPath[int]) -> Template:
-        return await _page(request, await _load(request, dossier_id), FormErrors())
-
-    @get("/ho-so/{dossier_id:int}/so-hoa/tien-do", name="digitise.progress")
-    async def progress(self, request: HTMXRequest, dossier_id: FromPath[int]) -> Template:
+    async def page(self, request: HTMXRequest, dossier_id: FromPath[int]) -> Template:
         dossier = await _load(request, dossier_id)
-        return Template("digitisation/_scans.html", context=await _context(dossier))
+        # One URL: the whole page, or only the progress table that polls itself.
+        if request.htmx and request.htmx.target == "scans":
+            return Template("digitisation/_scans.html", context=await _context(dossier))
+        return await _page(request, dossier, FormErrors())
 
     @post("/ho-so/{dossier_id:int}/so-hoa", name="digitise.upload",
           guards=[requires_roles(Role.COUNTER_OFFICER, Role.POSTAL_STAFF)],

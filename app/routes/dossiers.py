@@ -81,7 +81,7 @@ def _local_moment(text: str) -> datetime:
 async def _params(request: Request, data: dict[str, str]) -> dict:
     """Form fields to the machine's parameters; files are stored and passed by SHA-256."""
     params: dict = {}
-    for name in ("reason", "comment"):
+    for name in ("reason", "comment", "method", "receiver_name", "receiver_id_number", "note"):
         if data.get(name):
             params[name] = data[name]
     for name in ("assignee_id", "target_agency_id", "amount"):

@@ -4,10 +4,12 @@ agencies answer; published answers are public with personal data removed."""
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND
 
 from app.accounts.roles import Role
 from app.catalog.tables import Procedure
@@ -25,6 +27,13 @@ def _id(data: dict[str, str]) -> int:
     return int(data["feedback_id"]) if data.get("feedback_id", "").isdigit() else 0
 
 
+def not_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """Citizens signed in, or anyone without an account (who proves a phone instead)."""
+    user = connection.scope.get("user")
+    if user is not None and user.is_staff:
+        raise PermissionDeniedException("Cán bộ không gửi phản ánh, kiến nghị tại đây.")
+
+
 class FeedbackController(Controller):
     path = "/phan-anh"
 
@@ -32,19 +41,59 @@ class FeedbackController(Controller):
     async def public(self) -> Template:
         return Template("feedback/public.html", context={"rows": await feedback.published()})
 
-    @get("/gui", name="feedback.new", guards=[requires_applicant])
+    @get("/gui", name="feedback.new", guards=[not_staff])
     async def new(self) -> Template:
         return await _new_form({}, "")
 
-    @post("/gui", name="feedback.submit", guards=[requires_applicant])
+    @post("/gui", name="feedback.submit", guards=[not_staff])
     async def submit(self, request: Request) -> Template | Redirect:
+        """Signed in: saved now. Without an account: a code is sent to the phone first."""
         data = await read_form(request)
         try:
+            if request.user is None:
+                return Redirect(await feedback.start_verification(data), status_code=303)
             await feedback.submit(request.user, data)
         except FeedbackError as exc:
             return await _new_form(data, str(exc), HTTP_400_BAD_REQUEST)
         return Redirect(request.app.route_reverse("feedback.mine") + "?da_gui=1",
                         status_code=303)
+
+    @get("/xac-thuc/{token:str}", name="feedback.verify")
+    async def verify(self, token: FromPath[str]) -> Template:
+        row, problem = await feedback.pending(token)
+        return Template("feedback/verify.html", context={"problem": problem, "error": ""},
+                        status_code=200 if row else HTTP_404_NOT_FOUND)
+
+    @post("/xac-thuc/{token:str}", name="feedback.confirm")
+    async def confirm(self, request: Request, token: FromPath[str]) -> Template:
+        data = await read_form(request)
+        try:
+            code, path = await feedback.confirm(token, data.get("code", ""))
+        except FeedbackError as exc:
+            row, problem = await feedback.pending(token)
+            return Template("feedback/verify.html", status_code=HTTP_400_BAD_REQUEST,
+                            context={"problem": problem, "error": str(exc)})
+        return Template("feedback/sent.html", context={"code": code, "path": path})
+
+    @get("/theo-doi/{token:str}", name="feedback.follow")
+    async def follow(self, token: FromPath[str]) -> Template:
+        return await _follow(token)
+
+    @post("/theo-doi/{token:str}", name="feedback.follow_act")
+    async def follow_act(self, request: Request, token: FromPath[str]) -> Template | Redirect:
+        row = await feedback.by_private_link(token)
+        if row is None:
+            return await _follow(token)
+        data = await read_form(request)
+        try:
+            if "satisfied" in data or data.get("what") == "rate":
+                await feedback.rate(row["id"], None, data.get("satisfied", ""),
+                                    via_private_link=True)
+            else:
+                await feedback.act(row["id"], None, Move.SUPPLY, data, via_private_link=True)
+        except FeedbackError as exc:
+            return await _follow(token, str(exc), HTTP_400_BAD_REQUEST)
+        return Redirect(request.url.path, status_code=303)
 
     @get("/cua-toi", name="feedback.mine", guards=[requires_applicant])
     async def mine(self, request: Request) -> Template:
@@ -68,6 +117,13 @@ class FeedbackController(Controller):
         except FeedbackError as exc:
             return await _mine(request, str(exc), HTTP_400_BAD_REQUEST)
         return Redirect(request.app.route_reverse("feedback.mine"), status_code=303)
+
+
+async def _follow(token: str, error: str = "", status_code: int = 200) -> Template:
+    row = await feedback.by_private_link(token)
+    return Template("feedback/follow.html", context={"f": row, "error": error,
+                                                     "Status": Status},
+                    status_code=status_code if row else HTTP_404_NOT_FOUND)
 
 
 async def _new_form(values: dict, error: str, status_code: int = 200) -> Template:

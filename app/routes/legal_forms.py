@@ -39,7 +39,7 @@ class LegalFormController(Controller):
                   form: FromPath[str]) -> Response:
         template, context = await _form(request, dossier_id, form)
         filename = f"{context['d']['code']}-mau-{context['spec'].number}.pdf"
-        return Response(render_pdf(request, template, context), media_type="application/pdf",
+        return Response(await render_pdf(request, template, context), media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{filename}"'})
 
 

@@ -19,7 +19,10 @@ from app.ratings import service as ratings
 from app.web.forms import client_ip, read_form
 from app.web.ratelimit import SlidingWindowLimiter
 
-KIOSK_IDLE_SECONDS = 60  # a meta refresh (allowed by the CSP, unlike inline script)
+KIOSK_IDLE_SECONDS = 60  # kiosk.js: reset after this long without a touch or key
+# Without scripts a meta refresh resets regardless of activity: longer on the rating form,
+# so a slow reader is not cut off mid-answer.
+FORM_FALLBACK_SECONDS = 180
 THANKS_SECONDS = 8
 FAILED_KIOSK_LOOKUPS = SlidingWindowLimiter(limit=30, window_seconds=600)
 
@@ -78,7 +81,8 @@ class KioskController(Controller):
                             context={"idle": KIOSK_IDLE_SECONDS, "error": problem,
                                      "ma": ratings.code_from_scan(ma)})
         return Template("ratings/kiosk_form.html", context=_form_context(
-            dossier, None, ma=ratings.code_from_scan(ma), so=so, idle=KIOSK_IDLE_SECONDS))
+            dossier, None, ma=ratings.code_from_scan(ma), so=so, idle=KIOSK_IDLE_SECONDS,
+            fallback=FORM_FALLBACK_SECONDS))
 
     @post("/danh-gia", name="kiosk.save")
     async def save(self, request: Request) -> Template | Redirect:
@@ -93,5 +97,6 @@ class KioskController(Controller):
             return Template("ratings/kiosk_form.html", status_code=HTTP_400_BAD_REQUEST,
                             context=_form_context(dossier, None, str(exc), values=data,
                                                   ma=data.get("ma", ""), so=data.get("so", ""),
-                                                  idle=KIOSK_IDLE_SECONDS))
+                                                  idle=KIOSK_IDLE_SECONDS,
+                                                  fallback=FORM_FALLBACK_SECONDS))
         return Template("ratings/thanks.html", context={"kiosk": True, "idle": THANKS_SECONDS})

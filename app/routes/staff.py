@@ -13,6 +13,7 @@ from app.directory import queries as directory
 from app.dossiers import service as dossiers
 from app.dossiers.logic import OPEN_STATUSES, Status
 from app.formatting import LOCAL_TZ, now_utc, to_local
+from app.notifications.staff import notices_for
 from app.web.auth import requires_staff
 from app.web.forms import FormErrors
 from app.workflow import late
@@ -33,6 +34,7 @@ class StaffController(Controller):
             "late_count": await late.count_overdue_without_apology(dossiers.visible_to(user)),
             "late_without_apology": await late.overdue_without_apology_page(
                 dossiers.visible_to(user), limit=5),
+            "notices": await notices_for(user.id),
         })
 
     @get("/tre-han", name="staff.late")

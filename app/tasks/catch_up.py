@@ -9,6 +9,7 @@ run them again as soon as the consumer is back instead of waiting for the next s
 import logging
 import threading
 
+from app.jobs.api import enqueue_sync
 from app.tasks import huey
 from app.tasks.deadlines import deadline_watch
 
@@ -28,5 +29,5 @@ def catch_up() -> None:
             return
         _done.append(True)
     for task in CATCH_UP:
-        task()
-    log.info("catch-up queued: %s", ", ".join(t.name for t in CATCH_UP))
+        enqueue_sync(task)
+    log.info("catch-up queued: %s", ", ".join(t.task_class.__name__ for t in CATCH_UP))

@@ -12,6 +12,7 @@ import logging
 
 from huey import crontab
 
+from app.jobs.api import describe
 from app.notifications.service import deliver_pending
 from app.tasks import huey
 
@@ -45,3 +46,9 @@ def deliver_outbox() -> dict[str, int]:
 @huey.periodic_task(crontab(minute="*"))
 def deliver_outbox_periodically() -> dict[str, int]:
     return _deliver()
+
+
+# Quiet: these run every minute and after each state change; the jobs page shows a failed
+# run, and the messages themselves carry their status on /quan-tri/thong-bao.
+describe(deliver_outbox, "Gửi thông báo cho người dân", quiet=True)
+describe(deliver_outbox_periodically, "Gửi lại thông báo đến hạn (mỗi phút)", quiet=True)

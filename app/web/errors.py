@@ -7,7 +7,7 @@ import logging
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -49,6 +49,10 @@ def http_error(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, OverflowError):
+        # An id in the URL beyond SQLite's 64-bit integers (found by schemathesis): no such
+        # row can exist, so it is a plain "not found", whatever page asked.
+        return http_error(request, NotFoundException())
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     message = "Hệ thống đang gặp sự cố. Dữ liệu của bạn chưa bị mất; vui lòng thử lại sau."
     if _wants_json(request):

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.accounts.roles import Role
-from app.dossiers.logic import Status
+from app.dossiers.logic import Channel, Status
 from app.workflow.logic import (
     Action,
     Actor,
@@ -218,9 +218,40 @@ def accept_withdrawal(state: DossierState, actor: Actor) -> Transition:
     )
 
 
-def return_result(state: DossierState, actor: Actor) -> Transition:
+RETURN_METHODS = ("counter", "post", "online")
+
+
+def return_method(state: DossierState, actor: Actor, method: Any) -> str:
+    """How the result is handed over. Postal staff record a delivery by post; the counter
+    hands it over in person, or online for a dossier submitted online (the electronic
+    result in the applicant's account)."""
+    if actor.role == Role.POSTAL_STAFF:
+        chosen = optional_text(method) or "post"
+        if chosen != "post":
+            raise TransitionError("Nhân viên bưu chính chỉ ghi nhận trả kết quả qua bưu chính.")
+        return chosen
+    default = "online" if state.channel == Channel.ONLINE else "counter"
+    chosen = optional_text(method) or default
+    if chosen not in RETURN_METHODS:
+        raise TransitionError("Hình thức trả kết quả không hợp lệ.")
+    if chosen == "post":
+        raise TransitionError("Trả qua bưu chính do nhân viên bưu chính ghi nhận khi đã giao.")
+    if chosen == "online" and state.channel != Channel.ONLINE:
+        raise TransitionError("Chỉ hồ sơ nộp trực tuyến mới được trả kết quả trực tuyến.")
+    return chosen
+
+
+def return_result(state: DossierState, actor: Actor, method: Any = None,
+                  receiver_name: Any = "", receiver_id_number: Any = "",
+                  note: Any = "") -> Transition:
+    """A blank receiver at the counter is the applicant in person (the service writes
+    their name); someone else collecting it is named, with their ID number."""
+    chosen = return_method(state, actor, method)
     return move(
         state, Action.RETURN_RESULT, "result_returned", status=Status.RETURNED,
         effects=(Effect.RECORD_TRACKING_BOOK, Effect.NOTIFY_APPLICANT, Effect.INVITE_RATING),
-        details={"by_post": actor.role == Role.POSTAL_STAFF},
+        details={"by_post": chosen == "post", "method": chosen,
+                 "receiver_name": optional_text(receiver_name)[:200],
+                 "receiver_id_number": optional_text(receiver_id_number)[:20],
+                 "note": optional_text(note)[:300]},
     )

@@ -19,6 +19,7 @@ from app.audit import service as audit
 from app.calendar.deadlines import deadline, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureStep
+from app.counter.tables import ResultReturn
 from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import (
@@ -207,6 +208,13 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
         await DossierResult(dossier=dossier_id, sha256=transition.details["sha256"],
                             issued_at=transition.at, issued_by=user.id).save()
         await _file_result_in_warehouse(dossier_id, transition.details["sha256"])
+    if transition.action == Action.RETURN_RESULT:
+        details = transition.details
+        await ResultReturn(
+            dossier=dossier_id, method=details["method"],
+            receiver_name=details["receiver_name"] or snap.row["applicant_name"],
+            receiver_id_number=details["receiver_id_number"], note=details["note"],
+            returned_at=transition.at, recorded_by=user.id).save()
     if transition.action == Action.SIGN:
         await DossierResult.update({
             DossierResult.signed_sha256: transition.details.get("sha256", ""),

@@ -30,6 +30,7 @@ from app.db import write_transaction
 from app.dossiers.logic import Status
 from app.dossiers.tables import DeadlineAlert, Dossier, DossierApology
 from app.formatting import now_utc
+from app.notifications.staff import notify_deadlines
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
@@ -150,6 +151,7 @@ async def watch_deadlines(
         counts = {"checked": checked}
         for kind in (DUE_SOON, OVERDUE):
             counts[kind] = await _insert([key for key in new if key[1] == kind], now)
+        await notify_deadlines(new, now)  # the assignee and the unit's leaders, same commit
         if counts[DUE_SOON] or counts[OVERDUE]:
             await audit.record("deadline.watch", "deadline_alert", now.isoformat(), {
                 **counts, "due_soon_working_days": due_soon_working_days,

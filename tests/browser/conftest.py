@@ -60,7 +60,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> LiveServer:
     var_dir = tmp_path_factory.mktemp("live-var")
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir)}
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox"}
     port = free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     server.cli("migrate")
@@ -70,7 +70,7 @@ def live_server(tmp_path_factory) -> LiveServer:
          "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded 2-core machine starts slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{server.url}/healthz", timeout=1).status_code in (200, 503):

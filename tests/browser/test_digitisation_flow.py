@@ -43,8 +43,9 @@ def test_counter_scan_read_by_worker_reaches_the_citizens_warehouse(
     page.get_by_role("button", name="Tiếp tục").click()
     page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Đinh Thị Mai")
     page.get_by_label("Số CCCD hoặc mã số thuế").fill(CCCD)
-    page.locator("input[name=components]").first.check()
-    page.get_by_role("button", name="Tiếp nhận và in phiếu hẹn").click()
+    for box in page.locator("input[name=components]").all():
+        box.check()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
     page.get_by_role("link", name="Xem hồ sơ").click()
     page.get_by_role("link", name="Số hóa thành phần hồ sơ").click()
     page.get_by_label("Các trang đã quét").set_input_files(pages)

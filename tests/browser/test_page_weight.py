@@ -1,7 +1,8 @@
 """Page-weight budgets for citizen pages, measured as bytes transferred by Chromium.
 
 First visit (HTML + CSS + JS, compressed, headers included) ≤ 30 KB; each later page
-≤ 10 KB of HTML, with CSS and htmx served from the browser cache.
+≤ 10 KB of HTML, with CSS and htmx served from the browser cache; no web fonts; no image
+over 10 KB. Signed-in citizen pages are weighed in `test_citizen_journey.py`.
 """
 
 import pytest
@@ -12,7 +13,11 @@ pytestmark = pytest.mark.browser
 FIRST_VISIT_BUDGET = 30 * 1024
 LATER_PAGE_BUDGET = 10 * 1024
 
-CITIZEN_PAGES = ["/", "/thu-tuc?q=giay+phep", "/thu-tuc/1", "/tra-cuu", "/dang-nhap", "/dang-ky"]
+IMAGE_BUDGET = 10 * 1024
+
+CITIZEN_PAGES = ["/", "/thu-tuc?q=giay+phep", "/thu-tuc/1", "/tra-cuu", "/dang-nhap", "/dang-ky",
+                 "/thu-tuc?q=dang+ky&truc_tuyen=full&cap=xa",
+                 "/tra-cuu?ma=000.00.17.H55-260101-0001"]
 
 
 def transferred(responses) -> int:
@@ -21,6 +26,15 @@ def transferred(responses) -> int:
         sizes = response.request.sizes()
         total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
     return total
+
+
+def check_assets(responses) -> None:
+    """No web fonts at all, and no image heavier than the image budget."""
+    fonts = [r.url for r in responses if r.request.resource_type == "font"]
+    assert fonts == [], fonts
+    heavy = [r.url for r in responses if r.request.resource_type == "image"
+             and r.request.sizes()["responseBodySize"] > IMAGE_BUDGET]
+    assert heavy == [], heavy
 
 
 def visit(page, url) -> list:
@@ -45,6 +59,7 @@ def test_first_visit_fits_the_budget(browser: Browser, live_server, path):
     assert {"document", "stylesheet", "script"} <= kinds  # htmx is counted too
     assert all(r.status < 400 for r in responses), [(r.url, r.status) for r in responses]
     assert transferred(responses) <= FIRST_VISIT_BUDGET
+    check_assets(responses)
     context.close()
 
 
