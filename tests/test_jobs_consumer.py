@@ -45,7 +45,8 @@ def consumer(db: Path):
     log.close()
 
 
-def wait_for(condition, seconds: float = 30.0):
+def wait_for(condition, seconds: float = 180.0):
+    # Generous: on an idle machine it returns within seconds; a loaded one starts slowly.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
@@ -88,12 +89,12 @@ def test_real_consumer_runs_the_deadline_watch_and_records_it(consumer, client):
     from app.tasks.housekeeping import nightly_cleanup, verify_files_sample
     from app.tasks.reports import export_monthly_report
 
-    jobs.enqueue_sync(export_monthly_report, 2026, 3)
-    jobs.enqueue_sync(nightly_cleanup)
-    jobs.enqueue_sync(verify_files_sample)
-    wait_for(lambda: JobRun.count().where(JobRun.finished_at.is_not_null()).run_sync() == 4,
-             seconds=120)
-    statuses = {r["task"].rsplit(".", 1)[1]: r["status"] for r in JobRun.select().run_sync()}
+    ids = [jobs.enqueue_sync(export_monthly_report, 2026, 3).id,
+           jobs.enqueue_sync(nightly_cleanup).id, jobs.enqueue_sync(verify_files_sample).id]
+    mine = JobRun.task_id.is_in(ids) & JobRun.finished_at.is_not_null()
+    wait_for(lambda: JobRun.count().where(mine).run_sync() == 3, seconds=300)
+    statuses = {r["task"].rsplit(".", 1)[1]: r["status"]
+                for r in JobRun.select().where(mine).run_sync()}
     assert set(statuses.values()) == {"succeeded"}, statuses
     export = ReportExport.select().first().run_sync()
     assert (export["year"], export["month"], export["trigger"]) == (2026, 3, "schedule")
@@ -103,6 +104,6 @@ def test_real_consumer_runs_the_deadline_watch_and_records_it(consumer, client):
     for label in ("Theo dõi hạn xử lý hồ sơ", "Xuất báo cáo tình hình giải quyết TTHC tháng",
                   "Dọn dẹp hằng đêm", "Kiểm tra mẫu tệp lưu trữ"):
         assert label in page.text
-    assert page.text.count("<td>Hoàn thành</td>") == 4
+    assert page.text.count("<td>Hoàn thành</td>") >= 4  # ours, and the start-up catch-up
     log = (get_settings().var_dir / "consumer.log").read_text()
     assert "could not record" not in log and "Traceback" not in log
