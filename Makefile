@@ -11,6 +11,8 @@ MOTCUA_REPLICA_URL ?= file://$(CURDIR)/var/replica/motcua
 MOTCUA_HUEY_DATABASE ?= $(CURDIR)/var/huey.db
 MOTCUA_HUEY_REPLICA_URL ?= file://$(CURDIR)/var/replica/huey
 MOTCUA_FILES_REPLICA_DIR ?= $(CURDIR)/var/replica/files
+# The demo pays through the sandbox gateway; a deployment sets its real gateway (or empty).
+MOTCUA_PAYMENT_GATEWAY ?= sandbox
 # `make restore`: where the copy goes, and an optional point in time (RFC 3339, UTC).
 RESTORE_DIR ?= $(CURDIR)/var/restore
 TIMESTAMP ?=
@@ -46,6 +48,7 @@ serve:
 	@echo "Một Cửa: http://$${HOST:-127.0.0.1}:$${PORT:-8000}  (Ctrl-C để dừng)"
 	MOTCUA_DATABASE="$(MOTCUA_DATABASE)" MOTCUA_REPLICA_URL="$(MOTCUA_REPLICA_URL)" \
 	MOTCUA_HUEY_DATABASE="$(MOTCUA_HUEY_DATABASE)" MOTCUA_HUEY_REPLICA_URL="$(MOTCUA_HUEY_REPLICA_URL)" \
+	MOTCUA_PAYMENT_GATEWAY="$(MOTCUA_PAYMENT_GATEWAY)" \
 		$(BIN)/honcho start --port $${PORT:-8000}
 
 # Restore the replicas (latest, or TIMESTAMP=2026-12-03T10:00:00Z) into RESTORE_DIR and check
