@@ -7,6 +7,7 @@ moves only what still differs from the calendar now in force.
 import asyncio
 from datetime import date
 
+from app.jobs.api import describe
 from app.tasks import huey
 from app.workflow.recompute import recompute_open_due_dates
 
@@ -15,3 +16,6 @@ from app.workflow.recompute import recompute_open_due_dates
 def recompute_due_dates(reason: str, since_iso: str, actor_id: int | None = None) -> dict:
     return asyncio.run(recompute_open_due_dates(reason, date.fromisoformat(since_iso),
                                                 actor_id))
+
+
+describe(recompute_due_dates, "Tính lại hạn giải quyết sau khi đổi lịch làm việc")

@@ -6,6 +6,8 @@ import logging
 from huey import crontab
 
 from app.files.backup import backup
+from app.jobs.api import describe
+from app.jobs.logic import PermanentError
 from app.settings import get_settings
 from app.tasks import huey
 
@@ -18,4 +20,9 @@ def files_backup() -> int:
     report = backup(settings.files_dir, settings.files_replica_dir)
     for problem in report.problems:
         log.error("files backup: %s", problem)
+    if report.problems:  # recorded on the jobs page (quiet tasks keep only their failures)
+        raise PermanentError("; ".join(report.problems[:5]))
     return report.copied
+
+
+describe(files_backup, "Sao lưu tệp mới sang bản sao (mỗi phút)", quiet=True)
