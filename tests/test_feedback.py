@@ -12,7 +12,7 @@ from app.accounts.roles import Role
 from app.feedback import logic
 from app.feedback import service as feedback
 from app.feedback.logic import FeedbackError, Move, Status
-from app.feedback.tables import Feedback
+from app.feedback.tables import Feedback, FeedbackEvent
 from app.formatting import now_utc, to_local
 from app.notifications.tables import OutboxMessage
 from tests import factories
@@ -185,3 +185,47 @@ def test_without_an_account_the_phone_is_verified_and_a_private_link_follows(cli
     post_form(client, follow, follow, {"what": "rate", "satisfied": "0"})
     assert "Bạn đã đánh giá: Không hài lòng." in client.get(follow).text
     assert client.get("/phan-anh/theo-doi/khong-co").status_code == 404
+
+
+def test_waiting_for_more_information_does_not_count_against_the_answer_deadline(people):
+    agency, procedure, u = people
+
+    async def go():
+        fid = await feedback.submit(u["congdan"], {
+            "procedure_id": str(procedure.id), "title": "Thiếu thông tin",
+            "content": "Nội dung chưa rõ."})
+        await feedback.act(fid, u["tinh"], "route",
+                           {"category": "kien_nghi", "agency_id": str(agency.id)})
+        await feedback.act(fid, u["lanhdao"], "ask_more", {"text": "Xin cho biết mã hồ sơ."})
+        before = await Feedback.select(Feedback.answer_due_at, Feedback.due_at).where(
+            Feedback.id == fid).first()
+        assert before["due_at"] is None  # the clock waits for the submitter
+        # The question was asked two weeks ago: at least eight working days of waiting.
+        await FeedbackEvent.update({FeedbackEvent.at: now_utc() - timedelta(days=14)}).where(
+            (FeedbackEvent.feedback == fid) & (FeedbackEvent.move == "ask_more"))
+        await feedback.act(fid, u["congdan"], "supply", {"text": "Hồ sơ 000.00.17.H55-261203-0001"})
+        after = await Feedback.select(Feedback.answer_due_at, Feedback.due_at).where(
+            Feedback.id == fid).first()
+        return before, after
+
+    before, after = run(go())
+    assert after["answer_due_at"] - before["answer_due_at"] >= timedelta(days=8)
+    assert after["due_at"] == after["answer_due_at"]
+
+
+def test_more_information_can_be_asked_for_only_within_its_deadline(people):
+    agency, procedure, u = people
+
+    async def go():
+        fid = await feedback.submit(u["congdan"], {
+            "procedure_id": str(procedure.id), "title": "Phản ánh cũ", "content": "Nội dung."})
+        await feedback.act(fid, u["tinh"], "route",
+                           {"category": "phan_anh", "agency_id": str(agency.id)})
+        await FeedbackEvent.update({FeedbackEvent.at: now_utc() - timedelta(days=14)}).where(
+            (FeedbackEvent.feedback == fid) & (FeedbackEvent.move == "route"))
+        with pytest.raises(FeedbackError, match="5 ngày làm việc"):
+            await feedback.act(fid, u["lanhdao"], "ask_more", {"text": "Xin thêm thông tin."})
+        await feedback.act(fid, u["lanhdao"], "answer", {"text": "Đã trả lời."})
+        return (await Feedback.select(Feedback.status).where(Feedback.id == fid).first())
+
+    assert run(go())["status"] == Status.ANSWERED.value

@@ -11,7 +11,7 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
 from app.audit import service as audit
-from app.calendar.deadlines import deadline
+from app.calendar.deadlines import deadline, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure
 from app.db import write_transaction
@@ -29,6 +29,35 @@ MAX_TITLE, MAX_CONTENT = 300, 5000
 
 async def _working_days(start: datetime, days: int) -> datetime:
     return deadline(start, days, "working_days", calendar=await current_calendar())
+
+
+async def _answer_due_after_waiting(feedback_id: int, answer_due: datetime,
+                                    now: datetime) -> datetime:
+    """The time spent waiting for the submitter's extra information does not count against
+    the agency: the answer deadline moves by the office time since it was asked for."""
+    asked = await FeedbackEvent.select(FeedbackEvent.at).where(
+        (FeedbackEvent.feedback == feedback_id) & (FeedbackEvent.move == Move.ASK_MORE.value)
+    ).order_by(FeedbackEvent.id, ascending=False).first()
+    if asked is None:
+        return answer_due
+    calendar = await current_calendar()
+    waited = office_time_between(asked["at"], now, calendar=calendar)
+    if waited.total_seconds() <= 0:
+        return answer_due
+    return deadline(answer_due, waited.total_seconds() / 3600, "hours", calendar=calendar)
+
+
+async def _check_ask_more_in_time(feedback_id: int, now: datetime) -> None:
+    """More information may be asked for only within its own deadline after routing."""
+    routed = await FeedbackEvent.select(FeedbackEvent.at).where(
+        (FeedbackEvent.feedback == feedback_id) & (FeedbackEvent.move == Move.ROUTE.value)
+    ).order_by(FeedbackEvent.id, ascending=False).first()
+    if routed is None:
+        return
+    days = logic.DEADLINES["ask_more"]
+    if now > await _working_days(routed["at"], days):
+        raise FeedbackError(f"Đã quá {days} ngày làm việc kể từ khi được chuyển xử lý, không "
+                            "thể yêu cầu bổ sung thông tin nữa; hãy trả lời phản ánh, kiến nghị.")
 
 
 async def _subject(data: dict[str, str]) -> dict:
@@ -156,9 +185,12 @@ async def act(feedback_id: int, user: CurrentUser | None, move_text: str,
         if move == Move.REFUSE:
             values.update({Feedback.refusal_reason: text, Feedback.due_at: None})
         elif move == Move.ASK_MORE:
+            await _check_ask_more_in_time(feedback_id, now)
             values.update({Feedback.info_request: text, Feedback.due_at: None})
         elif move == Move.SUPPLY:
-            values.update({Feedback.info_reply: text, Feedback.due_at: row["answer_due_at"]})
+            answer_due = await _answer_due_after_waiting(feedback_id, row["answer_due_at"], now)
+            values.update({Feedback.info_reply: text, Feedback.answer_due_at: answer_due,
+                           Feedback.due_at: answer_due})
         elif move == Move.ANSWER:
             publish_due = (await _working_days(now, logic.DEADLINES["publish"])
                            if row["agree_publish"] else None)
