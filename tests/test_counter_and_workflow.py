@@ -121,3 +121,40 @@ async def test_refused_action_changes_nothing(office):
                       sha256=hashlib.sha256(b"x").hexdigest())
     assert (await snapshot(dossier_id)).row == before
     assert await DossierEvent.count() == events_before
+
+
+async def test_each_step_gets_its_own_deadline(office):
+    from datetime import timedelta
+
+    from app.calendar.deadlines import deadline
+    from app.calendar.service import current_calendar
+
+    counter, handler, leader = office["counter"], office["handler"], office["leader"]
+    calendar = await current_calendar()
+    dossier_id = await receive(counter, office["procedure"].id, reception(office))
+    assert (await snapshot(dossier_id)).row["step_due_at"] is None  # not in processing yet
+
+    entered = await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
+    first = (await snapshot(dossier_id)).row
+    assert first["current_step"] == 1
+    assert first["step_due_at"] == deadline(entered.at, Decimal(8), "hours", calendar=calendar)
+
+    await perform(dossier_id, handler, Action.REQUEST_SUPPLEMENT, reason="Thiếu tờ khai")
+    assert (await snapshot(dossier_id)).row["step_due_at"] == first["step_due_at"]  # kept
+    # The applicant took a week: the step's deadline moves by the office time waited.
+    paused_at = (await snapshot(dossier_id)).row["clock_paused_at"]
+    await Dossier.update({Dossier.clock_paused_at: paused_at - timedelta(days=7)}).where(
+        Dossier.id == dossier_id)
+    await perform(dossier_id, counter, Action.SUPPLY_SUPPLEMENT)
+    resumed = (await snapshot(dossier_id)).row
+    assert resumed["step_due_at"] - first["step_due_at"] >= timedelta(days=4)
+
+    moved = await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)
+    second = (await snapshot(dossier_id)).row
+    assert second["current_step"] == 2
+    assert second["step_due_at"] == deadline(moved.at, Decimal(8), "hours", calendar=calendar)
+
+    await perform(dossier_id, leader, Action.ISSUE_RESULT,
+                  sha256=hashlib.sha256(b"ket qua").hexdigest())
+    await perform(dossier_id, leader, Action.FORWARD)
+    assert (await snapshot(dossier_id)).row["step_due_at"] is None  # processing finished

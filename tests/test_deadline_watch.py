@@ -281,3 +281,35 @@ def test_periodic_task_runs_against_the_test_database(db, immediate_huey):
     deadline_watch()  # a second run (or a retry) records nothing new
     assert [(d, kind) for d, kind, _ in run(alerts())] == [(dossier, OVERDUE)]
     assert run(audit.verify()) == []
+
+
+@pytest.mark.anyio
+async def test_a_step_past_its_own_deadline_is_recorded_once(procedure):
+    from app.accounts import service as accounts
+    from app.accounts.roles import Role
+    from app.notifications.tables import StaffNotice
+    from app.workflow.watch import STEP_DUE_SOON, STEP_OVERDUE, watch_step_deadlines
+
+    handler = await accounts.create_user(username="thuly.buoc", password="abc12345",
+                                         full_name="Thụ lý", role=Role.HANDLER,
+                                         agency_ids=[procedure.agency])
+    late_step = await make(procedure, WED + timedelta(days=10),
+                           step_due_at=WED - timedelta(hours=2), current_step=1,
+                           assignee=handler.id)
+    soon_step = await make(procedure, WED + timedelta(days=10),
+                           step_due_at=WED + timedelta(hours=3), current_step=1)
+    # Waiting for a supplement: the step's clock is paused, no alert.
+    await make(procedure, WED + timedelta(days=10), Status.SUPPLEMENT_REQUESTED,
+               step_due_at=WED - timedelta(hours=5), current_step=1)
+
+    assert await watch_step_deadlines(WED) == {
+        "checked": 2, STEP_DUE_SOON: 1, STEP_OVERDUE: 1}
+    assert await watch_step_deadlines(WED) == {
+        "checked": 2, STEP_DUE_SOON: 0, STEP_OVERDUE: 0}
+    assert sorted((d, k) for d, k, _ in await alerts()) == sorted(
+        [(late_step, STEP_OVERDUE), (soon_step, STEP_DUE_SOON)])
+    # The dossier's own appointment is far away: the dossier watch records nothing.
+    assert await watch_deadlines(WED) == {"checked": 0, DUE_SOON: 0, OVERDUE: 0}
+    told = await StaffNotice.select(StaffNotice.kind).where(
+        (StaffNotice.user == handler.id) & (StaffNotice.dossier == late_step))
+    assert [row["kind"] for row in told] == [STEP_OVERDUE]  # no apology task for a step

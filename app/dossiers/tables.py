@@ -62,6 +62,9 @@ class Dossier(Table, tablename="dossier"):
     created_at = Timestamptz()
     received_at = Timestamptz(null=True, default=None, index=True)
     due_at = Timestamptz(null=True, default=None, index=True)
+    # The current step's own deadline: its allotted office hours from entering it, supplement
+    # waits left out (None outside processing).
+    step_due_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     returned_at = Timestamptz(null=True, default=None)
     # Processing state (see app.workflow.logic.DossierState).

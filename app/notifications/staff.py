@@ -23,6 +23,8 @@ APOLOGY_TASK = "apology_task"
 KIND_LABELS = {
     "due_soon": "Sắp đến hạn trả kết quả",
     "overdue": "Đã quá hạn trả kết quả",
+    "step_due_soon": "Bước xử lý sắp đến hạn",
+    "step_overdue": "Bước xử lý đã quá hạn",
     APOLOGY_TASK: "Cần lập phiếu xin lỗi và hẹn lại ngày trả kết quả",
 }
 

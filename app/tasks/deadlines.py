@@ -11,7 +11,7 @@ from huey import crontab
 
 from app.jobs.api import describe
 from app.tasks import huey
-from app.workflow.watch import watch_deadlines
+from app.workflow.watch import watch_deadlines, watch_step_deadlines
 
 log = logging.getLogger(__name__)
 
@@ -27,3 +27,15 @@ def deadline_watch() -> dict[str, int]:
 
 
 describe(deadline_watch, "Theo dõi hạn xử lý hồ sơ")
+
+
+# Each step of the internal process has its own deadline; watched on the same rhythm.
+@huey.periodic_task(crontab(minute="*/5"), retries=3, retry_delay=30)
+def step_deadline_watch() -> dict[str, int]:
+    counts = asyncio.run(watch_step_deadlines())
+    if counts["step_due_soon"] or counts["step_overdue"]:
+        log.info("step deadline watch: %s", counts)
+    return counts
+
+
+describe(step_deadline_watch, "Theo dõi hạn của từng bước xử lý")

@@ -187,6 +187,38 @@ async def _file_result_in_warehouse(dossier_id: int, sha256: str) -> None:
         await file_result(dossier_id, stored["id"])
 
 
+# Statuses in which the current step's deadline is kept for when the step goes on.
+_STEP_WAITING = (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION,
+                 Status.WITHDRAWAL_REQUESTED)
+
+
+async def _step_due(snap: Snapshot, transition: Transition) -> datetime | None:
+    """The current step's own deadline: its allotted office hours from the moment the
+    dossier enters the step; a supplement wait inside the step moves it by the time waited."""
+    kept, before = snap.row["step_due_at"], Status(snap.row["status"])
+    if transition.status in _STEP_WAITING:
+        return kept
+    if transition.status != Status.PROCESSING or transition.step is None:
+        return None
+    calendar = await current_calendar()
+    if snap.row["current_step"] == transition.step and kept is not None:
+        if before == Status.PROCESSING:
+            return kept  # assigned or noted within the same step
+        if before in _STEP_WAITING:
+            paused_at = snap.row["clock_paused_at"]
+            if transition.clock != ClockEffect.RESUME or paused_at is None:
+                return kept
+            waited = office_time_between(paused_at, transition.at, calendar=calendar)
+            return deadline(kept, max(waited.total_seconds(), 0) / 3600, "hours",
+                            calendar=calendar)
+    step = await ProcedureStep.select(ProcedureStep.allotted_hours).where(
+        (ProcedureStep.procedure == snap.row["procedure"])
+        & (ProcedureStep.position == transition.step)).first()
+    if step is None or not step["allotted_hours"]:
+        return None
+    return deadline(transition.at, step["allotted_hours"], "hours", calendar=calendar)
+
+
 async def _record_side_tables(snap: Snapshot, transition: Transition, user: CurrentUser,
                               params: dict[str, Any]) -> dict:
     dossier_id, extra = snap.row["id"], {}
@@ -238,6 +270,7 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
         if transition.assignee_id not in (None, snap.state.assignee_id):
             await _check_assignee(transition.assignee_id, transition.agency_id)
         values = _dossier_update(transition)
+        values[Dossier.step_due_at] = await _step_due(snap, transition)
         if transition.action == Action.ACCEPT and snap.row["received_at"] is None:
             values[Dossier.received_at] = transition.at
         values.update(await _record_side_tables(snap, transition, user, params))

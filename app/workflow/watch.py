@@ -34,6 +34,9 @@ from app.notifications.staff import notify_deadlines
 
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
+# Each step of the internal process has its own deadline (`Dossier.step_due_at`).
+STEP_DUE_SOON = "step_due_soon"
+STEP_OVERDUE = "step_overdue"
 
 # Statuses whose legal clock runs (app.workflow.clock). SUPPLEMENT_REQUESTED is left out on
 # purpose: the clock is paused while the applicant completes the dossier and `due_at` is
@@ -128,6 +131,35 @@ async def _insert(keys: list[Key], now: datetime) -> int:
     return added
 
 
+def _step_due_by(moment: datetime) -> Where:
+    # A step's deadline runs only while the dossier is processed at that step (a supplement
+    # wait keeps it and moves it on resumption: app.workflow.service._step_due).
+    return (Dossier.status == Status.PROCESSING.value) & (Dossier.step_due_at <= moment)
+
+
+def step_candidates(horizon: datetime) -> Select:
+    """Dossiers in processing whose current step is due by `horizon` (served by the
+    (status, step_due_at) index; public so a test can EXPLAIN the real SQL)."""
+    return Dossier.select(Dossier.id, Dossier.step_due_at).where(_step_due_by(horizon))
+
+
+async def _pending_steps(now: datetime, horizon: datetime) -> tuple[int, list[Key]]:
+    """(steps checked, step alerts not yet recorded) at `now`."""
+    rows = await step_candidates(horizon)
+    if not rows:
+        return 0, []
+    recorded = {(r["dossier"], r["kind"], r["due_at"]) for r in await DeadlineAlert.select(
+        DeadlineAlert.dossier, DeadlineAlert.kind, DeadlineAlert.due_at
+    ).where(
+        DeadlineAlert.dossier.is_in(Dossier.select(Dossier.id).where(_step_due_by(horizon)))
+        & DeadlineAlert.kind.is_in([STEP_DUE_SOON, STEP_OVERDUE])
+        & (DeadlineAlert.due_at <= horizon)
+    )}
+    wanted = ((row["id"], STEP_OVERDUE if row["step_due_at"] <= now else STEP_DUE_SOON,
+               row["step_due_at"]) for row in rows)
+    return len(rows), [key for key in wanted if key not in recorded]
+
+
 async def watch_deadlines(
     now: datetime | None = None, *, due_soon_working_days: float = 1.0
 ) -> dict[str, int]:
@@ -137,22 +169,36 @@ async def watch_deadlines(
     of office time are left on the province calendar. Overdue: the clock runs and
     `due_at <= now`. Each is recorded once per appointment.
     """
+    return await _watch(now, due_soon_working_days, _pending, (DUE_SOON, OVERDUE))
+
+
+async def watch_step_deadlines(
+    now: datetime | None = None, *, due_soon_working_days: float = 1.0
+) -> dict[str, int]:
+    """The same for the current step's own deadline of dossiers in processing; returns
+    {"checked", "step_due_soon", "step_overdue"}. Each is recorded once per step deadline."""
+    return await _watch(now, due_soon_working_days, _pending_steps,
+                        (STEP_DUE_SOON, STEP_OVERDUE))
+
+
+async def _watch(now: datetime | None, due_soon_working_days: float, pending,
+                 kinds: tuple[str, str]) -> dict[str, int]:
     now = now or now_utc()
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("Thời điểm phải kèm múi giờ (ví dụ +07:00 hoặc UTC).")
     horizon = due_soon_horizon(now, due_soon_working_days, await current_calendar())
-    checked, new = await _pending(now, horizon)
+    checked, new = await pending(now, horizon)
     if not new:
-        return {"checked": checked, DUE_SOON: 0, OVERDUE: 0}
+        return {"checked": checked, **{kind: 0 for kind in kinds}}
     async with write_transaction():
         # Decided again under the write lock: another run may have recorded these since,
         # and a dossier may have been finished or given a new appointment meanwhile.
-        checked, new = await _pending(now, horizon)
+        checked, new = await pending(now, horizon)
         counts = {"checked": checked}
-        for kind in (DUE_SOON, OVERDUE):
+        for kind in kinds:
             counts[kind] = await _insert([key for key in new if key[1] == kind], now)
         await notify_deadlines(new, now)  # the assignee and the unit's leaders, same commit
-        if counts[DUE_SOON] or counts[OVERDUE]:
+        if any(counts[kind] for kind in kinds):
             await audit.record("deadline.watch", "deadline_alert", now.isoformat(), {
                 **counts, "due_soon_working_days": due_soon_working_days,
                 "horizon": horizon.isoformat()})
