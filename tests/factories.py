@@ -16,7 +16,8 @@ _seq = count(1)
 
 
 async def agency(name: str = "Sở Tư pháp", code: str | None = None) -> Agency:
-    row = Agency(code=code or f"000.00.{next(_seq):02d}.H55", name=name, short_name=name)
+    # Three digits: never one of the two-digit codes that tests spell out.
+    row = Agency(code=code or f"000.00.{next(_seq):03d}.H55", name=name, short_name=name)
     await row.save()
     return row
 

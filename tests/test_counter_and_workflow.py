@@ -158,3 +158,19 @@ async def test_each_step_gets_its_own_deadline(office):
                   sha256=hashlib.sha256(b"ket qua").hexdigest())
     await perform(dossier_id, leader, Action.FORWARD)
     assert (await snapshot(dossier_id)).row["step_due_at"] is None  # processing finished
+
+
+async def test_every_event_names_the_agency_handling_the_dossier_after_it(office):
+    from app.dossiers.queries import dossier_for_staff
+
+    counter, handler, leader = office["counter"], office["handler"], office["leader"]
+    other = await factories.agency("Sở Xây dựng", code="000.00.18.H55")
+    dossier_id = await receive(counter, office["procedure"].id, reception(office))
+    await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
+    await perform(dossier_id, leader, Action.TRANSFER, target_agency_id=other.id,
+                  reason="Thuộc thẩm quyền Sở Xây dựng")
+
+    events = (await dossier_for_staff(dossier_id, leader))["events"]
+    assert [(e["action"], e["agency_name"]) for e in events][-1] == (
+        "transferred", "Sở Xây dựng")
+    assert events[0]["agency_name"] == "Sở Tư pháp"  # accepted where it was received

@@ -31,6 +31,7 @@ async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
     ).where(ResultReturn.dossier == dossier_id).first()
     row["events"] = await DossierEvent.select(
         DossierEvent.all_columns(), DossierEvent.actor.full_name.as_alias("actor_name"),
+        DossierEvent.agency.name.as_alias("agency_name"),
     ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)
     return row
 

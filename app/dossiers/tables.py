@@ -89,6 +89,8 @@ class DossierEvent(Table, tablename="dossier_event"):
     at = Timestamptz()
     actor = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     action = Varchar(length=40)
+    # The agency handling the dossier after this event: names where a transfer went.
+    agency = ForeignKey(Agency, null=True, default=None, on_delete=OnDelete.restrict)
     from_status = Integer(null=True, default=None)
     to_status = Integer(null=True, default=None)
     step = Integer(null=True, default=None)

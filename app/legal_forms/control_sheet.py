@@ -123,7 +123,7 @@ def control_rows(
     reception_due: Callable[[datetime], datetime | None] = lambda _: None,
 ) -> list[SheetRow]:
     """The sheet's rows in order. `transfer_agencies` names the agency of each transfer in
-    order (the events do not carry it); `appointment` judges the final counter stay;
+    order (from the transfer events); `appointment` judges the final counter stay;
     `reception_due` gives the counter's handover deadline for a reception moment."""
     by_position = {s.position: s for s in steps}
     transfers = iter(transfer_agencies)

@@ -84,15 +84,17 @@ async def control_sheet(dossier: dict, counter_agency: str) -> list:
         # Supplement waits inside a step do not count against the step (as for the dossier).
         return deadline(start, hours, "hours", pauses=pauses, calendar=calendar)
 
-    transfers = sum(1 for e in dossier["events"] if e["action"] == "transferred")
+    # Each transfer event names the agency it went to (older events, without one, fall back
+    # to the dossier's current agency).
+    transfer_agencies = [e.get("agency_name") or dossier["agency_name"]
+                         for e in dossier["events"] if e["action"] == "transferred"]
     return control_rows(
         [SheetEvent(e["action"], e["at"], e["step"], e.get("actor_name") or "", e["comment"])
          for e in dossier["events"]],
         [SheetStep(s["position"], s["name"], s["agency_name"] or dossier["agency_name"],
                    Decimal(s["allotted_hours"])) for s in steps],
         counter_agency=counter_agency, appointment=dossier["due_at"], due_for=due_for,
-        # Events do not name the agency of a transfer; the dossier's agency is the last one.
-        transfer_agencies=[dossier["agency_name"]] * transfers,
+        transfer_agencies=transfer_agencies,
         reception_due=lambda received: reception_handover_due(received, calendar, cutoff),
     )
 

@@ -280,8 +280,8 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
         comment = str(params.get("reason") or params.get("comment") or "")
         await DossierEvent(
             dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
-            from_status=transition.from_status.value, to_status=transition.status.value,
-            step=transition.step, comment=comment).save()
+            agency=transition.agency_id, from_status=transition.from_status.value,
+            to_status=transition.status.value, step=transition.step, comment=comment).save()
         await audit.record(
             f"dossier.{transition.event}", "dossier", dossier_id,
             {"action": transition.action.value, "from": transition.from_status.value,
