@@ -28,16 +28,6 @@ async def outbox():
     ).order_by(OutboxMessage.id)
 
 
-@pytest.fixture
-def immediate_huey():
-    from app.tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
-
-
 def test_applicant_gets_sms_and_email_once(db):
     async def scenario():
         dossier = await make_dossier()

@@ -17,16 +17,6 @@ async def messages():
     ).order_by(OutboxMessage.id)]
 
 
-@pytest.fixture
-def immediate_huey():
-    from app.tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
-
-
 async def test_life_of_a_dossier_tells_the_applicant(office, immediate_huey):  # noqa: F811
     counter, handler, leader = office["counter"], office["handler"], office["leader"]
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
