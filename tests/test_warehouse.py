@@ -11,6 +11,7 @@ from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent
 from app.digitisation import service as digitisation
 from app.dossiers import queries
+from app.dossiers.logic import Status
 from app.dossiers.tables import DossierComponent
 from app.files import store
 from app.warehouse.tables import WarehouseDocument
@@ -143,3 +144,34 @@ def test_an_issued_result_is_filed_in_the_applicants_warehouse(client, people):
     assert [(r["dossier"], r["owner"]) for r in results] == [(dossier_id, people["user_a"].id)]
     as_(client, people, "a")
     assert "Kết quả: Đăng ký đất đai lần đầu" in client.get("/kho-du-lieu").text
+
+
+def test_a_supplement_can_be_answered_with_a_warehouse_document(client, people):
+    as_(client, people, "a")
+    first, second, form, cccd = procedure_component_ids(people)
+    earlier = new_draft(client, people)  # an earlier dossier left the CCCD copy filed
+    post(client, earlier + "/thanh-phan", earlier + "/thanh-phan",
+         files={f"file-{cccd}": ("cccd.jpg", small_jpeg(), "image/jpeg")})
+    ((document_id, file_id),) = [(d["id"], d["file"]) for d in run(
+        WarehouseDocument.select().where(WarehouseDocument.owner == people["user_a"].id).run())]
+
+    base = new_draft(client, people)
+    post(client, base + "/thanh-phan", base + "/thanh-phan", files={
+        f"file-{first}": ("a.jpg", small_jpeg(), "image/jpeg"),
+        f"file-{second}": ("b.jpg", small_jpeg(), "image/jpeg")})
+    assert post(client, base + "/kiem-tra", base + "/nop").status_code == 303
+    dossier_id = int(base.rsplit("/", 1)[1])
+    run(perform(dossier_id, people["officer"], Action.REQUEST_SUPPLEMENT,
+                reason="Bổ sung bản chụp CCCD."))
+
+    page = client.get(f"/ho-so-cua-toi/{dossier_id}/bo-sung").text
+    assert "Bổ sung bản chụp CCCD." in page and f'name="reuse-{cccd}"' in page
+    sent = post(client, f"/ho-so-cua-toi/{dossier_id}/bo-sung",
+                f"/ho-so-cua-toi/{dossier_id}/bo-sung", {f"reuse-{cccd}": str(document_id)})
+    assert sent.status_code == 303
+    component = run(DossierComponent.select().where(
+        (DossierComponent.dossier == dossier_id)
+        & (DossierComponent.procedure_component == cccd)).first().run())
+    assert component["reused"] is True and component["file"] == file_id
+    # Back where it was asked: the online dossier waits for reception again.
+    assert run(queries.dossier_for_staff(dossier_id, people["officer"]))["status"] == Status.NEW

@@ -141,7 +141,8 @@ async def _supplement_page(request, dossier, errors, status_code=200) -> Templat
         raise NotFoundException("Hồ sơ này không có yêu cầu bổ sung.")
     return Template("submission/supplement.html", status_code=status_code, context={
         "d": dossier, "errors": errors,
-        "request_text": await portal.supplement_request(dossier["id"])})
+        "request_text": await portal.supplement_request(dossier["id"]),
+        "warehouse": await warehouse.list_documents(request.user, 50)})
 
 
 async def _attach_uploads(request: Request, dossier: dict,
