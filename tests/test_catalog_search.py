@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from app.catalog import search as catalog_search
+from app.catalog.logic import search_text
 from app.catalog.search import Filters, filters_from, fts_match, query_words
 from app.catalog.tables import Field, Procedure
 from app.text import fold
@@ -32,7 +33,8 @@ def test_filters_from_ignores_values_that_are_not_choices():
 async def _procedure(agency, name, *, field=None, level="tinh", online="full") -> int:
     field_row = field or await Field.objects().get_or_create(
         Field.code == "TEST", {Field.name: "Thử"})
-    row = Procedure(code=f"X.{abs(hash(name)) % 10**6:06d}", name=name, search_text=fold(name),
+    row = Procedure(code=f"X.{abs(hash(name)) % 10**6:06d}", name=name,
+                    search_text=search_text(name, field_row.name),
                     field=field_row.id, agency=agency.id, level=level,
                     time_limit_amount=Decimal(5), time_limit_unit="working_days",
                     online_level=online)
@@ -51,6 +53,7 @@ def catalogue(db):
             "sua": await _procedure(a, "Điều chỉnh giấy phép xây dựng", online="partial"),
             "ks": await _procedure(b, "Đăng ký khai sinh", field=other, level="xa"),
             "kh": await _procedure(b, "Đăng ký kết hôn", field=other, level="xa", online="none"),
+            "tl": await _procedure(b, "Cấp bản sao trích lục hộ tịch", level="xa"),
         }
         return ids, a, b, other
     return run(make())
@@ -67,6 +70,15 @@ def test_ranked_search_without_diacritics(catalogue):
     # "đ" typed as "d", and a half-typed last word.
     assert names(run(catalog_search.search("dang ky khai s"))) == ["Đăng ký khai sinh"]
     assert run(catalog_search.search("giay phep")) and not run(catalog_search.search("zzz"))
+
+
+def test_field_names_are_searched_but_names_rank_first(catalogue):
+    rows = names(run(catalog_search.search("ho tich")))
+    # Named so, in another field, first; then the field Hộ tịch's procedures.
+    assert rows[0] == "Cấp bản sao trích lục hộ tịch"
+    assert set(rows[1:]) == {"Đăng ký khai sinh", "Đăng ký kết hôn"}
+    assert set(run(catalog_search._like_ids(["ho", "tich"]))) == {
+        r["id"] for r in run(catalog_search.search("ho tich"))}
 
 
 def test_filters_narrow_and_browse(catalogue):
@@ -107,3 +119,18 @@ def test_page_and_htmx_fragment_share_one_url(client, catalogue):
     assert fragment.status_code == 200 and "<form" not in fragment.text
     assert "Đăng ký khai sinh" in fragment.text
     assert client.get("/thu-tuc", params={"q": '"*NEAR(', "cap": "x"}).status_code == 200
+
+
+def test_migration_recomputes_the_search_text_of_loaded_procedures(catalogue):
+    import importlib
+
+    migration = importlib.import_module("migrations.motcua_2026_12_03t21_10_00_000010")
+    Procedure.update({Procedure.search_text: "cu"}, force=True).run_sync()  # as loaded before
+    manager = run(migration.forwards())
+    for step in manager.raw:
+        run(step())
+    assert {p["search_text"] for p in Procedure.select(Procedure.search_text).run_sync()} == {
+        "dang ky khai sinh ho tich", "dang ky ket hon ho tich",
+        "cap ban sao trich luc ho tich thu", "cap giay phep xay dung nha o rieng le thu",
+        "dieu chinh giay phep xay dung thu"}
+    assert len(run(catalog_search.search("ho tich"))) == 3

@@ -5,6 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.formatting import format_number
+from app.text import fold
 
 
 class TimeUnit(StrEnum):
@@ -51,3 +52,10 @@ def split_steps(text: str) -> list[str]:
     if len(parts) > 1:
         return [p.strip() for p in parts[1:] if p.strip()]
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def search_text(name: str, field_name: str) -> str:
+    """What catalogue search reads for a procedure: its name and its field, folded, so
+    "ho tich" also finds the procedures of the field Hộ tịch whose names do not say it.
+    Names still rank first: search weighs the accented name column too."""
+    return fold(f"{name} {field_name}")

@@ -27,7 +27,8 @@ class Procedure(Table, tablename="procedure"):
 
     The time limit always carries its unit (`app.catalog.logic.TimeUnit`): seed 001 shows
     what goes wrong when calendar days are published as if they were working days.
-    `search_text` is the name folded to ASCII lower case for diacritic-insensitive search.
+    `search_text` is the name and field name folded to ASCII lower case for
+    diacritic-insensitive search (`app.catalog.logic.search_text`).
     """
 
     code = Varchar(length=40, unique=True)  # national code, e.g. 1.001193

@@ -18,7 +18,13 @@ from typing import Any
 from piccolo.table import Table
 
 from app.audit import service as audit
-from app.catalog.logic import COMPONENT_KIND_LABELS, LEVEL_LABELS, ONLINE_LEVEL_LABELS, TimeUnit
+from app.catalog.logic import (
+    COMPONENT_KIND_LABELS,
+    LEVEL_LABELS,
+    ONLINE_LEVEL_LABELS,
+    TimeUnit,
+    search_text,
+)
 from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
 from app.db import write_transaction
 from app.demo.users import create_demo_users
@@ -26,7 +32,6 @@ from app.directory.service import CURRENT_ERA, load_current_units, load_units_fi
 from app.directory.tables import Agency
 from app.dossiers.tables import RuleVersion
 from app.formatting import LOCAL_TZ
-from app.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = 51
@@ -128,10 +133,12 @@ async def _insert_agencies(agencies: list[dict], units: dict[str, int]) -> dict[
 async def _insert_procedures(catalogue: dict, agency_ids: dict[str, int]) -> dict[str, int]:
     await _bulk(Field, [Field(code=f["code"], name=f["name"]) for f in catalogue["fields"]])
     field_ids = await _code_ids(Field)
+    field_names = {f["code"]: f["name"] for f in catalogue["fields"]}
     procedures = catalogue["procedures"]
     await _bulk(Procedure, [
         Procedure(
-            code=p["code"], name=p["name"], search_text=fold(p["name"]),
+            code=p["code"], name=p["name"],
+            search_text=search_text(p["name"], field_names[p["field"]]),
             field=field_ids[p["field"]], agency=agency_ids[p["agency"]], level=p["level"],
             time_limit_amount=Decimal(str(p["time_limit_amount"])),
             time_limit_unit=p["time_limit_unit"], fee_text=p["fee_text"],
