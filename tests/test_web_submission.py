@@ -86,7 +86,13 @@ def test_whole_submission_is_idempotent_and_reaches_the_counter(client, citizen)
     assert "cccd.png" in refused.text  # the accepted file is kept
     accepted = post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"},
                     files={f"file-{first}": ("to-khai.pdf", PDF, "application/pdf")})
-    assert accepted.headers["location"].endswith("/kiem-tra")
+    # The optional documents are the next group, on their own page; nothing is needed there.
+    assert accepted.headers["location"].endswith("/thanh-phan?trang=2")
+    optional = client.get(base + "/thanh-phan?trang=2").text
+    assert "Giấy tờ kèm theo (nếu có)" in optional and f'name="file-{first}"' not in optional
+    skipped = post(client, base + "/thanh-phan?trang=2", base + "/thanh-phan",
+                   {"next": "1", "trang": "2"})
+    assert skipped.headers["location"].endswith("/kiem-tra")
 
     check = client.get(base + "/kiem-tra")
     assert "Thôn 3, xã Đăk Tô" in check.text and "to-khai.pdf" in check.text

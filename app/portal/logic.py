@@ -6,6 +6,8 @@ must do now (or that they need do nothing), from the status and what is still ow
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.dossiers.logic import Status
 from app.formatting import format_money
 
@@ -83,3 +85,43 @@ def next_steps(status: int, fees_outstanding: int) -> list[str]:
         # Paying first: the result cannot be handed over while fees are owed.
         return [owed, *(s for s in steps if status != Status.FINANCIAL_OBLIGATION)]
     return steps
+
+
+# At most this many uploads per page: on 2G a dropped request then loses at most three
+# files, and each page stays one short form.
+COMPONENTS_PER_PAGE = 3
+
+
+@dataclass(frozen=True)
+class ComponentPage:
+    """One page of the components step: a group of components and its heading."""
+
+    number: int
+    title: str
+    component_ids: tuple[int, ...]
+
+
+def component_pages(components: list[dict],
+                    per_page: int = COMPONENTS_PER_PAGE) -> list[ComponentPage]:
+    """One page per group of components, in the procedure's order: the required documents,
+    then the optional ones; a group longer than `per_page` is split into parts. A
+    procedure without components still has one (empty) page."""
+    groups = [("Giấy tờ bắt buộc", [c["id"] for c in components if c["required"]]),
+              ("Giấy tờ kèm theo (nếu có)", [c["id"] for c in components if not c["required"]])]
+    pages: list[ComponentPage] = []
+    for title, ids in groups:
+        parts = [ids[i:i + per_page] for i in range(0, len(ids), per_page)]
+        for index, part in enumerate(parts, 1):
+            heading = title if len(parts) == 1 else f"{title} (phần {index}/{len(parts)})"
+            pages.append(ComponentPage(len(pages) + 1, heading, tuple(part)))
+    return pages or [ComponentPage(1, "Thành phần hồ sơ", ())]
+
+
+def page_after(pages: list[ComponentPage], number: int, supplied: set[int]) -> int | None:
+    """The page to show after page `number`: the next one that still lacks something,
+    so a complete part (uploaded earlier, before a dropped connection) is not shown
+    again; None when the applicant can go on to check their answers."""
+    for page in pages[number:]:
+        if not set(page.component_ids) <= supplied:
+            return page.number
+    return None

@@ -13,6 +13,7 @@ from app.documents.qr import lookup_qr_svg
 from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
+from app.portal.logic import ComponentPage, component_pages, page_after
 from app.text import is_phone, normalise_phone
 from app.warehouse import service as warehouse
 from app.web.auth import requires_applicant
@@ -65,22 +66,33 @@ class SubmissionController(Controller):
         return _see_other(request, "submit.components", draft_id=draft_id)
 
     @get("/{draft_id:int}/thanh-phan", name="submit.components")
-    async def components(self, request: Request, draft_id: FromPath[int]) -> Template:
-        return await _components_page(request, await _draft(request, draft_id), FormErrors())
+    async def components(self, request: Request, draft_id: FromPath[int],
+                         trang: str = "1") -> Template:
+        draft = await _draft(request, draft_id)
+        return await _components_page(request, draft, _page(draft, trang), FormErrors())
 
     @post("/{draft_id:int}/thanh-phan", name="submit.components_save",
           request_max_body_size=MAX_FILE_BYTES * 5)
     async def components_save(self, request: Request,
                               draft_id: FromPath[int]) -> Template | Redirect:
+        """Saves every file sent (of any page); "next" asks to move on, which needs this
+        page's required components."""
         draft = await _draft(request, draft_id)
         form = await request.form()
+        page = _page(draft, str(form.get("trang", "1")))
         errors, draft = await _attach_uploads(request, draft, form)
         missing = portal.missing_components(draft)
-        if errors or (missing and form.get("next") == "1"):
+        if form.get("next") == "1":
             for component in draft["components"]:
-                if component["name"] in missing:
+                if component["id"] in page.component_ids and component["name"] in missing:
                     errors.add(f"file-{component['id']}", f"Cần nộp: {component['name']}.")
-            return await _components_page(request, draft, errors, HTTP_400_BAD_REQUEST)
+        if errors:
+            return await _components_page(request, draft, page, errors, HTTP_400_BAD_REQUEST)
+        following = page_after(component_pages(draft["components"]), page.number,
+                               set(draft["supplied"]))
+        if following is not None:
+            url = request.app.route_reverse("submit.components", draft_id=draft_id)
+            return Redirect(f"{url}?trang={following}", status_code=303)
         return _see_other(request, "submit.check", draft_id=draft_id)
 
     @get("/{draft_id:int}/kiem-tra", name="submit.check")
@@ -183,7 +195,17 @@ async def _draft(request: Request, draft_id: int) -> dict:
     return draft
 
 
-async def _components_page(request, draft, errors, status_code=200) -> Template:
-    return Template("submission/components.html", status_code=status_code,
-                    context={"d": draft, "errors": errors,
-                             "warehouse": await warehouse.list_documents(request.user, 50)})
+def _page(draft: dict, number) -> ComponentPage:
+    """The requested page of the components step; anything else is the first page."""
+    pages = component_pages(draft["components"])
+    number = int(number) if str(number).isdigit() and len(str(number)) < 4 else 1
+    return pages[number - 1] if 1 <= number <= len(pages) else pages[0]
+
+
+async def _components_page(request, draft, page: ComponentPage, errors,
+                           status_code=200) -> Template:
+    return Template("submission/components.html", status_code=status_code, context={
+        "d": draft, "errors": errors, "page": page,
+        "pages": len(component_pages(draft["components"])),
+        "components": [c for c in draft["components"] if c["id"] in page.component_ids],
+        "warehouse": await warehouse.list_documents(request.user, 50)})

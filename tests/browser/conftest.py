@@ -19,6 +19,8 @@ import httpx
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# What the live server expects from the SMS gateway calling its inbound webhook.
+SMS_INBOUND_TOKEN = "sms-gateway-token-for-browser-tests"
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +51,15 @@ class LiveServer:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
+    def execute(self, sql: str, *params) -> None:
+        """A write the scenario needs from outside the app (a procedure, time passing)."""
+        conn = sqlite3.connect(self.var_dir / "motcua.db")
+        try:
+            conn.execute(sql, params)
+            conn.commit()
+        finally:
+            conn.close()
+
     def query(self, sql: str, *params) -> list[tuple]:
         conn = sqlite3.connect(self.var_dir / "motcua.db")
         try:
@@ -60,7 +71,8 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> LiveServer:
     var_dir = tmp_path_factory.mktemp("live-var")
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox"}
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox",
+           "MOTCUA_SMS_INBOUND_TOKEN": SMS_INBOUND_TOKEN}
     port = free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     server.cli("migrate")

@@ -47,3 +47,23 @@ def _step_of(secret: str, code: str) -> int | None:
     from app.accounts.second_factor import matching_step
 
     return matching_step(secret, code, last_used_step=None)
+
+
+def upload_component_pages(page: Page, file_for) -> list[str]:
+    """The components step, page by page (one per group): `file_for(label)` gives the file
+    to upload for a component, or None to leave it. Ends on the check-your-answers page;
+    returns the groups' headings in the order met."""
+    headings = []
+    page.wait_for_url("**/thanh-phan*")
+    while "/thanh-phan" in page.url:
+        headings.append(page.locator("h1").inner_text())
+        for file_input in page.locator("input[type=file]").all():
+            label = page.locator(f"label[for='{file_input.get_attribute('id')}']").inner_text()
+            chosen = file_for(label)
+            if chosen is not None:
+                file_input.set_input_files(str(chosen))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Lưu và tiếp tục").click()
+        expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Kiểm tra trước khi nộp")).to_be_visible()
+    return headings

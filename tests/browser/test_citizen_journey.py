@@ -16,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from app.documents.qr import lookup_qr_svg
-from tests.browser.helpers import login
+from tests.browser.helpers import login, upload_component_pages
 from tests.browser.test_page_weight import (
     FIRST_VISIT_BUDGET,
     LATER_PAGE_BUDGET,
@@ -103,13 +103,15 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     page.get_by_label("Số điện thoại").fill("0912345678")
     page.get_by_label("Địa chỉ liên hệ").fill("Tổ 3, phường Cẩm Thành")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
-    inputs = page.locator("input[type=file]")
-    expect(inputs.first).to_be_visible()
-    files = [pdf, png, pdf]
-    for index, file_input in enumerate(inputs.all()):
-        file_input.set_input_files(str(files[index % len(files)]))
-    uploaded = sum(f.stat().st_size for f in files[:inputs.count()])
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    files = iter([pdf, png, pdf])
+    chosen = []
+
+    def next_file(label):
+        chosen.append(next(files))
+        return chosen[-1]
+
+    upload_component_pages(page, next_file)
+    uploaded = sum(f.stat().st_size for f in chosen)
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible(timeout=60_000)
     record_slow_3g(time.monotonic() - started, len(documents), uploaded)

@@ -8,7 +8,6 @@ the module; each walk receives its own dossier at the counter, as a person would
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +29,7 @@ class Walk:
     server: object
 
     def execute(self, sql: str, *params) -> None:
-        """A write the scenario needs from outside (time passing), committed."""
-        conn = sqlite3.connect(self.server.var_dir / "motcua.db")
-        try:
-            conn.execute(sql, params)
-            conn.commit()
-        finally:
-            conn.close()
+        self.server.execute(sql, *params)
 
 
 @pytest.fixture(scope="module")

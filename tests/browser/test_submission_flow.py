@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.browser.helpers import upload_component_pages
+
 pytestmark = pytest.mark.browser
 
 
@@ -32,12 +34,9 @@ def test_online_submission_without_javascript(browser: Browser, live_server, tmp
     page.get_by_label("Địa chỉ liên hệ").fill("Tổ 5, phường Kon Tum")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
 
-    expect(page.get_by_role("heading", name="Thành phần hồ sơ")).to_be_visible()
-    for file_input in page.locator("input[type=file]").all():
-        file_input.set_input_files(str(pdf))
-    page.get_by_role("button", name="Lưu và tiếp tục").click()
-
-    expect(page.get_by_role("heading", name="Kiểm tra trước khi nộp")).to_be_visible()
+    # One page per group of components: the required ones, then the optional ones.
+    assert upload_component_pages(page, lambda label: pdf) == [
+        "Giấy tờ bắt buộc", "Giấy tờ kèm theo (nếu có)"]
     expect(page.locator(".facts")).to_contain_text("Tổ 5, phường Kon Tum")
     page.get_by_role("button", name="Nộp hồ sơ").click()
 
