@@ -28,9 +28,24 @@ def is_cccd(value: str) -> bool:
     return bool(CCCD_RE.match(value))
 
 
+# Weights of the first nine digits in the tax code's check digit (Thông tư 105/2020/TT-BTC:
+# N1..N9 identify the taxpayer, N10 checks them).
+TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def tax_code_check_digit(first_nine: str) -> int | None:
+    """The 10th digit a tax code starting with these nine digits must have; None when no
+    tenth digit can make them valid (no such code is issued)."""
+    check = 10 - sum(int(d) * w for d, w in zip(first_nine, TAX_CODE_WEIGHTS, strict=True)) % 11
+    return None if check == 10 else check
+
+
 def is_tax_code(value: str) -> bool:
-    """An enterprise tax code: 10 digits, or 10 digits, a dash and a 3-digit branch."""
-    return bool(TAX_CODE_RE.match(value))
+    """An enterprise tax code: 10 digits, or 10 digits, a dash and a 3-digit branch; the
+    10th digit must be the check digit of the first nine (a mistyped digit is caught)."""
+    if not TAX_CODE_RE.match(value):
+        return False
+    return tax_code_check_digit(value[:9]) == int(value[9])
 
 
 def normalise_phone(value: str) -> str:

@@ -104,7 +104,8 @@ async def submit(http: httpx.AsyncClient, world: dict, n: int) -> bool:
     path = started.headers["location"].rsplit("/", 1)[0]
     await http.post(f"{path}/nguoi-nop", data={
         "_csrf_token": token, "applicant_name": f"Nguyễn Văn {n}",
-        "applicant_phone": "0905123456", "applicant_address": "Thôn 1, xã Ia Chim"})
+        "applicant_phone": "0905123456", "applicant_address": "Thôn 1, xã Ia Chim",
+        "applicant_id_number": "062190001234"})
     first, second = world["components"]
     body = os.urandom(16).hex().encode()
     await http.post(f"{path}/thanh-phan", data={"_csrf_token": token, "next": "1"}, files={

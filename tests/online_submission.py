@@ -58,6 +58,7 @@ def submit_one(base: str, world: dict, n: int, outcome: dict) -> None:
         path = f"/nop-truc-tuyen/{draft}"
         http.post(f"{path}/nguoi-nop", data={
             CSRF: token, "applicant_name": f"Nguyễn Văn {n}", "applicant_phone": "0905123456",
+            "applicant_id_number": "062190001234",
             "applicant_address": "Thôn 1, xã Ia Chim"})
         first, second = world["components"]
         if n % 4 == 0:  # a refused upload half-way: nothing of it may be kept

@@ -21,6 +21,7 @@ def test_injected_markup_is_escaped_everywhere_it_is_shown(client, citizen):  # 
     base = start(client, citizen)
     saved = post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
         "applicant_name": PAYLOAD, "applicant_phone": "0905123456",
+        "applicant_id_number": "062190001234",
         "applicant_address": f"Thôn 3 {PAYLOAD}"})
     assert saved.status_code == 303
     first, second, _ = citizen["components"]

@@ -11,7 +11,7 @@ from app.accounts.roles import APPLICANT_ROLES, STAFF_ROLES, Role
 from app.catalog.logic import TimeUnit, describe_time_limit
 from app.dossiers.logic import Status, format_dossier_code, parse_dossier_code
 from app.formatting import format_date, format_datetime, format_money, format_number
-from app.text import fold, is_cccd, is_phone, is_tax_code, normalise_phone
+from app.text import fold, is_cccd, is_phone, is_tax_code, normalise_phone, tax_code_check_digit
 
 
 def test_fold_removes_diacritics_and_d_stroke():
@@ -27,8 +27,10 @@ def test_fold_is_idempotent_and_ascii_for_vietnamese(text):
 
 def test_identity_numbers():
     assert is_cccd("052090001234") and not is_cccd("52090001234") and not is_cccd("05209000123a")
-    assert is_tax_code("6100123456") and is_tax_code("6100123456-001")
+    assert is_tax_code("0100109106") and is_tax_code("0300588569-001")
     assert not is_tax_code("61001234")
+    assert not is_tax_code("0100109107")  # one digit mistyped: the check digit catches it
+    assert not is_tax_code("6100123456")
     assert normalise_phone("+84 905.123.456") == "0905123456"
     assert is_phone("0905 123 456") and not is_phone("12345")
 
@@ -82,3 +84,10 @@ def test_password_rules():
     assert password_problems("abc12345") == []
     assert len(password_problems("short")) == 2
     assert password_problems("0521abc99", username="0521abc99")
+
+
+@given(st.from_regex(r"\A[0-9]{9}\Z", fullmatch=True), st.integers(0, 9))
+def test_exactly_one_tenth_digit_completes_a_tax_code_or_none_does(first_nine, tenth):
+    check = tax_code_check_digit(first_nine)
+    assert is_tax_code(f"{first_nine}{tenth}") == (tenth == check)
+    assert is_tax_code(f"{first_nine}{tenth}-001") == (tenth == check)

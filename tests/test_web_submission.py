@@ -45,13 +45,13 @@ def citizen(client):
             role=Role.COUNTER_OFFICER, agency_ids=[agency.id])
         components = [c["id"] for c in await ProcedureComponent.select(
             ProcedureComponent.id).order_by(ProcedureComponent.position)]
-        return (procedure.id, components,
+        return (procedure.id, components, user,
                 accounts.cookie_value(await accounts.start_session(user, "1.1.1.1", "t")),
                 accounts.cookie_value(await accounts.start_session(counter, "1.1.1.1", "t")))
 
-    procedure_id, components, cookie, counter_cookie = run(make())
+    procedure_id, components, user, cookie, counter_cookie = run(make())
     client.cookies.set("motcua_session", cookie)
-    return {"procedure_id": procedure_id, "components": components,
+    return {"procedure_id": procedure_id, "components": components, "user": user,
             "counter_cookie": counter_cookie}
 
 
@@ -71,9 +71,17 @@ def test_whole_submission_is_idempotent_and_reaches_the_counter(client, citizen)
     base = start(client, citizen)
     applicant = client.get(base + "/nguoi-nop")
     assert 'value="Y Blông"' in applicant.text  # pre-filled from the account
+    assert 'value="062190001234"' in applicant.text
+    for wrong in ("06219000123", "0100109107"):  # 11 digits; a tax code with a typo
+        refused = post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
+            "applicant_name": "Y Blông", "applicant_id_number": wrong,
+            "applicant_phone": "0905123456", "applicant_address": "Thôn 3, xã Đăk Tô"})
+        assert refused.status_code == 400
+        assert "Số CCCD phải gồm đúng 12 chữ số" in refused.text
+        assert "Thôn 3, xã Đăk Tô" in refused.text  # what was typed is kept
     saved = post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
-        "applicant_name": "Y Blông", "applicant_phone": "0905123456",
-        "applicant_address": "Thôn 3, xã Đăk Tô"})
+        "applicant_name": "Y Blông", "applicant_id_number": "062190001234",
+        "applicant_phone": "0905123456", "applicant_address": "Thôn 3, xã Đăk Tô"})
     assert saved.headers["location"].endswith("/thanh-phan")
 
     first, second, _ = citizen["components"]
@@ -154,7 +162,7 @@ def test_supplement_round_trip_from_the_citizens_side(client, citizen):
     first, second, optional = citizen["components"]
     post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
         "applicant_name": "Y Blông", "applicant_phone": "0905123456",
-        "applicant_address": "Kon Tum"})
+        "applicant_id_number": "062190001234", "applicant_address": "Kon Tum"})
     post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"}, files={
         f"file-{first}": ("to-khai.pdf", PDF, "application/pdf"),
         f"file-{second}": ("cccd.png", PNG, "image/png")})
@@ -185,3 +193,17 @@ def test_supplement_round_trip_from_the_citizens_side(client, citizen):
     row = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
     assert row["status"] == 1  # back at the counter's reception queue
     assert client.get(f"/ho-so-cua-toi/{dossier_id}/bo-sung").status_code == 404
+
+
+def test_submitting_for_an_enterprise_names_it_and_its_tax_code(client, citizen):
+    base = start(client, citizen)
+    saved = post(client, base + "/nguoi-nop", base + "/nguoi-nop", {
+        "applicant_name": "Công ty TNHH Cà phê Đăk Hà", "applicant_id_number": "0100109106-001",
+        "applicant_phone": "0905123456", "applicant_address": "Thị trấn Đăk Hà"})
+    assert saved.status_code == 303
+    draft_id = int(base.rsplit("/", 1)[1])
+    row = Dossier.select(Dossier.applicant_name, Dossier.applicant_id_number,
+                         Dossier.applicant).where(Dossier.id == draft_id).first().run_sync()
+    assert row["applicant_name"] == "Công ty TNHH Cà phê Đăk Hà"
+    assert row["applicant_id_number"] == "0100109106-001"
+    assert row["applicant"] == citizen["user"].id  # still the submitter's own dossier

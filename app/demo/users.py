@@ -52,7 +52,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
              email="congdan1@example.vn", phone="0905123456"),
     DemoUser("congdan2", "Y Hoa", Role.CITIZEN, id_number="062195006789", phone="0914222333"),
     DemoUser("doanhnghiep1", "Trần Minh Quang (Công ty TNHH Xây dựng Sông Trà)",
-             Role.ORGANISATION, id_number="4300856142", email="songtra@example.vn",
+             Role.ORGANISATION, id_number="4300856141", email="songtra@example.vn",
              phone="0983456789"),
     DemoUser("motcua.tuphap", "Lê Thị Hồng", Role.COUNTER_OFFICER, (TU_PHAP,),
              email="hong.lt@example.vn"),

@@ -70,10 +70,15 @@ async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
     return row
 
 
-async def save_applicant(draft: dict, name: str, phone: str, address: str) -> None:
+async def save_applicant(draft: dict, name: str, id_number: str, phone: str,
+                         address: str) -> None:
+    """Who the dossier is for: the account holder by default (pre-filled), or the person
+    or organisation they submit for (CCCD or tax code; an authorisation letter is then
+    one of the components)."""
     async with write_transaction():
         await Dossier.update({
-            Dossier.applicant_name: name, Dossier.applicant_phone: phone,
+            Dossier.applicant_name: name, Dossier.applicant_id_number: id_number,
+            Dossier.applicant_phone: phone,
             Dossier.applicant_address: address,
         }).where((Dossier.id == draft["id"]) & (Dossier.status == Status.DRAFT.value))
 

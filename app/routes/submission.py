@@ -14,7 +14,7 @@ from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
 from app.portal.logic import ComponentPage, component_pages, page_after
-from app.text import is_phone, normalise_phone
+from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
 from app.warehouse import service as warehouse
 from app.web.auth import requires_applicant
 from app.web.forms import FormErrors, read_form
@@ -53,6 +53,11 @@ class SubmissionController(Controller):
         errors = FormErrors()
         if not data.get("applicant_name"):
             errors.add("applicant_name", "Nhập họ và tên.")
+        id_number = data.get("applicant_id_number", "").strip()
+        if not (is_cccd(id_number) or is_tax_code(id_number)):
+            errors.add("applicant_id_number", "Số CCCD phải gồm đúng 12 chữ số; mã số thuế gồm "
+                       "10 chữ số (chi nhánh thêm dấu gạch ngang và 3 chữ số) và đúng chữ số "
+                       "kiểm tra.")
         if not is_phone(data.get("applicant_phone", "")):
             errors.add("applicant_phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0.")
         if not data.get("applicant_address"):
@@ -60,7 +65,7 @@ class SubmissionController(Controller):
         if errors:
             return Template("submission/applicant.html", status_code=HTTP_400_BAD_REQUEST,
                             context={"d": draft, "values": data, "errors": errors})
-        await portal.save_applicant(draft, data["applicant_name"][:200],
+        await portal.save_applicant(draft, data["applicant_name"][:200], id_number,
                                     normalise_phone(data["applicant_phone"]),
                                     data["applicant_address"][:300])
         return _see_other(request, "submit.components", draft_id=draft_id)
