@@ -9,9 +9,11 @@ from PIL import Image
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.catalog.tables import ProcedureComponent
+from app.calendar.deadlines import deadline
+from app.catalog.tables import Procedure, ProcedureComponent
 from app.dossiers.logic import parse_dossier_code
-from app.dossiers.tables import Dossier
+from app.dossiers.tables import Dossier, DossierEvent
+from app.formatting import format_datetime
 from tests import factories
 from tests.conftest import csrf_from, run
 
@@ -112,6 +114,16 @@ def test_whole_submission_is_idempotent_and_reaches_the_counter(client, citizen)
     code = re.search(r'class="code"><strong>([^<]+)', confirmation.text).group(1)
     assert parse_dossier_code(code)[0] == "000.00.17.H55"
     assert "<svg" in confirmation.text
+    # The appointment to expect: the time limit from the moment of submission.
+    dossier = Dossier.select(Dossier.id).where(Dossier.code == code).first().run_sync()
+    submitted = DossierEvent.select(DossierEvent.at).where(
+        (DossierEvent.dossier == dossier["id"]) & (DossierEvent.action == "submitted")
+    ).first().run_sync()["at"]
+    procedure = Procedure.select().where(Procedure.id == citizen["procedure_id"]).first(
+    ).run_sync()
+    expected = deadline(submitted, procedure["time_limit_amount"], procedure["time_limit_unit"])
+    assert re.search(r"Ngày hẹn trả kết quả dự kiến</dt><dd><strong>([^<]+)",
+                     confirmation.text).group(1) == format_datetime(expected)
     submitted = Dossier.select(Dossier.code).where(Dossier.applicant.is_not_null()).run_sync()
     assert [row["code"] for row in submitted] == [code]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from datetime import datetime
 
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
@@ -24,7 +25,7 @@ from app.files.logic import MAX_DOSSIER_BYTES, sniff, upload_problem
 from app.formatting import now_utc, to_local
 from app.warehouse import service as warehouse
 from app.workflow import Action
-from app.workflow.service import perform
+from app.workflow.service import perform, recompute_due
 
 DRAFT_PREFIX = "NHAP-"
 
@@ -57,6 +58,8 @@ async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
     row = await Dossier.select(
         Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"),
+        Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
+        Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
     ).where((Dossier.id == dossier_id) & (Dossier.applicant == user.id)).first()
     if row is None:
         return None
@@ -164,6 +167,20 @@ async def submit(user: CurrentUser, draft: dict) -> str:
         await Dossier.update({Dossier.code: code}).where(Dossier.id == draft["id"])
         await perform(draft["id"], user, Action.SUBMIT)
     return code
+
+
+async def expected_appointment(dossier: dict) -> datetime | None:
+    """The appointment the applicant can expect if the counter accepts the dossier when it
+    was submitted: the procedure's time limit on the province's calendar. The official
+    date is set at reception (form 01) and sent by message."""
+    if dossier.get("due_at") is not None:
+        return dossier["due_at"]
+    submitted = await DossierEvent.select(DossierEvent.at).where(
+        (DossierEvent.dossier == dossier["id"]) & (DossierEvent.action == "submitted")
+    ).first()
+    if submitted is None:
+        return None
+    return await recompute_due({**dossier, "received_at": submitted["at"]})
 
 
 async def supplement_request(dossier_id: int) -> str:

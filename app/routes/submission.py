@@ -123,7 +123,8 @@ class SubmissionController(Controller):
         if draft["status"] == 0:
             return _see_other(request, "submit.check", draft_id=draft_id)
         qr = lookup_qr_svg(str(request.base_url), draft["code"])
-        return Template("submission/done.html", context={"d": draft, "qr_svg": qr})
+        return Template("submission/done.html", context={
+            "d": draft, "qr_svg": qr, "expected": await portal.expected_appointment(draft)})
 
 
 class SupplementController(Controller):
