@@ -35,12 +35,17 @@ def second_factor_redirect(user: User, next_path: str) -> Redirect:
     return response
 
 
-async def open_session(request: Request, user: User, response: Response) -> Response:
-    """Second factor passed: the session starts now (a fresh token) and the pending
-    cookie goes."""
+async def with_new_session(request: Request, user: User, response: Response) -> Response:
+    """`response` signing `user` in: a fresh session token in the session cookie."""
     token = await accounts.start_session(
         user, client_ip(request), request.headers.get("user-agent", ""))
     response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
+    return response
+
+
+async def open_session(request: Request, user: User, response: Response) -> Response:
+    """Second factor passed: the session starts now and the pending cookie goes."""
+    response = await with_new_session(request, user, response)
     response.delete_cookie(second_factor.PENDING_COOKIE, path=PENDING_PATH)
     return response
 
