@@ -18,6 +18,7 @@ from app.calendar import (
     WorkingCalendar,
     add_months,
     deadline,
+    extend_by_office_time,
     office_time_between,
     working_days_left,
 )
@@ -465,6 +466,77 @@ def test_working_days_left():
     assert working_days_left(at("2026-03-09", "12:00"), at("2026-03-09", "17:00")) == 0.5
     assert working_days_left(at("2026-03-10", "13:00"), at("2026-03-09", "17:00")) == -0.5
     assert working_days_left(at("2026-02-13", "13:00"), at("2026-02-23", "17:00")) == 1.5
+
+
+# --- a due moment extended by the office time spent waiting ------------------------------------
+
+
+@pytest.mark.parametrize("due", [
+    at("2026-03-09", "11:30"),  # the end of the morning block
+    at("2026-03-09", "17:00"),  # closing time
+    at("2026-03-09", "06:00"),  # before opening
+    at("2026-03-09", "12:15"),  # lunch
+    at("2026-03-14", "10:00"),  # Saturday
+    at("2026-02-17", "09:00"),  # Tết 2026
+    at("2026-03-10", "09:45"),  # office time
+])
+@pytest.mark.parametrize("waited", [timedelta(), -timedelta(hours=3)])
+def test_no_office_time_waited_leaves_the_due_moment_as_it_was(due, waited):
+    # Waiting no office time must not change what the applicant was told, even when the
+    # due moment is a closing that any real extension would move to the next opening.
+    assert extend_by_office_time(due, waited) == due
+
+
+@pytest.mark.parametrize(("due", "waited", "extended"), [
+    # Within one block, and one ending exactly with the block stays at its end.
+    (at("2026-03-09", "08:00"), timedelta(hours=2), at("2026-03-09", "10:00")),
+    (at("2026-03-09", "10:30"), timedelta(hours=1), at("2026-03-09", "11:30")),
+    # Across lunch.
+    (at("2026-03-09", "11:00"), timedelta(hours=1), at("2026-03-09", "13:30")),
+    (at("2026-03-09", "11:30"), timedelta(minutes=30), at("2026-03-09", "13:30")),
+    # From closing time or from outside office hours, the extension starts at the next opening.
+    (at("2026-03-09", "17:00"), timedelta(hours=1), at("2026-03-10", "08:30")),
+    (at("2026-03-09", "06:00"), timedelta(minutes=1), at("2026-03-09", "07:31")),
+    (at("2026-03-09", "12:00"), timedelta(hours=1), at("2026-03-09", "14:00")),
+    # Overnight, and a whole working day to the same time the next day.
+    (at("2026-03-09", "16:00"), timedelta(hours=2), at("2026-03-10", "08:30")),
+    (at("2026-03-09", "10:00"), timedelta(hours=8), at("2026-03-10", "10:00")),
+    # Over the weekend: Friday 13/3 to Monday 16/3.
+    (at("2026-03-13", "16:00"), timedelta(hours=2), at("2026-03-16", "08:30")),
+    (at("2026-03-14", "10:00"), timedelta(hours=1), at("2026-03-16", "08:30")),
+    # Over Tết 2026: Friday 13/2 to Monday 23/2.
+    (at("2026-02-13", "16:00"), timedelta(hours=2), at("2026-02-23", "08:30")),
+    # A week of office time from Monday morning ends Friday at closing time.
+    (at("2026-03-09", "07:30"), timedelta(hours=40), at("2026-03-13", "17:00")),
+    # A microsecond is a microsecond.
+    (at("2026-03-09", "09:00"), timedelta(microseconds=1),
+     at("2026-03-09", "09:00") + timedelta(microseconds=1)),
+])
+def test_office_time_waited_moves_the_due_moment_by_as_much_office_time(due, waited, extended):
+    assert extend_by_office_time(due, waited) == extended
+    assert office_time_between(due, extended) == waited
+
+
+def test_extending_follows_the_admin_calendar():
+    # Friday 9/1/2026 16:00 + 2 hours: Monday 12/1 by default, the make-up Saturday with it.
+    assert extend_by_office_time(at("2026-01-09", "16:00"), timedelta(hours=2)) == at(
+        "2026-01-12", "08:30")
+    assert extend_by_office_time(at("2026-01-09", "16:00"), timedelta(hours=2),
+                                 calendar=SWAPPED) == at("2026-01-10", "08:30")
+    # Wednesday 31/12/2025 16:00 + 2 hours: New Year's Day, then the bridge day: Monday 5/1.
+    assert extend_by_office_time(at("2025-12-31", "16:00"), timedelta(hours=2),
+                                 calendar=SWAPPED) == at("2026-01-05", "08:30")
+
+
+def test_extending_takes_any_time_zone_and_answers_in_local_time():
+    # 10:00 UTC is 17:00 in Hà Nội, closing time.
+    extended = extend_by_office_time(datetime(2026, 3, 9, 10, 0, tzinfo=UTC), timedelta(hours=1))
+    assert extended == at("2026-03-10", "08:30")
+    assert extended.tzinfo == LOCAL_TZ
+    assert extend_by_office_time(datetime(2026, 3, 9, 10, 0, tzinfo=UTC),
+                                 timedelta()).tzinfo == LOCAL_TZ
+    with pytest.raises(ValueError):
+        extend_by_office_time(datetime(2026, 3, 9, 10, 0), timedelta(hours=1))
 
 
 # --- time zones ---------------------------------------------------------------------------------

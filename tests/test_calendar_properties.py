@@ -16,12 +16,14 @@ from app.calendar import (
     OfficeHours,
     WorkingCalendar,
     deadline,
+    extend_by_office_time,
     office_time_between,
     working_days_left,
 )
 from app.catalog.logic import TimeUnit
 from app.formatting import LOCAL_TZ
 
+HOUR_US = 3600 * 1_000_000
 FAST = settings(max_examples=200, deadline=None)
 
 CALENDARS = st.sampled_from([
@@ -138,3 +140,31 @@ def test_utc_and_local_reception_give_the_same_local_deadline(start, limit):
     local = deadline(start, amount, unit)
     assert deadline(start.astimezone(UTC), amount, unit) == local
     assert local.tzinfo == LOCAL_TZ
+
+
+# Any office time up to two working weeks, to the microsecond (hours are exact in microseconds).
+waits = st.integers(min_value=-HOUR_US, max_value=80 * HOUR_US).map(
+    lambda us: timedelta(microseconds=us))
+
+
+@FAST
+@given(due=moments, waited=waits, calendar=CALENDARS)
+def test_an_extension_is_exactly_the_office_time_waited(due, waited, calendar):
+    extended = extend_by_office_time(due, waited, calendar=calendar)
+    assert extended >= due
+    if waited > timedelta():
+        assert office_time_between(due, extended, calendar=calendar) == waited
+        assert any(begin < extended <= end for begin, end in calendar.office_blocks(
+            extended.date()))
+    else:
+        assert extended == due
+
+
+@FAST
+@given(due=moments, first=waits, second=waits, calendar=CALENDARS)
+def test_two_waits_extend_as_far_as_one_wait_of_their_sum(due, first, second, calendar):
+    if first <= timedelta() or second <= timedelta():
+        return
+    twice = extend_by_office_time(
+        extend_by_office_time(due, first, calendar=calendar), second, calendar=calendar)
+    assert twice == extend_by_office_time(due, first + second, calendar=calendar)

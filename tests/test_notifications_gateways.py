@@ -92,6 +92,18 @@ def test_sms_refusal_is_permanent_with_reason(db, gateway):
         ("permanent_failure", "Nhà cung cấp SMS từ chối tin nhắn (mã 400).")]
 
 
+def test_sms_accepted_without_an_id_object_is_still_delivered(db, gateway):
+    # A gateway that answers 2xx with a bare JSON list accepted the message all the same.
+    gateway.script.append(("ok", ["queued"]))
+
+    async def scenario():
+        await notify_contact(Event.SET_PASSWORD, phone="0905123456", values={"link": "L"})
+        await deliver_pending()
+        return await rows()
+
+    assert [(r["status"], r["provider_ref"]) for r in run(scenario())] == [("delivered", "")]
+
+
 def test_gateway_down_entirely_is_temporary(db, gateway, monkeypatch):
     monkeypatch.setenv("MOTCUA_SMS_URL", "http://127.0.0.1:9/send")  # discard port: refused
 

@@ -5,6 +5,7 @@ reset by the IT team. Citizens never see it."""
 from __future__ import annotations
 
 import re
+import time
 
 import pyotp
 import pytest
@@ -174,6 +175,38 @@ def test_code_pages_need_the_password_step_first(client, staff):
     forged = client.get("/dang-nhap/xac-thuc", follow_redirects=False,
                         cookies={"motcua_pending_login": "1.9999999999.deadbeef"})
     assert forged.headers["location"] == "/dang-nhap"
+
+
+def test_code_forms_posted_without_the_password_step_go_back_to_login(client, staff):
+    token = csrf_from(client.get("/dang-nhap").text)
+    for path in ("/dang-nhap/xac-thuc", "/dang-nhap/thiet-lap-xac-thuc"):
+        response = client.post(path, data={"code": "123456", "_csrf_token": token},
+                               follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/dang-nhap"
+
+
+def test_a_missing_or_wrong_first_code_shows_the_enrolment_page_again(client, staff):
+    page = password_step(client, *staff)
+    secret = secret_from_enrolment_page(page.text)
+    totp = pyotp.TOTP(secret)
+    accepted = {totp.at(time.time() + drift) for drift in (-60, -30, 0, 30, 60)}
+    wrong = next(code for code in ("000000", "111111", "222222") if code not in accepted)
+    for typed, message in (("", "Nhập mã 6 chữ số đang hiện"), (wrong, "không đúng")):
+        again = client.post("/dang-nhap/thiet-lap-xac-thuc", data={
+            "code": typed, "_csrf_token": csrf_from(page.text)})
+        assert again.status_code == 400 and message in again.text
+        assert secret_from_enrolment_page(again.text) == secret  # the same key, still pending
+    assert not signed_in(client)
+
+
+def test_an_empty_code_is_asked_for_again(client, staff):
+    enrol(client, *staff)
+    client.cookies.clear()
+    page = password_step(client, *staff)
+    response = client.post("/dang-nhap/xac-thuc", data={"code": "", "_csrf_token": csrf_from(
+        page.text)})
+    assert response.status_code == 400 and "Nhập mã 6 chữ số trong ứng dụng" in response.text
+    assert not signed_in(client)
 
 
 def test_citizens_have_no_second_factor(client):

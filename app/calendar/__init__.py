@@ -3,11 +3,18 @@
 - `hours`: office-hours versions and admin day overrides, as plain frozen values;
 - `days`: Vietnam's national days off from the `holidays` package, cached per year;
 - `logic`: `WorkingCalendar`, which days are worked and when offices are open;
-- `deadlines`: deadlines, office time between two moments, working days left;
+- `deadlines`: deadlines, office time between two moments, working days left, a due
+  moment extended by office time spent waiting;
 - `cli`: the `python -m app deadline` command.
 """
 
-from app.calendar.deadlines import add_months, deadline, office_time_between, working_days_left
+from app.calendar.deadlines import (
+    add_months,
+    deadline,
+    extend_by_office_time,
+    office_time_between,
+    working_days_left,
+)
 from app.calendar.hours import DEFAULT_OFFICE_HOURS, DayOverride, OfficeHours
 from app.calendar.logic import DEFAULT_CALENDAR, WorkingCalendar
 
@@ -19,6 +26,7 @@ __all__ = [
     "WorkingCalendar",
     "add_months",
     "deadline",
+    "extend_by_office_time",
     "office_time_between",
     "working_days_left",
 ]

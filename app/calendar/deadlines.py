@@ -238,6 +238,22 @@ def office_time_between(
     return timedelta(microseconds=_measure(calendar, start, end, per_day=False))
 
 
+def extend_by_office_time(
+    due: datetime, waited: timedelta, *, calendar: WorkingCalendar = DEFAULT_CALENDAR
+) -> datetime:
+    """`due` moved later by `waited` office time: time spent waiting for the applicant (a
+    supplement, more information) does not count against the office.
+
+    The extension starts where `due` stands, so a due moment at a closing moves into the next
+    opening. No office time waited (zero, or negative when two clocks disagree) leaves `due`
+    as it is, even at 11:30 or 17:00: waiting nothing must not change what the applicant was
+    told. Exact to the microsecond: office_time_between(due, result) == waited."""
+    due = to_local(due)
+    if waited <= timedelta(0):
+        return due
+    return deadline(due, Fraction(_us(waited), HOUR_US), TimeUnit.HOURS, calendar=calendar)
+
+
 def working_days_left(
     now: datetime, due: datetime, *, calendar: WorkingCalendar = DEFAULT_CALENDAR
 ) -> float:

@@ -11,7 +11,7 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
 from app.audit import service as audit
-from app.calendar.deadlines import deadline, office_time_between
+from app.calendar.deadlines import deadline, extend_by_office_time, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure
 from app.db import write_transaction
@@ -42,9 +42,7 @@ async def _answer_due_after_waiting(feedback_id: int, answer_due: datetime,
         return answer_due
     calendar = await current_calendar()
     waited = office_time_between(asked["at"], now, calendar=calendar)
-    if waited.total_seconds() <= 0:
-        return answer_due
-    return deadline(answer_due, waited.total_seconds() / 3600, "hours", calendar=calendar)
+    return extend_by_office_time(answer_due, waited, calendar=calendar)
 
 
 async def _check_ask_more_in_time(feedback_id: int, now: datetime) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import smtplib
 import ssl
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -27,19 +28,6 @@ from app.notifications.providers import (
 )
 
 
-async def _post(url: str, *, headers: dict, payload: dict, timeout: float,
-                who: str) -> httpx.Response | Outcome:
-    if not url:
-        return temporary(f"Chưa cấu hình địa chỉ {who}.")
-    try:
-        async with httpx.AsyncClient(timeout=timeout) as client:
-            return await client.post(url, json=payload, headers=headers)
-    except httpx.TimeoutException:
-        return temporary(f"{who} không trả lời trong {timeout:g} giây.")
-    except httpx.HTTPError:
-        return temporary(f"Không kết nối được tới {who}.")
-
-
 def _http_status_outcome(response: httpx.Response, who: str) -> Outcome | None:
     """Non-2xx answers: throttling, auth and server errors wait; others are refusals."""
     code = response.status_code
@@ -50,6 +38,32 @@ def _http_status_outcome(response: httpx.Response, who: str) -> Outcome | None:
     if code in (408, 409, 425, 429) or code >= 500:
         return temporary(f"{who} tạm thời lỗi (mã {code}).")
     return permanent(f"{who} từ chối tin nhắn (mã {code}).")
+
+
+async def post_json(url: str, payload: dict, *, headers: dict, timeout: float, who: str,
+                    read_accepted: Callable[[httpx.Response], Outcome]) -> Outcome:
+    """POST `payload` as JSON and classify what comes back. No address, no connection, a
+    timeout and the waiting HTTP statuses are temporary; other non-2xx answers are refusals;
+    a 2xx answer is read by `read_accepted`, the provider's own reading of its body."""
+    if not url:
+        return temporary(f"Chưa cấu hình địa chỉ {who}.")
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            answer = await client.post(url, json=payload, headers=headers)
+    except httpx.TimeoutException:
+        return temporary(f"{who} không trả lời trong {timeout:g} giây.")
+    except httpx.HTTPError:
+        return temporary(f"Không kết nối được tới {who}.")
+    return _http_status_outcome(answer, who) or read_accepted(answer)
+
+
+def _sms_accepted(answer: httpx.Response) -> Outcome:
+    """Any 2xx is accepted; the JSON `id`, when there is one, is the provider reference."""
+    try:
+        ref = str(answer.json().get("id", ""))
+    except (ValueError, AttributeError):
+        ref = ""
+    return delivered(ref)
 
 
 class SmsHttp:
@@ -66,20 +80,11 @@ class SmsHttp:
         refused = check_recipient(message)
         if refused is not None:
             return refused
-        answer = await _post(self.url, headers={"Authorization": f"Bearer {self.token}"},
-                             payload={"to": message.recipient, "text": message.body,
-                                      "reference": message.reference},
-                             timeout=self.timeout, who=self.who)
-        if isinstance(answer, Outcome):
-            return answer
-        failed = _http_status_outcome(answer, self.who)
-        if failed is not None:
-            return failed
-        try:
-            ref = str(answer.json().get("id", ""))
-        except ValueError:
-            ref = ""
-        return delivered(ref)
+        return await post_json(
+            self.url, {"to": message.recipient, "text": message.body,
+                       "reference": message.reference},
+            headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout,
+            who=self.who, read_accepted=_sms_accepted)
 
 
 # Zalo ZNS answers HTTP 200 with {"error": <code>, "message": ...}; 0 is success. Codes
@@ -102,6 +107,20 @@ def zalo_phone(phone: str) -> str:
     return "84" + phone[1:] if phone.startswith("0") else phone
 
 
+def _zns_accepted(answer: httpx.Response) -> Outcome:
+    """A 2xx from ZNS still carries its own error code in the body."""
+    try:
+        data = answer.json()
+        code = int(data.get("error", -1))
+    except (ValueError, TypeError, AttributeError):
+        return temporary("Zalo ZNS trả lời không đúng định dạng.")
+    if code == 0:
+        return delivered(str((data.get("data") or {}).get("msg_id", "")))
+    if code in ZNS_PERMANENT:
+        return permanent(ZNS_PERMANENT[code])
+    return temporary(ZNS_TEMPORARY.get(code, f"Zalo ZNS báo lỗi {code}."))
+
+
 class ZaloZns:
     """Zalo Notification Service: a pre-approved template (`ZALO_TEMPLATE_ID`) with our
     rendered text as its `noi_dung` parameter; `tracking_id` carries our reference."""
@@ -117,27 +136,12 @@ class ZaloZns:
         refused = check_recipient(message)
         if refused is not None:
             return refused
-        answer = await _post(self.url, headers={"access_token": self.token},
-                             payload={"phone": zalo_phone(message.recipient),
-                                      "template_id": self.template_id,
-                                      "template_data": {"noi_dung": message.body[:400]},
-                                      "tracking_id": message.reference},
-                             timeout=self.timeout, who=self.who)
-        if isinstance(answer, Outcome):
-            return answer
-        failed = _http_status_outcome(answer, self.who)
-        if failed is not None:
-            return failed
-        try:
-            data = answer.json()
-            code = int(data.get("error", -1))
-        except (ValueError, TypeError, AttributeError):
-            return temporary("Zalo ZNS trả lời không đúng định dạng.")
-        if code == 0:
-            return delivered(str((data.get("data") or {}).get("msg_id", "")))
-        if code in ZNS_PERMANENT:
-            return permanent(ZNS_PERMANENT[code])
-        return temporary(ZNS_TEMPORARY.get(code, f"Zalo ZNS báo lỗi {code}."))
+        return await post_json(
+            self.url, {"phone": zalo_phone(message.recipient), "template_id": self.template_id,
+                       "template_data": {"noi_dung": message.body[:400]},
+                       "tracking_id": message.reference},
+            headers={"access_token": self.token}, timeout=self.timeout, who=self.who,
+            read_accepted=_zns_accepted)
 
 
 class EmailSmtp:

@@ -6,16 +6,16 @@ from urllib.parse import urlparse
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
+from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.accounts import second_factor_service as second_factor
 from app.accounts import service as accounts
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
 from app.text import is_cccd, is_phone, normalise_phone
-from app.web.auth import SESSION_COOKIE, session_cookie_kwargs
+from app.web.auth import SESSION_COOKIE
 from app.web.forms import FormErrors, client_ip, read_form
-from app.web.second_factor import second_factor_redirect
+from app.web.second_factor import second_factor_redirect, sign_in_step, with_new_session
 
 
 def _safe_next(target: str | None, default: str) -> str:
@@ -52,27 +52,14 @@ class AuthController(Controller):
             errors.add("username", "Nhập số CCCD hoặc tên đăng nhập.")
         if not data.get("password"):
             errors.add("password", "Nhập mật khẩu.")
-        status = HTTP_400_BAD_REQUEST
+        user, status = await sign_in_step(errors, "username", lambda: accounts.authenticate(
+            data["username"], data["password"], client_ip(request)))
         if not errors:
-            try:
-                user = await accounts.authenticate(
-                    data["username"], data["password"], client_ip(request)
-                )
-            except accounts.LoginThrottled as exc:
-                errors.add("username", str(exc))
-                status = HTTP_429_TOO_MANY_REQUESTS
-            except accounts.AccountError as exc:
-                errors.add("username", str(exc))
-            else:
-                if second_factor.needs_second_factor(user):
-                    return second_factor_redirect(user, _safe_next(data.get("next"), ""))
-                token = await accounts.start_session(
-                    user, client_ip(request), request.headers.get("user-agent", "")
-                )
-                response = Redirect(_safe_next(data.get("next"), _home_for(user)),
-                                    status_code=303)
-                response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
-                return response
+            if second_factor.needs_second_factor(user):
+                return second_factor_redirect(user, _safe_next(data.get("next"), ""))
+            response = Redirect(_safe_next(data.get("next"), _home_for(user)),
+                                status_code=303)
+            return await with_new_session(request, user, response)
         values = {"username": data.get("username", "")}
         return Template("auth/login.html", status_code=status,
                         context={"values": values, "errors": errors,
@@ -109,12 +96,8 @@ class AuthController(Controller):
             except accounts.AccountError as exc:
                 errors.add("id_number", str(exc))
             else:
-                token = await accounts.start_session(
-                    user, client_ip(request), request.headers.get("user-agent", "")
-                )
                 response = Redirect("/ca-nhan?moi_dang_ky=1", status_code=303)
-                response.set_cookie(value=accounts.cookie_value(token), **session_cookie_kwargs())
-                return response
+                return await with_new_session(request, user, response)
         values = {k: v for k, v in data.items() if "password" not in k}
         return Template("auth/register.html", status_code=HTTP_400_BAD_REQUEST,
                         context={"values": values, "errors": errors})

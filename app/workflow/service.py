@@ -16,7 +16,7 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import UserAgency
 from app.audit import service as audit
-from app.calendar.deadlines import deadline, office_time_between
+from app.calendar.deadlines import deadline, extend_by_office_time, office_time_between
 from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure, ProcedureStep
 from app.counter.tables import ResultReturn
@@ -176,7 +176,7 @@ async def _due_after_pause(row: dict) -> datetime | None:
         DossierPause.id, ascending=False).first()
     calendar = await current_calendar()
     paused = office_time_between(last["started_at"], last["ended_at"], calendar=calendar)
-    return deadline(row["due_at"], paused.total_seconds() / 3600, "hours", calendar=calendar)
+    return extend_by_office_time(row["due_at"], paused, calendar=calendar)
 
 
 async def _file_result_in_warehouse(dossier_id: int, sha256: str) -> None:
@@ -209,8 +209,7 @@ async def _step_due(snap: Snapshot, transition: Transition) -> datetime | None:
             if transition.clock != ClockEffect.RESUME or paused_at is None:
                 return kept
             waited = office_time_between(paused_at, transition.at, calendar=calendar)
-            return deadline(kept, max(waited.total_seconds(), 0) / 3600, "hours",
-                            calendar=calendar)
+            return extend_by_office_time(kept, waited, calendar=calendar)
     step = await ProcedureStep.select(ProcedureStep.allotted_hours).where(
         (ProcedureStep.procedure == snap.row["procedure"])
         & (ProcedureStep.position == transition.step)).first()
