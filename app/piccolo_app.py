@@ -33,6 +33,7 @@ from app.dossiers.tables import (
     DossierEvent,
     DossierPause,
     DossierResult,
+    RequestedComponent,
     RuleVersion,
     StoredFile,
 )
@@ -104,6 +105,7 @@ TABLES += [AccountRequest, AccountRequestPerson, AccountChange, SetPasswordToken
 TABLES += [RatingInvite, Rating, RatingOfficer]
 TABLES += [Feedback, FeedbackEvent]
 TABLES += [StaffNotice]
+TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 
 APP_CONFIG = AppConfig(

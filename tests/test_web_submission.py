@@ -12,7 +12,7 @@ from app.accounts.roles import Role
 from app.calendar.deadlines import deadline
 from app.catalog.tables import Procedure, ProcedureComponent
 from app.dossiers.logic import parse_dossier_code
-from app.dossiers.tables import Dossier, DossierEvent
+from app.dossiers.tables import Dossier, DossierEvent, RequestedComponent
 from app.formatting import format_datetime
 from tests import factories
 from tests.conftest import csrf_from, run
@@ -188,15 +188,29 @@ def test_supplement_round_trip_from_the_citizens_side(client, citizen):
     assert locked.status_code == 400 and "không thể thay đổi" in locked.text
 
     client.cookies.set("motcua_session", citizen["counter_cookie"])
-    asked = post(client, f"/can-bo/ho-so/{dossier_id}", f"/can-bo/ho-so/{dossier_id}/thao-tac",
-                 {"action": "request_supplement", "reason": "Bổ sung giấy ủy quyền có chứng thực"})
+    staff_page = client.get(f"/can-bo/ho-so/{dossier_id}").text
+    assert f'name="components" value="{optional}"' in staff_page  # the officer can name it
+    asked = client.post(f"/can-bo/ho-so/{dossier_id}/thao-tac", data={
+        "_csrf_token": csrf_from(staff_page), "action": "request_supplement",
+        "reason": "Bổ sung giấy ủy quyền có chứng thực", "components": [str(optional)]},
+        follow_redirects=False)
     assert asked.status_code == 303
+    form_02 = client.get(f"/can-bo/ho-so/{dossier_id}/bieu-mau/supplement").text
+    assert re.search(r"Thành phần hồ sơ cần bổ sung:</p>\s*<ol><li>Giấy ủy quyền</li></ol>",
+                     form_02)
 
     client.cookies.set("motcua_session", citizen_cookie)
     home = client.get("/ca-nhan")
     assert "Bổ sung hồ sơ" in home.text
     form = client.get(f"/ho-so-cua-toi/{dossier_id}/bo-sung")
     assert "Bổ sung giấy ủy quyền có chứng thực" in form.text
+    # Exactly what was asked for; the rest is listed as kept.
+    assert f'name="file-{optional}"' in form.text
+    assert f'name="file-{first}"' not in form.text and f'name="file-{second}"' not in form.text
+    assert "Các giấy tờ khác đã nộp được giữ nguyên: Tờ khai, Bản chụp CCCD." in form.text
+    empty = client.post(f"/ho-so-cua-toi/{dossier_id}/bo-sung",
+                        data={"_csrf_token": csrf_from(form.text)}, follow_redirects=False)
+    assert empty.status_code == 400 and "Chưa chọn giấy tờ bổ sung nào" in empty.text
     sent = client.post(f"/ho-so-cua-toi/{dossier_id}/bo-sung",
                        data={"_csrf_token": csrf_from(form.text)},
                        files={f"file-{optional}": ("uy-quyen.pdf", PDF, "application/pdf")},
@@ -205,6 +219,31 @@ def test_supplement_round_trip_from_the_citizens_side(client, citizen):
     row = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
     assert row["status"] == 1  # back at the counter's reception queue
     assert client.get(f"/ho-so-cua-toi/{dossier_id}/bo-sung").status_code == 404
+
+
+def test_a_supplement_request_can_only_name_the_procedures_components(client, citizen):
+    base = start(client, citizen)
+    first, second, _ = citizen["components"]
+    post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"}, files={
+        f"file-{first}": ("to-khai.pdf", PDF, "application/pdf"),
+        f"file-{second}": ("cccd.png", PNG, "image/png")})
+    post(client, base + "/kiem-tra", base + "/nop")
+    dossier_id = int(base.rsplit("/", 1)[1])
+    other = run(factories.procedure(run(factories.agency("Sở Khác")), name="Thủ tục khác"))
+    foreign = ProcedureComponent(procedure=other.id, position=1, name="Giấy lạ")
+    foreign.save().run_sync()
+    client.cookies.set("motcua_session", citizen["counter_cookie"])
+    page = f"/can-bo/ho-so/{dossier_id}"
+    for components, message in (([str(foreign.id)], "không thuộc thủ tục"),
+                                (["abc"], "không hợp lệ")):
+        refused = client.post(page + "/thao-tac", data={
+            "_csrf_token": csrf_from(client.get(page).text), "action": "request_supplement",
+            "reason": "Bổ sung", "components": components}, follow_redirects=False)
+        assert refused.status_code == 400 and message in refused.text
+    row = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
+    assert row["status"] == 1  # nothing changed
+    assert RequestedComponent.count().where(
+        RequestedComponent.dossier == dossier_id).run_sync() == 0
 
 
 def test_submitting_for_an_enterprise_names_it_and_its_tax_code(client, citizen):

@@ -184,6 +184,17 @@ def test_supplement_at_reception_does_not_start_the_clock_nor_count():
     assert state.status == Status.NEW and t.clock == ClockEffect.NONE
 
 
+def test_a_supplement_request_may_name_components_by_id():
+    state = draft(status=Status.NEW, channel=Channel.ONLINE)
+    _, t = do(state, counter, Action.REQUEST_SUPPLEMENT, reason="Thiếu", components=[7, 3, 7])
+    assert t.details["components"] == (3, 7)
+    _, t = do(state, counter, Action.REQUEST_SUPPLEMENT, reason="Thiếu tờ khai")
+    assert t.details["components"] == ()  # in words only
+    for wrong in (["3"], [True], "3", None):
+        refused_with("Thành phần hồ sơ cần bổ sung không hợp lệ.", state, counter,
+                     Action.REQUEST_SUPPLEMENT, reason="Thiếu", components=wrong)
+
+
 def test_counter_may_close_a_reception_supplement_never_answered():
     state, _ = do(draft(status=Status.NEW), counter, Action.REQUEST_SUPPLEMENT, reason="Thiếu")
     state, _ = do(state, counter, Action.REFUSE, reason="Quá hạn bổ sung")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User, UserAgency
+from app.catalog.tables import ProcedureComponent
 from app.counter.tables import ResultReturn
 from app.directory.tables import Agency
 from app.dossiers.service import visible_to
-from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
+from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, RequestedComponent
 
 
 async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
@@ -49,3 +50,26 @@ async def colleagues(agency_id: int) -> list[dict]:
 async def other_agencies(agency_id: int) -> list[dict]:
     return await Agency.select(Agency.id, Agency.name).where(
         (Agency.id != agency_id) & Agency.active.eq(True)).order_by(Agency.name)
+
+
+async def procedure_components(procedure_id: int) -> list[dict]:
+    """The components a procedure asks for, in order (what a supplement request can name)."""
+    return await ProcedureComponent.select(
+        ProcedureComponent.id, ProcedureComponent.name, ProcedureComponent.required,
+    ).where(ProcedureComponent.procedure == procedure_id).order_by(ProcedureComponent.position)
+
+
+async def requested_components(dossier_id: int) -> list[dict]:
+    """The components named by the latest supplement request, in the procedure's order
+    (id, name); empty when the request was in words only."""
+    latest = await RequestedComponent.select(RequestedComponent.requested_at).where(
+        RequestedComponent.dossier == dossier_id).order_by(
+        RequestedComponent.requested_at, ascending=False).first()
+    if latest is None:
+        return []
+    return await RequestedComponent.select(
+        RequestedComponent.procedure_component.id.as_alias("id"),
+        RequestedComponent.procedure_component.name.as_alias("name"),
+    ).where((RequestedComponent.dossier == dossier_id)
+            & (RequestedComponent.requested_at == latest["requested_at"])).order_by(
+        RequestedComponent.procedure_component.position)

@@ -115,6 +115,17 @@ class DossierComponent(Table, tablename="dossier_component"):
     reused = Boolean(default=False)
 
 
+class RequestedComponent(Table, tablename="requested_component"):
+    """A component named in a supplement request: what the applicant must send again. The
+    latest request's rows (same `requested_at`) are the ones the applicant answers."""
+
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, index=True)
+    procedure_component = ForeignKey(
+        ProcedureComponent, null=False, on_delete=OnDelete.restrict
+    )
+    requested_at = Timestamptz()
+
+
 class DailySequence(Table, tablename="daily_sequence"):
     """The last dossier number given by an agency on a day; incremented inside the
     receiving transaction (BEGIN IMMEDIATE), so codes are unique and gapless per day."""

@@ -11,6 +11,7 @@ from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
 from app.catalog.tables import ProcedureStep
 from app.directory.tables import Agency
+from app.dossiers import queries
 from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
 from app.legal_forms.control_sheet import (
     PAPER_TRANSFER_CUTOFF,
@@ -119,6 +120,8 @@ async def form_context(dossier: dict, kind: FormKind) -> dict:
             DossierApology.created_by.full_name.as_alias("created_by_name"),
         ).where(DossierApology.dossier == dossier["id"]).order_by(
             DossierApology.id, ascending=False).first()
+    if kind == FormKind.SUPPLEMENT:
+        context["requested"] = await queries.requested_components(dossier["id"])
     if kind == FormKind.CONTROL_SHEET:
         context["rows"] = await control_sheet(dossier, counter["name"])
     return context

@@ -67,6 +67,7 @@ async def _detail_page(request, dossier_id, error="", status_code=200) -> Templa
         "done_label": ACTION_LABELS.get(done, ""),  # StrEnum keys match plain strings
         "colleagues": await queries.colleagues(dossier["agency"]),
         "agencies": await queries.other_agencies(dossier["agency"]),
+        "procedure_components": await queries.procedure_components(dossier["procedure"]),
     })
 
 
@@ -91,7 +92,13 @@ async def _params(request: Request, data: dict[str, str]) -> dict:
             params[name] = int(data[name])
     if data.get("new_due_at"):
         params["new_due_at"] = _local_moment(data["new_due_at"])
-    upload = (await request.form()).get("file")
+    form = await request.form()
+    if data.get("action") == Action.REQUEST_SUPPLEMENT:
+        ticked = form.getall("components") if "components" in form else []
+        if not all(str(c).isdigit() and len(str(c)) < 10 for c in ticked):
+            raise TransitionError("Thành phần hồ sơ cần bổ sung không hợp lệ.")
+        params["components"] = [int(c) for c in ticked]
+    upload = form.get("file")
     if isinstance(upload, UploadFile):
         content = await upload.read(MAX_RESULT_BYTES + 1)
         if not content:

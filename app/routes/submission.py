@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.documents.qr import lookup_qr_svg
+from app.dossiers import queries
 from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
@@ -142,7 +143,11 @@ class SupplementController(Controller):
           request_max_body_size=MAX_FILE_BYTES * 5)
     async def send(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
         dossier = await _draft(request, draft_id)
+        before = {c["id"] for c in dossier["supplied"].values()}
         errors, dossier = await _attach_uploads(request, dossier, await request.form())
+        if not errors and {c["id"] for c in dossier["supplied"].values()} == before:
+            errors.add("send", "Chưa chọn giấy tờ bổ sung nào. Tải lên hoặc chọn từ kho dữ liệu "
+                       "giấy tờ được yêu cầu; nếu nộp bản giấy, hãy mang đến Bộ phận Một cửa.")
         if not errors:
             try:
                 await portal.supply(request.user, dossier)
@@ -157,9 +162,13 @@ class SupplementController(Controller):
 async def _supplement_page(request, dossier, errors, status_code=200) -> Template:
     if dossier["status"] != Status.SUPPLEMENT_REQUESTED:
         raise NotFoundException("Hồ sơ này không có yêu cầu bổ sung.")
+    requested = {c["id"] for c in await queries.requested_components(dossier["id"])}
     return Template("submission/supplement.html", status_code=status_code, context={
         "d": dossier, "errors": errors,
         "request_text": await portal.supplement_request(dossier["id"]),
+        # Only what was asked for, when the agency named it; otherwise every component.
+        "components": [c for c in dossier["components"] if not requested or c["id"] in requested],
+        "kept": [c for c in dossier["components"] if requested and c["id"] not in requested],
         "warehouse": await warehouse.list_documents(request.user, 50)})
 
 

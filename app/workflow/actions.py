@@ -114,8 +114,14 @@ def accept(state: DossierState, actor: Actor, due_at: datetime | None = None) ->
     )
 
 
-def request_supplement(state: DossierState, actor: Actor, reason: Any = None) -> Transition:
+def request_supplement(state: DossierState, actor: Actor, reason: Any = None,
+                       components: Any = ()) -> Transition:
+    """`components`: the procedure's components the applicant must send again (ids; the
+    service checks they belong to the procedure). Empty when the request is in words only."""
     reason = required_text(reason, "Cần ghi rõ các giấy tờ phải bổ sung và lý do.")
+    if not isinstance(components, (list, tuple)) or not all(
+            isinstance(c, int) and not isinstance(c, bool) for c in components):
+        raise TransitionError("Thành phần hồ sơ cần bổ sung không hợp lệ.")
     changes: dict[str, Any]
     if state.status == Status.PROCESSING:
         changes = {
@@ -128,7 +134,8 @@ def request_supplement(state: DossierState, actor: Actor, reason: Any = None) ->
     return move(
         state, Action.REQUEST_SUPPLEMENT, "supplement_requested",
         status=Status.SUPPLEMENT_REQUESTED, effects=(Effect.ISSUE_FORM_02, Effect.NOTIFY_APPLICANT),
-        changes=changes, details={"reason": reason},
+        changes=changes,
+        details={"reason": reason, "components": tuple(sorted(set(components)))},
     )
 
 

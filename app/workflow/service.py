@@ -18,7 +18,7 @@ from app.accounts.tables import UserAgency
 from app.audit import service as audit
 from app.calendar.deadlines import deadline, extend_by_office_time, office_time_between
 from app.calendar.service import current_calendar
-from app.catalog.tables import Procedure, ProcedureStep
+from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
 from app.counter.tables import ResultReturn
 from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
@@ -28,6 +28,7 @@ from app.dossiers.tables import (
     DossierEvent,
     DossierPause,
     DossierResult,
+    RequestedComponent,
     StoredFile,
 )
 from app.formatting import now_utc
@@ -218,6 +219,20 @@ async def _step_due(snap: Snapshot, transition: Transition) -> datetime | None:
     return deadline(transition.at, step["allotted_hours"], "hours", calendar=calendar)
 
 
+async def _record_requested_components(row: dict, transition: Transition) -> None:
+    wanted = transition.details["components"]
+    if not wanted:
+        return
+    known = await ProcedureComponent.count().where(
+        (ProcedureComponent.procedure == row["procedure"])
+        & ProcedureComponent.id.is_in(list(wanted)))
+    if known != len(wanted):
+        raise TransitionError("Thành phần hồ sơ cần bổ sung không thuộc thủ tục của hồ sơ này.")
+    await RequestedComponent.insert(*[
+        RequestedComponent(dossier=row["id"], procedure_component=component,
+                           requested_at=transition.at) for component in wanted])
+
+
 async def _record_side_tables(snap: Snapshot, transition: Transition, user: CurrentUser,
                               params: dict[str, Any]) -> dict:
     dossier_id, extra = snap.row["id"], {}
@@ -229,6 +244,8 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
         await DossierPause.update({DossierPause.ended_at: transition.at}).where(
             (DossierPause.dossier == dossier_id) & DossierPause.ended_at.is_null())
         extra[Dossier.clock_paused_at] = None
+    if transition.action == Action.REQUEST_SUPPLEMENT:
+        await _record_requested_components(snap.row, transition)
     if transition.action == Action.RECORD_APOLOGY:
         await DossierApology(
             dossier=dossier_id, previous_due_at=snap.state.due_at,

@@ -167,6 +167,11 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     login(officer, base, "quay.portal", "Quay2026xyz")
     officer.goto(f"{base}/can-bo/ho-so/{dossier_id}")
     officer.locator("#reason-request_supplement").fill("Bổ sung bản sao giấy khai sinh.")
+    asked_for = officer.locator("form.action:has(input[value=request_supplement]) "
+                                "input[name=components]").first
+    asked_for.check()
+    asked_name = officer.locator("form.action:has(input[value=request_supplement]) "
+                                 "fieldset label").first.inner_text().strip()
     officer.get_by_role("button", name="Yêu cầu bổ sung hồ sơ").click()
     expect(officer.get_by_text("Đã thực hiện: Yêu cầu bổ sung hồ sơ.")).to_be_visible()
     page.goto(dossier_url)
@@ -174,6 +179,9 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     expect(page.locator(".timeline")).to_contain_text("Bổ sung bản sao giấy khai sinh.")
     page.get_by_role("link", name="Bổ sung hồ sơ").click()
     expect(page.get_by_text("Bổ sung bản sao giấy khai sinh.")).to_be_visible()
+    # Only the component the officer named is asked for.
+    expect(page.locator("input[type=file]")).to_have_count(1)
+    expect(page.get_by_label(asked_name, exact=True)).to_be_visible()
     page.locator("input[type=file]").first.set_input_files(str(pdf))
     page.get_by_role("button", name="Gửi hồ sơ đã bổ sung").click()
     expect(page.get_by_text("Đã gửi hồ sơ bổ sung")).to_be_visible()
