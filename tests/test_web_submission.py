@@ -234,11 +234,12 @@ def test_a_supplement_request_can_only_name_the_procedures_components(client, ci
     foreign.save().run_sync()
     client.cookies.set("motcua_session", citizen["counter_cookie"])
     page = f"/can-bo/ho-so/{dossier_id}"
-    for components, message in (([str(foreign.id)], "không thuộc thủ tục"),
-                                (["abc"], "không hợp lệ")):
+    for extra, message in (({"components": [str(foreign.id)]}, "không thuộc thủ tục"),
+                           ({"components": ["abc"]}, "không hợp lệ"),
+                           ({"assignee_id": "3"}, "không dùng cho thao tác này")):
         refused = client.post(page + "/thao-tac", data={
             "_csrf_token": csrf_from(client.get(page).text), "action": "request_supplement",
-            "reason": "Bổ sung", "components": components}, follow_redirects=False)
+            "reason": "Bổ sung", **extra}, follow_redirects=False)
         assert refused.status_code == 400 and message in refused.text
     row = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
     assert row["status"] == 1  # nothing changed

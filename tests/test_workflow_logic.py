@@ -195,6 +195,12 @@ def test_a_supplement_request_may_name_components_by_id():
                      Action.REQUEST_SUPPLEMENT, reason="Thiếu", components=wrong)
 
 
+def test_fields_another_action_takes_are_refused_not_crashed_on():
+    refused_with("Thông tin gửi kèm không dùng cho thao tác này.",
+                 draft(status=Status.NEW, channel=Channel.ONLINE), counter,
+                 Action.REQUEST_SUPPLEMENT, reason="Thiếu", assignee_id=3)
+
+
 def test_counter_may_close_a_reception_supplement_never_answered():
     state, _ = do(draft(status=Status.NEW), counter, Action.REQUEST_SUPPLEMENT, reason="Thiếu")
     state, _ = do(state, counter, Action.REFUSE, reason="Quá hạn bổ sung")

@@ -8,6 +8,7 @@ the late rule, then the action's own preconditions (result, fees, step, approval
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -80,7 +81,12 @@ def apply(state: DossierState, actor: Actor, action: Action | str, **params) -> 
     problem = refusal(state, actor, action)
     if problem is not None:
         raise TransitionError(problem)
-    draft = BUILDERS[action](state, actor, **params)
+    builder = BUILDERS[action]
+    try:  # a form may carry fields another action takes: refuse them, never crash
+        inspect.signature(builder).bind(state, actor, **params)
+    except TypeError:
+        raise TransitionError("Thông tin gửi kèm không dùng cho thao tác này.") from None
+    draft = builder(state, actor, **params)
     after = advance(state, draft)
     return replace(draft, clock=clock_effect(clock_state(state), clock_state(after)))
 
