@@ -119,6 +119,7 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     cdp.send("Network.emulateNetworkConditions", NO_THROTTLE)
 
     # The QR is the lookup link for this code; following it pre-fills the code.
+    confirmation_url = page.url
     code = page.locator(".code strong").inner_text()
     drawn = page.locator(".qr svg path").first.get_attribute("d")
     expected = re.search(r' d="([^"]+)"', lookup_qr_svg(base + "/", code)).group(1)
@@ -179,6 +180,10 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     expect(page.locator(".timeline")).to_contain_text("Bổ sung bản sao giấy khai sinh.")
     page.get_by_role("link", name="Bổ sung hồ sơ").click()
     expect(page.get_by_text("Bổ sung bản sao giấy khai sinh.")).to_be_visible()
+    supplement_page = [r for r in visit(page, page.url)
+                       if r.request.resource_type == "document"]
+    assert transferred(supplement_page) <= LATER_PAGE_BUDGET
+    assert serious_violations(page) == []
     # Only the component the officer named is asked for.
     expect(page.locator("input[type=file]")).to_have_count(1)
     expect(page.get_by_label(asked_name, exact=True)).to_be_visible()
@@ -190,7 +195,8 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     expect(visitor.locator(".timeline")).to_contain_text("Đã nộp bổ sung hồ sơ")
 
     # Budgets and accessibility of the signed-in pages met on the way.
-    signed_in = [dossier_url, base + "/ca-nhan", return_url, receipt_url]
+    signed_in = [dossier_url, base + "/ca-nhan", return_url, receipt_url, confirmation_url,
+                 dossier_url + "/rut-ho-so"]
     state = citizen.storage_state()
     fresh = browser.new_context(storage_state=state)
     weigh = fresh.new_page()
