@@ -17,7 +17,7 @@ from app.audit import service as audit
 from app.db import write_transaction
 from app.dossiers.tables import Dossier
 from app.formatting import now_utc, to_local
-from app.payments.gateway import Checkout, PaymentGateway, shared_secret
+from app.payments.gateway import Checkout, PaymentError, PaymentGateway, shared_secret
 from app.payments.logic import (
     Decision,
     GatewayReport,
@@ -29,10 +29,6 @@ from app.payments.logic import (
 from app.payments.tables import Payment, PaymentCallback
 from app.workflow import Action
 from app.workflow.service import actions_for, perform
-
-
-class PaymentError(ValueError):
-    """A refusal to show the payer (Vietnamese)."""
 
 
 async def can_pay(user: CurrentUser, dossier_id: int) -> bool:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.payments import sandbox
 from app.payments import service as payments
-from app.payments.gateway import gateway_name, get_gateway
+from app.payments.gateway import GatewayUnavailable, gateway_name, get_gateway
 from app.payments.logic import SIGNATURE_HEADER, PaymentStatus
 from app.web.auth import requires_applicant
 from app.web.forms import read_form
@@ -37,6 +37,10 @@ class PaymentController(Controller):
             url = await payments.create_payment(
                 _gateway(), request.user, dossier_id, base_url=str(request.base_url),
                 return_path="/thanh-toan/{reference}")
+        except GatewayUnavailable as exc:
+            # The pending payment stays: the provider may have taken it before failing,
+            # and a later callback or the staff reconciliation page settles it.
+            raise HTTPException(str(exc), status_code=HTTP_503_SERVICE_UNAVAILABLE) from None
         except payments.PaymentError as exc:
             raise NotFoundException(str(exc)) from None
         return Redirect(url, status_code=303)
