@@ -62,7 +62,7 @@ async def create_payment(gateway: PaymentGateway, user: CurrentUser, dossier_id:
         callback_url=f"{base}/api/v1/payments/callback"))
 
 
-async def _owner(dossier_id: int) -> CurrentUser:
+async def owner_of(dossier_id: int) -> CurrentUser:
     dossier = await Dossier.select(Dossier.applicant).where(Dossier.id == dossier_id).first()
     row = await User.select(User.id, User.username, User.full_name, User.role).where(
         User.id == dossier["applicant"]).first()
@@ -88,7 +88,7 @@ async def apply_report(report: GatewayReport, source: str) -> Decision | None:
                 Dossier.id == payment["dossier"]).first()
             # Fees may have changed since the payment began (a new financial obligation):
             # then the money is recorded but the dossier is reconciled by staff.
-            owner = await _owner(payment["dossier"])
+            owner = await owner_of(payment["dossier"])
             # Or withdrawn/stopped meanwhile: the workflow no longer takes a payment.
             if (dossier["fees_due"] - dossier["fees_paid"] == payment["amount"]
                     and await can_pay(owner, payment["dossier"])):

@@ -1,5 +1,6 @@
-"""Online payment: start, return from the gateway, receipt; the gateway's callback; and
-the sandbox gateway's own pages (only when MOTCUA_PAYMENT_GATEWAY=sandbox)."""
+"""Online payment: start, return from the gateway, receipt; the gateway's callback; the
+sandbox gateway's own pages (only when MOTCUA_PAYMENT_GATEWAY=sandbox); and the staff
+reconciliation of payments the system could not settle by itself."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
 
-from app.payments import sandbox
+from app.payments import reconcile, sandbox
 from app.payments import service as payments
 from app.payments.gateway import GatewayUnavailable, gateway_name, get_gateway
-from app.payments.logic import SIGNATURE_HEADER, PaymentStatus
-from app.web.auth import requires_applicant
-from app.web.forms import read_form
+from app.payments.logic import SIGNATURE_HEADER, PaymentStatus, read_hours
+from app.web.auth import requires_applicant, requires_roles
+from app.web.forms import FormErrors, read_form
 
 RETURN_PATH = "/thanh-toan/{reference:str}"
 
@@ -111,3 +112,65 @@ async def _sandbox_txn(reference: str) -> dict:
     if row is None:
         raise NotFoundException("Giao dịch không tồn tại.")
     return row
+
+
+VIEW_LABELS = ((reconcile.Views.ATTENTION, "Cần xử lý"),
+               (reconcile.Views.STALE, "Chờ kết quả quá lâu"),
+               (reconcile.Views.RESOLVED, "Đã xử lý"))
+
+
+class ReconciliationController(Controller):
+    """Paid money not in its dossier, and payments pending too long (staff, own agencies)."""
+
+    path = "/can-bo/thanh-toan"
+    guards = [requires_roles(*reconcile.VIEWERS)]
+
+    @get("/", name="payments.reconcile")
+    async def page(self, request: Request) -> Template:
+        return await _reconcile_page(request, FormErrors())
+
+    @post("/{payment_id:int}/ghi-nhan", name="payments.apply",
+          guards=[requires_roles(*reconcile.RECONCILERS)])
+    async def apply(self, request: Request, payment_id: FromPath[int]) -> Response:
+        return await _decide(request, payment_id, reconcile.apply_to_dossier(
+            request.user, payment_id))
+
+    @post("/{payment_id:int}/hoan-tien", name="payments.refund",
+          guards=[requires_roles(*reconcile.RECONCILERS)])
+    async def refund(self, request: Request, payment_id: FromPath[int]) -> Response:
+        note = (await read_form(request)).get("ghi_chu", "")
+        return await _decide(request, payment_id, reconcile.mark_refunded(
+            request.user, payment_id, note))
+
+
+async def _decide(request: Request, payment_id: int, decision) -> Response:
+    try:
+        await decision
+    except LookupError:
+        raise NotFoundException("Không tìm thấy khoản thanh toán trong phạm vi của bạn.") from None
+    except reconcile.ReconcileError as exc:
+        errors = FormErrors()
+        errors.add(f"tt-{payment_id}", str(exc))
+        return await _reconcile_page(request, errors)
+    return Redirect(f"{request.app.route_reverse('payments.reconcile')}"
+                    f"?loai={reconcile.Views.RESOLVED}&da_xu_ly={payment_id}", status_code=303)
+
+
+async def _reconcile_page(request: Request, errors: FormErrors) -> Template:
+    params = request.query_params
+    view = params.get("loai", "")
+    view = view if view in reconcile.Views.ALL else reconcile.Views.ATTENTION
+    hours_text = params.get("gio", "").strip()[:10]
+    hours = read_hours(hours_text)
+    if hours is None:
+        errors.add("gio", "Số giờ phải là số nguyên từ 1 đến 2160.")
+        hours = read_hours("")
+    done_text = params.get("da_xu_ly", "")
+    done = (await reconcile.resolved_payment(request.user, int(done_text))
+            if done_text.isdigit() and len(done_text) < 12 else None)
+    return Template("payments/reconcile.html",
+                    status_code=HTTP_400_BAD_REQUEST if errors else 200, context={
+        "view": view, "views": VIEW_LABELS, "hours": hours, "hours_text": hours_text or hours,
+        "counts": await reconcile.counts(request.user, hours), "errors": errors,
+        "rows": await reconcile.payments_needing(request.user, view, hours), "done": done,
+        "limit": reconcile.LIST_LIMIT, "can_act": request.user.role in reconcile.RECONCILERS})
