@@ -255,3 +255,13 @@ def test_scope_and_who_may_decide(client, world):
                           data={"_csrf_token": csrf_from(page.text)})
     assert refused.status_code == 403
     assert not payment_of(grown)["settled_dossier"]
+
+
+@pytest.mark.parametrize("view", ["can-xu-ly", "dang-cho", "da-xu-ly"])
+def test_each_view_reads_payments_through_an_index(db, view):
+    from app.payments.reconcile import view_condition
+    from tests.test_query_plans import plan_of
+
+    plan = plan_of(db, Payment.select(Payment.id).where(view_condition(view, 24)))
+    assert any("INDEX payment_" in p for p in plan), plan
+    assert not any(p.startswith("SCAN") for p in plan), plan

@@ -49,10 +49,11 @@ def _scope(user: CurrentUser):
     return Payment.dossier.is_in(Dossier.select(Dossier.id).where(visible_to(user)))
 
 
-def _where(view: str, hours: int):
+def view_condition(view: str, hours: int):
+    """Each view as a query that reads through the migration …000001 indexes."""
     paid = Payment.status == PaymentStatus.PAID.value
     if view == Views.RESOLVED:
-        return Payment.resolution != ""
+        return Payment.resolution.is_in([r.value for r in Resolution])
     if view == Views.STALE:
         return (Payment.status == PaymentStatus.PENDING.value) & (
             Payment.created_at <= now_utc() - timedelta(hours=hours))
@@ -61,21 +62,21 @@ def _where(view: str, hours: int):
 
 
 async def counts(user: CurrentUser, hours: int) -> dict[str, int]:
-    return {view: await Payment.count().where(_where(view, hours) & _scope(user))
+    return {view: await Payment.count().where(view_condition(view, hours) & _scope(user))
             for view in Views.ALL}
 
 
 async def payments_needing(user: CurrentUser, view: str, hours: int) -> list[dict]:
     """The view's payments in the user's scope: the longest waiting first, or the latest
     decisions first."""
-    return await _rows(_where(view, hours) & _scope(user), view,
+    return await _rows(view_condition(view, hours) & _scope(user), view,
                        newest_first=view == Views.RESOLVED)
 
 
 async def resolved_payment(user: CurrentUser, payment_id: int) -> dict | None:
     """One decided payment in scope, for the confirmation after a decision."""
-    rows = await _rows(_where(Views.RESOLVED, 0) & _scope(user) & (Payment.id == payment_id),
-                       Views.RESOLVED)
+    where = view_condition(Views.RESOLVED, 0) & _scope(user) & (Payment.id == payment_id)
+    rows = await _rows(where, Views.RESOLVED)
     return rows[0] if rows else None
 
 
