@@ -148,6 +148,7 @@ POLICY |= {
         Role.AGENCY_ADMIN.value, Role.PROVINCIAL_ADMIN.value, Role.AUDITOR.value},
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/ghi-nhan"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
+    ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 import socket
+from datetime import timedelta
 
 import pytest
 
@@ -191,3 +192,38 @@ def test_callback_from_the_http_provider_settles_first(client, provider, citizen
     forged = client.post("/api/v1/payments/callback", content=body,
                          headers={"x-signature": "0" * 64})
     assert forged.status_code == 400
+
+
+def test_staff_recheck_recovers_a_lost_callback(client, provider, citizen_owing):
+    ref = start(client, citizen_owing).headers["location"].rsplit("/", 1)[1]
+    provider.complete(ref)  # the payer paid; the callback never reaches us
+
+    async def counter_officer():
+        dossier = await Dossier.select(Dossier.agency).where(
+            Dossier.id == citizen_owing).first()
+        user = await accounts.create_user(
+            username="tt.quay", password="abc12345", full_name="Cán bộ quầy",
+            role=Role.COUNTER_OFFICER, agency_ids=[dossier["agency"]])
+        return accounts.cookie_value(await accounts.start_session(user, "127.0.0.1", "t"))
+    client.cookies.clear()
+    client.cookies.set("motcua_session", run(counter_officer()))
+    pid = Payment.select(Payment.id).where(Payment.reference == ref).first().run_sync()["id"]
+    Payment.update({Payment.created_at: Payment.created_at - timedelta(hours=25)}).where(
+        Payment.id == pid).run_sync()
+    page = client.get("/can-bo/thanh-toan?loai=dang-cho")
+    assert "Chờ kết quả quá lâu (1)" in page.text and "Hỏi lại cổng thanh toán" in page.text
+
+    provider.sign_wrongly = True  # a forged answer changes nothing
+    checked = client.post(f"/can-bo/thanh-toan/{pid}/kiem-tra",
+                          data={"_csrf_token": csrf_from(page.text)})
+    assert "đang chờ thanh toán" in checked.text and fees_paid(citizen_owing) == 0
+    provider.sign_wrongly = False
+    checked = client.post(f"/can-bo/thanh-toan/{pid}/kiem-tra",
+                          data={"_csrf_token": csrf_from(page.text)})
+    assert checked.status_code == 200
+    assert f"khoản {ref}: đã thanh toán, đã ghi vào hồ sơ" in checked.text
+    assert "Chờ kết quả quá lâu (0)" in checked.text
+    assert fees_paid(citizen_owing) == 200_000
+    again = client.post(f"/can-bo/thanh-toan/{pid}/kiem-tra",
+                        data={"_csrf_token": csrf_from(page.text)})
+    assert again.status_code == 400 and "đã có kết quả" in again.text

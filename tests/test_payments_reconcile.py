@@ -237,6 +237,12 @@ def test_pending_too_long_filter(client, world):
     assert ref not in client.get("/can-bo/thanh-toan?loai=dang-cho&gio=48").text
     bad = client.get("/can-bo/thanh-toan?loai=dang-cho&gio=abc")
     assert bad.status_code == 400 and "Số giờ phải là số nguyên" in bad.text
+    # Online payment switched off since: nobody to ask, and nothing changes.
+    pid = payment_of(left)["id"]
+    asked = client.post(f"/can-bo/thanh-toan/{pid}/kiem-tra",
+                        data={"_csrf_token": csrf_from(bad.text)})
+    assert asked.status_code == 400 and "Chưa cấu hình cổng thanh toán" in asked.text
+    assert payment_of(left)["status"] == "pending"
 
 
 def test_scope_and_who_may_decide(client, world):

@@ -19,8 +19,9 @@ from app.db import write_transaction
 from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier
 from app.formatting import format_money, now_utc
+from app.payments.gateway import PaymentGateway
 from app.payments.logic import PaymentStatus, Resolution, remedy
-from app.payments.service import can_pay, owner_of
+from app.payments.service import can_pay, owner_of, refresh
 from app.payments.tables import Payment
 from app.workflow import Action
 from app.workflow.service import perform
@@ -98,6 +99,35 @@ async def _rows(where, view: str, *, newest_first: bool = False) -> list[dict]:
             row["remedy"] = remedy(row["amount"], row["owed_now"],
                                    await can_pay(owner, row["dossier"]))
     return rows
+
+
+async def recheck(user: CurrentUser, payment_id: int, gateway: PaymentGateway | None) -> None:
+    """Ask the gateway about a payment still pending (its callback may be lost); what it
+    says is applied exactly as the payer's return page would (`service.refresh`)."""
+    if user.role not in RECONCILERS:
+        raise ReconcileError("Vai trò của bạn chỉ được xem, không được xử lý khoản thanh toán.")
+    row = await Payment.select(Payment.reference, Payment.gateway, Payment.status).where(
+        (Payment.id == payment_id) & _scope(user)).first()
+    if row is None:
+        raise LookupError(payment_id)
+    if row["status"] != PaymentStatus.PENDING:
+        raise ReconcileError("Khoản thanh toán này đã có kết quả.")
+    if gateway is None:
+        raise ReconcileError("Chưa cấu hình cổng thanh toán trực tuyến.")
+    if gateway.name != row["gateway"]:
+        raise ReconcileError(f"Khoản này được tạo qua cổng “{row['gateway']}”, hệ thống nay "
+                             f"dùng cổng “{gateway.name}”: cần đối soát trực tiếp với nhà "
+                             "cung cấp.")
+    await refresh(gateway, row["reference"])
+
+
+async def checked_payment(user: CurrentUser, payment_id: int) -> dict | None:
+    """A payment in scope as it stands, for the notice after a re-check."""
+    row = await Payment.select(Payment.reference, Payment.status, Payment.settled_dossier).where(
+        (Payment.id == payment_id) & _scope(user)).first()
+    if row is not None:
+        row["status_label"] = PaymentStatus(row["status"]).label
+    return row
 
 
 async def _open_payment(user: CurrentUser, payment_id: int) -> dict:

@@ -142,8 +142,16 @@ class ReconciliationController(Controller):
         return await _decide(request, payment_id, reconcile.mark_refunded(
             request.user, payment_id, note))
 
+    @post("/{payment_id:int}/kiem-tra", name="payments.recheck",
+          guards=[requires_roles(*reconcile.RECONCILERS)])
+    async def recheck(self, request: Request, payment_id: FromPath[int]) -> Response:
+        return await _decide(request, payment_id, reconcile.recheck(
+            request.user, payment_id, get_gateway()), then=reconcile.Views.STALE,
+            flag="da_kiem_tra")
 
-async def _decide(request: Request, payment_id: int, decision) -> Response:
+
+async def _decide(request: Request, payment_id: int, decision, *,
+                  then: str = reconcile.Views.RESOLVED, flag: str = "da_xu_ly") -> Response:
     try:
         await decision
     except LookupError:
@@ -153,7 +161,7 @@ async def _decide(request: Request, payment_id: int, decision) -> Response:
         errors.add(f"tt-{payment_id}", str(exc))
         return await _reconcile_page(request, errors)
     return Redirect(f"{request.app.route_reverse('payments.reconcile')}"
-                    f"?loai={reconcile.Views.RESOLVED}&da_xu_ly={payment_id}", status_code=303)
+                    f"?loai={then}&{flag}={payment_id}", status_code=303)
 
 
 async def _reconcile_page(request: Request, errors: FormErrors) -> Template:
@@ -165,12 +173,15 @@ async def _reconcile_page(request: Request, errors: FormErrors) -> Template:
     if hours is None:
         errors.add("gio", "Số giờ phải là số nguyên từ 1 đến 2160.")
         hours = read_hours("")
-    done_text = params.get("da_xu_ly", "")
+    done_text, checked_text = params.get("da_xu_ly", ""), params.get("da_kiem_tra", "")
     done = (await reconcile.resolved_payment(request.user, int(done_text))
             if done_text.isdigit() and len(done_text) < 12 else None)
+    checked = (await reconcile.checked_payment(request.user, int(checked_text))
+               if checked_text.isdigit() and len(checked_text) < 12 else None)
     return Template("payments/reconcile.html",
                     status_code=HTTP_400_BAD_REQUEST if errors else 200, context={
         "view": view, "views": VIEW_LABELS, "hours": hours, "hours_text": hours_text or hours,
         "counts": await reconcile.counts(request.user, hours), "errors": errors,
         "rows": await reconcile.payments_needing(request.user, view, hours), "done": done,
+        "checked": checked,
         "limit": reconcile.LIST_LIMIT, "can_act": request.user.role in reconcile.RECONCILERS})
