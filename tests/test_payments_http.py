@@ -14,15 +14,14 @@ import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier
 from app.payments.gateway import Checkout, GatewayUnavailable, get_gateway
 from app.payments.http_gateway import UNAVAILABLE, HttpGateway
 from app.payments.logic import PaymentStatus
 from app.payments.tables import Payment
-from tests import factories
-from tests.conftest import csrf_from, login, run
+from tests.conftest import csrf_from, run
 from tests.payment_provider import PaymentProvider
+from tests.test_payments import citizen_owing_200_000
 
 SECRET = "provider-shared-secret"
 
@@ -118,17 +117,7 @@ def citizen_owing(client, provider, monkeypatch):
     monkeypatch.setenv("MOTCUA_PAYMENT_URL", provider.url)
     monkeypatch.setenv("MOTCUA_PAYMENT_SECRET", SECRET)
 
-    async def make():
-        agency = await factories.agency("Sở Tư pháp", code="000.00.80.H55")
-        procedure = await factories.procedure(agency)
-        user = await accounts.create_user(username="052090002222", password="Cuong2026xyz",
-                                          full_name="Lê Văn Cường", role=Role.CITIZEN)
-        dossier = await factories.dossier(procedure, applicant_id=user.id, status=Status.NEW)
-        await Dossier.update({Dossier.fees_due: 200_000}).where(Dossier.id == dossier.id)
-        return dossier.id
-    dossier_id = run(make())
-    login(client, "052090002222", "Cuong2026xyz")
-    return dossier_id
+    return citizen_owing_200_000(client)
 
 
 def start(client, dossier_id):

@@ -24,7 +24,7 @@ from app.payments.logic import PaymentStatus, Resolution, remedy
 from app.payments.service import can_pay, owner_of, refresh
 from app.payments.tables import Payment
 from app.workflow import Action
-from app.workflow.service import perform
+from app.workflow.service import TransitionError, perform
 
 # Counter officers collect fees and leaders answer for them: they decide. Agency and
 # provincial admins and auditors see the list but, as in the workflow, move nothing.
@@ -154,7 +154,10 @@ async def apply_to_dossier(user: CurrentUser, payment_id: int) -> str:
         decision = remedy(row["amount"], owed, await can_pay(owner, row["dossier"]))
         if not decision.apply:
             raise ReconcileError(decision.reason)
-        await perform(row["dossier"], owner, Action.PAY, amount=row["amount"])
+        try:
+            await perform(row["dossier"], owner, Action.PAY, amount=row["amount"])
+        except TransitionError as exc:  # the dossier moved since the check: nothing saved
+            raise ReconcileError(str(exc)) from None
         await _resolve(user, row, Resolution.APPLIED, "", settled=True)
         await audit.record("payment.reconciled", "payment", payment_id, {
             "resolution": Resolution.APPLIED.value, "dossier": row["dossier"],
