@@ -57,6 +57,17 @@ def test_configuration_needs_a_secret_and_a_url(monkeypatch, caplog):
     assert get_gateway() is None
 
 
+def test_health_check_reports_an_unusable_gateway(client, monkeypatch):
+    assert client.get("/healthz").json()["payments"] == {"gateway": None, "ok": True}
+    monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "http")
+    monkeypatch.setenv("MOTCUA_PAYMENT_URL", "https://pay.example.vn/api")
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json()["payments"] == {"gateway": "http", "ok": False}
+    monkeypatch.setenv("MOTCUA_PAYMENT_SECRET", SECRET)
+    assert client.get("/healthz").json()["payments"] == {"gateway": "http", "ok": True}
+
+
 def test_create_is_signed_and_survives_an_outage(provider):
     gateway = HttpGateway(provider.url, SECRET)
     url = asyncio.run(gateway.create(checkout()))
