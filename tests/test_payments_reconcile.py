@@ -245,6 +245,22 @@ def test_pending_too_long_filter(client, world):
     assert payment_of(left)["status"] == "pending"
 
 
+def test_the_queries_follow_the_pure_rules(client, world):
+    from app.formatting import now_utc
+    from app.payments.reconcile import Views, view_condition
+
+    every = Payment.select().run_sync()
+    for view, rule in [
+        (Views.ATTENTION, lambda p: needs_attention(p["status"], p["settled_dossier"],
+                                                    p["resolution"])),
+        (Views.STALE, lambda p: stale_pending(p["status"], p["created_at"], now_utc(), 24)),
+    ]:
+        listed = {p["id"] for p in Payment.select(Payment.id).where(
+            view_condition(view, 24)).run_sync()}
+        assert listed == {p["id"] for p in every if rule(p)}
+        assert listed  # the world has one of each
+
+
 def test_scope_and_who_may_decide(client, world):
     grown = world["dossiers"][0]
     pid = payment_of(grown)["id"]

@@ -159,14 +159,16 @@ async def _decide(request: Request, payment_id: int, decision, *,
     except reconcile.ReconcileError as exc:
         errors = FormErrors()
         errors.add(f"tt-{payment_id}", str(exc))
-        return await _reconcile_page(request, errors)
+        return await _reconcile_page(request, errors, view=then if flag == "da_kiem_tra"
+                                     else reconcile.Views.ATTENTION)
     return Redirect(f"{request.app.route_reverse('payments.reconcile')}"
                     f"?loai={then}&{flag}={payment_id}", status_code=303)
 
 
-async def _reconcile_page(request: Request, errors: FormErrors) -> Template:
+async def _reconcile_page(request: Request, errors: FormErrors,
+                          view: str | None = None) -> Template:
     params = request.query_params
-    view = params.get("loai", "")
+    view = view or params.get("loai", "")
     view = view if view in reconcile.Views.ALL else reconcile.Views.ATTENTION
     hours_text = params.get("gio", "").strip()[:10]
     hours = read_hours(hours_text)
