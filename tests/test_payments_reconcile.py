@@ -128,8 +128,9 @@ def world(client):
                                               agency_ids=[agency.id])
             token = await accounts.start_session(user, "127.0.0.1", "test")
             staff[name] = (accounts.cookie_value(token), await accounts.load_session(token))
-        payer = (await accounts.load_session(
-            await accounts.start_session(citizen, "127.0.0.1", "test")))
+        payer_token = await accounts.start_session(citizen, "127.0.0.1", "test")
+        staff["payer"] = (accounts.cookie_value(payer_token),
+                          payer := await accounts.load_session(payer_token))
         dossiers, refs = [], []
         for fee in (200_000, 150_000, 90_000):
             d = await factories.dossier(procedure, applicant_id=citizen.id)
@@ -220,6 +221,10 @@ def test_withdrawn_dossier_is_refunded_outside_the_system(client, world):
     assert blank.status_code == 400 and "Cần ghi rõ đã hoàn tiền" in blank.text
     assert payment_of(withdrawn)["resolution"] == ""
     note = "Chuyển khoản hoàn trả ngày 03/12/2026, UNC số 118"
+    as_staff(client, world, "payer")  # the payer is told someone is on it
+    assert "Cơ quan đang đối soát khoản này" in client.get(f"/ho-so-cua-toi/{withdrawn}").text
+    as_staff(client, world, "leader")
+    token = csrf_from(client.get("/can-bo/thanh-toan").text)
     done = client.post(f"/can-bo/thanh-toan/{pid}/hoan-tien",
                        data={"_csrf_token": token, "ghi_chu": note})
     assert done.status_code == 200 and "đã hoàn tiền" in done.text and note in done.text
@@ -227,6 +232,8 @@ def test_withdrawn_dossier_is_refunded_outside_the_system(client, world):
     assert (payment["resolution"], payment["resolution_note"]) == ("refunded", note)
     assert dossier_row(withdrawn)["fees_paid"] == 0
     assert dossier_row(withdrawn)["status"] == Status.WITHDRAWAL_REQUESTED
+    as_staff(client, world, "payer")
+    assert "Đã hoàn trả cho người nộp" in client.get(f"/ho-so-cua-toi/{withdrawn}").text
 
 
 def test_pending_too_long_filter(client, world):
