@@ -142,6 +142,14 @@ POLICY |= {
     ("GET", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
 }
+PAYMENT_RECONCILERS = {Role.COUNTER_OFFICER.value, Role.LEADER.value}
+POLICY |= {
+    ("GET", "/can-bo/thanh-toan"): PAYMENT_RECONCILERS | {
+        Role.AGENCY_ADMIN.value, Role.PROVINCIAL_ADMIN.value, Role.AUDITOR.value},
+    ("POST", "/can-bo/thanh-toan/{payment_id:int}/ghi-nhan"): PAYMENT_RECONCILERS,
+    ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
+    ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
@@ -204,6 +212,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{draft_id:int}", "999999").replace("{feedback_id:int}", "999999")
     url = url.replace("{message_id:int}", "999999").replace("{event:str}", "received").replace(
         "{channel:str}", "sms")
+    url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

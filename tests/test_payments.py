@@ -73,10 +73,8 @@ def test_receipt_number_format():
     assert receipt_number(date(2026, 12, 3), 42) == "BL-261203-000042"
 
 
-@pytest.fixture
-def paying(client, monkeypatch):
-    monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "sandbox")
-    get_settings.cache_clear()
+def citizen_owing_200_000(client) -> int:
+    """A signed-in citizen's new online dossier owing 200.000 đ; returns its id."""
 
     async def make():
         agency = await factories.agency("Sở Tư pháp", code="000.00.80.H55")
@@ -89,6 +87,13 @@ def paying(client, monkeypatch):
     dossier_id = run(make())
     login(client, "052090001111", "Binh2026xyz")
     return dossier_id
+
+
+@pytest.fixture
+def paying(client, monkeypatch):
+    monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "sandbox")
+    get_settings.cache_clear()
+    return citizen_owing_200_000(client)
 
 
 def start_payment(client, dossier_id) -> str:

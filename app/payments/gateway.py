@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 from dataclasses import dataclass
 from typing import Protocol
 
 from app.payments.logic import GatewayReport
 from app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class PaymentError(ValueError):
+    """A refusal to show the payer (Vietnamese)."""
+
+
+class GatewayUnavailable(PaymentError):
+    """The provider could not take the payment now (outage, timeout, refusal)."""
 
 
 @dataclass(frozen=True)
@@ -51,14 +62,42 @@ def shared_secret() -> str:
 
 
 def gateway_name() -> str:
-    """MOTCUA_PAYMENT_GATEWAY: "sandbox" enables the sandbox; empty (default) disables
-    online payment, so a production install never takes fake payments by accident."""
+    """MOTCUA_PAYMENT_GATEWAY: "sandbox" enables the sandbox, "http" a real provider
+    (`app.payments.http_gateway`); empty (default) disables online payment, so a
+    production install never takes fake payments by accident."""
     return os.environ.get("MOTCUA_PAYMENT_GATEWAY", "").strip().lower()
 
 
+_REPORTED: set[tuple[str, ...]] = set()  # misconfigurations already logged (once each)
+
+
+def _misconfigured(*why: str) -> None:
+    if why not in _REPORTED:
+        _REPORTED.add(why)
+        log.error("online payment disabled: %s", " ".join(why))
+
+
 def get_gateway() -> PaymentGateway | None:
-    if gateway_name() == "sandbox":
+    name = gateway_name()
+    if name == "sandbox":
         from app.payments.sandbox import SandboxGateway
 
         return SandboxGateway()
+    if name == "http":
+        url = os.environ.get("MOTCUA_PAYMENT_URL", "").strip()
+        secret = os.environ.get("MOTCUA_PAYMENT_SECRET", "")
+        # Never fall back to the derived secret here: the provider must hold the same
+        # one, and a silent default would sign requests it can only refuse.
+        if not secret:
+            _misconfigured("MOTCUA_PAYMENT_GATEWAY=http needs MOTCUA_PAYMENT_SECRET")
+            return None
+        if not url.startswith(("https://", "http://")):
+            _misconfigured("MOTCUA_PAYMENT_GATEWAY=http needs MOTCUA_PAYMENT_URL",
+                           "(the provider's base URL)")
+            return None
+        from app.payments.http_gateway import HttpGateway
+
+        return HttpGateway(url, secret)
+    if name:
+        _misconfigured(f"unknown MOTCUA_PAYMENT_GATEWAY={name!r}")
     return None

@@ -17,7 +17,7 @@ from app.audit import service as audit
 from app.db import write_transaction
 from app.dossiers.tables import Dossier
 from app.formatting import now_utc, to_local
-from app.payments.gateway import Checkout, PaymentGateway, shared_secret
+from app.payments.gateway import Checkout, PaymentError, PaymentGateway, shared_secret
 from app.payments.logic import (
     Decision,
     GatewayReport,
@@ -29,10 +29,6 @@ from app.payments.logic import (
 from app.payments.tables import Payment, PaymentCallback
 from app.workflow import Action
 from app.workflow.service import actions_for, perform
-
-
-class PaymentError(ValueError):
-    """A refusal to show the payer (Vietnamese)."""
 
 
 async def can_pay(user: CurrentUser, dossier_id: int) -> bool:
@@ -66,7 +62,7 @@ async def create_payment(gateway: PaymentGateway, user: CurrentUser, dossier_id:
         callback_url=f"{base}/api/v1/payments/callback"))
 
 
-async def _owner(dossier_id: int) -> CurrentUser:
+async def owner_of(dossier_id: int) -> CurrentUser:
     dossier = await Dossier.select(Dossier.applicant).where(Dossier.id == dossier_id).first()
     row = await User.select(User.id, User.username, User.full_name, User.role).where(
         User.id == dossier["applicant"]).first()
@@ -92,7 +88,7 @@ async def apply_report(report: GatewayReport, source: str) -> Decision | None:
                 Dossier.id == payment["dossier"]).first()
             # Fees may have changed since the payment began (a new financial obligation):
             # then the money is recorded but the dossier is reconciled by staff.
-            owner = await _owner(payment["dossier"])
+            owner = await owner_of(payment["dossier"])
             # Or withdrawn/stopped meanwhile: the workflow no longer takes a payment.
             if (dossier["fees_due"] - dossier["fees_paid"] == payment["amount"]
                     and await can_pay(owner, payment["dossier"])):

@@ -24,6 +24,12 @@ class Payment(Table, tablename="payment"):
     settled_dossier = Boolean(default=False)  # the workflow's PAY was performed
     created_at = Timestamptz()
     completed_at = Timestamptz(null=True, default=None)
+    # Paid but not settled (fees changed, dossier withdrawn): what staff did about it
+    # (`logic.Resolution`), who, when, and their note (e.g. how the refund was made).
+    resolution = Varchar(length=20, default="")
+    resolution_note = Varchar(length=500, default="")
+    resolved_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    resolved_at = Timestamptz(null=True, default=None)
 
 
 class PaymentCallback(Table, tablename="payment_callback"):

@@ -20,7 +20,12 @@ from app.routes.legal_forms import LegalFormController
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
 from app.routes.paper import PaperController
-from app.routes.payments import PaymentController, SandboxController, payment_callback
+from app.routes.payments import (
+    PaymentController,
+    ReconciliationController,
+    SandboxController,
+    payment_callback,
+)
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
@@ -66,4 +71,5 @@ CONTROLLERS = [
     FailedMessagesController,
     TemplateAdminController,
     PaperController,
+    ReconciliationController,
 ]

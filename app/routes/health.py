@@ -6,6 +6,7 @@ from litestar import get
 from litestar.response import Response
 
 from app.db import get_engine
+from app.payments.gateway import gateway_name, get_gateway
 from app.settings import get_settings
 from app.system import health as facts
 
@@ -37,6 +38,11 @@ async def health() -> Response:
             "lag_seconds": None if lag is None else round(lag, 1),
         },
     }
-    ok = database_ok and pending == 0
+    # A payment gateway asked for but unusable (no secret, no URL) is an error to see at
+    # once, not a payment button that silently never appears.
+    payment = gateway_name()
+    body["payments"] = {"gateway": payment or None,
+                        "ok": not payment or get_gateway() is not None}
+    ok = database_ok and pending == 0 and body["payments"]["ok"]
     body["status"] = "ok" if ok else "error"
     return Response(body, status_code=200 if ok else 503)

@@ -1,22 +1,23 @@
-"""Online payment: start, return from the gateway, receipt; the gateway's callback; and
-the sandbox gateway's own pages (only when MOTCUA_PAYMENT_GATEWAY=sandbox)."""
+"""Online payment: start, return from the gateway, receipt; the gateway's callback; the
+sandbox gateway's own pages (only when MOTCUA_PAYMENT_GATEWAY=sandbox); and the staff
+reconciliation of payments the system could not settle by itself."""
 
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
 
-from app.payments import sandbox
+from app.payments import reconcile, sandbox
 from app.payments import service as payments
-from app.payments.gateway import gateway_name, get_gateway
-from app.payments.logic import SIGNATURE_HEADER, PaymentStatus
-from app.web.auth import requires_applicant
-from app.web.forms import read_form
+from app.payments.gateway import GatewayUnavailable, gateway_name, get_gateway
+from app.payments.logic import SIGNATURE_HEADER, PaymentStatus, read_hours
+from app.web.auth import requires_applicant, requires_roles
+from app.web.forms import FormErrors, read_form
 
 RETURN_PATH = "/thanh-toan/{reference:str}"
 
@@ -37,6 +38,10 @@ class PaymentController(Controller):
             url = await payments.create_payment(
                 _gateway(), request.user, dossier_id, base_url=str(request.base_url),
                 return_path="/thanh-toan/{reference}")
+        except GatewayUnavailable as exc:
+            # The pending payment stays: the provider may have taken it before failing,
+            # and a later callback or the staff reconciliation page settles it.
+            raise HTTPException(str(exc), status_code=HTTP_503_SERVICE_UNAVAILABLE) from None
         except payments.PaymentError as exc:
             raise NotFoundException(str(exc)) from None
         return Redirect(url, status_code=303)
@@ -107,3 +112,78 @@ async def _sandbox_txn(reference: str) -> dict:
     if row is None:
         raise NotFoundException("Giao dịch không tồn tại.")
     return row
+
+
+VIEW_LABELS = ((reconcile.Views.ATTENTION, "Cần xử lý"),
+               (reconcile.Views.STALE, "Chờ kết quả quá lâu"),
+               (reconcile.Views.RESOLVED, "Đã xử lý"))
+
+
+class ReconciliationController(Controller):
+    """Paid money not in its dossier, and payments pending too long (staff, own agencies)."""
+
+    path = "/can-bo/thanh-toan"
+    guards = [requires_roles(*reconcile.VIEWERS)]
+
+    @get("/", name="payments.reconcile")
+    async def page(self, request: Request) -> Template:
+        return await _reconcile_page(request, FormErrors())
+
+    @post("/{payment_id:int}/ghi-nhan", name="payments.apply",
+          guards=[requires_roles(*reconcile.RECONCILERS)])
+    async def apply(self, request: Request, payment_id: FromPath[int]) -> Response:
+        return await _decide(request, payment_id, reconcile.apply_to_dossier(
+            request.user, payment_id))
+
+    @post("/{payment_id:int}/hoan-tien", name="payments.refund",
+          guards=[requires_roles(*reconcile.RECONCILERS)])
+    async def refund(self, request: Request, payment_id: FromPath[int]) -> Response:
+        note = (await read_form(request)).get("ghi_chu", "")
+        return await _decide(request, payment_id, reconcile.mark_refunded(
+            request.user, payment_id, note))
+
+    @post("/{payment_id:int}/kiem-tra", name="payments.recheck",
+          guards=[requires_roles(*reconcile.RECONCILERS)])
+    async def recheck(self, request: Request, payment_id: FromPath[int]) -> Response:
+        return await _decide(request, payment_id, reconcile.recheck(
+            request.user, payment_id, get_gateway()), then=reconcile.Views.STALE,
+            flag="da_kiem_tra")
+
+
+async def _decide(request: Request, payment_id: int, decision, *,
+                  then: str = reconcile.Views.RESOLVED, flag: str = "da_xu_ly") -> Response:
+    try:
+        await decision
+    except LookupError:
+        raise NotFoundException("Không tìm thấy khoản thanh toán trong phạm vi của bạn.") from None
+    except reconcile.ReconcileError as exc:
+        errors = FormErrors()
+        errors.add(f"tt-{payment_id}", str(exc))
+        return await _reconcile_page(request, errors, view=then if flag == "da_kiem_tra"
+                                     else reconcile.Views.ATTENTION)
+    return Redirect(f"{request.app.route_reverse('payments.reconcile')}"
+                    f"?loai={then}&{flag}={payment_id}", status_code=303)
+
+
+async def _reconcile_page(request: Request, errors: FormErrors,
+                          view: str | None = None) -> Template:
+    params = request.query_params
+    view = view or params.get("loai", "")
+    view = view if view in reconcile.Views.ALL else reconcile.Views.ATTENTION
+    hours_text = params.get("gio", "").strip()[:10]
+    hours = read_hours(hours_text)
+    if hours is None:
+        errors.add("gio", "Số giờ phải là số nguyên từ 1 đến 2160.")
+        hours = read_hours("")
+    done_text, checked_text = params.get("da_xu_ly", ""), params.get("da_kiem_tra", "")
+    done = (await reconcile.resolved_payment(request.user, int(done_text))
+            if done_text.isdigit() and len(done_text) < 12 else None)
+    checked = (await reconcile.checked_payment(request.user, int(checked_text))
+               if checked_text.isdigit() and len(checked_text) < 12 else None)
+    return Template("payments/reconcile.html",
+                    status_code=HTTP_400_BAD_REQUEST if errors else 200, context={
+        "view": view, "views": VIEW_LABELS, "hours": hours, "hours_text": hours_text or hours,
+        "counts": await reconcile.counts(request.user, hours), "errors": errors,
+        "rows": await reconcile.payments_needing(request.user, view, hours), "done": done,
+        "checked": checked,
+        "limit": reconcile.LIST_LIMIT, "can_act": request.user.role in reconcile.RECONCILERS})

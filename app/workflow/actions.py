@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
@@ -180,8 +181,21 @@ def supply_supplement(state: DossierState, actor: Actor) -> Transition:
     )
 
 
-def pay(state: DossierState, actor: Actor) -> Transition:
+def pay(state: DossierState, actor: Actor, amount: Any = None) -> Transition:
     # One payment settles everything owed: receipts are per payment, not per fee line.
+    # With `amount`, only that much is paid: an online payment begun before the fees grew,
+    # recorded by staff (app.payments.reconcile); the rest stays owed, the dossier stays.
+    if amount is not None:
+        if isinstance(amount, bool) or not isinstance(amount, int | Decimal) or amount <= 0:
+            raise TransitionError("Số tiền nộp phải lớn hơn 0.")
+        if amount > state.fees_outstanding:
+            raise TransitionError("Số tiền nộp lớn hơn số phí, lệ phí còn phải nộp.")
+        if amount < state.fees_outstanding:
+            return move(
+                state, Action.PAY, "paid", effects=(Effect.ISSUE_FEE_RECEIPT,),
+                changes={"fees_paid": state.fees_paid + amount},
+                details={"amount": amount, "outstanding": state.fees_outstanding - amount},
+            )
     changes: dict[str, Any] = {"fees_paid": state.fees_due}
     details = {"amount": state.fees_outstanding}
     if state.status != Status.FINANCIAL_OBLIGATION:

@@ -70,7 +70,7 @@ def apply(state: DossierState, actor: Actor, action: Action | str, **params) -> 
     Parameters by action: accept(due_at=None); request_supplement(reason);
     refuse(reason); redirect(target_agency_id=None, target_agency_name="", reason="");
     assign(assignee_id); forward(assignee_id=None); return_step(reason, assignee_id=None);
-    transfer(target_agency_id, reason=""); request_payment(amount, reason="");
+    transfer(target_agency_id, reason=""); request_payment(amount, reason=""); pay(amount=None);
     record_apology(new_due_at, reason); approve(comment=""); sign(sha256);
     issue_result(sha256); stop(reason); request_withdrawal(reason=""); the rest none.
     """

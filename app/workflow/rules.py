@@ -138,7 +138,8 @@ TRANSITIONS: Mapping[tuple[Status, Action], Rule] = MappingProxyType(
             (_S.WITHDRAWAL_REQUESTED,), APPLICANT, "owner; only when requested in processing"
         ),
         (_S.FINANCIAL_OBLIGATION, _A.PAY): Rule(
-            (_S.PROCESSING,), PAYERS, "settles all fees; back to the step"
+            (_S.PROCESSING, _S.FINANCIAL_OBLIGATION), PAYERS,
+            "settles all fees; back to the step (a part payment stays)"
         ),
         (_S.FINANCIAL_OBLIGATION, _A.RECORD_APOLOGY): Rule(
             (_S.FINANCIAL_OBLIGATION,), HANDLER_OR_LEADER, "form 04, new appointment"
