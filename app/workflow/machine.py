@@ -67,7 +67,7 @@ def allowed_actions(state: DossierState, actor: Actor) -> list[Action]:
 def apply(state: DossierState, actor: Actor, action: Action | str, **params) -> Transition:
     """The transition for `action`, or `TransitionError` with a Vietnamese message.
 
-    Parameters by action: accept(due_at=None); request_supplement(reason);
+    Parameters by action: accept(due_at=None); request_supplement(reason, components=());
     refuse(reason); redirect(target_agency_id=None, target_agency_name="", reason="");
     assign(assignee_id); forward(assignee_id=None); return_step(reason, assignee_id=None);
     transfer(target_agency_id, reason=""); request_payment(amount, reason=""); pay(amount=None);
