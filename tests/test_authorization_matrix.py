@@ -150,6 +150,11 @@ POLICY |= {
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
 }
+# The service index: public figures; the dossiers behind them for staff only.
+POLICY |= {
+    ("GET", "/chi-so-phuc-vu"): EVERYONE,
+    ("GET", "/chi-so-phuc-vu/{indicator:str}"): STAFF,
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
@@ -213,6 +218,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{message_id:int}", "999999").replace("{event:str}", "received").replace(
         "{channel:str}", "sms")
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
+    url = url.replace("{indicator:str}", "on_time")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -30,6 +30,7 @@ from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
+from app.routes.service_index import ServiceIndexController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
@@ -72,4 +73,5 @@ CONTROLLERS = [
     TemplateAdminController,
     PaperController,
     ReconciliationController,
+    ServiceIndexController,
 ]
