@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.dossiers.tables import Dossier
 from app.reports.logic import PeriodError
 from app.service_index import service
 from app.service_index.logic import ConfigError, IndexConfig, Measure
@@ -105,3 +106,17 @@ def test_month_period_is_the_calendar_month():
     assert (period.first_day.day, period.last_day.isoformat()) == (1, "2026-12-31")
     with pytest.raises(PeriodError):
         service.month_period(2026, 13)
+
+
+@pytest.mark.anyio
+async def test_public_figures_are_kept_for_a_minute(db):
+    world = await build()
+    now = [1000.0]
+    first, _ = await service.cached_province_index(MARCH, IndexConfig(), clock=lambda: now[0])
+    await Dossier.update({Dossier.channel: 2}).where(Dossier.code == world.codes["late"])
+    now[0] += 30
+    again, _ = await service.cached_province_index(MARCH, IndexConfig(), clock=lambda: now[0])
+    assert again.measures["online_dossiers"] == first.measures["online_dossiers"] == Measure(2, 6)
+    now[0] += service.CACHE_SECONDS
+    fresh, _ = await service.cached_province_index(MARCH, IndexConfig(), clock=lambda: now[0])
+    assert fresh.measures["online_dossiers"] == Measure(3, 6)

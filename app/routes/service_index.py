@@ -79,7 +79,7 @@ class ServiceIndexController(Controller):
             context["errors"] = {"thang": str(exc)}
             return Template("service_index/page.html", context=context,
                             status_code=HTTP_400_BAD_REQUEST)
-        province, agencies = await index.province_index(period, _config())
+        province, agencies = await index.cached_province_index(period, _config())
         shown = province
         if agency_id is not None:
             shown = next((a for a in agencies if a.agency_id == agency_id), None)

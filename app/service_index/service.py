@@ -12,10 +12,12 @@ Satisfaction comes from `app.ratings` and `app.feedback`.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from app.catalog.tables import Procedure
 from app.directory.tables import Agency
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierComponent, DossierResult
@@ -27,6 +29,7 @@ from app.reports import logic as report_logic
 from app.reports.logic import DossierFacts, Period
 from app.service_index import logic
 from app.service_index.logic import IndexConfig, IndexScore, Measure
+from app.settings import get_settings
 from app.warehouse.logic import Source
 from app.warehouse.tables import WarehouseDocument
 
@@ -103,14 +106,19 @@ def _scoped(query, agency_column, agency_ids: list[int] | None):
     return query if agency_ids is None else query.where(agency_column.is_in(agency_ids or [-1]))
 
 
-def _row(r: dict) -> DossierRow:
-    return DossierRow(r["id"], r["code"], r["agency"], r["agency_name"], r["procedure_code"],
-                      r["procedure_name"])
+_COLUMNS = (Dossier.id, Dossier.code, Dossier.agency, Dossier.procedure)
 
 
-_COLUMNS = (Dossier.id, Dossier.code, Dossier.agency, Dossier.agency.name.as_alias("agency_name"),
-            Dossier.procedure.code.as_alias("procedure_code"),
-            Dossier.procedure.name.as_alias("procedure_name"))
+async def _names(rows: list[dict]) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
+    """Agency and procedure names by id: two small queries instead of a join per dossier
+    (a month can hold tens of thousands of dossiers over a few hundred procedures)."""
+    agency_ids = sorted({r["agency"] for r in rows}) or [-1]
+    procedure_ids = sorted({r["procedure"] for r in rows}) or [-1]
+    agencies = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(
+        Agency.id.is_in(agency_ids))}
+    procedures = {p["id"]: (p["code"], p["name"]) for p in await Procedure.select(
+        Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.is_in(procedure_ids))}
+    return agencies, procedures
 
 
 async def _ids(table, dossier_column, condition, period: Period) -> set[int]:
@@ -141,10 +149,18 @@ async def gather(period: Period, agency_ids: list[int] | None,
                               WarehouseDocument.source == Source.RESULT.value, period)
     paid = await _ids(Payment, Payment.dossier, Payment.status == PaymentStatus.PAID.value,
                       period)
+    received = await _scoped(Dossier.select(*_COLUMNS, Dossier.channel).where(
+        (Dossier.received_at >= period.start_at) & (Dossier.received_at < period.end_at)
+        & (Dossier.status != Status.DRAFT.value)), Dossier.agency, agency_ids)
+    agencies, procedures = await _names(finished + received)
+    for r in finished + received:
+        if r["id"] not in basis.dossiers:
+            procedure = procedures.get(r["procedure"], ("", ""))
+            basis.dossiers[r["id"]] = DossierRow(r["id"], r["code"], r["agency"],
+                                                 agencies.get(r["agency"], ""), *procedure)
     on_time: set[int] = set()
     with_fees: set[int] = set()
     for r in finished:
-        basis.dossiers[r["id"]] = _row(r)
         basis.finished.add(r["id"])
         columns = report_logic.classify(DossierFacts(
             received_at=r["received_at"], due_at=r["due_at"], finished_at=r["finished_at"],
@@ -163,11 +179,6 @@ async def gather(period: Period, agency_ids: list[int] | None,
     basis.denominators.update(on_time=set(done), paid_online=with_fees, e_results=set(done),
                               digitised_with_result=set(done), reused=set(done),
                               warehouse_used=set(done))
-    received = await _scoped(Dossier.select(*_COLUMNS, Dossier.channel).where(
-        (Dossier.received_at >= period.start_at) & (Dossier.received_at < period.end_at)
-        & (Dossier.status != Status.DRAFT.value)), Dossier.agency, agency_ids)
-    for r in received:
-        basis.dossiers.setdefault(r["id"], _row(r))
     basis.denominators["online_dossiers"] = {r["id"] for r in received}
     basis.numerators["online_dossiers"] = {r["id"] for r in received if r["channel"] == 2}
     return basis
@@ -222,3 +233,29 @@ async def drill_down(period: Period, agency_ids: list[int] | None, key: str,
         return sorted((basis.dossiers[i] for i in ids), key=lambda r: r.code)
 
     return rows(basis.numerators[key]), rows(basis.denominators[key])
+
+
+# The public page's figures are kept for a minute: "real time" to a reader, and a month of
+# a large province (≈ 13,000 dossiers, bench/service_index.py) costs about half a second of
+# CPU, which anonymous visitors must not be able to demand on every request. Keyed by the
+# database file too, so tests (one file each) never see each other's figures.
+CACHE_SECONDS = 60.0
+_CACHE_LIMIT = 64
+_cache: dict[tuple, tuple[float, tuple[AgencyIndex, list[AgencyIndex]]]] = {}
+
+
+async def cached_province_index(period: Period, config: IndexConfig, *,
+                                clock=time.monotonic) -> tuple[AgencyIndex, list[AgencyIndex]]:
+    key = (str(get_settings().database_path), period.first_day, period.last_day, config)
+    now = clock()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    result = await province_index(period, config)
+    if len(_cache) >= _CACHE_LIMIT:
+        for stale in [k for k, (at, _) in _cache.items() if now - at >= CACHE_SECONDS]:
+            del _cache[stale]
+        if len(_cache) >= _CACHE_LIMIT:
+            _cache.clear()
+    _cache[key] = (now, result)
+    return result
