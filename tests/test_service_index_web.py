@@ -87,7 +87,7 @@ def test_drill_down_is_for_staff_and_scoped_to_their_agency(client, world):
     sign_in(client, Role.HANDLER, [world.ba_to])
     page = client.get(PAGE, params={"thang": "2026-03"}).text
     assert "/chi-so-phuc-vu/on_time?thang=2026-03" in page  # staff get the links
-    html = client.get(url, params={"thang": "2026-03"}).text
+    html = client.get(url, params={"thang": "2026-03", "chon": "tat-ca"}).text
     assert world.codes["ba_to_done"] in html
     assert world.codes["good"] not in html                  # another agency's dossier
     assert "Đạt 1 / 1 hồ sơ" in html
@@ -99,7 +99,38 @@ def test_drill_down_is_for_staff_and_scoped_to_their_agency(client, world):
 
 def test_auditor_sees_the_whole_province(client, world):
     sign_in(client, Role.AUDITOR, [])
-    html = client.get(f"{PAGE}/paid_online", params={"thang": "2026-03"}).text
+    html = client.get(f"{PAGE}/paid_online", params={"thang": "2026-03", "chon": "tat-ca"}).text
     assert "toàn tỉnh" in html and "Đạt 1 / 2 hồ sơ" in html
     assert world.codes["good"] in html and world.codes["late"] in html
     assert world.codes["old"] not in html                   # finished in February
+
+
+def test_drill_down_lists_what_did_not_count_first(client, world):
+    sign_in(client, Role.AUDITOR, [])
+    url = f"{PAGE}/on_time"
+    missed = client.get(url, params={"thang": "2026-03"}).text
+    late = ("late", "nagged", "sorry")
+    assert all(world.codes[k] in missed for k in late)
+    assert world.codes["good"] not in missed and world.codes["ba_to_done"] not in missed
+    counted = client.get(url, params={"thang": "2026-03", "chon": "dat"}).text
+    assert world.codes["good"] in counted and world.codes["late"] not in counted
+    for bad in ({"chon": "moi"}, {"trang": "0"}, {"trang": "x"}):
+        response = client.get(url, params={"thang": "2026-03", **bad})
+        assert response.status_code == 400
+        assert "không hợp lệ" in response.text
+
+
+def test_drill_down_pages_a_long_list(client, world, monkeypatch):
+    from app.routes import service_index as routes
+
+    monkeypatch.setattr(routes, "DRILL_PAGE_SIZE", 2)
+    sign_in(client, Role.AUDITOR, [])
+    url = f"{PAGE}/on_time"
+    first = client.get(url, params={"thang": "2026-03"}).text
+    assert "Trang 1/2" in first and "chon=khong-dat&amp;trang=2" in first
+    second = client.get(url, params={"thang": "2026-03", "trang": "2"}).text
+    assert "Trang 2/2" in second and "Trang trước" in second
+    listed = [k for k in ("late", "nagged", "sorry") if world.codes[k] in second]
+    assert len(listed) == 1
+    beyond = client.get(url, params={"thang": "2026-03", "trang": "9"}).text
+    assert "Trang 2/2" in beyond

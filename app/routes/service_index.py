@@ -25,6 +25,10 @@ from app.service_index import service as index
 from app.web.auth import requires_staff
 
 MONTHS_SHOWN = 24
+DRILL_PAGE_SIZE = 100
+# Which dossiers of the denominator to list; by default those that did not count, which are
+# the ones staff act on (a large month holds thousands that did).
+CHOICES = {"khong-dat": "Không đạt", "dat": "Đạt", "tat-ca": "Tất cả"}
 
 
 def _months(today: date) -> list[Period]:
@@ -113,10 +117,22 @@ class ServiceIndexController(Controller):
             scope = [agency_id]
         else:
             raise PermissionDeniedException("Bạn chỉ xem được hồ sơ của cơ quan mình.")
+        choice = params.get("chon", "khong-dat")
+        page = params.get("trang", "1")
+        if choice not in CHOICES or not page.isdigit() or int(page) < 1:
+            raise HTTPException(status_code=HTTP_400_BAD_REQUEST,
+                                detail="Lựa chọn danh sách hoặc số trang không hợp lệ.")
         numerator, denominator = await index.drill_down(period, scope, indicator, config)
+        counted = {r.id for r in numerator}
+        listed = [r for r in denominator if choice == "tat-ca"
+                  or (r.id in counted) == (choice == "dat")]
+        pages = max(1, -(-len(listed) // DRILL_PAGE_SIZE))
+        page_no = min(int(page), pages)
         return Template("service_index/dossiers.html", context={
-            "indicator": found, "period": period, "numerator": numerator,
-            "denominator": denominator, "agency_id": agency_id,
-            "whole_province": scope is None,
-            "in_numerator": {r.id for r in numerator},
+            "indicator": found, "period": period, "counted": len(numerator),
+            "total": len(denominator), "agency_id": agency_id,
+            "whole_province": scope is None, "in_numerator": counted,
+            "rows": listed[(page_no - 1) * DRILL_PAGE_SIZE:page_no * DRILL_PAGE_SIZE],
+            "listed": len(listed), "page": page_no, "pages": pages,
+            "choice": choice, "choices": CHOICES,
         })
