@@ -63,6 +63,7 @@ def test_htmx_gets_only_the_fragment(client, world):
     ({"thang": "2026-13"}, 400, "Tháng hoặc năm không hợp lệ."),
     ({"thang": "tháng ba"}, 400, "Chọn tháng theo dạng năm-tháng"),
     ({"thang": "2026-03", "co_quan": "x"}, 400, "Mã cơ quan không hợp lệ."),
+    ({"thang": "2026-03", "co_quan": "9" * 30}, 400, "Mã cơ quan không hợp lệ."),
     ({"thang": "2026-03", "co_quan": "999999"}, 404, "không có hồ sơ trong tháng"),
 ])
 def test_bad_choices_are_answered_in_vietnamese(client, world, params, status, message):
@@ -114,7 +115,7 @@ def test_drill_down_lists_what_did_not_count_first(client, world):
     assert world.codes["good"] not in missed and world.codes["ba_to_done"] not in missed
     counted = client.get(url, params={"thang": "2026-03", "chon": "dat"}).text
     assert world.codes["good"] in counted and world.codes["late"] not in counted
-    for bad in ({"chon": "moi"}, {"trang": "0"}, {"trang": "x"}):
+    for bad in ({"chon": "moi"}, {"trang": "0"}, {"trang": "x"}, {"co_quan": "9" * 30}):
         response = client.get(url, params={"thang": "2026-03", **bad})
         assert response.status_code == 400
         assert "không hợp lệ" in response.text

@@ -52,7 +52,7 @@ def _period(value: str, default: Period) -> Period:
 def _agency(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdigit() or len(value) > 9:  # longer ones overflow SQLite's integers
         raise PeriodError("Mã cơ quan không hợp lệ.")
     return int(value)
 
