@@ -176,3 +176,31 @@ def test_config_override_moves_points_between_indicators():
 def test_config_errors_are_vietnamese(document, message):
     with pytest.raises(ConfigError, match=message):
         logic.parse_config(document)
+
+
+@st.composite
+def some_measures(draw):
+    keys = [i.key for i in IndexConfig().indicators]
+    chosen = draw(st.lists(st.sampled_from(keys), unique=True))
+    out = {}
+    for key in chosen:
+        den = draw(st.integers(min_value=0, max_value=1000))
+        out[key] = Measure(draw(st.integers(min_value=0, max_value=den)), den)
+    return out
+
+
+@given(some_measures())
+def test_totals_are_sums_and_never_exceed_what_was_reachable(found):
+    result = logic.evaluate(IndexConfig(), found)
+    assert result.points == 100
+    assert result.score == sum(g.score for g in result.groups)
+    assert result.reachable == sum(g.reachable for g in result.groups)
+    assert 0 <= result.score <= result.reachable <= result.points
+    for group in result.groups:
+        assert group.score <= group.reachable <= group.points
+    scored = {k for k, m in found.items() if m.denominator}
+    assert {s.indicator.key for g in result.groups for s in g.indicators
+            if s.status == logic.SCORED} == scored
+    if result.normalised is not None:
+        assert 0 <= result.normalised <= 100
+        assert result.band in IndexConfig().bands
