@@ -142,6 +142,10 @@ POLICY |= {
     ("GET", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/mau-thong-bao/{event:str}/{channel:str}"): {Role.PROVINCIAL_ADMIN.value},
 }
+POLICY |= {
+    ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
+    ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
