@@ -5,6 +5,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_citizen_journey import serious_violations
+from tests.browser.test_page_weight import (
+    FIRST_VISIT_BUDGET,
+    LATER_PAGE_BUDGET,
+    check_assets,
+    transferred,
+    visit,
+)
+
 pytestmark = pytest.mark.browser
 
 
@@ -69,6 +78,22 @@ def test_registration_and_login_work_without_javascript(browser, live_server):
     page.get_by_role("link", name="Kho dữ liệu điện tử").click()
     expect(page.locator("#chua-xac-thuc")).to_contain_text(
         "Giấy tờ số hóa tại Bộ phận Một cửa chưa được hiển thị")
+
+    # The pages of an unverified citizen: within the page budgets, no serious axe finding.
+    weighed = browser.new_context(storage_state=context.storage_state())
+    weigh = weighed.new_page()
+    problems = []
+    for index, path in enumerate(["/ca-nhan", "/ca-nhan/xac-thuc", "/kho-du-lieu"]):
+        responses = visit(weigh, live_server.url + path)
+        check_assets(responses)
+        counted = responses if index == 0 else [
+            r for r in responses if r.request.resource_type == "document"]
+        assert transferred(counted) <= (FIRST_VISIT_BUDGET if index == 0
+                                        else LATER_PAGE_BUDGET), path
+        problems += serious_violations(weigh)
+    assert problems == []
+    weighed.close()
+
     page.get_by_role("button", name="Đăng xuất", exact=True).click()
     expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
     context.close()
