@@ -13,6 +13,7 @@ from app.identity.logic import (
     TRIES_PER_WINDOW,
     Outcome,
     PersonRecord,
+    claim_problems,
     compare,
     name_key,
     parse_birth_date,
@@ -155,3 +156,12 @@ def test_every_outcome_is_explained_in_vietnamese():
     assert set(EXPLANATIONS) == set(Outcome)
     assert all("Cơ sở dữ liệu quốc gia về dân cư" in text for text in EXPLANATIONS.values())
     assert not Outcome.UNAVAILABLE.answered and Outcome.MISMATCH.answered
+
+
+def test_claim_problems_name_each_field_at_fault():
+    assert claim_problems("Y Hoa", "12/03/1995", TODAY) == (date(1995, 3, 12), {})
+    assert claim_problems("", "", TODAY) == (None, {"full_name": "Nhập họ và tên.",
+                                                    "birth_date": "Nhập ngày sinh."})
+    born, problems = claim_problems("A" * 201, "12/03/1995", TODAY)
+    assert born == date(1995, 3, 12)
+    assert problems == {"full_name": "Họ và tên không được dài quá 200 ký tự."}

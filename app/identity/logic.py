@@ -113,6 +113,20 @@ def parse_birth_date(text: str, today: date) -> tuple[date | None, str]:
     return born, ""
 
 
+def claim_problems(full_name: str, birth_text: str, today: date) -> tuple[date | None, dict]:
+    """The date of birth read from the form, and a Vietnamese message per field at fault
+    (the registration form and the later check ask for the same two things)."""
+    problems = {}
+    if not full_name:
+        problems["full_name"] = "Nhập họ và tên."
+    elif len(full_name) > 200:
+        problems["full_name"] = "Họ và tên không được dài quá 200 ký tự."
+    born, problem = parse_birth_date(birth_text, today)
+    if born is None:
+        problems["birth_date"] = problem
+    return born, problems
+
+
 # -- how often a check may be tried ---------------------------------------------------------
 
 # Answered checks (match, mismatch, not found) per account per day: a few honest typing

@@ -14,7 +14,7 @@ from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
 from app.formatting import now_utc, to_local
 from app.identity import service as identity
-from app.identity.logic import parse_birth_date
+from app.identity.logic import claim_problems, parse_birth_date
 from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import SESSION_COOKIE
 from app.web.forms import FormErrors, client_ip, read_form
@@ -113,16 +113,13 @@ def _today():
 
 def validate_registration(data: dict[str, str]) -> FormErrors:
     errors = FormErrors()
-    name = data.get("full_name", "")
-    if not name:
-        errors.add("full_name", "Nhập họ và tên.")
-    elif len(name) > 200:
-        errors.add("full_name", "Họ và tên không được dài quá 200 ký tự.")
+    _, claim = claim_problems(data.get("full_name", ""), data.get("birth_date", ""), _today())
+    if "full_name" in claim:
+        errors.add("full_name", claim["full_name"])
     if not is_cccd(data.get("id_number", "")):
         errors.add("id_number", "Số CCCD phải gồm đúng 12 chữ số.")
-    born, problem = parse_birth_date(data.get("birth_date", ""), _today())
-    if born is None:
-        errors.add("birth_date", problem)
+    if "birth_date" in claim:  # in the order of the form, so the summary reads top down
+        errors.add("birth_date", claim["birth_date"])
     if not is_phone(data.get("phone", "")):
         errors.add("phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0.")
     email = data.get("email", "")

@@ -13,7 +13,7 @@ from app.accounts.service import AccountError
 from app.accounts.tables import User
 from app.formatting import format_date, now_utc, to_local
 from app.identity import service as identity
-from app.identity.logic import parse_birth_date
+from app.identity.logic import claim_problems
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
 
@@ -40,15 +40,10 @@ class IdentityController(Controller):
     @post("/", name="identity.verify")
     async def verify(self, request: Request) -> Template | Redirect:
         data = await read_form(request)
-        errors = FormErrors()
         name = data.get("full_name", "")
-        if not name:
-            errors.add("full_name", "Nhập họ và tên.")
-        elif len(name) > 200:
-            errors.add("full_name", "Họ và tên không được dài quá 200 ký tự.")
-        born, problem = parse_birth_date(data.get("birth_date", ""), to_local(now_utc()).date())
-        if born is None:
-            errors.add("birth_date", problem)
+        born, problems = claim_problems(name, data.get("birth_date", ""),
+                                        to_local(now_utc()).date())
+        errors = FormErrors(problems)
         if errors:
             return await _page(request, data, errors, HTTP_400_BAD_REQUEST)
         try:
