@@ -95,3 +95,10 @@ def test_http_registry_down_or_unconfigured_is_unavailable():
         run(HttpRegistry("http://127.0.0.1:9/verify", "t", timeout=0.3).verify(*AN))
     with pytest.raises(RegistryUnavailable, match="Chưa cấu hình"):
         run(HttpRegistry("", "t").verify(*AN))
+
+
+def test_http_registry_without_a_token_sends_no_authorization_header(registry_server):
+    server, _ = registry_server
+    server.script.append(("status", 404))
+    assert run(HttpRegistry(server.url, "").verify(*AN)).outcome == Outcome.NOT_FOUND
+    assert "Authorization" not in server.requests[0]["headers"]

@@ -29,18 +29,22 @@ class HttpRegistry:
 
     @classmethod
     def from_environment(cls) -> HttpRegistry:
+        try:
+            timeout = float(os.environ.get("MOTCUA_POPULATION_TIMEOUT", "3"))
+        except ValueError:
+            timeout = 3.0  # a mistyped setting must not turn every registration into a 500
         return cls(os.environ.get("MOTCUA_POPULATION_URL", ""),
-                   os.environ.get("MOTCUA_POPULATION_TOKEN", ""),
-                   float(os.environ.get("MOTCUA_POPULATION_TIMEOUT", "3")))
+                   os.environ.get("MOTCUA_POPULATION_TOKEN", ""), timeout)
 
     async def _record(self, id_number: str) -> PersonRecord | None:
         if not self.url:
             raise RegistryUnavailable(f"Chưa cấu hình địa chỉ {WHO}.")
         try:
             async with httpx.AsyncClient(timeout=self.timeout) as client:
-                answer = await client.post(
-                    self.url, json={"id_number": id_number},
-                    headers={"Authorization": f"Bearer {self.token}"})
+                # No token, no header: "Bearer " alone is an illegal header value.
+                headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+                answer = await client.post(self.url, json={"id_number": id_number},
+                                           headers=headers)
         except httpx.TimeoutException:
             raise RegistryUnavailable(f"{WHO} không trả lời trong {self.timeout:g} giây.") from None
         except httpx.HTTPError:

@@ -164,7 +164,7 @@ EXPLANATIONS = {
         "xác thực lại."),
     Outcome.NOT_FOUND: (
         "Cơ sở dữ liệu quốc gia về dân cư không có số CCCD này. Kiểm tra lại số trên thẻ; "
-        "nếu số đúng, hãy mang thẻ căn cước đến Bộ phận Một cửa để được xác thực."),
+        "nếu số đúng, hãy mang thẻ căn cước đến Bộ phận Một cửa để được hỗ trợ."),
     Outcome.UNAVAILABLE: (
         "Chưa kết nối được Cơ sở dữ liệu quốc gia về dân cư để xác thực. Tài khoản vẫn dùng "
         "được; hãy bấm “Xác thực thông tin công dân” để thử lại sau ít phút."),

@@ -9,7 +9,9 @@ linked to paper dossiers received at the counter (app.counter).
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -97,13 +99,20 @@ async def check_again(user_id: int, full_name: str, birth_date: date) -> Outcome
         return Outcome.MATCH
     if account["role"] != Role.CITIZEN.value or not is_cccd(account["id_number"] or ""):
         raise accounts.AccountError("Chỉ tài khoản công dân có số CCCD mới xác thực được.")
-    wait = seconds_until_allowed(await _recent_checks(user_id), now_utc())
-    if wait:
-        raise TooSoon(wait)
-    answer, reason = await ask_registry(account["id_number"], full_name, birth_date)
-    async with write_transaction():
-        await _record(user_id, full_name, birth_date, answer, reason, "retry")
+    # One check per account at a time (a double tap): the second waits, then meets the limit
+    # with the first one counted. One web process per VM, so a lock in memory suffices.
+    lock = _checking.setdefault(user_id, asyncio.Lock())
+    async with lock:
+        wait = seconds_until_allowed(await _recent_checks(user_id), now_utc())
+        if wait:
+            raise TooSoon(wait)
+        answer, reason = await ask_registry(account["id_number"], full_name, birth_date)
+        async with write_transaction():
+            await _record(user_id, full_name, birth_date, answer, reason, "retry")
     return answer.outcome
+
+
+_checking: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 @dataclass(frozen=True)
