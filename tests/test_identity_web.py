@@ -70,6 +70,7 @@ def test_a_mismatch_creates_an_unverified_account_that_can_correct_itself(regist
     assert account()["id_verified_at"] is None and checks() == ["mismatch"]
     form = registry.get("/ca-nhan/xac-thuc")
     assert 'value="Nguyen Van An"' in form.text and 'value="05/09/1990"' in form.text
+    assert "thẻ căn cước của số CCCD <strong>051090012345</strong>" in form.text
 
     bad = retry(registry, full_name="Nguyễn Văn An", birth_date="30/02/1990")
     assert bad.status_code == 400 and "Ngày sinh không có thật" in bad.text

@@ -120,6 +120,7 @@ class IdentityStatus:
     """What the citizen's pages say about their identity check."""
 
     applies: bool  # a citizen account with a CCCD (organisations are vouched for by staff)
+    id_number: str
     verified: bool
     verified_at: datetime | None
     last_outcome: Outcome | None
@@ -147,6 +148,7 @@ async def status(user_id: int) -> IdentityStatus:
     wait = 0 if verified else seconds_until_allowed(await _recent_checks(user_id), now_utc())
     return IdentityStatus(
         applies=account["role"] == Role.CITIZEN.value and is_cccd(account["id_number"] or ""),
+        id_number=account["id_number"] or "",
         verified=verified, verified_at=account["id_verified_at"],
         last_outcome=Outcome(last["outcome"]) if last else None,
         full_name=account["full_name"], birth_date=account["birth_date"], wait_seconds=wait)

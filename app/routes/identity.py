@@ -10,7 +10,6 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUES
 
 from app.accounts.roles import Role
 from app.accounts.service import AccountError
-from app.accounts.tables import User
 from app.formatting import format_date, now_utc, to_local
 from app.identity import service as identity
 from app.identity.logic import claim_problems
@@ -20,10 +19,9 @@ from app.web.forms import FormErrors, read_form
 
 async def _page(request: Request, values: dict, errors: FormErrors, status_code: int = 200,
                 too_soon: int = 0) -> Template:
-    account = await User.select(User.id_number).where(User.id == request.user.id).first()
     return Template("identity/form.html", status_code=status_code, context={
         "identity": await identity.status(request.user.id), "values": values,
-        "errors": errors, "too_soon": too_soon, "id_number": account["id_number"] or ""})
+        "errors": errors, "too_soon": too_soon})
 
 
 class IdentityController(Controller):
