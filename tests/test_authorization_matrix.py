@@ -149,6 +149,9 @@ POLICY |= {
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/ghi-nhan"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
+POLICY |= {
+    ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
+    ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

@@ -10,6 +10,7 @@ from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
 from app.routes.feedback import FeedbackController, FeedbackStaffController
 from app.routes.health import health
+from app.routes.identity import IdentityController
 from app.routes.internal import (
     AccountsController,
     InternalRequestController,
@@ -72,4 +73,5 @@ CONTROLLERS = [
     TemplateAdminController,
     PaperController,
     ReconciliationController,
+    IdentityController,
 ]
