@@ -149,6 +149,7 @@ POLICY |= {
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/ghi-nhan"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
+}
 POLICY |= {
     ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
     ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
