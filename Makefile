@@ -13,6 +13,9 @@ MOTCUA_HUEY_REPLICA_URL ?= file://$(CURDIR)/var/replica/huey
 MOTCUA_FILES_REPLICA_DIR ?= $(CURDIR)/var/replica/files
 # The demo pays through the sandbox gateway; a deployment sets its real gateway (or empty).
 MOTCUA_PAYMENT_GATEWAY ?= sandbox
+# Registrations are checked against the sandbox population registry (its people: the demo
+# citizens and app/demo/data/population.json); a deployment sets `http` and its address.
+MOTCUA_POPULATION_REGISTRY ?= sandbox
 # `make restore`: where the copy goes, and an optional point in time (RFC 3339, UTC).
 RESTORE_DIR ?= $(CURDIR)/var/restore
 TIMESTAMP ?=
@@ -49,6 +52,7 @@ serve:
 	MOTCUA_DATABASE="$(MOTCUA_DATABASE)" MOTCUA_REPLICA_URL="$(MOTCUA_REPLICA_URL)" \
 	MOTCUA_HUEY_DATABASE="$(MOTCUA_HUEY_DATABASE)" MOTCUA_HUEY_REPLICA_URL="$(MOTCUA_HUEY_REPLICA_URL)" \
 	MOTCUA_PAYMENT_GATEWAY="$(MOTCUA_PAYMENT_GATEWAY)" \
+	MOTCUA_POPULATION_REGISTRY="$(MOTCUA_POPULATION_REGISTRY)" \
 		$(BIN)/honcho start --port $${PORT:-8000}
 
 # Restore the replicas (latest, or TIMESTAMP=2026-12-03T10:00:00Z) into RESTORE_DIR and check

@@ -57,6 +57,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
     from app.accounts.passwords import password_problems
     from app.accounts.roles import Role
     from app.accounts.second_factor import staff_password_problems
+    from app.identity import service as identity
 
     password = args.password or getpass.getpass("Mật khẩu: ")
     rules = staff_password_problems if Role(args.role).is_staff else password_problems
@@ -66,14 +67,18 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         return 2
     try:
         role = Role(args.role)
-        user = asyncio.run(accounts.create_user(
-            username=args.username, password=password, full_name=args.name, role=role,
-            agency_ids=args.agency or [], id_number=args.id_number,
+        # An administrator creating an account with an ID number vouches for it (README,
+        # "Identity check"): the account is verified, as after a population-database match.
+        user = asyncio.run(identity.create_vouched_user(
+            reason="createuser", username=args.username, password=password,
+            full_name=args.name, role=role, agency_ids=args.agency or [],
+            id_number=args.id_number,
         ))
     except (ValueError, accounts.AccountError) as exc:
         print(f"Không tạo được tài khoản: {exc}", file=sys.stderr)
         return 2
-    print(f"Đã tạo tài khoản {user.username} ({role.label}), id {user.id}.")
+    verified = " (đã xác thực số định danh)" if args.id_number else ""
+    print(f"Đã tạo tài khoản {user.username} ({role.label}), id {user.id}{verified}.")
     return 0
 
 

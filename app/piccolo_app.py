@@ -38,6 +38,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
+from app.identity.tables import IdentityCheck, SandboxPerson
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -107,6 +108,7 @@ TABLES += [Feedback, FeedbackEvent]
 TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
+TABLES += [IdentityCheck, SandboxPerson]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

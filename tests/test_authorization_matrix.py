@@ -155,6 +155,10 @@ POLICY |= {
     ("GET", "/chi-so-phuc-vu"): EVERYONE,
     ("GET", "/chi-so-phuc-vu/{indicator:str}"): STAFF,
 }
+POLICY |= {
+    ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
+    ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).

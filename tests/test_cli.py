@@ -33,3 +33,22 @@ def test_createuser_and_seed_need_valid_input(db):
     assert weak.returncode == 2 and "ít nhất 10 ký tự" in weak.stderr
     empty = app_cli("seed", var_dir=var_dir)
     assert empty.returncode == 2 and "--demo" in empty.stderr
+
+
+def test_createuser_with_an_id_number_is_verified_by_the_admin(db):
+    import sqlite3
+
+    made = app_cli("createuser", "4300856141", "--name", "Công ty TNHH Sông Trà", "--role",
+                   "organisation", "--id-number", "4300856141", "--password", "songTra2026",
+                   var_dir=db.parent)
+    assert made.returncode == 0, made.stderr
+    assert "(đã xác thực số định danh)" in made.stdout
+    staff = app_cli("createuser", "thuly.x", "--name", "Võ Thị Mai", "--role", "handler",
+                    "--password", "thuLy2026abc", var_dir=db.parent)
+    assert staff.returncode == 0 and "xác thực" not in staff.stdout
+    conn = sqlite3.connect(db)
+    rows = dict(conn.execute("SELECT username, id_verified_at IS NOT NULL FROM app_user"))
+    vouched = conn.execute("SELECT COUNT(*) FROM audit_entry WHERE action = "
+                           "'user.identity_vouched'").fetchone()[0]
+    conn.close()
+    assert rows == {"4300856141": 1, "thuly.x": 0} and vouched == 1

@@ -6,6 +6,7 @@ creation the slow part); each test then works on its own copy of that file.
 
 import shutil
 import sqlite3
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,9 @@ from app.db import get_engine
 from app.demo.loader import catalogue_problems, database_is_empty, load_demo, read_data
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import RuleVersion
+from app.identity.logic import Outcome
+from app.identity.sandbox import SandboxRegistry, demo_people
+from app.identity.tables import SandboxPerson
 from tests.conftest import run, use_var_dir
 
 pytestmark = pytest.mark.anyio
@@ -151,6 +155,19 @@ async def test_every_role_has_a_user_and_staff_have_agencies(demo):
         if role.is_staff and role not in PROVINCE_WIDE_ROLES:
             assert await UserAgency.count().where(UserAgency.user == user["id"]) >= 1, user
     assert len({u["username"] for u in users}) == len(users) == len(demo)
+
+
+async def test_demo_applicants_are_verified_and_known_to_the_sandbox_registry(demo):
+    applicants = await User.select(User.username, User.birth_date, User.id_verified_at).where(
+        User.id_number.is_not_null())
+    assert {u["username"] for u in applicants} == {"congdan1", "congdan2", "doanhnghiep1"}
+    assert all(u["id_verified_at"] is not None for u in applicants)
+    born = {u["username"]: u["birth_date"] for u in applicants}
+    assert born == {"congdan1": date(1990, 9, 5), "congdan2": date(1995, 3, 12),
+                    "doanhnghiep1": None}  # an enterprise has no date of birth
+    assert await SandboxPerson.count() == len(demo_people())
+    answer = await SandboxRegistry().verify("062195006789", "Y Hoa", date(1995, 3, 12))
+    assert answer.outcome == Outcome.MATCH
 
 
 async def test_returned_passwords_authenticate(demo):

@@ -2,6 +2,7 @@
 CCCD, issued results filed, download for the owner only, reuse in a new dossier."""
 
 import io
+from datetime import date
 
 import pytest
 from PIL import Image
@@ -9,16 +10,19 @@ from PIL import Image
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent
+from app.counter.service import find_applicant
 from app.digitisation import service as digitisation
 from app.dossiers import queries
 from app.dossiers.logic import Status
 from app.dossiers.tables import DossierComponent
 from app.files import store
+from app.identity import service as identity
+from app.identity.sandbox import add_person
 from app.warehouse.tables import WarehouseDocument
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import factories
-from tests.conftest import csrf_from, run
+from tests.conftest import csrf_from, post_form, run
 from tests.digitisation_helpers import as_current, counter_world, printed_page
 
 CCCD_A, CCCD_B = "052090001234", "062190009999"
@@ -42,6 +46,8 @@ def people(client):
             user = await accounts.create_user(
                 username=cccd, password="abc12345", full_name=f"Công dân {name.upper()}",
                 role=Role.CITIZEN, id_number=cccd, phone="0905123456")
+            if name == "a":  # A's identity was checked; B's was not (app.identity)
+                await identity.vouch(user.id, None, "test")
             world[f"user_{name}"] = user
             cookies[name] = accounts.cookie_value(
                 await accounts.start_session(user, "1.1.1.1", "t"))
@@ -88,6 +94,38 @@ def test_counter_scan_reaches_the_warehouse_of_the_cccd_owner_only(client, peopl
     as_(client, people, "b")  # citizen B tries A's document by changing the id
     assert client.get(f"/kho-du-lieu/{link}").status_code == 404
     assert "Giấy chứng nhận" not in client.get("/kho-du-lieu").text
+
+
+CCCD_X = "051185003344"  # came to the counter with paper; has no account yet
+
+
+def test_an_impostor_registered_with_someone_elses_cccd_does_not_see_their_counter_scan(
+        client, monkeypatch):
+    monkeypatch.setenv("MOTCUA_POPULATION_REGISTRY", "sandbox")
+    run(add_person(CCCD_X, "Trần Thị Thuỷ", date(1985, 11, 20)))
+    registered = post_form(client, "/dang-ky", "/dang-ky", {
+        "full_name": "Kẻ Mạo Danh", "id_number": CCCD_X, "birth_date": "01/01/1990",
+        "phone": "0988000111", "password": "maoDanh2026", "password_confirm": "maoDanh2026"},
+        follow_redirects=False)
+    assert registered.status_code == 303  # the account exists, unverified (mismatch)
+    assert "không khớp" in client.get("/ca-nhan").text
+
+    world = run(counter_world(id_number=CCCD_X))  # the owner's paper dossier
+    # The counter does not take the impostor's account (nor its phone) for the dossier.
+    found = run(find_applicant(CCCD_X))
+    assert found["account"] is False and found.get("applicant_phone") != "0988000111"
+    dossier = run(queries.dossier_for_staff(world["dossier_id"], world["officer"]))
+    assert dossier["applicant"] is None
+    run(digitisation.scan_component(world["officer"], dossier, world["component_ids"][0],
+                                    [printed_page()]))
+    assert run(WarehouseDocument.count().where(
+        WarehouseDocument.owner_id_number == CCCD_X).run()) == 1
+
+    listing = client.get("/kho-du-lieu")
+    assert "Giấy chứng nhận" not in listing.text
+    assert "Giấy tờ số hóa tại Bộ phận Một cửa chưa được hiển thị" in listing.text
+    (document_id,) = [r["id"] for r in run(WarehouseDocument.select(WarehouseDocument.id).run())]
+    assert client.get(f"/kho-du-lieu/{document_id}").status_code == 404
 
 
 def test_uploads_are_filed_and_reused_by_their_owner_only(client, people):

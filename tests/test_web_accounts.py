@@ -6,6 +6,7 @@ from tests.conftest import login, post_form, run
 GOOD = {
     "full_name": "Y Blông",
     "id_number": "062190001234",
+    "birth_date": "15/06/1990",
     "phone": "0905 123 456",
     "email": "",
     "password": "nuiNgocLinh2026",
@@ -37,8 +38,11 @@ def test_session_cookie_flags(client):
 
 
 def test_invalid_registration_keeps_values_and_explains_in_vietnamese(client):
-    response = register(client, id_number="12345", password="ngan", password_confirm="khac")
+    response = register(client, id_number="12345", password="ngan", password_confirm="khac",
+                        birth_date="31/02/1990")
     assert response.status_code == 400
+    assert "Ngày sinh không có thật, kiểm tra lại ngày và tháng." in response.text
+    assert 'value="31/02/1990"' in response.text
     assert "Số CCCD phải gồm đúng 12 chữ số." in response.text
     assert "Mật khẩu phải có ít nhất 8 ký tự." in response.text
     assert "Mật khẩu nhập lại không khớp." in response.text

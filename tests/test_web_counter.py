@@ -10,6 +10,7 @@ from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent, ProcedureStep
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent
+from app.identity import service as identity
 from app.notifications.tables import OutboxMessage
 from tests import factories
 from tests.conftest import csrf_from, run
@@ -117,10 +118,11 @@ def test_staff_of_another_agency_gets_404_for_a_dossier(client, office):
 
 
 def test_counter_finds_a_returning_applicant_and_links_the_account(client, office):
-    async def citizen():
-        return await accounts.create_user(
-            username="064190002222", password="abc12345", full_name="Siu H'Mai",
-            role=Role.CITIZEN, id_number="064190002222", phone="0911222333")
+    async def citizen():  # a verified account: an unverified one is never linked
+        return await identity.create_vouched_user(
+            reason="test", username="064190002222", password="abc12345",
+            full_name="Siu H'Mai", role=Role.CITIZEN, id_number="064190002222",
+            phone="0911222333")
 
     user = run(citizen())
     as_user(client, office, Role.COUNTER_OFFICER)

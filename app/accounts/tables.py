@@ -3,6 +3,7 @@ the staff second factor."""
 
 from piccolo.columns import (
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     OnDelete,
@@ -31,6 +32,11 @@ class User(Table, tablename="app_user"):
     active = Boolean(default=True)
     created_at = Timestamptz()
     last_login_at = Timestamptz(null=True, default=None)
+    # Set when the population database confirmed the CCCD, name and date of birth (or an
+    # administrator vouched for the ID number): only then are documents filed under the ID
+    # number at the counter shown to this account (app.identity).
+    birth_date = Date(null=True, default=None)
+    id_verified_at = Timestamptz(null=True, default=None)
 
 
 class UserAgency(Table, tablename="user_agency"):

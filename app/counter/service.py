@@ -71,9 +71,11 @@ class Reception:
 
 
 async def _applicant_account(id_number: str) -> dict | None:
-    """The citizen or organisation account registered with this CCCD or tax code."""
+    """The citizen or organisation account registered with this CCCD or tax code, if it is
+    verified (app.identity): an account that merely typed the number must not receive the
+    paper dossier, its scans and results, nor put its phone number on the dossier."""
     return await User.select(User.id, User.full_name, User.phone).where(
-        (User.id_number == id_number)
+        (User.id_number == id_number) & User.id_verified_at.is_not_null()
         & User.role.is_in([Role.CITIZEN.value, Role.ORGANISATION.value])).first()
 
 

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
 from app.accounts.second_factor import staff_password_problems
-from app.accounts.service import create_user
 from app.accounts.tables import User
 from app.directory.tables import Agency
+from app.identity.sandbox import demo_people, load_demo_people
+from app.identity.service import create_vouched_user
 
 TU_PHAP, XAY_DUNG, VP_UBND = "000.00.17.H55", "000.00.13.H55", "000.00.01.H55"
 TT_PVHCC, PHUONG_KON_TUM = "000.20.01.H55", "000.01.40.H55"
@@ -96,6 +97,10 @@ async def create_demo_users() -> list[tuple[str, str, str]]:
     )
     taken_names = {row["username"] for row in taken}
     taken_ids = {row["id_number"] for row in taken}
+    # The sandbox population registry knows the demo citizens (and a few people without an
+    # account, to register as); the demo applicants are verified as if an admin vouched.
+    await load_demo_people()
+    born = {person.id_number: person.birth_date for person in demo_people()}
     created = []
     for demo in DEMO_USERS:
         if demo.username in taken_names or (demo.id_number and demo.id_number in taken_ids):
@@ -104,7 +109,8 @@ async def create_demo_users() -> list[tuple[str, str, str]]:
         if missing:
             raise ValueError(f"demo user {demo.username}: unknown agencies {missing}")
         password = new_password(demo.username)
-        await create_user(
+        await create_vouched_user(
+            reason="demo", birth_date=born.get(demo.id_number or ""),
             username=demo.username, password=password, full_name=demo.full_name,
             role=demo.role, agency_ids=[agency_ids[code] for code in demo.agencies],
             id_number=demo.id_number, email=demo.email, phone=demo.phone,

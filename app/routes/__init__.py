@@ -10,6 +10,7 @@ from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
 from app.routes.feedback import FeedbackController, FeedbackStaffController
 from app.routes.health import health
+from app.routes.identity import IdentityController
 from app.routes.internal import (
     AccountsController,
     InternalRequestController,
@@ -74,4 +75,5 @@ CONTROLLERS = [
     PaperController,
     ReconciliationController,
     ServiceIndexController,
+    IdentityController,
 ]

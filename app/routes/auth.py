@@ -12,6 +12,9 @@ from app.accounts import second_factor_service as second_factor
 from app.accounts import service as accounts
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
+from app.formatting import now_utc, to_local
+from app.identity import service as identity
+from app.identity.logic import claim_problems, parse_birth_date
 from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import SESSION_COOKIE
 from app.web.forms import FormErrors, client_ip, read_form
@@ -87,15 +90,16 @@ class AuthController(Controller):
         errors = validate_registration(data)
         if not errors:
             try:
-                user = await accounts.create_user(
-                    username=data["id_number"], password=data["password"],
-                    full_name=data["full_name"], role=Role.CITIZEN,
-                    id_number=data["id_number"], email=data.get("email", ""),
-                    phone=normalise_phone(data["phone"]),
+                user, _ = await identity.register_citizen(
+                    full_name=data["full_name"], id_number=data["id_number"],
+                    birth_date=parse_birth_date(data["birth_date"], _today())[0],
+                    email=data.get("email", ""), phone=normalise_phone(data["phone"]),
+                    password=data["password"],
                 )
             except accounts.AccountError as exc:
                 errors.add("id_number", str(exc))
             else:
+                # The next page explains the outcome of the identity check (from the account).
                 response = Redirect("/ca-nhan?moi_dang_ky=1", status_code=303)
                 return await with_new_session(request, user, response)
         values = {k: v for k, v in data.items() if "password" not in k}
@@ -103,15 +107,19 @@ class AuthController(Controller):
                         context={"values": values, "errors": errors})
 
 
+def _today():
+    return to_local(now_utc()).date()
+
+
 def validate_registration(data: dict[str, str]) -> FormErrors:
     errors = FormErrors()
-    name = data.get("full_name", "")
-    if not name:
-        errors.add("full_name", "Nhập họ và tên.")
-    elif len(name) > 200:
-        errors.add("full_name", "Họ và tên không được dài quá 200 ký tự.")
+    _, claim = claim_problems(data.get("full_name", ""), data.get("birth_date", ""), _today())
+    if "full_name" in claim:
+        errors.add("full_name", claim["full_name"])
     if not is_cccd(data.get("id_number", "")):
         errors.add("id_number", "Số CCCD phải gồm đúng 12 chữ số.")
+    if "birth_date" in claim:  # in the order of the form, so the summary reads top down
+        errors.add("birth_date", claim["birth_date"])
     if not is_phone(data.get("phone", "")):
         errors.add("phone", "Số điện thoại phải gồm 10 chữ số, bắt đầu bằng 0.")
     email = data.get("email", "")

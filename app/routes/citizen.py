@@ -6,6 +6,7 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from app.dossiers import service as dossiers
+from app.identity import service as identity
 from app.web.auth import requires_applicant
 
 
@@ -19,4 +20,5 @@ class CitizenController(Controller):
         return Template("citizen/home.html", context={
             "dossiers": await dossiers.recent_dossiers(user),
             "new_account": bool(request.query_params.get("moi_dang_ky")),
+            "identity": await identity.status(user.id),
         })

@@ -8,6 +8,7 @@ from litestar.params import FromPath
 from litestar.response import Response, Template
 
 from app.files import store
+from app.identity import service as identity
 from app.warehouse import service as warehouse
 from app.warehouse.logic import Source
 from app.web.auth import requires_applicant
@@ -22,7 +23,8 @@ class WarehouseController(Controller):
     @get("/", name="warehouse.list")
     async def documents(self, request: Request) -> Template:
         return Template("warehouse/list.html", context={
-            "documents": await warehouse.list_documents(request.user), "Source": Source})
+            "documents": await warehouse.list_documents(request.user), "Source": Source,
+            "identity": await identity.status(request.user.id)})
 
     @get("/{document_id:int}", name="warehouse.download")
     async def download(self, request: Request, document_id: FromPath[int]) -> Response:

@@ -54,11 +54,14 @@ async def file_result(dossier_id: int, stored_file_id: int) -> None:
 
 
 async def _owned_by(user: CurrentUser):
-    """Documents of this account, and those filed under its ID number."""
-    account = await User.select(User.id_number).where(User.id == user.id).first()
-    id_number = (account or {}).get("id_number") or ""
+    """Documents filed to this account, and — only once the account is verified against
+    the population database (app.identity) — those filed under its ID number: anyone can
+    type another person's CCCD when registering, so the number alone proves nothing."""
+    account = await User.select(User.id_number, User.id_verified_at).where(
+        User.id == user.id).first() or {}
+    id_number = account.get("id_number") or ""
     condition = WarehouseDocument.owner == user.id
-    if id_number:
+    if id_number and account.get("id_verified_at") is not None:
         condition |= WarehouseDocument.owner_id_number == id_number
     return condition
 

@@ -72,6 +72,7 @@ class LiveServer:
 def live_server(tmp_path_factory) -> LiveServer:
     var_dir = tmp_path_factory.mktemp("live-var")
     env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox",
+           "MOTCUA_POPULATION_REGISTRY": "sandbox",
            "MOTCUA_SMS_INBOUND_TOKEN": SMS_INBOUND_TOKEN}
     port = free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)

@@ -1,0 +1,1 @@
+"""Checking who a citizen says they are against the national population database."""
