@@ -158,6 +158,8 @@ POLICY |= {
 POLICY |= {
     ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
     ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
+    ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
+    ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
@@ -223,6 +225,7 @@ def request_as(client, world, actor: str, method: str, path: str):
         "{channel:str}", "sms")
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
+    url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

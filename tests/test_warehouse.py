@@ -9,6 +9,7 @@ from PIL import Image
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
+from app.audit.tables import AuditEntry
 from app.catalog.tables import ProcedureComponent
 from app.counter.service import find_applicant
 from app.digitisation import service as digitisation
@@ -213,3 +214,46 @@ def test_a_supplement_can_be_answered_with_a_warehouse_document(client, people):
     assert component["reused"] is True and component["file"] == file_id
     # Back where it was asked: the online dossier waits for reception again.
     assert run(queries.dossier_for_staff(dossier_id, people["officer"]))["status"] == Status.NEW
+
+
+def test_the_counter_verifies_an_account_the_registry_spells_otherwise(client, monkeypatch):
+    monkeypatch.setenv("MOTCUA_POPULATION_REGISTRY", "sandbox")
+    owner_cccd = "066088001122"
+    run(add_person(owner_cccd, "Y Blông Ê Ban", date(1988, 3, 2)))
+    post_form(client, "/dang-ky", "/dang-ky", {
+        "full_name": "Y Blông Êban", "id_number": owner_cccd, "birth_date": "02/03/1988",
+        "phone": "0988000222", "password": "blongEban2026", "password_confirm": "blongEban2026"},
+        follow_redirects=False)
+    citizen_cookie = client.cookies.get("motcua_session")
+    world = run(counter_world(id_number=owner_cccd))
+    dossier = run(queries.dossier_for_staff(world["dossier_id"], world["officer"]))
+    run(digitisation.scan_component(world["officer"], dossier, world["component_ids"][0],
+                                    [printed_page()]))
+    assert "Giấy chứng nhận" not in client.get("/kho-du-lieu").text  # not verified yet
+
+    officer_cookie = accounts.cookie_value(
+        run(accounts.start_session(world["officer_row"], "1.1.1.1", "t")))
+    client.cookies.set("motcua_session", officer_cookie)
+    page = "/mot-cua/xac-thuc-tai-khoan"
+    wrong = client.get(page + "?cccd=06608800112")
+    assert wrong.status_code == 400 and "Số CCCD phải gồm đúng 12 chữ số" in wrong.text
+    found = client.get(f"{page}?cccd={owner_cccd}")
+    assert "Y Blông Êban" in found.text and "Chưa xác thực" in found.text
+    user_id = run(identity.citizen_by_id_number(owner_cccd))["id"]
+    unticked = client.post(f"{page}/{user_id}", data={
+        "_csrf_token": csrf_from(found.text), "cccd": owner_cccd, "birth_date": "02/03/1988"},
+        follow_redirects=False)
+    assert unticked.status_code == 400 and "đã đối chiếu thẻ căn cước bản gốc" in unticked.text
+    assert run(identity.citizen_by_id_number(owner_cccd))["id_verified_at"] is None
+    vouched = client.post(f"{page}/{user_id}", data={
+        "_csrf_token": csrf_from(found.text), "cccd": owner_cccd, "birth_date": "02/03/1988",
+        "da_doi_chieu": "1"}, follow_redirects=False)
+    assert vouched.status_code == 303
+    assert "Đã xác thực tài khoản" in client.get(vouched.headers["location"]).text
+    assert run(identity.citizen_by_id_number(owner_cccd))["id_verified_at"] is not None
+    entry = run(AuditEntry.select(AuditEntry.actor_id, AuditEntry.data).where(
+        AuditEntry.action == "user.identity_vouched").first().run())
+    assert entry["actor_id"] == world["officer_row"].id and "counter" in entry["data"]
+
+    client.cookies.set("motcua_session", citizen_cookie)
+    assert "Giấy chứng nhận" in client.get("/kho-du-lieu").text

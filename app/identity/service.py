@@ -176,3 +176,23 @@ async def create_vouched_user(*, reason: str, birth_date: date | None = None,
         if account.get("id_number"):
             await vouch(user.id, account.get("actor_id"), reason, birth_date)
     return user
+
+
+async def citizen_by_id_number(id_number: str) -> dict | None:
+    """The citizen account registered with this CCCD, for the counter officer who holds
+    the card in their hand; None when there is none."""
+    return await User.select(
+        User.id, User.full_name, User.id_number, User.birth_date, User.id_verified_at,
+        User.created_at, User.active,
+    ).where((User.id_number == id_number) & (User.role == Role.CITIZEN.value)).first()
+
+
+async def vouch_at_counter(officer_id: int, account: dict, birth_date: date) -> None:
+    """The counter officer compared the original card with the account (number, name,
+    date of birth): the account is verified on the officer's word, recorded as theirs.
+    Ethnic-minority names are often spelled differently in the registry; this is the way
+    for the person to be verified without it."""
+    if account["id_verified_at"] is not None:
+        return
+    await vouch(account["id"], officer_id, "counter: original CCCD card compared",
+                birth_date=birth_date)

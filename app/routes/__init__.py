@@ -10,7 +10,7 @@ from app.routes.digitisation import DigitisationController
 from app.routes.dossiers import DossierController
 from app.routes.feedback import FeedbackController, FeedbackStaffController
 from app.routes.health import health
-from app.routes.identity import IdentityController
+from app.routes.identity import CounterIdentityController, IdentityController
 from app.routes.internal import (
     AccountsController,
     InternalRequestController,
@@ -76,4 +76,5 @@ CONTROLLERS = [
     ReconciliationController,
     ServiceIndexController,
     IdentityController,
+    CounterIdentityController,
 ]

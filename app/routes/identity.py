@@ -1,10 +1,15 @@
 """The citizen checks (again) their CCCD, name and date of birth against the population
 database: after the registry was down at registration, or after a typing mistake.
-Plain form, POST-redirect-GET; limited per account (app.identity.logic)."""
+Plain form, POST-redirect-GET; limited per account (app.identity.logic).
+
+At the counter, an officer holding the citizen's original card can verify the account
+instead (a name the registry spells otherwise, no registry answer)."""
 
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
@@ -12,7 +17,8 @@ from app.accounts.roles import Role
 from app.accounts.service import AccountError
 from app.formatting import format_date, now_utc, to_local
 from app.identity import service as identity
-from app.identity.logic import claim_problems
+from app.identity.logic import claim_problems, parse_birth_date
+from app.text import is_cccd
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
 
@@ -52,3 +58,51 @@ class IdentityController(Controller):
             errors.add("full_name", str(exc))
             return await _page(request, data, errors, HTTP_400_BAD_REQUEST)
         return Redirect("/ca-nhan#xac-thuc", status_code=303)
+
+
+async def _counter_page(request: Request, id_number: str, errors: FormErrors,
+                        values: dict | None = None, status_code: int = 200) -> Template:
+    account = None
+    if id_number and not errors.messages.get("cccd"):
+        account = await identity.citizen_by_id_number(id_number)
+    if values is None and account is not None:
+        values = {"birth_date": format_date(account["birth_date"])
+                  if account["birth_date"] else ""}
+    return Template("identity/counter.html", status_code=status_code, context={
+        "cccd": id_number, "account": account, "errors": errors, "values": values or {},
+        "done": request.query_params.get("da_xac_thuc") == "1"})
+
+
+class CounterIdentityController(Controller):
+    """The one-stop counter verifies a citizen's account against the original card."""
+
+    path = "/mot-cua/xac-thuc-tai-khoan"
+    guards = [requires_roles(Role.COUNTER_OFFICER)]
+
+    @get("/", name="counter_identity.find")
+    async def find(self, request: Request, cccd: str = "") -> Template:
+        cccd = cccd.strip()[:20]
+        errors = FormErrors()
+        if cccd and not is_cccd(cccd):
+            errors.add("cccd", "Số CCCD phải gồm đúng 12 chữ số.")
+        return await _counter_page(request, cccd, errors,
+                                   status_code=HTTP_400_BAD_REQUEST if errors else 200)
+
+    @post("/{user_id:int}", name="counter_identity.vouch")
+    async def vouch(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
+        data = await read_form(request)
+        cccd = data.get("cccd", "")
+        account = await identity.citizen_by_id_number(cccd) if is_cccd(cccd) else None
+        if account is None or account["id"] != user_id:
+            raise NotFoundException("Không tìm thấy tài khoản công dân này.")
+        errors = FormErrors()
+        born, problem = parse_birth_date(data.get("birth_date", ""), to_local(now_utc()).date())
+        if problem:
+            errors.add("birth_date", problem)
+        if data.get("da_doi_chieu") != "1":
+            errors.add("da_doi_chieu", "Chỉ xác thực sau khi đã đối chiếu thẻ căn cước bản gốc.")
+        if errors:
+            return await _counter_page(request, cccd, errors, data, HTTP_400_BAD_REQUEST)
+        await identity.vouch_at_counter(request.user.id, account, born)
+        url = request.app.route_reverse("counter_identity.find")
+        return Redirect(f"{url}?cccd={cccd}&da_xac_thuc=1", status_code=303)
