@@ -23,7 +23,6 @@ import random
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,19 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fresh_app import app_command  # noqa: E402  (bench/ is the script's own folder)
+
 # Reopened dossiers: mostly in processing, as in real queues; the supplement share is there
 # to show that paused dossiers cost nothing (the index range skips their status).
 OPEN_MIX = ((2, 0.15), (4, 0.70), (5, 0.08), (6, 0.07))
 RUNNING = (2, 4, 6)
-
-
-def app_command(var_dir: Path, *args: str) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
-    env["MOTCUA_VAR_DIR"] = str(var_dir)
-    began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - began
 
 
 def sql_time(moment: datetime) -> str:

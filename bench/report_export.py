@@ -22,7 +22,6 @@ import asyncio
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,14 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def app_command(var_dir: Path, *args: str) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
-    env["MOTCUA_VAR_DIR"] = str(var_dir)
-    began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - began
+from fresh_app import app_command  # noqa: E402  (bench/ is the script's own folder)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import os
 import shutil
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,12 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def app_command(var_dir: Path, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
-    env["MOTCUA_VAR_DIR"] = str(var_dir)
-    subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+from fresh_app import app_command  # noqa: E402  (bench/ is the script's own folder)
 
 
 async def timed(label: str, make, rounds: int = 5):
