@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -207,20 +207,21 @@ class Measure:
         return _round(Fraction(self.numerator * 100, self.denominator))
 
 
-def _round(value: Fraction) -> Decimal:
+def _round(value: Fraction, rounding: str = ROUND_HALF_UP) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        CENT, rounding=ROUND_HALF_UP)
+        CENT, rounding=rounding)
 
 
 def score(points: Decimal, threshold: Decimal, measure: Measure) -> Decimal:
-    """Full points at R ≥ T, else R/T of them (exact, rounded once to 0.01)."""
+    """Full points at R ≥ T, else R/T of them (exact, then cut to 0.01: rounding half up
+    would show full points for a rate a hair below the threshold, e.g. 203/303 against 67 %)."""
     if measure.denominator == 0:
         raise ValueError("no rate without a denominator")
     rate = Fraction(measure.numerator * 100, measure.denominator)
     t = Fraction(threshold)
     if rate >= t:
         return points
-    return _round(Fraction(points) * rate / t)
+    return _round(Fraction(points) * rate / t, ROUND_DOWN)
 
 
 def late_for_index(report_columns: set[str], supplement_requests: int,
