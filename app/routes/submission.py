@@ -86,7 +86,7 @@ class SubmissionController(Controller):
         draft = await _draft(request, draft_id)
         form = await request.form()
         page = _page(draft, str(form.get("trang", "1")))
-        errors, draft = await _attach_uploads(request, draft, form)
+        errors, draft, _ = await _attach_uploads(request, draft, form)
         missing = portal.missing_components(draft)
         if form.get("next") == "1":
             for component in draft["components"]:
@@ -143,9 +143,9 @@ class SupplementController(Controller):
           request_max_body_size=MAX_FILE_BYTES * 5)
     async def send(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
         dossier = await _draft(request, draft_id)
-        before = {c["id"] for c in dossier["supplied"].values()}
-        errors, dossier = await _attach_uploads(request, dossier, await request.form())
-        if not errors and {c["id"] for c in dossier["supplied"].values()} == before:
+        errors, dossier, attached = await _attach_uploads(request, dossier,
+                                                          await request.form())
+        if not errors and not attached:
             errors.add("send", "Chưa chọn giấy tờ bổ sung nào. Tải lên hoặc chọn từ kho dữ liệu "
                        "giấy tờ được yêu cầu; nếu nộp bản giấy, hãy mang đến Bộ phận Một cửa.")
         if not errors:
@@ -173,11 +173,11 @@ async def _supplement_page(request, dossier, errors, status_code=200) -> Templat
 
 
 async def _attach_uploads(request: Request, dossier: dict,
-                          form) -> tuple[FormErrors, dict]:
+                          form) -> tuple[FormErrors, dict, int]:
     """Store every file field (`file-<component id>`); a refused file is reported beside
-    its field while the accepted ones are kept. Returns the errors and the dossier as it
-    now stands."""
-    errors = FormErrors()
+    its field while the accepted ones are kept. Returns the errors, the dossier as it
+    now stands and how many components were attached."""
+    errors, attached = FormErrors(), 0
     for key, value in form.multi_items():
         if key.startswith("reuse-") and str(value).isdigit():
             # A document chosen from the warehouse; an upload for the same component,
@@ -185,6 +185,7 @@ async def _attach_uploads(request: Request, dossier: dict,
             try:
                 await portal.attach_from_warehouse(request.user, dossier, int(key[6:]),
                                                    int(value))
+                attached += 1
             except (portal.SubmissionError, ValueError) as exc:
                 errors.add("file-" + key[6:], str(exc))
             dossier = await portal.draft_of(request.user, dossier["id"])
@@ -196,11 +197,12 @@ async def _attach_uploads(request: Request, dossier: dict,
             continue  # nothing chosen for this component
         try:
             await portal.attach(dossier, int(key[5:]), value.filename or "", content)
+            attached += 1
         except (portal.SubmissionError, ValueError) as exc:
             errors.add(key, str(exc))
         # Later files must see earlier ones (per-dossier size limit).
         dossier = await portal.draft_of(request.user, dossier["id"])
-    return errors, dossier
+    return errors, dossier, attached
 
 
 async def _draft(request: Request, draft_id: int) -> dict:
