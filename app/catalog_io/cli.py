@@ -8,8 +8,6 @@ import asyncio
 import sys
 from pathlib import Path
 
-from app.catalog_io.report import report_lines
-
 
 def cmd_import(args: argparse.Namespace) -> int:
     from app.catalog_io.service import import_workbook
@@ -19,7 +17,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"Không tìm thấy tệp {path}.", file=sys.stderr)
         return 2
     report = asyncio.run(import_workbook(path.read_bytes(), dry_run=args.dry_run))
-    for line in report_lines(report):
+    for line in report.lines():
         print(line, file=sys.stderr if report.problems else sys.stdout)
     return 1 if report.problems else 0
 

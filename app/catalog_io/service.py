@@ -9,7 +9,7 @@ nothing. The counts and every problem are reported either way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 
 from app.audit import service as audit
@@ -22,21 +22,9 @@ from app.catalog_io import logic
 from app.catalog_io.logic import HEADERS, PROCEDURE_SHEET, Imported
 from app.db import write_transaction
 from app.directory.tables import Agency
-from app.documents.sheets import Problem, WorkbookError, read_workbook
+from app.documents.sheets import ImportReport, Problem, WorkbookError, read_workbook
 from app.formatting import now_utc
 from app.text import fold
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    added: list[str] = field(default_factory=list)
-    amended: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    refused: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # incomplete pages: published, counted in 1.3
-    written: bool = False
 
 
 async def agency_keys() -> dict[str, list[int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.documents.cells import safe_cell
@@ -50,6 +50,34 @@ class Column:
     key: str
     header: str
     required: bool = True
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do, by code, and every problem. `written` only when a
+    real run found no problem (an import is all or nothing)."""
+
+    dry_run: bool
+    added: list[str] = field(default_factory=list)
+    amended: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    refused: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    written: bool = False
+
+    def summary(self) -> str:
+        counts = (f"thêm mới {len(self.added)}, sửa đổi {len(self.amended)}, "
+                  f"không đổi {len(self.unchanged)}, bị từ chối {self.refused}")
+        if self.written:
+            return f"Đã nhập: {counts}."
+        if self.problems:
+            return f"Chưa ghi gì vào hệ thống vì có {len(self.problems)} lỗi ({counts})."
+        return f"Kiểm tra xong, chưa ghi gì (nhập thử): {counts}."
+
+    def lines(self) -> list[str]:
+        return [self.summary(), *(str(p) for p in self.problems),
+                *(f"Lưu ý: {note}" for note in self.notes)]
 
 
 def read_workbook(data: bytes) -> dict[str, list[tuple]]:
