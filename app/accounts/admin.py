@@ -7,6 +7,7 @@ disabling is that procedure's revocation (sessions end at once, open dossiers fl
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from app.accounts import logic
@@ -92,11 +93,17 @@ async def account(actor: CurrentUser, user_id: int) -> dict | None:
     if logic.manage_refusal(actor.role, actor.agency_ids, Role(row["role"]), row["agencies"]):
         return None
     row["pending"] = row.pop("password_hash") == PENDING_PASSWORD_HASH
-    row["history"] = await AuditEntry.select(
-        AuditEntry.at, AuditEntry.action, AuditEntry.data,
-        AuditEntry.actor_id,
+    history = await AuditEntry.select(
+        AuditEntry.at, AuditEntry.action, AuditEntry.data, AuditEntry.actor_id,
     ).where((AuditEntry.entity == "user") & (AuditEntry.entity_id == str(user_id))).order_by(
         AuditEntry.id, ascending=False).limit(50)
+    actors = {r["id"]: r["full_name"] for r in await User.select(User.id, User.full_name).where(
+        User.id.is_in([h["actor_id"] for h in history if h["actor_id"]] or [-1]))}
+    for entry in history:
+        data = json.loads(entry["data"] or "{}")
+        entry["reason"] = data.pop("reason", "") or data.pop("ground", "")
+        entry["actor"] = actors.get(entry["actor_id"], "")
+    row["history"] = history
     return row
 
 
@@ -165,9 +172,14 @@ async def disable(actor: CurrentUser, user_id: int, ground: Ground, reason: str)
     async with write_transaction():
         await _managed(actor, user_id)
         try:
-            return await internal.revoke_account(user_id, actor, ground, reason.strip())
+            open_dossiers = await internal.revoke_account(user_id, actor, ground,
+                                                          reason.strip())
         except internal.InternalError as exc:
             raise AdminError(str(exc)) from None
+        await audit.record("user.disabled_by_admin", "user", user_id,
+                           {"ground": ground.value, "reason": reason.strip()},
+                           actor_id=actor.id)
+    return open_dossiers
 
 
 async def enable(actor: CurrentUser, user_id: int, reason: str) -> None:

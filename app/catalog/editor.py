@@ -105,7 +105,8 @@ def content_from_form(data: dict[str, str], base: ProcedureContent
     """The content typed into the editor, and field → message for what could not be read."""
     errors: dict[str, str] = {}
     values = {name: data.get(name, "").strip() for name in _TEXT_FIELDS}
-    amount = parse_amount(data.get("time_limit_amount", ""))
+    amount_text = data.get("time_limit_amount", "").strip()
+    amount = parse_amount(amount_text) if amount_text else Decimal(0)  # a draft may lack it
     if amount is None:
         errors["time_limit_amount"] = "Thời hạn giải quyết là một số, ví dụ 5 hoặc 0,5."
     fee = parse_money(data.get("fee_amount", ""))

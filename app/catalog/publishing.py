@@ -9,7 +9,7 @@ write is one transaction with its audit entry, whose data says who and what.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from app.accounts.roles import Role
@@ -135,6 +135,52 @@ async def save_draft(user: CurrentUser, version_id: int, content: ProcedureConte
         await audit.record("catalog.draft_saved", "procedure_version", version_id,
                            {"code": content.code, "name": content.name,
                             "components": len(content.components)}, actor_id=user.id)
+
+
+async def attach_form(user: CurrentUser, version_id: int, index: int, data: bytes,
+                      filename: str) -> None:
+    """The official file of the draft's component `index` (1-based): stored, and copied to
+    the component's in-force row when the version takes effect."""
+    from app.catalog.forms import official_form
+    from app.files import store
+
+    problem, content_type, name = official_form(data, filename)
+    if problem:
+        raise CatalogError(problem, {f"form_file_{index}": problem})
+    async with store.atomic():
+        row = await draft_for(user, version_id)
+        if row is None:
+            raise CatalogError("Không tìm thấy bản nháp này, hoặc bản nháp đã được công bố.")
+        components = list(row["content"].components)
+        if not 1 <= index <= len(components):
+            raise CatalogError("Lưu thành phần hồ sơ trước khi tải mẫu đơn lên.")
+        stored = await store.store(data, content_type)
+        old = components[index - 1]
+        components[index - 1] = replace(old, form_sha256=stored.sha256, form_filename=name,
+                                        form_name=old.form_name or name)
+        content = replace(row["content"], components=tuple(components))
+        await ProcedureVersion.update({
+            ProcedureVersion.content: json.dumps(content.to_json(), ensure_ascii=False),
+        }).where(ProcedureVersion.id == version_id)
+        await audit.record("catalog.form_uploaded", "procedure_version", version_id,
+                           {"component": old.name, "sha256": stored.sha256},
+                           actor_id=user.id)
+
+
+async def field_id_for(name: str, actor_id: int | None) -> int:
+    """The field (lĩnh vực) with this name, created when new (diacritics and case ignored
+    in the comparison). Joins the caller's transaction."""
+    from app.text import fold
+
+    async with write_transaction():
+        for row in await Field.select(Field.id, Field.name):
+            if fold(row["name"]) == fold(name):
+                return row["id"]
+        created = Field(code=f"LV{await Field.count() + 1:04d}", name=name.strip()[:200])
+        await created.save()
+        await audit.record("catalog.field_created", "catalog_field", created.id,
+                           {"name": created.name}, actor_id=actor_id)
+        return created.id
 
 
 async def discard_draft(user: CurrentUser, version_id: int) -> None:

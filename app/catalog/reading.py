@@ -15,6 +15,7 @@ from app.catalog.tables import (
     Procedure,
     ProcedureComponent,
     ProcedureVersion,
+    PublishingDecision,
 )
 from app.catalog.versions import PUBLISHED, Change, VersionStatus
 from app.directory.tables import Agency
@@ -148,3 +149,62 @@ async def latest_in_force(procedure_id: int) -> ProcedureContent:
         & (ProcedureVersion.status == VersionStatus.IN_FORCE.value)).first()
     return load_content(row["content"]) if row else await legacy_content(procedure_id)
 
+
+
+async def admin_list(agency_ids: tuple[int, ...] | None, q: str = "",
+                     limit: int = 300) -> dict:
+    """Procedures for the back office (all, or those of `agency_ids`), with their status
+    and open draft, and the drafts of procedures not yet published."""
+    where = Procedure.internal.eq(False)
+    if agency_ids is not None:
+        where &= Procedure.agency.is_in(list(agency_ids) or [-1])
+    rows = await Procedure.select(
+        Procedure.id, Procedure.code, Procedure.name, Procedure.active, Procedure.search_text,
+        Procedure.agency.name.as_alias("agency_name"),
+        Procedure.current_version.number.as_alias("version"),
+        Procedure.current_version.change.as_alias("change"),
+    ).where(where).order_by(Procedure.code)
+    words = fold(q).split()
+    rows = [r for r in rows if all(w in f"{r['search_text']} {r['code']}" for w in words)]
+    drafts = await ProcedureVersion.select(
+        ProcedureVersion.id, ProcedureVersion.procedure, ProcedureVersion.content,
+        ProcedureVersion.created_at,
+    ).where(ProcedureVersion.status == VersionStatus.DRAFT.value)
+    open_drafts = {d["procedure"]: d["id"] for d in drafts if d["procedure"]}
+    new = []
+    for draft in (d for d in drafts if d["procedure"] is None):
+        content = load_content(draft["content"])
+        if agency_ids is None or content.agency_id in agency_ids:
+            new.append({"id": draft["id"], "code": content.code, "name": content.name,
+                        "created_at": draft["created_at"]})
+    for row in rows:
+        row["draft"] = open_drafts.get(row["id"])
+    return {"procedures": rows[:limit], "total": len(rows), "new_drafts": new}
+
+
+async def decisions(limit: int = 200) -> list[dict]:
+    rows = await PublishingDecision.select().order_by(
+        PublishingDecision.signed_on, ascending=False).limit(limit)
+    counts: dict[int, int] = {}
+    for v in await ProcedureVersion.select(ProcedureVersion.decision).where(
+            ProcedureVersion.decision.is_not_null()):
+        counts[v["decision"]] = counts.get(v["decision"], 0) + 1
+    for row in rows:
+        row["procedures"] = counts.get(row["id"], 0)
+    return rows
+
+
+async def admin_procedure(procedure_id: int) -> dict | None:
+    row = await Procedure.select(
+        Procedure.id, Procedure.code, Procedure.name, Procedure.active, Procedure.agency,
+        Procedure.agency.name.as_alias("agency_name"),
+    ).where((Procedure.id == procedure_id) & Procedure.internal.eq(False)).first()
+    if row is None:
+        return None
+    row["versions"] = await history(procedure_id)
+    draft = await ProcedureVersion.select(ProcedureVersion.id).where(
+        (ProcedureVersion.procedure == procedure_id)
+        & (ProcedureVersion.status == VersionStatus.DRAFT.value)).first()
+    row["draft"] = draft["id"] if draft else None
+    row["missing"] = missing_parts(await latest_in_force(procedure_id))
+    return row

@@ -14,7 +14,13 @@ from datetime import datetime
 
 from app.audit import service as audit
 from app.catalog.content import ProcedureContent, missing_parts
-from app.catalog.publishing import CatalogError, DecisionInput, decision_id, publish_content
+from app.catalog.publishing import (
+    CatalogError,
+    DecisionInput,
+    decision_id,
+    field_id_for,
+    publish_content,
+)
 from app.catalog.reading import latest_content
 from app.catalog.tables import Field, Procedure, PublishingDecision
 from app.catalog.versions import Decision, same_decision
@@ -118,15 +124,9 @@ async def import_workbook(data: bytes, *, dry_run: bool, actor_id: int | None = 
 
 
 async def _write(plan: list[tuple], actor_id: int | None, now: datetime) -> None:
-    fields = {fold(r["name"]): r["id"] for r in await Field.select(Field.id, Field.name)}
     for item, procedure_id, content in plan:
         if content.field_id is None:
-            key = fold(item.field_name)
-            if key not in fields:
-                created = Field(code=f"LV{await Field.count() + 1:04d}", name=item.field_name)
-                await created.save()
-                fields[key] = created.id
-            content = replace(content, field_id=fields[key])
+            content = replace(content, field_id=await field_id_for(item.field_name, actor_id))
         given = DecisionInput(Decision(item.decision_number, item.decision_date,
                                        item.effective_date or item.decision_date))
         await publish_content(actor_id, procedure_id, content,
