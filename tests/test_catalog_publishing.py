@@ -180,3 +180,64 @@ async def test_form_files_follow_the_component_into_force(db):
     component = await ProcedureComponent.select().where(
         ProcedureComponent.id == template["component"]).first()
     assert component["procedure"] == procedure_id
+
+
+async def test_publication_facts_give_indicators_1_1_to_1_3_their_dates(db):
+    agency = await factories.agency("UBND xã A")
+    user = await admin()
+    procedure_id, _ = await publish_new(user, await complete_content(agency.id),
+                                        decision("101/QĐ-UBND", date(2026, 2, 25)))
+    [fact] = await reading.publication_facts(date(2026, 2, 1), date(2026, 2, 28))
+    assert fact["code"] == "1.000001" and fact["change"] == "add"
+    assert fact["decision_signed_on"] == date(2026, 2, 25)
+    assert fact["newest_basis_from"] == date(2016, 1, 1)
+    assert fact["published_at"] == MARCH_2
+    assert await reading.publication_facts(date(2026, 3, 1), date(2026, 3, 31)) == []
+    [page] = await reading.completeness()
+    assert page["id"] == procedure_id and page["missing"] == []
+
+
+async def test_a_counter_dossier_keeps_the_version_it_was_received_under(db):
+    from app.counter.service import Reception, receive
+    from app.dossiers.logic import Channel
+    from app.dossiers.tables import Dossier
+
+    agency = await factories.agency("UBND xã A")
+    user = await admin()
+    procedure_id, _ = await publish_new(user, await complete_content(agency.id))
+    first = (await Procedure.select().where(Procedure.id == procedure_id).first()
+             )["current_version"]
+    officer = await factories.staff(Role.COUNTER_OFFICER, [agency.id])
+    components = [c["id"] for c in await ProcedureComponent.select(ProcedureComponent.id)]
+    dossier_id = await receive(officer, procedure_id, Reception(
+        "Y Điệp", "064190002001", "", "", Channel.IN_PERSON, components))
+    draft = await publishing.start_draft(user, procedure_id)
+    base = (await publishing.draft_for(user, draft))["content"]
+    await publishing.save_draft(user, draft, replace(base, fee_amount=5000))
+    await publishing.publish_draft(user, draft, decision("9/QĐ-UBND"), now=MARCH_2)
+    row = await Dossier.select(Dossier.procedure_version).where(Dossier.id == dossier_id).first()
+    assert row["procedure_version"] == first
+    assert (await Procedure.select().where(Procedure.id == procedure_id).first()
+            )["current_version"] != first
+
+
+def test_the_worker_task_brings_versions_into_force(db, immediate_huey):
+    """Published in 1999 for 01/01/2000: whatever today is, the task finds its day come."""
+    from tests.conftest import run
+
+    async def publish() -> int:
+        agency = await factories.agency("UBND xã A")
+        procedure_id, _ = await publish_new(
+            await admin(), await complete_content(agency.id),
+            decision("1/QĐ-UBND", date(1999, 12, 1), date(2000, 1, 1)),
+            now=datetime(1999, 12, 2, tzinfo=UTC))
+        return procedure_id
+
+    procedure_id = run(publish())
+    assert Procedure.select(Procedure.active).where(Procedure.id == procedure_id).first(
+    ).run_sync() == {"active": False}
+    from app.tasks.catalog import versions_into_force
+
+    versions_into_force()  # through Huey (immediate): a periodic task keeps no result
+    assert Procedure.select(Procedure.active).where(Procedure.id == procedure_id).first(
+    ).run_sync() == {"active": True}
