@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 
 from app.accounts import logic
 from app.accounts.roles import STAFF_ROLES, Role
@@ -22,15 +23,17 @@ from app.formatting import now_utc
 from app.internal import messages
 from app.internal import service as internal
 from app.internal.logic import PENDING_PASSWORD_HASH, Ground
+from app.refusals import Refusal, refuse
 from app.text import fold
 
 MAX_LISTED = 200
 
 
-class AdminError(ValueError):
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.fields = fields or {}
+class AdminError(Refusal):
+    """A refusal of this area (Vietnamese message, fields at fault)."""
+
+
+_refuse = partial(refuse, error=AdminError)
 
 
 @dataclass(frozen=True)
@@ -41,11 +44,6 @@ class AccountValues:
     agencies: tuple[int, ...]
     email: str = ""
     phone: str = ""
-
-
-def _refuse(problems: dict[str, str]) -> None:
-    if problems:
-        raise AdminError(" ".join(dict.fromkeys(problems.values())), problems)
 
 
 async def _agencies_of(user_ids: list[int]) -> dict[int, list[int]]:

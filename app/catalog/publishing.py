@@ -32,14 +32,11 @@ from app.catalog.versions import (
 from app.db import write_transaction
 from app.directory.tables import Agency
 from app.formatting import now_utc, to_local
+from app.refusals import Refusal
 
 
-class CatalogError(ValueError):
-    """A refusal with a Vietnamese message; `fields` names the form fields at fault."""
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.fields = fields or {}
+class CatalogError(Refusal):
+    """A refusal of this area (Vietnamese message, fields at fault)."""
 
 
 @dataclass(frozen=True)

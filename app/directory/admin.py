@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date
+from functools import partial
 
 from app.audit import service as audit
 from app.db import write_transaction
@@ -19,12 +20,14 @@ from app.directory.logic import (
     unit_problems,
 )
 from app.directory.tables import AdminUnit, Agency, AgencyCounter, AgencySigner
+from app.refusals import Refusal, refuse
 
 
-class DirectoryError(ValueError):
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.fields = fields or {}
+class DirectoryError(Refusal):
+    """A refusal of this area (Vietnamese message, fields at fault)."""
+
+
+_refuse = partial(refuse, error=DirectoryError)
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,6 @@ class AgencyValues:
     email: str = ""
     portal_code: str = ""
     active: bool = True
-
-
-def _refuse(problems: dict[str, str]) -> None:
-    if problems:
-        raise DirectoryError(" ".join(problems.values()), problems)
 
 
 def _plain(values) -> dict:

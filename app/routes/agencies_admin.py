@@ -14,7 +14,7 @@ from app.directory.admin import AgencyValues, DirectoryError
 from app.directory.tables import AgencyCounter, AgencySigner
 from app.documents.sheets import MAX_BYTES, ImportReport
 from app.routes.catalog_import import xlsx
-from app.routes.organisation import GUARD, form_errors, optional_id, read_upload
+from app.routes.organisation import GUARD, optional_id, read_upload
 from app.web.forms import FormErrors, read_form
 
 
@@ -94,8 +94,10 @@ async def _save_agency(request: Request, agency_id: int | None, data: dict
         saved = await admin.save_agency(request.user.id, agency_id, _agency_values(data))
     except DirectoryError as exc:
         if agency_id is None:
-            return await _agencies_page(request, form_errors(exc), data, None, HTTP_400_BAD_REQUEST)
-        return await _agency_page(request, agency_id, form_errors(exc), data, HTTP_400_BAD_REQUEST)
+            return await _agencies_page(request, FormErrors.of(exc),
+                                        data, None, HTTP_400_BAD_REQUEST)
+        return await _agency_page(request, agency_id, FormErrors.of(exc),
+                                  data, HTTP_400_BAD_REQUEST)
     url = request.app.route_reverse("agencies_admin.detail", agency_id=saved)
     return Redirect(f"{url}?da_luu=1", status_code=303)
 
@@ -104,7 +106,8 @@ async def _change(request: Request, agency_id: int, data: dict, change) -> Templ
     try:
         await change()
     except DirectoryError as exc:
-        return await _agency_page(request, agency_id, form_errors(exc), data, HTTP_400_BAD_REQUEST)
+        return await _agency_page(request, agency_id, FormErrors.of(exc),
+                                  data, HTTP_400_BAD_REQUEST)
     url = request.app.route_reverse("agencies_admin.detail", agency_id=agency_id)
     return Redirect(f"{url}?da_luu=1", status_code=303)
 

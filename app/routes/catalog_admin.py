@@ -32,10 +32,6 @@ def _scope(request: Request) -> tuple[int, ...] | None:
     return None if request.user.role == Role.PROVINCIAL_ADMIN else request.user.agency_ids
 
 
-def _errors(exc: Exception) -> FormErrors:
-    fields = getattr(exc, "fields", None) or {"form": str(exc)}
-    return FormErrors(dict(fields))
-
 
 def read_decision(data: dict[str, str]) -> tuple[DecisionInput | None, dict[str, str]]:
     signed = parse_day(data.get("decision_signed_on", ""))
@@ -75,7 +71,7 @@ class CatalogAdminController(Controller):
         try:
             version = await publishing.start_draft(request.user, procedure_id)
         except CatalogError as exc:
-            return await _procedure_page(request, procedure_id, _errors(exc), {},
+            return await _procedure_page(request, procedure_id, FormErrors.of(exc), {},
                                          HTTP_400_BAD_REQUEST)
         return Redirect(request.app.route_reverse("catalog_admin.draft", version_id=version),
                         status_code=303)
@@ -91,7 +87,7 @@ class CatalogAdminController(Controller):
             await publishing.abolish(request.user, procedure_id, decision,
                                      data.get("reason", ""))
         except CatalogError as exc:
-            return await _procedure_page(request, procedure_id, _errors(exc), data,
+            return await _procedure_page(request, procedure_id, FormErrors.of(exc), data,
                                          HTTP_400_BAD_REQUEST)
         url = request.app.route_reverse("catalog_admin.procedure", procedure_id=procedure_id)
         return Redirect(f"{url}?da_bai_bo=1", status_code=303)
@@ -115,7 +111,7 @@ class CatalogAdminController(Controller):
                             data["field_new"], request.user.id))
                     await publishing.save_draft(request.user, version_id, content)
             except CatalogError as exc:
-                errors = _errors(exc)
+                errors = FormErrors.of(exc)
         if errors:
             return await _editor(request, row, data, errors, HTTP_400_BAD_REQUEST)
         url = request.app.route_reverse("catalog_admin.draft", version_id=version_id)
@@ -134,7 +130,7 @@ class CatalogAdminController(Controller):
             await publishing.attach_form(request.user, version_id, index, await upload.read(),
                                          upload.filename)
         except CatalogError as exc:
-            return await _editor(request, row, form_values(row["content"]), _errors(exc),
+            return await _editor(request, row, form_values(row["content"]), FormErrors.of(exc),
                                  HTTP_400_BAD_REQUEST)
         url = request.app.route_reverse("catalog_admin.draft", version_id=version_id)
         return Redirect(f"{url}?da_tai_mau={index}", status_code=303)
@@ -152,7 +148,7 @@ class CatalogAdminController(Controller):
                                                                   decision)
         except CatalogError as exc:
             return await _editor(request, row, {**form_values(row["content"]), **data},
-                                 _errors(exc), HTTP_400_BAD_REQUEST)
+                                 FormErrors.of(exc), HTTP_400_BAD_REQUEST)
         url = request.app.route_reverse("catalog_admin.procedure", procedure_id=procedure_id)
         return Redirect(f"{url}?da_cong_bo={number}", status_code=303)
 

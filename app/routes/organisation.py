@@ -28,9 +28,6 @@ def optional_id(text: str) -> int | None:
     return int(text) if text.isdigit() and len(text) < 10 else None
 
 
-def form_errors(exc: DirectoryError) -> FormErrors:
-    return FormErrors(dict(exc.fields or {"form": str(exc)}))
-
 
 def _dates(data: dict, errors: FormErrors, *names: str) -> dict:
     found = {}
@@ -84,7 +81,8 @@ class UnitsController(Controller):
                                    on, data.get("reason", ""), to_local(now_utc()).date(),
                                    move_agencies=data.get("move_agencies") == "1")
         except DirectoryError as exc:
-            return await _unit_page(request, unit_id, form_errors(exc), data, HTTP_400_BAD_REQUEST)
+            return await _unit_page(request, unit_id, FormErrors.of(exc),
+                                    data, HTTP_400_BAD_REQUEST)
         url = request.app.route_reverse("units_admin.detail", unit_id=unit_id)
         return Redirect(f"{url}?da_luu=1", status_code=303)
 
@@ -111,8 +109,8 @@ async def _save_unit(request: Request, unit_id: int | None, data: dict) -> Templ
             parent=optional_id(data.get("parent", "")), era=data.get("era", "") or "2025", **days))
     except DirectoryError as exc:
         if unit_id is None:
-            return await _units_page(request, form_errors(exc), data, None, HTTP_400_BAD_REQUEST)
-        return await _unit_page(request, unit_id, form_errors(exc), data, HTTP_400_BAD_REQUEST)
+            return await _units_page(request, FormErrors.of(exc), data, None, HTTP_400_BAD_REQUEST)
+        return await _unit_page(request, unit_id, FormErrors.of(exc), data, HTTP_400_BAD_REQUEST)
     url = request.app.route_reverse("units_admin.detail", unit_id=saved)
     return Redirect(f"{url}?da_luu=1", status_code=303)
 

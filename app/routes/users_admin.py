@@ -65,7 +65,8 @@ class UsersAdminController(Controller):
                 role=_role(data), agencies=_agencies(form), email=data.get("email", ""),
                 phone=data.get("phone", "")), data.get("reason", ""))
         except AdminError as exc:
-            return await _new_page(request, _errors(exc), {**data, "agencies": _agencies(form)},
+            return await _new_page(request, FormErrors.of(exc),
+                                   {**data, "agencies": _agencies(form)},
                                    HTTP_400_BAD_REQUEST)
         return _back(request, user_id, "tao")
 
@@ -121,9 +122,6 @@ def _agencies(form) -> tuple[int, ...]:
                          if isinstance(v, str) and v.isdigit() and len(v) < 10}))
 
 
-def _errors(exc: AdminError) -> FormErrors:
-    return FormErrors(dict(exc.fields or {"form": str(exc)}))
-
 
 def _back(request: Request, user_id: int, done: str) -> Redirect:
     url = request.app.route_reverse("users_admin.detail", user_id=user_id)
@@ -135,7 +133,7 @@ async def _act(request: Request, user_id: int, data: dict, done: str, change
     try:
         await change()
     except AdminError as exc:
-        return await _detail(request, user_id, _errors(exc), data, HTTP_400_BAD_REQUEST)
+        return await _detail(request, user_id, FormErrors.of(exc), data, HTTP_400_BAD_REQUEST)
     return _back(request, user_id, done)
 
 
