@@ -79,6 +79,10 @@ def test_draft_editor_keeps_what_was_typed_and_publishes(admin_client):
     published = post(admin_client, editor, editor + "/cong-bo",
                      {"decision_number": "12/QĐ-UBND", "decision_signed_on": "02/01/2026"})
     assert published.status_code == 200 and "Đã công bố phiên bản 1" in published.text
+    # Back and submit again (or a second tab): the same page, still one version.
+    again = post(admin_client, "/quan-tri/thu-tuc", editor + "/cong-bo",
+                 {"decision_number": "12/QĐ-UBND", "decision_signed_on": "02/01/2026"})
+    assert "Đã công bố phiên bản 1" in again.text and ProcedureVersion.count().run_sync() == 1
     procedure = Procedure.select().first().run_sync()
     page = admin_client.get(f"/thu-tuc/{procedure['id']}")
     assert "Luật Thử 2025" in page.text and "12/QĐ-UBND" in page.text

@@ -208,3 +208,10 @@ async def admin_procedure(procedure_id: int) -> dict | None:
     row["draft"] = draft["id"] if draft else None
     row["missing"] = missing_parts(await latest_in_force(procedure_id))
     return row
+
+
+async def published_as(version_id: int) -> dict | None:
+    """The procedure and number of a version already published (a repeated publish)."""
+    return await ProcedureVersion.select(ProcedureVersion.procedure, ProcedureVersion.number
+                                         ).where((ProcedureVersion.id == version_id)
+                                                 & ProcedureVersion.number.is_not_null()).first()

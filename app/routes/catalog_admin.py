@@ -138,6 +138,11 @@ class CatalogAdminController(Controller):
     @post("/ban-nhap/{version_id:int}/cong-bo", name="catalog_admin.publish",
           guards=[PROVINCIAL])
     async def publish(self, request: Request, version_id: FromPath[int]) -> Template | Redirect:
+        published = await reading.published_as(version_id)
+        if published is not None:  # Back and resubmit, a second tab: show what was done
+            url = request.app.route_reverse("catalog_admin.procedure",
+                                            procedure_id=published["procedure"])
+            return Redirect(f"{url}?da_cong_bo={published['number']}", status_code=303)
         row = await _draft(request, version_id)
         data = await read_form(request)
         decision, problems = read_decision(data)
