@@ -177,3 +177,14 @@ async def test_agencies_import_with_counters_and_signers_and_export_round_trip(d
     assert [str(p) for p in refused.problems] == [
         "Trang 'Cơ quan', dòng 2, cột 'Mã ĐVHC': không có đơn vị hành chính mã 99."]
     assert await Agency.count() == 2
+
+
+async def test_a_formula_like_name_is_defused_in_the_export_and_reads_back_unchanged(db):
+    from app.documents.sheets import read_workbook
+
+    await admin.save_agency(1, None, AgencyValues("000.00.77.H55", "=HYPERLINK(\"x\") Sở"))
+    exported = await transfer.export_agencies()
+    [_, row] = read_workbook(exported)[AGENCY_SHEET][:2]
+    assert row[1] == "'=HYPERLINK(\"x\") Sở"  # text, never a formula in a spreadsheet
+    again = await transfer.import_agencies(exported, dry_run=False)
+    assert again.unchanged == ["000.00.77.H55"] and not again.amended

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.documents.cells import safe_cell
+from app.documents.cells import FORMULA_TRIGGERS, safe_cell
 from app.text import fold
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -135,14 +135,19 @@ def header_map(sheet: str, header: tuple, columns: list[Column]
 
 
 def cell_text(value) -> str:
-    """A cell as text: numbers without a spurious ".0", dates as dd/mm/yyyy."""
+    """A cell as text: numbers without a spurious ".0", dates as dd/mm/yyyy, and the
+    apostrophe `safe_cell` put before a formula-like text taken off again (so an exported
+    name reads back as it was stored)."""
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_TRIGGERS):
+        return text[1:]
+    return text
 
 
 def cell_day(value) -> date | None | str:
