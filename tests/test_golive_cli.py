@@ -34,12 +34,17 @@ def test_init_starts_an_empty_province_with_one_admin_and_refuses_twice(tmp_path
     assert again.returncode == 2 and "cơ sở dữ liệu trống" in again.stderr
 
 
-def test_init_refuses_bad_names_in_vietnamese(tmp_path):
-    bad = app_cli("init", "--province", "Quảng Ngãi", "--admin", "Quản trị", var_dir=tmp_path)
-    assert bad.returncode == 2 and "Tên đăng nhập quản trị" in bad.stderr
-    unknown = app_cli("init", "--province", "Tỉnh Không Có", "--admin", "admin",
-                      "--with-communes", var_dir=tmp_path)
-    assert unknown.returncode == 2 and "danh mục đơn vị hành chính" in unknown.stderr
+def test_init_refuses_bad_names_in_vietnamese(db):
+    import pytest
+
+    from app.system.initialise import InitRefused, initialise
+
+    with pytest.raises(InitRefused, match="Tên đăng nhập quản trị"):
+        run(initialise("Quảng Ngãi", "Quản trị", "Quản trị"))
+    with pytest.raises(InitRefused, match="danh mục đơn vị hành chính"):
+        run(initialise("Tỉnh Không Có", "admin", "Quản trị", with_communes=True))
+    with pytest.raises(InitRefused, match="Nhập tên tỉnh"):
+        run(initialise("  ", "admin", "Quản trị"))
 
 
 def test_catalog_commands_dry_run_import_twice_and_export(db, tmp_path):
@@ -61,3 +66,13 @@ def test_catalog_commands_dry_run_import_twice_and_export(db, tmp_path):
     bad.write_bytes(b"not a workbook")
     refused = app_cli("catalog", "import", str(bad), var_dir=var_dir)
     assert refused.returncode == 1 and "không phải bảng tính Excel" in refused.stderr
+
+
+def test_init_with_communes_loads_the_official_units_of_that_province(db):
+    from app.directory.tables import AdminUnit
+    from app.system.initialise import initialise
+
+    done = run(initialise("Tỉnh Quảng Ngãi", "quantri", "Quản trị", with_communes=True))
+    root = AdminUnit.select().where(AdminUnit.depth == 0).first().run_sync()
+    assert root["code"] == "51" and done.units == AdminUnit.count().run_sync() > 50
+    assert "/dat-mat-khau/" in done.link
