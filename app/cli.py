@@ -1,5 +1,5 @@
-"""Command line: `python -m app migrate | seed | createuser | reset-second-factor | deadline |
-audit verify`.
+"""Command line: `python -m app migrate | init | seed | createuser | reset-second-factor |
+deadline | catalog import/export | audit verify`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -149,6 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     from app.system.restore_check import add_restore_check_parser
 
     add_restore_check_parser(sub)
+
+    from app.catalog_io.cli import add_catalog_parser
+    from app.system.initialise import add_init_parser
+
+    add_init_parser(sub)
+    add_catalog_parser(sub)
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

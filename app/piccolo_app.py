@@ -20,10 +20,12 @@ from app.catalog.tables import (
     Procedure,
     ProcedureComponent,
     ProcedureStep,
+    ProcedureVersion,
+    PublishingDecision,
 )
 from app.counter.tables import PaperReception, ResultReturn
 from app.digitisation.tables import Scan
-from app.directory.tables import AdminUnit, Agency
+from app.directory.tables import AdminUnit, Agency, AgencyCounter, AgencySigner
 from app.dossiers.tables import (
     DailySequence,
     DeadlineAlert,
@@ -109,6 +111,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [AgencyCounter, AgencySigner, PublishingDecision, ProcedureVersion]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -161,6 +161,37 @@ POLICY |= {
     ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
     ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
 }
+# Go-live back office (#15): organisation and catalogue publishing for the provincial admin;
+# drafts and staff accounts for agency admins too (scoped in the service); history public.
+PROVINCIAL = {Role.PROVINCIAL_ADMIN.value}
+POLICY |= {
+    ("GET", "/quan-tri"): ADMINS,
+    ("GET", "/thu-tuc/{procedure_id:int}/lich-su"): EVERYONE,
+    ("GET", "/thu-tuc/{procedure_id:int}/phien-ban/{number:int}"): EVERYONE,
+    **{(method, "/quan-tri/don-vi-hanh-chinh" + tail): PROVINCIAL for method, tail in [
+        ("GET", ""), ("POST", ""), ("GET", "/{unit_id:int}"), ("POST", "/{unit_id:int}"),
+        ("POST", "/{unit_id:int}/sap-nhap"), ("GET", "/xuat.xlsx"), ("POST", "/nhap")]},
+    **{(method, "/quan-tri/co-quan" + tail): PROVINCIAL for method, tail in [
+        ("GET", ""), ("POST", ""), ("GET", "/{agency_id:int}"), ("POST", "/{agency_id:int}"),
+        ("POST", "/{agency_id:int}/quay"), ("POST", "/{agency_id:int}/nguoi-ky"),
+        ("POST", "/{agency_id:int}/quay/{item_id:int}/xoa"),
+        ("POST", "/{agency_id:int}/nguoi-ky/{item_id:int}/xoa"), ("GET", "/xuat.xlsx"),
+        ("POST", "/nhap")]},
+    **{(method, "/quan-tri/thu-tuc" + tail): ADMINS for method, tail in [
+        ("GET", ""), ("POST", "/moi"), ("GET", "/{procedure_id:int}"),
+        ("POST", "/{procedure_id:int}/ban-nhap"), ("GET", "/ban-nhap/{version_id:int}"),
+        ("POST", "/ban-nhap/{version_id:int}"), ("POST", "/ban-nhap/{version_id:int}/xoa"),
+        ("POST", "/ban-nhap/{version_id:int}/mau/{index:int}"), ("GET", "/quyet-dinh")]},
+    **{(method, "/quan-tri/thu-tuc" + tail): PROVINCIAL for method, tail in [
+        ("POST", "/{procedure_id:int}/bai-bo"), ("POST", "/ban-nhap/{version_id:int}/cong-bo"),
+        ("GET", "/nhap"), ("POST", "/nhap"), ("GET", "/mau-nhap.xlsx"),
+        ("GET", "/xuat.xlsx")]},
+    **{(method, "/quan-tri/nguoi-dung" + tail): ADMINS for method, tail in [
+        ("GET", ""), ("GET", "/moi"), ("POST", "/moi"), ("GET", "/{user_id:int}"),
+        ("POST", "/{user_id:int}"), ("POST", "/{user_id:int}/vo-hieu"),
+        ("POST", "/{user_id:int}/kich-hoat"), ("POST", "/{user_id:int}/dat-lai-xac-thuc"),
+        ("POST", "/{user_id:int}/gui-duong-dan")]},
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
@@ -226,6 +257,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
+    for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
+        url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

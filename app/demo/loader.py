@@ -175,6 +175,13 @@ def local_midnight_utc(day: str) -> datetime:
     return datetime.combine(date.fromisoformat(day), time(), LOCAL_TZ).astimezone(UTC)
 
 
+async def load_rule_versions() -> int:
+    """The dated one-stop rule sets: legal configuration rather than demo data, so `init`
+    loads them too. Joins the caller's transaction."""
+    async with write_transaction():
+        return await _insert_rule_versions(read_data("rule_versions.json"))
+
+
 async def _insert_rule_versions(document: dict) -> int:
     present = {row["code"] for row in await RuleVersion.select(RuleVersion.code)}
     rows = [

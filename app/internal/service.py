@@ -97,6 +97,7 @@ async def submit_request(user: CurrentUser, procedure_id: int, kind_text: str,
         dossier = Dossier(
             code=await next_code(procedure["agency"], to_local(now).date()),
             procedure=procedure_id, agency=procedure["agency"], applicant=user.id,
+            procedure_version=procedure["current_version"],
             applicant_name=agency["name"], channel=Channel.ONLINE.value,
             status=Status.NEW.value, rule_version=rule["id"] if rule else None,
             created_at=now)

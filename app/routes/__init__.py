@@ -1,7 +1,10 @@
 """Thin controllers, one module per area; `CONTROLLERS` registers them all."""
 
+from app.routes.agencies_admin import AgenciesController
 from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
+from app.routes.catalog_admin import CatalogAdminController
+from app.routes.catalog_import import CatalogImportController
 from app.routes.citizen import CitizenController
 from app.routes.compliance import ComplianceController
 from app.routes.conversion import ConversionController
@@ -20,6 +23,7 @@ from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
+from app.routes.organisation import UnitsController
 from app.routes.paper import PaperController
 from app.routes.payments import (
     PaymentController,
@@ -27,6 +31,7 @@ from app.routes.payments import (
     SandboxController,
     payment_callback,
 )
+from app.routes.procedure_history import ProcedureHistoryController
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
@@ -36,6 +41,7 @@ from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
 from app.routes.tracking_book import TrackingBookController
+from app.routes.users_admin import AdminHomeController, UsersAdminController
 from app.routes.warehouse import WarehouseController
 
 CONTROLLERS = [
@@ -77,4 +83,14 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+]
+# Go-live back office (issue #15): organisation, catalogue, users.
+CONTROLLERS += [
+    AdminHomeController,
+    UnitsController,
+    AgenciesController,
+    CatalogAdminController,
+    CatalogImportController,
+    UsersAdminController,
+    ProcedureHistoryController,
 ]

@@ -3,6 +3,7 @@
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
     calendar,  # noqa: F401
+    catalog,  # noqa: F401
     catch_up,  # noqa: F401
     deadlines,  # noqa: F401
     digitisation,  # noqa: F401
