@@ -4,6 +4,7 @@ caller passes the time."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -133,3 +134,8 @@ class Breaker:
         if self.opened_at is None:
             return 0
         return max(0, int(self.opened_at + self.cool_off - now + 0.999))
+
+
+def as_json(value):
+    """A JSON column's value as Python: Piccolo returns the stored text on SQLite."""
+    return json.loads(value) if isinstance(value, str) else value

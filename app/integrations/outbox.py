@@ -28,6 +28,7 @@ from app.integrations.config import call_settings
 from app.integrations.logic import (
     Delivery,
     Result,
+    as_json,
     backoff,
     deliverable,
     gives_up,
@@ -120,7 +121,8 @@ async def claim(now: datetime, limit: int, stuck_after: timedelta) -> list[dict]
             PartnerOutbox.status: Delivery.SENDING.value, PartnerOutbox.claimed_at: now,
             PartnerOutbox.attempts: PartnerOutbox.attempts + 1,
         }).where(PartnerOutbox.id.is_in(ids))
-        return await PartnerOutbox.select().where(PartnerOutbox.id.is_in(ids))
+        rows = await PartnerOutbox.select().where(PartnerOutbox.id.is_in(ids))
+    return [{**row, "payload": as_json(row["payload"])} for row in rows]
 
 
 async def _send(row: dict, collect: list) -> Result:
@@ -208,6 +210,7 @@ async def resend(row_id: int, actor_id: int | None, refresh: bool = True) -> boo
         row = await PartnerOutbox.select().where(PartnerOutbox.id == row_id).first()
         if row is None or row["status"] != Delivery.FAILED.value:
             return False
+        row["payload"] = as_json(row["payload"])
         values = {PartnerOutbox.status: Delivery.PENDING.value, PartnerOutbox.attempts: 0,
                   PartnerOutbox.next_attempt_at: now_utc(), PartnerOutbox.last_error: ""}
         if refresh and row["kind"] in REFRESH:

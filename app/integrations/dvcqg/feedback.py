@@ -21,6 +21,7 @@ from app.integrations import outbox
 from app.integrations.config import provider
 from app.integrations.dvcqg.payload import judge, portal_time
 from app.integrations.dvcqg.portal import get_portal
+from app.integrations.dvcqg.sync import answer_body
 from app.integrations.dvcqg.tables import NationalFeedbackLink
 from app.integrations.logic import Result, permanent
 from app.integrations.tables import PartnerOutbox
@@ -111,11 +112,8 @@ async def send(row: dict, collect: list) -> Result:
     if portal is None:
         return permanent("Chưa kết nối Cổng DVCQG (MOTCUA_DVCQG).")
     answer = await portal.push("feedback", row["payload"], row["version"], collect)
-    try:
-        body = answer.json()
-    except ValueError:
-        body = answer.body[:200].decode("utf-8", "replace")
-    return judge(row["payload"], row["version"], answer.status, body, key="MaPAKN")
+    return judge(row["payload"], row["version"], answer.status, answer_body(answer),
+                 key="MaPAKN")
 
 
 async def sync_status(feedback_id: int) -> dict | None:

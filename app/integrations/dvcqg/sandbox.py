@@ -31,6 +31,7 @@ from app.integrations.calls import Answer, call
 from app.integrations.config import env, env_float
 from app.integrations.dvcqg.portal import secret
 from app.integrations.dvcqg.tables import SandboxPortalFiling, SandboxPortalReceipt
+from app.integrations.logic import as_json
 from app.payments.logic import sign, signature_valid
 
 MODES = ("error", "lost", "stale", "hang")
@@ -133,7 +134,8 @@ class SandboxPortal:
                 (SandboxPortalFiling.kind == kind)
                 & SandboxPortalFiling.acknowledged_at.is_null()).order_by(
                 SandboxPortalFiling.id).limit(100)
-            return Answer.of(200, [{**row["payload"], "Ma": row["portal_id"]} for row in rows])
+            return Answer.of(200, [{**as_json(row["payload"]), "Ma": row["portal_id"]}
+                                   for row in rows])
         return (await call("dvcqg", f"pull {kind}", send, target="sandbox")).json()
 
     async def acknowledge(self, kind: str, portal_id: str, our_reference: str) -> None:
@@ -160,7 +162,7 @@ async def held(kind: str, key: str) -> dict | None:
         (SandboxPortalReceipt.kind == kind) & (SandboxPortalReceipt.key == key)
         & SandboxPortalReceipt.accepted.eq(True)).order_by(
         SandboxPortalReceipt.version, ascending=False).first()
-    return None if row is None else {**row["payload"], "PhienBan": row["version"]}
+    return None if row is None else {**as_json(row["payload"]), "PhienBan": row["version"]}
 
 
 def _local_day(stamp: str | None) -> date | None:
@@ -179,8 +181,9 @@ async def held_totals(day: date) -> dict[str, int]:
     for row in rows:
         if row["key"] not in latest or row["version"] > latest[row["key"]]["version"]:
             latest[row["key"]] = row
-    counts = Counter(row["payload"].get("MaCoQuan", "") for row in latest.values()
-                     if _local_day(row["payload"].get("NgayTiepNhan")) == day)
+    payloads = [as_json(row["payload"]) for row in latest.values()]
+    counts = Counter(p.get("MaCoQuan", "") for p in payloads
+                     if _local_day(p.get("NgayTiepNhan")) == day)
     return dict(counts)
 
 

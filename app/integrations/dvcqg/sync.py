@@ -126,6 +126,8 @@ async def _delivered(row: dict, result: Result) -> None:
 @outbox.sends(KIND, on_delivered=_delivered)
 async def send(row: dict, collect: list) -> Result:
     payload = row["payload"]
+    if problems(payload):  # codes missing when queued may have been entered since
+        payload = await _refresh(row)
     found = problems(payload)
     if found:
         return permanent(" ".join(found))
@@ -133,11 +135,14 @@ async def send(row: dict, collect: list) -> Result:
     if portal is None:
         return permanent("Chưa kết nối Cổng DVCQG (MOTCUA_DVCQG).")
     answer = await portal.push("dossier", payload, row["version"], collect)
+    return judge(payload, row["version"], answer.status, answer_body(answer))
+
+
+def answer_body(answer):
     try:
-        body = answer.json()
+        return answer.json()
     except ValueError:
-        body = answer.body[:200].decode("utf-8", "replace")
-    return judge(payload, row["version"], answer.status, body)
+        return answer.body[:200].decode("utf-8", "replace")
 
 
 async def _refresh(row: dict) -> dict:
