@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -36,6 +37,7 @@ from app.integrations.logic import (
     temporary,
 )
 from app.integrations.tables import PartnerOutbox
+from app.jobs.logic import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +96,35 @@ async def queue(partner: str, kind: str, subject: str, payload: dict, *,
     return version
 
 
+_SCHEDULED: list[float] = [float("-inf")]  # monotonic time of the last run asked for
+COALESCE_SECONDS = 0.5
+
+
 def schedule_delivery() -> None:
-    """Ask the worker to deliver now; never raises (the periodic run catches up)."""
+    """Ask the worker to deliver soon; never raises (the periodic run catches up).
+
+    Called after every commit that queued something: one run COALESCE_SECONDS ahead serves
+    every commit until then (a burst of changes asks the worker once, not once each)."""
+    moment = time.monotonic()
+    if moment - _SCHEDULED[0] < COALESCE_SECONDS:
+        return
+    _SCHEDULED[0] = moment
     try:
         from app.tasks.integrations import deliver_partner_outbox
 
-        deliver_partner_outbox()
+        deliver_partner_outbox.schedule(delay=COALESCE_SECONDS)
     except Exception:
         log.exception("could not schedule partner deliveries; the periodic run will")
+
+
+async def seconds_until_due(now: datetime) -> float | None:
+    """How long until the earliest waiting retry (None: nothing waits)."""
+    row = await PartnerOutbox.select(PartnerOutbox.next_attempt_at).where(
+        PartnerOutbox.status == Delivery.PENDING.value).order_by(
+        PartnerOutbox.next_attempt_at).first()
+    if row is None:
+        return None
+    return max(0.0, (row["next_attempt_at"] - now).total_seconds())
 
 
 _UNDELIVERED = (Delivery.PENDING.value, Delivery.SENDING.value, Delivery.FAILED.value)
@@ -134,7 +157,10 @@ async def _send(row: dict, collect: list) -> Result:
     except PartnerUnavailable as exc:
         return temporary(str(exc))
     except Exception as exc:  # a sender's bug must not lose the delivery: retried, logged
-        log.exception("partner delivery %s failed", row["key"])
+        if is_transient(exc):  # a busy database, a dropped connection: no trace needed
+            log.warning("partner delivery %s: %s; retried", row["key"], exc)
+        else:
+            log.exception("partner delivery %s failed", row["key"])
         return temporary(f"Lỗi khi gửi: {type(exc).__name__}.")
 
 

@@ -6,6 +6,7 @@ import logging
 
 from huey import crontab
 
+from app.formatting import now_utc
 from app.integrations import outbox
 from app.jobs.api import describe
 from app.tasks import huey
@@ -14,24 +15,35 @@ from app.tasks.notifications import _run
 log = logging.getLogger(__name__)
 
 
-def _deliver() -> dict[str, int]:
+RETRY_FLAG = "partner-outbox-retry-scheduled"
+
+
+def _deliver(retry: bool = False) -> dict[str, int]:
     # Importing the senders registers them with the outbox.
     from app.integrations import senders  # noqa: F401
 
+    if retry:
+        huey.get(RETRY_FLAG)  # this is the scheduled retry run: another may be scheduled
     counts = _run(outbox.deliver_pending)
     if any(counts.values()):
         log.info("partner deliveries: %s", counts)
+    # A retry due within the minute runs at its time rather than at the periodic run; one
+    # such run is scheduled at a time (the flag), however many deliveries ran meanwhile.
+    wait = _run(lambda: outbox.seconds_until_due(now_utc()))
+    if wait is not None and wait < 60 and huey.put_if_empty(RETRY_FLAG, "1"):
+        deliver_partner_outbox.schedule(kwargs={"retry": True},
+                                        delay=max(wait, outbox.COALESCE_SECONDS))
     return counts
 
 
 @huey.task(retries=2, retry_delay=10)
-def deliver_partner_outbox() -> dict[str, int]:
-    return _deliver()
+def deliver_partner_outbox(retry: bool = False) -> dict[str, int]:
+    return _deliver(retry)
 
 
 @huey.periodic_task(crontab(minute="*"))
 def deliver_partner_outbox_periodically() -> dict[str, int]:
-    return _deliver()
+    return _deliver(retry=True)  # also clears a retry flag a lost run left behind
 
 
 @huey.periodic_task(crontab(minute="*/5"))

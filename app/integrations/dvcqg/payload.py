@@ -35,6 +35,7 @@ class Component:
 @dataclass(frozen=True)
 class DossierFacts:
     code: str
+    agency_id: int
     procedure_code: str
     agency_code: str  # the agency's code on the portal (falls back to ours)
     channel: int

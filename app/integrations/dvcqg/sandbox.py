@@ -99,7 +99,10 @@ class SandboxPortal:
             return Answer.of(400, {"ThongBao": "Dữ liệu không đúng định dạng."})
         key = _key(kind, payload)
         mode = failure_mode(key, version, await attempts_seen(kind, key, version))
-        if mode == "error":
+        if mode == "error":  # noted, so the next attempt rolls again
+            await SandboxPortalReceipt(kind=kind, key=key, version=version, payload={},
+                                       accepted=False, note="error",
+                                       received_at=now_utc()).save()
             return Answer.of(503, {"ThongBao": "Hệ thống đang bảo trì."})
         status, note = await _store(kind, key, version, payload)
         if mode == "lost":
