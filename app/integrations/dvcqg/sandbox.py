@@ -200,3 +200,18 @@ async def file(kind: str, payload: dict) -> str:
         await SandboxPortalFiling(kind=kind, portal_id=portal_id, payload=payload,
                                   created_at=moment).save()
     return portal_id
+
+
+async def recent_filings(limit: int = 20) -> list[dict]:
+    """The sandbox portal's page: what was filed there and what it now holds of each."""
+    rows = await SandboxPortalFiling.select().order_by(
+        SandboxPortalFiling.id, ascending=False).limit(limit)
+    out = []
+    for row in rows:
+        kind = "dossier" if row["kind"] == "dossier" else "feedback"
+        state = await held(kind, row["our_reference"]) if row["our_reference"] and kind == (
+            "dossier") else None
+        if kind == "feedback":
+            state = await held("feedback", row["portal_id"])
+        out.append({**row, "payload": as_json(row["payload"]), "held": state})
+    return out
