@@ -61,7 +61,8 @@ async def test_a_dossiers_life_reaches_the_portal_in_order_with_every_field(worl
     # A move that changes nothing the portal reads (assigning within a step, paying at the
     # counter) queues no version; the result's number is a change.
     statuses = [as_json(r["payload"])["TrangThaiHoSo"] for r in receipts if r["accepted"]]
-    assert statuses == [2, 4, 4, 9, 10]
+    assert statuses == [2, 4, 4, 9, 10, 10]  # the last: the result's number from iOffice
+    assert held["MaKetQua"] == "1/000.00.17.H55"
     state = await NationalSync.select().where(NationalSync.dossier == dossier_id).first()
     assert state["delivered_version"] == state["queued_version"] == versions[-1]
     assert state["reception_synced_at"] is not None

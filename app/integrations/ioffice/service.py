@@ -15,6 +15,7 @@ from app.formatting import now_utc
 from app.integrations import outbox
 from app.integrations.calls import Answer, PartnerUnavailable
 from app.integrations.config import provider
+from app.integrations.dvcqg import sync
 from app.integrations.ioffice.provider import get_system, read_answer
 from app.integrations.ioffice.tables import OfficialDocument
 from app.integrations.logic import Result, delivered, permanent, temporary
@@ -65,6 +66,8 @@ async def _record_number(row: dict, result: Result) -> None:
         dossier=row["dossier"], event=row["payload"]["event_id"], kind=row["payload"]["kind"],
         number=number, signed_on=signed_on, registered_at=now_utc(),
     )).on_conflict(action="DO NOTHING")
+    if row["payload"]["kind"] == "result":  # the portal's MaKetQua becomes this number
+        await sync.queue(row["dossier"])
 
 
 @outbox.sends(KIND, on_delivered=_record_number)
