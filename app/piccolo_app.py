@@ -41,6 +41,18 @@ from app.dossiers.tables import (
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.identity.tables import IdentityCheck, SandboxPerson
+from app.integrations.dvcqg.tables import (
+    NationalDossierLink,
+    NationalFeedbackLink,
+    NationalSync,
+    Reconciliation,
+    SandboxPortalFiling,
+    SandboxPortalReceipt,
+)
+from app.integrations.ioffice.tables import OfficialDocument, SandboxDocumentRegister
+from app.integrations.tables import PartnerCall, PartnerOutbox
+from app.integrations.vneid.tables import NationalAccountLink, OidcLogin, SandboxOidcCode
+from app.integrations.zalo.tables import SandboxZaloReply
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -112,6 +124,11 @@ TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
 TABLES += [AgencyCounter, AgencySigner, PublishingDecision, ProcedureVersion]
+# National integrations (#19): partner outbox and call log, portal sync, VNeID, iOffice, Zalo.
+TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, NationalFeedbackLink,
+           Reconciliation, SandboxPortalReceipt, SandboxPortalFiling, OfficialDocument,
+           SandboxDocumentRegister, NationalAccountLink, OidcLogin, SandboxOidcCode,
+           SandboxZaloReply]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -192,10 +192,27 @@ POLICY |= {
         ("POST", "/{user_id:int}/kich-hoat"), ("POST", "/{user_id:int}/dat-lai-xac-thuc"),
         ("POST", "/{user_id:int}/gui-duong-dan")]},
 }
+# National integrations (#19): sign-in with VNeID and the sandboxes' own pages (404 unless
+# the sandbox is configured) for everyone; the sync pages for admins and staff.
+POLICY |= {
+    ("GET", "/dang-nhap/vneid"): EVERYONE,
+    ("GET", "/dang-nhap/vneid/ve"): EVERYONE,
+    ("GET", "/sandbox/vneid/dang-nhap"): EVERYONE,
+    ("POST", "/sandbox/vneid/dang-nhap"): EVERYONE,
+    ("GET", "/sandbox/dvcqg"): EVERYONE,
+    ("POST", "/sandbox/dvcqg/nop"): EVERYONE,
+    ("GET", "/quan-tri/lien-thong"): ADMINS | {Role.AUDITOR.value},
+    ("POST", "/quan-tri/lien-thong/{row_id:int}/gui-lai"): ADMINS,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/lien-thong"): STAFF,
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
-IGNORED_PREFIXES = ("/static", "/api/schema", "/api/v1/sms")
+# /api/v1/dvcqg, /api/v1/zalo and /api/v1/sandbox/vneid are the national portal's and
+# Zalo's webhooks and the sandbox identity provider's machine endpoints: signatures and
+# client secrets, never sessions (tests/test_national_inbound.py, test_vneid.py).
+IGNORED_PREFIXES = ("/static", "/api/schema", "/api/v1/sms", "/api/v1/dvcqg", "/api/v1/zalo",
+                    "/api/v1/sandbox/vneid")
 
 ACTORS = ["anonymous", *sorted(APPLICANTS), *sorted(STAFF)]
 
@@ -257,6 +274,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
+    url = url.replace("{row_id:int}", "999999")  # no such delivery: 404 when allowed
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
         url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
     if method == "GET":

@@ -21,6 +21,12 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.national import (
+    DossierSyncController,
+    NationalSyncController,
+    NationalWebhooks,
+    SandboxPortalController,
+)
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
 from app.routes.organisation import UnitsController
@@ -42,6 +48,11 @@ from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
 from app.routes.tracking_book import TrackingBookController
 from app.routes.users_admin import AdminHomeController, UsersAdminController
+from app.routes.vneid import (
+    NationalSignInController,
+    SandboxIdentityApi,
+    SandboxIdentityPages,
+)
 from app.routes.warehouse import WarehouseController
 
 CONTROLLERS = [
@@ -93,4 +104,14 @@ CONTROLLERS += [
     CatalogImportController,
     UsersAdminController,
     ProcedureHistoryController,
+]
+# National integrations (#19): portal and Zalo webhooks, sync pages, VNeID, sandboxes.
+CONTROLLERS += [
+    NationalWebhooks,
+    NationalSyncController,
+    DossierSyncController,
+    SandboxPortalController,
+    NationalSignInController,
+    SandboxIdentityPages,
+    SandboxIdentityApi,
 ]

@@ -10,6 +10,7 @@ from app.tasks import (
     files,  # noqa: F401
     housekeeping,  # noqa: F401
     huey,
+    integrations,  # noqa: F401
     notifications,  # noqa: F401
     reports,  # noqa: F401
     system,  # noqa: F401

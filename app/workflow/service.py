@@ -32,6 +32,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.formatting import now_utc
+from app.integrations import dossier_changes
 from app.notifications.api import schedule_delivery
 from app.notifications.workflow import notify_transition
 from app.ratings.service import invite as rating_invite
@@ -306,6 +307,7 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
             actor_id=user.id)
         if Effect.INVITE_RATING in transition.effects:
             await rating_invite(dossier_id)  # same transaction as the return
+        await dossier_changes.queue(dossier_id)  # national portal sync, document numbers
         queued = await notify_transition(dossier_id, transition, params)
     if queued:
         schedule_delivery()
