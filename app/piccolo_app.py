@@ -56,6 +56,7 @@ from app.notifications.tables import (
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
+from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
 
@@ -109,6 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

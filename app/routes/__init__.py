@@ -32,6 +32,7 @@ from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
+from app.routes.signatures import ResultFileController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
@@ -77,4 +78,5 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    ResultFileController,
 ]
