@@ -117,3 +117,18 @@ async def sign_and_issue(dossier_id: int, drafter, leader, pdf: bytes | None = N
     await perform(dossier_id, leader, Action.APPROVE)
     await perform(dossier_id, leader, Action.SIGN, signing="server")
     await perform(dossier_id, leader, Action.ISSUE_RESULT)
+
+
+def give_live_key(server, username: str, full_name: str) -> None:
+    """For a live server seeded with the demo (tests/browser): a key from the demo CA for a
+    user the test created, registered through the CLI as the IT team would."""
+    from app.signatures.demo import demo_ca
+
+    directory = server.var_dir / "demo-signing"
+    ca = demo_ca(directory)
+    (directory / f"{username}.p12").write_bytes(
+        pkcs12_bytes(issue(ca, full_name, now_utc()), ca, PASSPHRASE))
+    (directory / f"{username}.pass").write_bytes(PASSPHRASE + b"\n")
+    server.cli("signing", "add", "--user", username, "--pkcs12",
+               str(directory / f"{username}.p12"), "--passphrase-file",
+               str(directory / f"{username}.pass"))

@@ -17,7 +17,7 @@ from app.internal import logic
 from app.internal import service as internal
 from app.internal.logic import Ground, Kind, Person, System
 from app.internal.tables import AccountChange, AccountRequestPerson, SetPasswordToken
-from app.workflow import Action
+from app.workflow import Action, TransitionError
 from app.workflow.service import perform
 from tests import factories
 from tests.conftest import login, post_form, run
@@ -288,4 +288,17 @@ def test_document_system_grant_records_the_account_and_who_handed_it_over(
         assert (change["kind"], change["account_name"]) == ("cap", "canbo1.stp")
         with pytest.raises(internal.InternalError, match="đã được ghi nhận"):
             await internal.record_handover(dossier_id, listed["id"], "x", "y", users["vanthu"])
+    run(go())
+
+
+def test_approval_without_the_leaders_signing_key_carries_out_nothing(signing):  # noqa: F811
+    async def go():
+        dossier_id, agency, users = await submitted("cap", [person(1)])  # no key given
+        with pytest.raises(TransitionError, match="Máy chủ không giữ khóa ký số"):
+            await internal.decide(dossier_id, users["lanhdao"], approve=True)
+        assert not await User.exists().where(User.email == "canbo1@sotuphap.example.vn")
+        assert await AccountChange.count() == 0
+        row = await Dossier.select(Dossier.status, Dossier.approved).where(
+            Dossier.id == dossier_id).first()
+        assert (row["status"], row["approved"]) == (Status.PROCESSING, False)
     run(go())
