@@ -32,6 +32,9 @@ with warnings.catch_warnings():  # pyHanko imports cryptography's deprecated DSA
 from app.signatures.logic import SignatureFacts
 
 log = logging.getLogger(__name__)
+# fontTools reports every table and glyph it keeps at INFO (~80 KB for one stamp); the app
+# logs INFO, so without this each signature floods the log (and a piped stderr fills up).
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 STAMP_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian fonts-dejavu-core
 STAMP_WIDTH, STAMP_HEIGHT, STAMP_MARGIN = 230, 62, 28
 
