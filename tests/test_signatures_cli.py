@@ -61,3 +61,17 @@ def test_register_list_and_disable_a_leaders_key(db, tmp_path):
     actions = [e["action"] for e in AuditEntry.select(AuditEntry.action).where(
         AuditEntry.action.like("signing.%")).order_by(AuditEntry.id).run_sync()]
     assert actions == ["signing.certificate_registered", "signing.certificate_disabled"]
+
+
+def test_trust_roots_keep_the_certificates_of_a_bundle_and_skip_the_rest(tmp_path, monkeypatch):
+    from app.signatures.certificates import trust_roots
+
+    bundle = tmp_path / "roots.pem"
+    bundle.write_bytes(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"
+                       + trusted_ca().pem)
+    monkeypatch.setenv("MOTCUA_SIGNING_TRUST_ROOTS", str(bundle))
+    assert [r.sha256.hex() for r in trust_roots()] == [trusted_ca().fingerprint]
+    monkeypatch.setenv("MOTCUA_SIGNING_TRUST_ROOTS", str(tmp_path / "missing.pem"))
+    assert trust_roots() == []
+    monkeypatch.delenv("MOTCUA_SIGNING_TRUST_ROOTS")
+    assert trust_roots() == []  # not configured: nothing is trusted

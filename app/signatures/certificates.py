@@ -100,10 +100,15 @@ def trust_roots() -> list[asn1_x509.Certificate]:
         else [data]
     roots = []
     for der in blocks:
-        cert = asn1_x509.Certificate.load(der)
-        if get_settings().https and DEMO_MARKER in cert.subject.human_friendly:
-            log.error("Trust root %s is a demo certificate; not trusted behind HTTPS",
-                      cert.subject.human_friendly)
+        try:
+            cert = asn1_x509.Certificate.load(der)
+            subject = cert.subject.human_friendly  # parses now: a broken root is skipped
+        except (ValueError, TypeError):
+            log.error("MOTCUA_SIGNING_TRUST_ROOTS=%s holds something that is not a "
+                      "certificate; skipped", path)
+            continue
+        if get_settings().https and DEMO_MARKER in subject:
+            log.error("Trust root %s is a demo certificate; not trusted behind HTTPS", subject)
             continue
         roots.append(cert)
     return roots
