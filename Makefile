@@ -22,6 +22,10 @@ MOTCUA_DVCQG ?= sandbox
 MOTCUA_VNEID ?= sandbox
 MOTCUA_IOFFICE ?= sandbox
 MOTCUA_ZALO_OA ?= sandbox
+# Signatures (ký số) are trusted when they chain to this PEM bundle. The demo trusts its own
+# CA, made by `seed --demo` in var/demo-signing/; a deployment names its real roots (and
+# behind HTTPS a demo root is refused anyway).
+MOTCUA_SIGNING_TRUST_ROOTS ?= $(CURDIR)/var/demo-signing/ca.pem
 # `make restore`: where the copy goes, and an optional point in time (RFC 3339, UTC).
 RESTORE_DIR ?= $(CURDIR)/var/restore
 TIMESTAMP ?=
@@ -60,6 +64,7 @@ serve:
 	MOTCUA_PAYMENT_GATEWAY="$(MOTCUA_PAYMENT_GATEWAY)" \
 	MOTCUA_POPULATION_REGISTRY="$(MOTCUA_POPULATION_REGISTRY)" \
 	MOTCUA_DVCQG="$(MOTCUA_DVCQG)" MOTCUA_VNEID="$(MOTCUA_VNEID)" MOTCUA_IOFFICE="$(MOTCUA_IOFFICE)" MOTCUA_ZALO_OA="$(MOTCUA_ZALO_OA)" \
+	MOTCUA_SIGNING_TRUST_ROOTS="$(MOTCUA_SIGNING_TRUST_ROOTS)" \
 		$(BIN)/honcho start --port $${PORT:-8000}
 
 # Restore the replicas (latest, or TIMESTAMP=2026-12-03T10:00:00Z) into RESTORE_DIR and check

@@ -70,6 +70,7 @@ from app.notifications.tables import (
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
+from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
 
@@ -129,6 +130,7 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            Reconciliation, SandboxPortalReceipt, SandboxPortalFiling, OfficialDocument,
            SandboxDocumentRegister, NationalAccountLink, OidcLogin, SandboxOidcCode,
            SandboxZaloReply]
+TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

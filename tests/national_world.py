@@ -4,7 +4,6 @@ whole life through the one state machine."""
 
 from __future__ import annotations
 
-import hashlib
 from decimal import Decimal
 
 from app.accounts.roles import Role
@@ -14,6 +13,7 @@ from app.dossiers.logic import Channel
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import factories
+from tests.signing_world import sign_and_issue
 
 SANDBOXES = {"MOTCUA_DVCQG": "sandbox", "MOTCUA_IOFFICE": "sandbox"}
 
@@ -26,7 +26,9 @@ def connect_sandboxes(monkeypatch, **extra: str) -> None:
     reset_breakers()
 
 
-async def office(code: str = "000.00.17.H55", portal_code: str = "G22.17") -> dict:
+async def office(code: str = "000.00.17.H55", portal_code: str = "G22.17",
+                 signing=None) -> dict:
+    """With the `signing` fixture, the leader holds a key so results can be signed."""
     agency = await factories.agency("Sở Tư pháp", code=code)
     agency.portal_code = portal_code
     await agency.save()
@@ -40,10 +42,12 @@ async def office(code: str = "000.00.17.H55", portal_code: str = "G22.17") -> di
                             role=role, allotted_hours=Decimal(8)).save()
     components = [c["id"] for c in await ProcedureComponent.select(ProcedureComponent.id).where(
         ProcedureComponent.procedure == procedure.id)]
+    leader = await factories.staff(Role.LEADER, [agency.id])
+    if signing is not None:
+        await signing.give_key(leader.username, leader.full_name)
     return {"agency": agency, "procedure": procedure, "components": components,
             "counter": await factories.staff(Role.COUNTER_OFFICER, [agency.id]),
-            "handler": await factories.staff(Role.HANDLER, [agency.id]),
-            "leader": await factories.staff(Role.LEADER, [agency.id])}
+            "handler": await factories.staff(Role.HANDLER, [agency.id]), "leader": leader}
 
 
 async def receive_one(world: dict, id_number: str = "062190001234") -> int:
@@ -53,15 +57,12 @@ async def receive_one(world: dict, id_number: str = "062190001234") -> int:
         channel=Channel.IN_PERSON, component_ids=world["components"]))
 
 
-RESULT = hashlib.sha256(b"ket qua").hexdigest()
-
-
 async def process(world: dict, dossier_id: int) -> None:
-    """From received to processed: forward, issue the result, finish."""
+    """From received to processed: forward, draft, approve, sign, issue the result, finish."""
     leader = world["leader"]
     await perform(dossier_id, leader, Action.FORWARD, assignee_id=world["handler"].id)
     await perform(dossier_id, world["handler"], Action.FORWARD, assignee_id=leader.id)
-    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=RESULT)
+    await sign_and_issue(dossier_id, leader, leader)
     await perform(dossier_id, leader, Action.FORWARD)
 
 

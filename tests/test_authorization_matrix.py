@@ -61,6 +61,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/ket-qua/{kind:str}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}/pdf"): STAFF,
@@ -277,6 +278,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{row_id:int}", "999999")  # no such delivery: 404 when allowed
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
         url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
+    url = url.replace("ket-qua/{kind:str}", "ket-qua/du-thao")  # no draft yet: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -24,15 +24,16 @@ from app.integrations.zalo.tables import SandboxZaloReply
 from app.payments.logic import sign
 from tests import national_world as world_
 from tests.conftest import run
+from tests.signing_world import signing  # noqa: F401  (fixture)
 
 PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF")
 
 
 @pytest.fixture
-def world(client, monkeypatch):
+def world(client, monkeypatch, signing):  # noqa: F811  (the fixture)
     world_.connect_sandboxes(monkeypatch, MOTCUA_PARTNER_RETRY_SECONDS="0")
-    return run(world_.office())
+    return run(world_.office(signing=signing))
 
 
 def deliver():

@@ -19,14 +19,15 @@ from app.integrations.ioffice.service import documents_of
 from app.integrations.logic import as_json
 from app.integrations.tables import PartnerCall, PartnerOutbox
 from tests import national_world as world_
+from tests.signing_world import signing  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def world(db, monkeypatch):
+async def world(db, monkeypatch, signing):  # noqa: F811  (the fixture)
     world_.connect_sandboxes(monkeypatch, MOTCUA_PARTNER_RETRY_SECONDS="0")
-    return await world_.office()
+    return await world_.office(signing=signing)
 
 
 async def deliver_all(rounds: int = 30) -> None:

@@ -171,6 +171,7 @@ class DossierResult(Table, tablename="dossier_result"):
     signed_sha256 = Varchar(length=64, default="")
     signed_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     signed_at = Timestamptz(null=True, default=None)
+    certificate_fingerprint = Varchar(length=64, default="")  # SHA-256 of the signer's
 
 
 class DeadlineAlert(Table, tablename="deadline_alert"):

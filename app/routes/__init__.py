@@ -43,6 +43,7 @@ from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
+from app.routes.signatures import ResultFileController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
@@ -94,6 +95,7 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    ResultFileController,
 ]
 # Go-live back office (issue #15): organisation, catalogue, users.
 CONTROLLERS += [
