@@ -46,6 +46,7 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
+from app.late_lists.tables import LateList, LateListRow
 from app.legal_forms.tables import ResultConversion
 from app.notifications.tables import (
     NotificationTemplate,
@@ -109,6 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [LateList, LateListRow]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -84,3 +84,14 @@ def test_tiling_kinds_cover_every_day_once(day, cutoff, kind):
     assert period.first_day.day == cutoff
     assert parse_slug(period.slug, cutoff) == period
     assert last_closed_period(day, cutoff, kind).last_day < day
+
+
+def test_started_periods_include_the_running_one():
+    from app.reports.periods import started_periods
+
+    today = date(2026, 5, 20)
+    assert [p.slug for p in started_periods(Kind.MONTH, today, 3)] == [
+        "2026-05", "2026-04", "2026-03"]
+    assert [p.slug for p in started_periods(Kind.QUARTER, today, 2)] == ["2026-q2", "2026-q1"]
+    assert [p.slug for p in started_periods(Kind.NINE_MONTHS, today, 2)] == ["2026-9t",
+                                                                             "2025-9t"]

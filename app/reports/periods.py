@@ -182,6 +182,15 @@ def periods_ending_before(kind: Kind, day: date, count: int,
     return out
 
 
+def started_periods(kind: Kind, day: date, count: int,
+                    cutoff_day: int | None = None) -> list[Period]:
+    """The `count` latest periods of `kind` that have begun by `day` (the current one
+    first, still running), newest first: what a live figure can be asked for."""
+    ahead = periods_ending_before(kind, date(min(day.year + 2, 2100), 1, 1), count + 24,
+                                  cutoff_day)
+    return [p for p in ahead if p.first_day <= day][:count]
+
+
 def period_containing(day: date, cutoff_day: int = 15, kind: Kind = Kind.MONTH) -> Period:
     """The reporting period of `kind` a local day falls in (for 9 months, the one of the
     day's reporting year, which a day after 14/09 no longer falls in)."""

@@ -17,6 +17,7 @@ from app.routes.internal import (
     SetPasswordController,
 )
 from app.routes.jobs import JobsController
+from app.routes.late_lists import LateListAdminController, LateListController
 from app.routes.legal_forms import LegalFormController
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
@@ -77,4 +78,6 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    LateListController,
+    LateListAdminController,
 ]

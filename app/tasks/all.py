@@ -9,6 +9,7 @@ from app.tasks import (
     files,  # noqa: F401
     housekeeping,  # noqa: F401
     huey,
+    late_lists,  # noqa: F401
     notifications,  # noqa: F401
     reports,  # noqa: F401
     system,  # noqa: F401

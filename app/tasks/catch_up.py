@@ -12,13 +12,14 @@ import threading
 from app.jobs.api import enqueue_sync
 from app.tasks import huey
 from app.tasks.deadlines import deadline_watch
+from app.tasks.late_lists import late_lists_schedule
 
 log = logging.getLogger(__name__)
 _once = threading.Lock()
 _done: list[bool] = []
 
 # Idempotent periodic tasks to run once at every start.
-CATCH_UP = (deadline_watch,)
+CATCH_UP = (deadline_watch, late_lists_schedule)
 
 
 @huey.on_startup()
