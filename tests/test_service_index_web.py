@@ -4,6 +4,8 @@ fragment, each indicator's page with its formula, and who may list which items."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from app.accounts import service as accounts
@@ -16,7 +18,11 @@ MARCH = {"ky": "2026-03"}
 
 
 @pytest.fixture
-def world(client):
+def world(client, monkeypatch):
+    # The pages offer the periods up to today: today is injected, 2 April 2026.
+    from app.routes import service_index as routes
+
+    monkeypatch.setattr(routes, "today", lambda: date(2026, 4, 2))
     return run(build())
 
 
@@ -58,6 +64,14 @@ def test_other_periods_and_the_old_month_parameter(client, world):
     assert "Toàn tỉnh · Quý I/2026" in quarter and '<optgroup label="Quý">' in quarter
     assert "Toàn tỉnh · Năm 2026" in client.get(PAGE, params={"ky": "2026"}).text
     assert "Tháng 3/2026" in client.get(PAGE, params={"thang": "2026-03"}).text
+
+
+def test_the_public_chooses_among_offered_periods_staff_any(client, world):
+    old = client.get(PAGE, params={"ky": "2020-03"})
+    assert old.status_code == 400 and "Chọn một kỳ trong danh sách" in old.text
+    assert client.get(PAGE, params={"ky": "2026-05"}).status_code == 400  # not begun
+    sign_in(client, Role.AUDITOR, [])
+    assert client.get(PAGE, params={"ky": "2020-03"}).status_code == 200
 
 
 def test_htmx_gets_only_the_fragment(client, world):

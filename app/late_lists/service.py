@@ -15,8 +15,9 @@ from app.late_lists import logic
 from app.late_lists.tables import LateList, LateListRow
 from app.reports.periods import Kind, Period, make_period
 from app.service_index.config import IndexConfig
-from app.service_index.gather import batches, progress_timings
+from app.service_index.gather import progress_timings
 from app.service_index.rules import judged
+from app.service_index.side_facts import rows_of
 from app.workflow.late import officers_of
 
 
@@ -38,10 +39,9 @@ async def late_dossiers(period: Period) -> list[logic.LateDossier]:
     late = [r for i, r in {r["id"]: r for r in rows}.items()
             if judged(facts.timings[i], start, end) and logic.late_at_end(facts.timings[i], end)]
     letters: dict[int, int] = {}
-    for chunk in batches(r["id"] for r in late):
-        for a in await DossierApology.select(DossierApology.dossier).where(
-                DossierApology.dossier.is_in(chunk) & (DossierApology.created_at < end)):
-            letters[a["dossier"]] = letters.get(a["dossier"], 0) + 1
+    for a in await rows_of(DossierApology, (DossierApology.dossier,),
+                           DossierApology.created_at < end, {r["id"] for r in late}):
+        letters[a["dossier"]] = letters.get(a["dossier"], 0) + 1
     officers = await officers_of(late)
     people = {u["id"]: u["full_name"] for u in await User.select(User.id, User.full_name).where(
         User.id.is_in(sorted({o for o in officers.values() if o}) or [-1]))}

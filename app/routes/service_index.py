@@ -40,10 +40,19 @@ def period_groups(day: date) -> list[tuple[Kind, list[Period]]]:
     return [(kind, started_periods(kind, day, count)) for kind, count in SHOWN.items()]
 
 
-def chosen_period(params, day: date) -> Period:
-    """`ky=2026-03` (or 2026-q1, 2026-h1, 2026-9t, 2026); `thang=` as before; this month."""
+def chosen_period(request: Request, day: date) -> Period:
+    """`ky=2026-03` (or 2026-q1, 2026-h1, 2026-9t, 2026); `thang=` as before; this month.
+    The public may choose among the periods offered (each costs a computation the cache
+    then keeps, so a visitor cannot make the server compute every month since 2000);
+    staff any period."""
+    params = request.query_params
     slug = params.get("ky") or params.get("thang") or ""
-    return parse_slug(slug) if slug else started_periods(Kind.MONTH, day, 1)[0]
+    period = parse_slug(slug) if slug else started_periods(Kind.MONTH, day, 1)[0]
+    user = request.scope.get("user")
+    offered = {p for _, periods in period_groups(day) for p in periods}
+    if period not in offered and not (user is not None and user.is_staff):
+        raise PeriodError("Chọn một kỳ trong danh sách (cán bộ xem được các kỳ khác).")
+    return period
 
 
 def chosen_agency(value: str) -> int | None:
@@ -98,7 +107,7 @@ class ServiceIndexController(Controller):
         context = {"groups": period_groups(day), "errors": {}, "agency_id": None,
                    "chosen": params.get("ky") or params.get("thang") or ""}
         try:
-            period = chosen_period(params, day)
+            period = chosen_period(request, day)
             agency_id = chosen_agency(params.get("co_quan", ""))
         except PeriodError as exc:
             context["errors"] = {"ky": str(exc)}
@@ -118,7 +127,7 @@ class ServiceIndexController(Controller):
         each chart with its table."""
         day, params = today(), request.query_params
         try:
-            period = chosen_period(params, day)
+            period = chosen_period(request, day)
             agency_id = chosen_agency(params.get("co_quan", ""))
         except PeriodError as exc:
             raise HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
@@ -155,7 +164,7 @@ class ServiceIndexController(Controller):
         params = request.query_params
         choice, page = params.get("chon", "khong-dat"), params.get("trang", "1")
         try:
-            period = chosen_period(params, today())
+            period = chosen_period(request, today())
             agency_id = chosen_agency(params.get("co_quan", ""))
             if choice not in CHOICES or not page.isdigit() or int(page) < 1:
                 raise PeriodError("Lựa chọn danh sách hoặc số trang không hợp lệ.")
@@ -168,10 +177,12 @@ class ServiceIndexController(Controller):
                    "unit_name": UNIT_NAMES[found.unit], "listed": scope is not False,
                    "choice": choice, "choices": CHOICES, "group": GROUP_NAMES}
         if scope is not False:
-            drill = await index.drill_down(period, scope, indicator, config,
-                                           fresh=found.unit != PROCEDURES)
-            items = [i for i in drill.items if choice == "tat-ca"
-                     or i.counted == (choice == "dat")]
+            public = found.unit == PROCEDURES  # the province's facts of the minute, filtered
+            drill = await index.drill_down(period, None if public else scope, indicator,
+                                           config, fresh=not public)
+            items = [i for i in drill.items if (choice == "tat-ca"
+                     or i.counted == (choice == "dat"))
+                     and (agency_id is None or i.agency_id == agency_id)]
             pages = max(1, -(-len(items) // PAGE_SIZE))
             number = min(int(page), pages)
             context.update(drill=drill, count=len(items), page=number, pages=pages,

@@ -42,14 +42,12 @@ class Facts:
     finished: set[int] = field(default_factory=set)  # processed in the period
     sides: side_facts.SideFacts = field(default_factory=side_facts.SideFacts)
     feedback: side_facts.FeedbackFacts = field(default_factory=side_facts.FeedbackFacts)
+    memo: dict = field(default_factory=dict)  # sets several indicators share (2.1's late)
+    start: datetime = field(init=False)
+    end: datetime = field(init=False)
 
-    @property
-    def start(self) -> datetime:
-        return self.period.start_at
-
-    @property
-    def end(self) -> datetime:
-        return self.period.end_at
+    def __post_init__(self) -> None:
+        self.start, self.end = self.period.start_at, self.period.end_at
 
 
 def batches(ids: Iterable[int], size: int = BATCH) -> Iterable[list[int]]:
@@ -65,18 +63,32 @@ def _scoped(query, column, agency_ids: list[int] | None):
 _DOSSIER = (Dossier.id, Dossier.code, Dossier.agency, Dossier.procedure)
 _TIMING = (Dossier.received_at, Dossier.due_at, Dossier.finished_at, Dossier.returned_at,
            Dossier.supplement_requests, Dossier.assignee)
-PUBLIC = Dossier.procedure.internal.eq(False)
+
+
+async def _public():
+    """Not a dossier of an internal procedure: a short list of ids rather than a join,
+    which would make SQLite walk dossiers by procedure instead of by the date range."""
+    internal = [r["id"] for r in await Procedure.select(Procedure.id).where(
+        Procedure.internal.eq(True))]
+    return Dossier.procedure.not_in(internal or [-1])
 
 
 async def _candidates(period: Period, agency_ids: list[int] | None) -> list[dict]:
-    """Dossiers 2.1 may judge: processed since the start, open now, or closed since it."""
+    """Dossiers 2.1 may judge: processed in the period, processed after it but received
+    before its end (open at the end), open now, or closed since its start. The two
+    processed ranges both walk the (finished_at, received_at) index, so a past period does
+    not read every dossier processed since."""
     start, end = period.start_at, period.end_at
+    public = await _public()
     received_before_end = Dossier.received_at.is_not_null() & (Dossier.received_at < end)
-    processed = await _scoped(Dossier.select(*_DOSSIER, *_TIMING).where(
-        PUBLIC & received_before_end & (Dossier.finished_at >= start)), Dossier.agency,
-        agency_ids)
+    processed = [r for r in await _scoped(Dossier.select(*_DOSSIER, *_TIMING).where(
+        public & (Dossier.finished_at >= start) & (Dossier.finished_at < end)),
+        Dossier.agency, agency_ids) if r["received_at"] is not None]
+    processed += await _scoped(Dossier.select(*_DOSSIER, *_TIMING).where(
+        public & (Dossier.finished_at >= end) & received_before_end),
+        Dossier.agency, agency_ids)
     open_now = await _scoped(Dossier.select(*_DOSSIER, *_TIMING).where(
-        PUBLIC & received_before_end & Dossier.finished_at.is_null()
+        public & received_before_end & Dossier.finished_at.is_null()
         & Dossier.status.is_in([s.value for s in OPEN_STATUSES])), Dossier.agency, agency_ids)
     closings: dict[int, datetime] = {}
     for row in await DossierEvent.select(DossierEvent.dossier, DossierEvent.at).where(
@@ -85,23 +97,21 @@ async def _candidates(period: Period, agency_ids: list[int] | None) -> list[dict
     closed = []
     for ids in batches(closings):
         closed += await _scoped(Dossier.select(*_DOSSIER, *_TIMING).where(
-            PUBLIC & received_before_end & Dossier.finished_at.is_null()
-            & Dossier.id.is_in(ids)), Dossier.agency, agency_ids)
+            public & received_before_end & Dossier.finished_at.is_null()
+            & side_facts.among("dossier.id", ids)), Dossier.agency, agency_ids)
     for row in closed:
         row["closed_at"] = closings[row["id"]]
     return processed + open_now + closed
 
 
-async def _first_moments(table, moment, ids: set[int], condition=None) -> dict[int, datetime]:
+async def _first_moments(table, moment, ids: set[int], condition=None
+                         ) -> dict[int, datetime]:
     """dossier id → earliest `moment` of its `table` rows (batched over `ids`)."""
     found: dict[int, datetime] = {}
-    for chunk in batches(ids):
-        where = table.dossier.is_in(chunk)
-        if condition is not None:
-            where &= condition
-        for row in await table.select(table.dossier, moment.as_alias("at")).where(where):
-            if row["dossier"] not in found or row["at"] < found[row["dossier"]]:
-                found[row["dossier"]] = row["at"]
+    for row in await side_facts.rows_of(table, (table.dossier, moment.as_alias("at")),
+                                        condition, ids):
+        if row["dossier"] not in found or row["at"] < found[row["dossier"]]:
+            found[row["dossier"]] = row["at"]
     return found
 
 
@@ -160,7 +170,7 @@ async def gather(period: Period, agency_ids: list[int] | None, config: IndexConf
     received = await _scoped(Dossier.select(
         *_DOSSIER, Dossier.channel, Dossier.received_at, Dossier.finished_at,
         Dossier.applicant.id_verified_at.as_alias("verified_at")).where(
-        PUBLIC & (Dossier.received_at >= facts.start) & (Dossier.received_at < facts.end)
+        await _public() & (Dossier.received_at >= facts.start) & (Dossier.received_at < facts.end)
         & (Dossier.status != Status.DRAFT.value)), Dossier.agency, agency_ids)
     for row in candidates + received:
         facts.dossiers.setdefault(row["id"], {k: row[k] for k in ("code", "procedure",
@@ -173,7 +183,8 @@ async def gather(period: Period, agency_ids: list[int] | None, config: IndexConf
         "dossier": {i: d["agency"] for i, d in facts.dossiers.items()},
         "procedure": {i: p["agency"] for i, p in facts.procedures.items()},
     }
-    facts.sides = await side_facts.dossier_sides(facts.start, facts.end)
+    facts.sides = await side_facts.dossier_sides(set(facts.received) | facts.finished,
+                                                 facts.start, facts.end)
     facts.feedback = await side_facts.feedback_facts(period, agency_ids, facts.calendar)
     facts.agency_of["feedback"] = facts.feedback.agency_of
     return facts

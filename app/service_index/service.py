@@ -72,9 +72,14 @@ def _score(config: IndexConfig, evidence: dict[str, Result]) -> IndexScore:
     return logic.evaluate(config, measures, reasons)
 
 
-def _for_agency(evidence: dict[str, Result], agency: int, facts: Facts) -> dict[str, Result]:
-    return {k: e.for_agency(agency, facts.agency_of) if isinstance(e, Evidence) else e
-            for k, e in evidence.items()}
+def _by_agency(facts: Facts) -> dict[int, dict[str, frozenset[int]]]:
+    """agency → unit → the ids of its items, built once for every agency."""
+    found: dict[int, dict[str, set[int]]] = {}
+    for unit, owners in facts.agency_of.items():
+        for item, agency in owners.items():
+            if agency:
+                found.setdefault(agency, {}).setdefault(unit, set()).add(item)
+    return {a: {u: frozenset(ids) for u, ids in units.items()} for a, units in found.items()}
 
 
 async def province_index(period: Period, config: IndexConfig
@@ -83,14 +88,14 @@ async def province_index(period: Period, config: IndexConfig
     facts = await gather(period, None, config)
     evidence = await _evidence(facts)
     province = AgencyIndex(None, "Toàn tỉnh", _score(config, evidence), evidence)
-    ids = sorted({a for unit in facts.agency_of.values() for a in unit.values() if a})
+    owned = _by_agency(facts)
     names = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(
-        Agency.id.is_in(ids or [-1]))}
+        Agency.id.is_in(sorted(owned) or [-1]))}
     agencies = []
-    for agency_id in ids:
-        own = _for_agency(evidence, agency_id, facts)
+    for agency_id, own in owned.items():
+        kept = {k: e.kept(own) if isinstance(e, Evidence) else e for k, e in evidence.items()}
         agencies.append(AgencyIndex(agency_id, names.get(agency_id, ""),
-                                    _score(config, own), own))
+                                    _score(config, kept), kept))
     agencies.sort(key=lambda a: a.name)
     return province, agencies
 
@@ -102,6 +107,7 @@ class Item:
     id: int
     code: str
     name: str
+    agency_id: int | None
     agency_name: str
     counted: bool
     note: str = ""
@@ -124,26 +130,38 @@ async def drill_down(period: Period, agency_ids: list[int] | None, key: str,
         return Drill(found, None, [])
     counted = found.counted()
     agencies = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name)}
-    items = [await _item(facts, found, i, i in counted, agencies) for i in found.denominator]
+    others = await _procedure_names(facts, found)
+    items = [_item(facts, found, i, i in counted, agencies, others) for i in found.denominator]
     items.sort(key=lambda item: (item.counted, item.code))
     return Drill(found, found.measure(), items)
 
 
-async def _item(facts: Facts, evidence: Evidence, item_id: int, counted: bool,
-                agencies: dict[int, str]) -> Item:
+async def _procedure_names(facts: Facts, evidence: Evidence) -> dict[int, dict]:
+    """Procedures of listed dossiers that the facts do not hold (no longer active)."""
+    if evidence.unit != DOSSIERS:
+        return {}
+    missing = {facts.dossiers[i]["procedure"] for i in evidence.denominator} - set(
+        facts.procedures)
+    return {p["id"]: p for p in await Procedure.select(
+        Procedure.id, Procedure.code, Procedure.name).where(
+        Procedure.id.is_in(sorted(missing) or [-1]))}
+
+
+def _item(facts: Facts, evidence: Evidence, item_id: int, counted: bool,
+          agencies: dict[int, str], others: dict[int, dict]) -> Item:
     note = evidence.notes.get(item_id, "")
     if evidence.unit == DOSSIERS:
         row = facts.dossiers[item_id]
-        procedure = facts.procedures.get(row["procedure"]) or await Procedure.select(
-            Procedure.code, Procedure.name).where(Procedure.id == row["procedure"]).first()
+        procedure = facts.procedures.get(row["procedure"]) or others[row["procedure"]]
         return Item(item_id, row["code"], f"{procedure['code']} · {procedure['name']}",
-                    agencies.get(row["agency"], ""), counted, note)
+                    row["agency"], agencies.get(row["agency"], ""), counted, note)
     if evidence.unit == PROCEDURES:
         p = facts.procedures[item_id]
-        return Item(item_id, p["code"], p["name"], agencies.get(p["agency"], ""), counted, note)
+        return Item(item_id, p["code"], p["name"], p["agency"], agencies.get(p["agency"], ""),
+                    counted, note)
     f = facts.feedback.rows[item_id]
-    return Item(item_id, f["code"], f["title"],
-                agencies.get(facts.feedback.agency_of.get(item_id), ""), counted, note)
+    agency = facts.feedback.agency_of.get(item_id)
+    return Item(item_id, f["code"], f["title"], agency, agencies.get(agency, ""), counted, note)
 
 
 # -- caches for the public pages -------------------------------------------------------------

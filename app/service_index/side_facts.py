@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from piccolo.columns.combination import WhereRaw
+
 from app.calendar.deadlines import deadline
 from app.calendar.logic import WorkingCalendar
 from app.dossiers.tables import DossierComponent, DossierPause, DossierResult
@@ -35,29 +37,43 @@ class SideFacts:
     pauses: dict[int, list[tuple[datetime, datetime]]] = field(default_factory=dict)
 
 
-def _touched(fk, start: datetime, end: datetime):
-    """Rows of dossiers received or processed in [start, end), through the dossier key."""
-    return (((fk.received_at >= start) & (fk.received_at < end))
-            | ((fk.finished_at >= start) & (fk.finished_at < end)))
+BATCH = 500
 
 
-async def _ids(table, condition, start: datetime, end: datetime) -> set[int]:
-    rows = await table.select(table.dossier.as_alias("dossier")).where(
-        condition & _touched(table.dossier, start, end))
-    return {r["dossier"] for r in rows}
+def among(column: str, ids: list[int]) -> WhereRaw:
+    """`column IN (…)` written out: ids are integers read from the database, and Piccolo's
+    `is_in` spends more time converting thousands of values than SQLite spends on them."""
+    return WhereRaw(f"{column} IN ({','.join(str(int(i)) for i in ids) or 'NULL'})")
 
 
-async def dossier_sides(start: datetime, end: datetime) -> SideFacts:
+async def rows_of(table, columns, condition, ids) -> list[dict]:
+    """Rows of `table` (meeting `condition`, if any) for the dossiers `ids`, batched so each
+    query uses the table's `dossier` index: the cost follows the period's dossiers, not the
+    table's size."""
+    ordered, out = sorted(ids), []
+    for at in range(0, len(ordered), BATCH):
+        where = among("dossier", ordered[at:at + BATCH])
+        out += await table.select(*columns).where(
+            where if condition is None else condition & where)
+    return out
+
+
+async def _ids(table, condition, ids: set[int]) -> set[int]:
+    return {r["dossier"] for r in await rows_of(table, (table.dossier,), condition, ids)}
+
+
+async def dossier_sides(ids: set[int], start: datetime, end: datetime) -> SideFacts:
+    """Facts of the dossiers `ids` (received or processed in [start, end))."""
     sides = SideFacts()
     sides.e_result = await _ids(DossierResult, DossierResult.file.is_not_null()
-                                | (DossierResult.sha256 != ""), start, end)
+                                | (DossierResult.sha256 != ""), ids)
     sides.with_files = await _ids(DossierComponent, DossierComponent.file.is_not_null()
-                                  | DossierComponent.digitised.eq(True), start, end)
-    sides.reused = await _ids(DossierComponent, DossierComponent.reused.eq(True), start, end)
+                                  | DossierComponent.digitised.eq(True), ids)
+    sides.reused = await _ids(DossierComponent, DossierComponent.reused.eq(True), ids)
     sides.in_warehouse = await _ids(WarehouseDocument,
-                                    WarehouseDocument.source == Source.RESULT.value, start, end)
+                                    WarehouseDocument.source == Source.RESULT.value, ids)
     paid = Payment.status == PaymentStatus.PAID.value
-    sides.paid = await _ids(Payment, paid, start, end)
+    sides.paid = await _ids(Payment, paid, ids)
     sides.paid_procedures = {r["procedure"] for r in await Payment.select(
         Payment.dossier.procedure.as_alias("procedure")).where(
         paid & (Payment.completed_at >= start) & (Payment.completed_at < end))}
@@ -67,10 +83,10 @@ async def dossier_sides(start: datetime, end: datetime) -> SideFacts:
     unsatisfied = await Rating.select(Rating.dossier).where(
         Rating.satisfied.eq(False) & (Rating.created_at >= start) & (Rating.created_at < end))
     sides.complained = {r["dossier"] for r in complaints + unsatisfied}
-    pauses = await DossierPause.select(
-        DossierPause.dossier, DossierPause.started_at, DossierPause.ended_at).where(
-        (DossierPause.reason == "supplement") & DossierPause.ended_at.is_not_null()
-        & (DossierPause.dossier.received_at >= start) & (DossierPause.dossier.received_at < end))
+    pauses = await rows_of(DossierPause, (DossierPause.dossier, DossierPause.started_at,
+                                         DossierPause.ended_at),
+                         (DossierPause.reason == "supplement")
+                         & DossierPause.ended_at.is_not_null(), ids)
     for p in pauses:
         sides.pauses.setdefault(p["dossier"], []).append((p["started_at"], p["ended_at"]))
     return sides
@@ -126,12 +142,14 @@ async def feedback_facts(period: Period, agency_ids: list[int] | None,
         out.agency_of[fid] = r["agency"] or r["about_agency"]
     dossier_ids = sorted({r["dossier"] for r in out.rows.values() if r["dossier"]})
     if dossier_ids:
-        about = await Feedback.select(Feedback.id, Feedback.dossier, Feedback.received_at).where(
-            Feedback.dossier.is_in(dossier_ids) & (Feedback.received_at < end))
+        by_dossier: dict[int, list[datetime]] = {}
+        for o in await Feedback.select(Feedback.dossier, Feedback.received_at).where(
+                Feedback.dossier.is_in(dossier_ids) & (Feedback.received_at < end)):
+            by_dossier.setdefault(o["dossier"], []).append(o["received_at"])
         for fid, r in out.rows.items():
-            same = [o for o in about if o["dossier"] == r["dossier"] and o["id"] != fid]
-            if any(o["received_at"] > r["received_at"] for o in same):
+            moments = by_dossier.get(r["dossier"], [])
+            if any(m > r["received_at"] for m in moments):
                 out.raised_again.add(fid)
-            if any(o["received_at"] < r["received_at"] for o in same):
+            if any(m < r["received_at"] for m in moments):
                 out.repeats.add(fid)
     return out

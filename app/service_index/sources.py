@@ -59,14 +59,13 @@ class Evidence:
             return self.denominator.difference(*self.deducted)
         return self.numerator & self.denominator
 
-    def for_agency(self, agency: int, agency_of: dict[str, dict[int, int]]) -> Evidence:
-        """The same evidence kept to one agency's items (`agency_of`: unit → id → agency)."""
-        keep = frozenset(i for i, a in agency_of.get(self.unit, {}).items() if a == agency)
+    def kept(self, own: dict[str, frozenset[int]]) -> Evidence:
+        """The same evidence kept to one agency's items (`own`: unit → its ids)."""
+        keep = own.get(self.unit, frozenset())
         return replace(self, numerator=self.numerator & keep,
                        denominator=self.denominator & keep,
                        deducted=tuple(d & keep for d in self.deducted),
-                       companion=None if self.companion is None
-                       else self.companion.for_agency(agency, agency_of))
+                       companion=None if self.companion is None else self.companion.kept(own))
 
 
 Result = Evidence | Unavailable
@@ -86,17 +85,24 @@ def _placeholder(reason: str) -> Source:
 # -- 2. progress -----------------------------------------------------------------------------
 
 def judged_dossiers(facts: Facts) -> set[int]:
-    return {i for i, t in facts.timings.items() if judged(t, facts.start, facts.end)}
+    if "judged" not in facts.memo:
+        start, end = facts.start, facts.end
+        facts.memo["judged"] = {i for i, t in facts.timings.items() if judged(t, start, end)}
+    return facts.memo["judged"]
 
 
 def late_dossiers(facts: Facts) -> set[int]:
-    limit = facts.config.max_supplement_requests
-    return {i for i in judged_dossiers(facts) if not on_time(facts.timings[i], facts.end, limit)}
+    if "late" not in facts.memo:
+        limit, end, timings = facts.config.max_supplement_requests, facts.end, facts.timings
+        facts.memo["late"] = {i for i in judged_dossiers(facts)
+                              if not on_time(timings[i], end, limit)}
+    return facts.memo["late"]
 
 
 async def on_time_dossiers(facts: Facts) -> Result:
     base = judged_dossiers(facts)
     return _evidence(DOSSIERS, base - late_dossiers(facts), base)
+
 
 
 async def processing_time_by_procedure(facts: Facts) -> Result:
