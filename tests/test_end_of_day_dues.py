@@ -69,3 +69,12 @@ async def test_closing_time_appointments_of_calendar_limits_move_to_24_00(db):
     async with write_transaction():  # a rerun finds nothing at a closing time
         assert await move_calendar_limits_to_end_of_day() == 0
     assert await DossierEvent.count().where(DossierEvent.action == "due_recomputed") == 2
+
+
+def test_the_process_control_sheet_reads_a_24_00_appointment_as_its_own_day():
+    from app.legal_forms.control_sheet import Outcome, outcome
+
+    due = local("2026-03-17", "00:00")  # 24:00 on 16/03
+    assert outcome(local("2026-03-16", "18:00"), due) == Outcome.ON_TIME
+    assert outcome(local("2026-03-15", "10:00"), due) == Outcome.EARLY
+    assert outcome(local("2026-03-17", "00:01"), due) == Outcome.LATE

@@ -188,6 +188,12 @@ def end_of_day(day: date) -> datetime:
     return datetime.combine(day + ONE_DAY, time(0), LOCAL_TZ)
 
 
+def appointment_day(due: datetime) -> date:
+    """The day an appointment falls on: 24:00 (stored as the next midnight) belongs to the
+    day it ends, so one second earlier is read (to the second, as SQL reads stored text)."""
+    return (to_local(due).replace(microsecond=0) - timedelta(seconds=1)).date()
+
+
 def _calendar_due(calendar, start: datetime, amount: Fraction, months: bool, pauses):
     if amount.denominator != 1:
         raise ValueError("Thời hạn tính theo ngày hoặc tháng phải là số nguyên.")

@@ -27,8 +27,9 @@ not counted on the previous (UTC) date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from app.calendar.deadlines import appointment_day
 from app.formatting import LOCAL_TZ
 from app.reports.periods import (  # noqa: F401  (re-exported: one import for report callers)
     Kind,
@@ -80,12 +81,6 @@ class DossierFacts:
 def local_day(moment: datetime) -> date:
     """The local date of a moment, read to the second (as the SQL reads stored text)."""
     return moment.astimezone(LOCAL_TZ).replace(microsecond=0).date()
-
-
-def appointment_day(due: datetime) -> date:
-    """The day an appointment falls on: 24:00 (stored as the next midnight) belongs to the
-    day it ends, so one second earlier is read."""
-    return (due.astimezone(LOCAL_TZ).replace(microsecond=0) - timedelta(seconds=1)).date()
 
 
 def classify(d: DossierFacts, period: Period) -> set[str]:
