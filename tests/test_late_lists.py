@@ -136,11 +136,12 @@ def test_the_admin_builds_a_month_now_and_bad_months_are_refused(client, world):
     listing = client.get("/quan-tri/danh-sach-tre-han").text
     assert "Tháng 3/2026" in listing and "05/04/2026" in listing
     for bad, message in (("2026-13", "không hợp lệ"), ("2026-q1", "theo tháng"),
-                         ("", "Vui lòng chọn tháng")):
+                         ("", "Vui lòng chọn tháng"), ("2099-01", "chưa kết thúc")):
         response = client.post("/quan-tri/danh-sach-tre-han/lap",
                                data={"_csrf_token": token, "thang": bad})
         assert response.status_code == 400 and message in response.text
     assert client.get("/danh-sach-tre-han/2026-x").status_code == 400
+    assert "/quan-tri/danh-sach-tre-han" in client.get("/danh-sach-tre-han").text
 
 
 def test_the_periodic_task_runs_in_the_worker(world, immediate_huey):

@@ -66,6 +66,9 @@ class LateListAdminController(Controller):
             year, month = _month(chosen)
         except HTTPException as exc:
             return await _admin_page(request, {"thang": exc.detail}, chosen)
+        if late_lists.month(year, month).last_day >= to_local(now_utc()).date():
+            return await _admin_page(request, {"thang": f"Tháng {month}/{year} chưa kết thúc: "
+                                               "chưa lập được danh sách."}, chosen)
         list_id = await late_lists.build_draft(year, month, request.user.id)
         if list_id is None:
             return await _admin_page(request, {"thang": "Danh sách tháng này đã được duyệt, "
