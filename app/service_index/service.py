@@ -167,7 +167,9 @@ def _item(facts: Facts, evidence: Evidence, item_id: int, counted: bool,
 # -- caches for the public pages -------------------------------------------------------------
 
 CACHE_SECONDS = 60.0  # the current period: "real time" within a minute
-CLOSED_CACHE_SECONDS = 3600.0  # a period already over changes only by late corrections
+# A period already over changes only by late corrections, and the charts page reads twelve
+# of them (about half a second of CPU each on a large province: bench/RESULTS.md).
+CLOSED_CACHE_SECONDS = 6 * 3600.0
 
 
 class _TtlCache:
