@@ -60,6 +60,7 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
+from app.late_lists.tables import LateList, LateListRow
 from app.legal_forms.tables import ResultConversion
 from app.notifications.tables import (
     NotificationTemplate,
@@ -131,6 +132,7 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            SandboxDocumentRegister, NationalAccountLink, OidcLogin, SandboxOidcCode,
            SandboxZaloReply]
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
+TABLES += [LateList, LateListRow]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

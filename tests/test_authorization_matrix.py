@@ -151,10 +151,22 @@ POLICY |= {
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
 }
-# The service index: public figures; the dossiers behind them for staff only.
+# The service index: public figures, formulas and charts; the dossiers and feedback behind
+# an indicator are listed only for staff (the page itself is public; see its tests).
 POLICY |= {
     ("GET", "/chi-so-phuc-vu"): EVERYONE,
-    ("GET", "/chi-so-phuc-vu/{indicator:str}"): STAFF,
+    ("GET", "/chi-so-phuc-vu/bieu-do"): EVERYONE,
+    ("GET", "/chi-so-phuc-vu/{indicator:str}"): EVERYONE,
+}
+# Public monthly late lists: published ones for everyone; drafts and approval for the
+# provincial admin.
+POLICY |= {
+    ("GET", "/danh-sach-tre-han"): EVERYONE,
+    ("GET", "/danh-sach-tre-han/{slug:str}"): EVERYONE,
+    ("GET", "/quan-tri/danh-sach-tre-han"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/danh-sach-tre-han/lap"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/quan-tri/danh-sach-tre-han/{list_id:int}"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/danh-sach-tre-han/{list_id:int}/duyet"): {Role.PROVINCIAL_ADMIN.value},
 }
 POLICY |= {
     ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
@@ -274,6 +286,7 @@ def request_as(client, world, actor: str, method: str, path: str):
         "{channel:str}", "sms")
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
+    url = url.replace("{slug:str}", "2026-03").replace("{list_id:int}", "999999")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
     url = url.replace("{row_id:int}", "999999")  # no such delivery: 404 when allowed
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):

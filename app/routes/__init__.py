@@ -20,6 +20,7 @@ from app.routes.internal import (
     SetPasswordController,
 )
 from app.routes.jobs import JobsController
+from app.routes.late_lists import LateListAdminController, LateListController
 from app.routes.legal_forms import LegalFormController
 from app.routes.national import (
     DossierSyncController,
@@ -117,3 +118,5 @@ CONTROLLERS += [
     SandboxIdentityPages,
     SandboxIdentityApi,
 ]
+# Service index (issue #18): public monthly late lists and their approval.
+CONTROLLERS += [LateListController, LateListAdminController]

@@ -101,6 +101,11 @@ async def _officers(rows: list[dict]) -> dict[int, int | None]:
     return officer
 
 
+async def officers_of(rows: list[dict]) -> dict[int, int | None]:
+    """dossier id -> officer, for rows with `id` and `assignee` (the public late lists)."""
+    return await _officers(rows)
+
+
 async def _names(table, ids: set[int]) -> dict[int, str]:
     column = table.full_name if table is User else table.name
     names: dict[int, str] = {}
