@@ -18,6 +18,7 @@ from app.identity.logic import claim_problems, parse_birth_date
 from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import SESSION_COOKIE
 from app.web.forms import FormErrors, client_ip, read_form
+from app.web.kept_forms import refill
 from app.web.second_factor import second_factor_redirect, sign_in_step, with_new_session
 
 
@@ -44,8 +45,9 @@ class AuthController(Controller):
     @get("/dang-nhap", name="auth.login")
     async def login_form(self, request: Request) -> Template:
         target = _safe_next(request.query_params.get("next"), "")
-        return Template("auth/login.html",
-                        context={"values": {}, "errors": FormErrors(), "next": target})
+        return Template("auth/login.html", context={
+            "values": refill(request, {}), "errors": FormErrors(), "next": target,
+            "session_ended": request.query_params.get("het_phien") == "1"})
 
     @post("/dang-nhap", name="auth.login_submit")
     async def login(self, request: Request) -> Template | Redirect:
@@ -81,8 +83,9 @@ class AuthController(Controller):
         return response
 
     @get("/dang-ky", name="auth.register")
-    async def register_form(self) -> Template:
-        return Template("auth/register.html", context={"values": {}, "errors": FormErrors()})
+    async def register_form(self, request: Request) -> Template:
+        return Template("auth/register.html",
+                        context={"values": refill(request, {}), "errors": FormErrors()})
 
     @post("/dang-ky", name="auth.register_submit")
     async def register(self, request: Request) -> Template | Redirect:

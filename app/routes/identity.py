@@ -21,6 +21,7 @@ from app.identity.logic import claim_problems, parse_birth_date
 from app.text import is_cccd
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 
 
 async def _page(request: Request, values: dict, errors: FormErrors, status_code: int = 200,
@@ -39,7 +40,7 @@ class IdentityController(Controller):
         status = await identity.status(request.user.id)
         values = {"full_name": status.full_name,
                   "birth_date": format_date(status.birth_date) if status.birth_date else ""}
-        return await _page(request, values, FormErrors())
+        return await _page(request, refill(request, values), FormErrors())
 
     @post("/", name="identity.verify")
     async def verify(self, request: Request) -> Template | Redirect:
