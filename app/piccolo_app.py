@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import (
     LoginAttempt,
+    PasswordReset,
     RecoveryCode,
     SecondFactor,
     User,
@@ -38,7 +39,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
-from app.identity.tables import IdentityCheck, SandboxPerson
+from app.identity.tables import IdentityCheck, NumberClaim, SandboxPerson
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -109,6 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [PasswordReset, NumberClaim]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -160,6 +160,15 @@ POLICY |= {
     ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
     ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
     ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
+    ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}/chuyen-so"): {
+        Role.COUNTER_OFFICER.value},
+}
+# "Quên mật khẩu": anyone (the page is the same whether the account exists or not).
+POLICY |= {
+    ("GET", "/quen-mat-khau"): EVERYONE,
+    ("POST", "/quen-mat-khau"): EVERYONE,
+    ("GET", "/quen-mat-khau/{token:str}"): EVERYONE,
+    ("POST", "/quen-mat-khau/{token:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

@@ -29,6 +29,7 @@ from app.routes.payments import (
 )
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
+from app.routes.recovery import RecoveryController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
@@ -77,4 +78,5 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    RecoveryController,
 ]

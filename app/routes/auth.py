@@ -13,7 +13,7 @@ from app.accounts import service as accounts
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
 from app.formatting import now_utc, to_local
-from app.identity import service as identity
+from app.identity import takeover
 from app.identity.logic import claim_problems, parse_birth_date
 from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import SESSION_COOKIE
@@ -93,7 +93,7 @@ class AuthController(Controller):
         errors = validate_registration(data)
         if not errors:
             try:
-                user, _ = await identity.register_citizen(
+                user, _, took_over = await takeover.register_citizen(
                     full_name=data["full_name"], id_number=data["id_number"],
                     birth_date=parse_birth_date(data["birth_date"], _today())[0],
                     email=data.get("email", ""), phone=normalise_phone(data["phone"]),
@@ -103,7 +103,8 @@ class AuthController(Controller):
                 errors.add("id_number", str(exc))
             else:
                 # The next page explains the outcome of the identity check (from the account).
-                response = Redirect("/ca-nhan?moi_dang_ky=1", status_code=303)
+                response = Redirect("/ca-nhan?moi_dang_ky=1" + (
+                    "&lay_lai_so=1" if took_over else ""), status_code=303)
                 return await with_new_session(request, user, response)
         values = {k: v for k, v in data.items() if "password" not in k}
         return Template("auth/register.html", status_code=HTTP_400_BAD_REQUEST,

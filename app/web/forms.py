@@ -45,6 +45,10 @@ FIELD_LIMITS: dict[str, tuple[int, str]] = {
     "comment": (1000, "Góp ý"),
     "text": (5000, "Nội dung"),
     "reason": (2000, "Lý do"),
+    "owner_name": (200, "Họ và tên chủ thẻ"),
+    "owner_birth_date": (20, "Ngày sinh chủ thẻ"),
+    "owner_phone": (20, "Số điện thoại chủ thẻ"),
+    "owner_email": (200, "Thư điện tử chủ thẻ"),
 }
 
 
