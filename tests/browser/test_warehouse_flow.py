@@ -71,7 +71,8 @@ def submit(page: Page, base: str, procedure: int, files: dict, reuse: dict) -> s
                 label=document)
     upload_component_pages(page, files.get)
     for component in reuse:
-        expect(page.locator("li", has_text=component)).to_contain_text("(từ kho dữ liệu)")
+        row = page.locator(".summary > div", has_text=component)  # check-your-answers row
+        expect(row).to_contain_text("(từ kho dữ liệu)")
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()
     return page.locator(".code strong").inner_text()
