@@ -42,7 +42,7 @@ class MyDossierController(Controller):
         d = await _own(request, dossier_id)
         data = await read_form(request)
         errors = FormErrors()
-        reason = data.get("reason", "")[:1000]
+        reason = data.get("reason", "")
         if not reason:
             errors.add("reason", "Nêu lý do rút hồ sơ.")
         else:
