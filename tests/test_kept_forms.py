@@ -148,3 +148,27 @@ def test_an_error_page_links_back_to_where_the_person_was(client):
     assert '<a href="/thu-tuc?q=ho+tich">Quay lại trang trước</a>' in page.text
     foreign = client.get("/thu-tuc/999999", headers={"referer": "https://evil.example/x"})
     assert "Quay lại trang trước" not in foreign.text and "Về trang chủ" in foreign.text
+
+
+def test_an_upload_step_refused_for_its_cookie_says_the_files_must_be_chosen_again(
+        client, citizen):  # noqa: F811
+    base = start(client, citizen)
+    page = base + "/thanh-phan?trang=1"
+    token = csrf_from(client.get(page).text)
+    first, second, _ = citizen["components"]
+    client.cookies.delete("motcua_csrf")
+    refused = client.post(base + "/thanh-phan", data={"_csrf_token": token, "next": "1"},
+                          files={f"file-{first}": ("to-khai.pdf", b"%PDF-1.4\n", "application/pdf"),
+                                 f"file-{second}": ("", b"", "application/octet-stream")},
+                          headers=from_page(page), follow_redirects=False)
+    assert (refused.status_code, refused.headers["location"]) == (303, page)
+    step = client.get(page).text
+    assert "trang đã mở quá lâu" in step and "hãy chọn lại tệp" in step
+    # Nothing chosen, nothing to choose again.
+    token = csrf_from(step)
+    client.cookies.delete("motcua_csrf")
+    client.post(base + "/thanh-phan", data={"_csrf_token": token, "next": "1"},
+                files={f"file-{first}": ("", b"", "application/octet-stream")},
+                headers=from_page(page), follow_redirects=False)
+    again = client.get(page).text
+    assert "trang đã mở quá lâu" in again and "hãy chọn lại tệp" not in again

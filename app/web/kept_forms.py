@@ -24,6 +24,7 @@ from litestar.response import Redirect
 from litestar.utils.scope.state import ScopeState
 
 from app.settings import get_settings
+from app.web.forms import clean_fields
 
 KEPT_COOKIE = "motcua_giu"
 KEEP_SECONDS = 3600
@@ -100,27 +101,25 @@ def origin_page(request: Request) -> str | None:
 def posted_fields(request: Request) -> tuple[dict[str, str], bool]:
     """The text fields already parsed (the CSRF check reads every form post) and whether
     files came with them. Nothing is read from the network here."""
-    from app.web.forms import clean_fields
-
     form = ScopeState.from_scope(request.scope).form
     if not isinstance(form, dict):
         return {}, False
     flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in form.items()}
-    had_files = any(isinstance(v, UploadFile) or (isinstance(v, list) and any(
-        isinstance(x, UploadFile) for x in v)) for v in form.values())
+    every = [x for v in form.values() for x in (v if isinstance(v, list) else [v])]
+    had_files = any(isinstance(x, UploadFile) and x.filename for x in every)
     values, _ = clean_fields(flat)
     return {k: v for k, v in values.items() if "password" not in k}, had_files
 
 
-def send_back(request: Request, reason: str, values: dict[str, str] | None = None,
-              had_files: bool = False) -> Response | None:
+def send_back(request: Request, reason: str,
+              values: dict[str, str] | None = None) -> Response | None:
     """Keep the form and send the person back to its page (through the login page when the
     session ended); None when the post does not come from our own page."""
     page = origin_page(request)
     if page is None or request.method != "POST":
         return None
-    if values is None:
-        values, had_files = posted_fields(request)
+    parsed, had_files = posted_fields(request)
+    values = parsed if values is None else values
     if sum(len(k) + len(v) for k, v in values.items()) > MAX_ENTRY_CHARS:
         values = {}
     user = request.scope.get("user")

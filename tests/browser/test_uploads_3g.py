@@ -12,13 +12,14 @@ import io
 import random
 import re
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import add_online_procedure, login
 from tests.browser.test_page_weight import LATER_PAGE_BUDGET, transferred, visit
 
 pytestmark = pytest.mark.browser
@@ -34,22 +35,10 @@ CCCD, PASSWORD = "052090006363", "Anh2026xyz"
 @pytest.fixture(scope="module")
 def procedure(live_server) -> int:
     """An online procedure with two required documents and one optional."""
-    ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
-    ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     live_server.cli("createuser", CCCD, "--name", "Hồ Thị Ánh", "--role", "citizen",
                     "--id-number", CCCD, "--password", PASSWORD)
-    live_server.execute(
-        "INSERT INTO procedure (code, name, search_text, field, agency, level,"
-        " time_limit_amount, time_limit_unit, fee_amount, online_level)"
-        " VALUES ('3G.1', 'Chứng thực bản sao', 'chung thuc ban sao', ?, ?, 'tinh', 1,"
-        " 'working_days', 0, 'full')", field, justice)
-    ((procedure_id,),) = live_server.query("SELECT id FROM procedure WHERE code = '3G.1'")
-    for position, name, required in ((1, "Ảnh chụp giấy tờ", 1), (2, "Tờ khai", 1),
-                                     (3, "Giấy ủy quyền", 0)):
-        live_server.execute("INSERT INTO procedure_component (procedure, position, name, "
-                            "required) VALUES (?, ?, ?, ?)", procedure_id, position, name,
-                            required)
-    return procedure_id
+    return add_online_procedure(live_server, "3G.1", "Chứng thực bản sao", [
+        ("Ảnh chụp giấy tờ", True), ("Tờ khai", True), ("Giấy ủy quyền", False)])
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +89,15 @@ def test_a_phone_photo_is_shrunk_and_sent_over_3g_with_progress(browser: Browser
                if r.request.resource_type == "document" or "upload.js" in r.url]
     assert any("upload.js" in r.url for r in weighed)  # the script, on this page only
     assert transferred(weighed) <= LATER_PAGE_BUDGET
+
+    # The session ends in under ten minutes: the step says when, and counts down.
+    ends = datetime.now(UTC) + timedelta(minutes=9, seconds=30)
+    live_server.execute("UPDATE user_session SET expires_at = ? WHERE revoked_at IS NULL AND "
+                        "user = (SELECT id FROM app_user WHERE username = ?)", str(ends), CCCD)
+    page.reload()
+    expect(page.locator("#session-ends")).to_contain_text("Phiên đăng nhập hết hạn lúc")
+    expect(page.locator("#session-left")).to_have_text(" (còn 10 phút)")
+    expect(page.locator("#session-ends")).to_have_class("error-summary")
 
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
