@@ -136,3 +136,24 @@ def test_codes_are_limited_per_account_name_and_per_address(client, holder):
     from_here = ask_for_code(client, "051090099999")
     assert from_here.status_code == 429 and "từ địa chỉ này" in from_here.text
     assert len(received("0905123456")) == CODES_PER_IDENTIFIER
+
+
+def test_an_account_gets_at_most_six_codes_a_day():
+    from app.accounts.recovery import CODES_PER_IDENTIFIER_DAY, limit_problem
+
+    assert limit_problem(CODES_PER_IDENTIFIER - 1, CODES_PER_IDENTIFIER_DAY - 1, 0) is None
+    assert "trong ngày" in limit_problem(0, CODES_PER_IDENTIFIER_DAY, 0)
+    assert "một giờ" in limit_problem(CODES_PER_IDENTIFIER, CODES_PER_IDENTIFIER, 0)
+    assert "địa chỉ này" in limit_problem(0, 0, REQUESTS_PER_ADDRESS)
+
+
+def test_the_daily_ceiling_holds_across_hours(client, holder):
+    for _ in range(2):
+        for _ in range(CODES_PER_IDENTIFIER):
+            assert ask_for_code(client, CCCD).status_code == 303
+        rows = run(PasswordReset.select(PasswordReset.id, PasswordReset.created_at).run())
+        for row in rows:  # an hour and more ago: the hourly window is free again
+            run(PasswordReset.update({PasswordReset.created_at: row["created_at"] - timedelta(
+                minutes=61)}).where(PasswordReset.id == row["id"]).run())
+    refused = ask_for_code(client, CCCD)
+    assert refused.status_code == 429 and "nhiều lần trong ngày" in refused.text

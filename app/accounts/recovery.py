@@ -1,9 +1,12 @@
 """Pure rules of "Quên mật khẩu": the one-time code, its hash, its life and the limits.
 No I/O; the service passes the time and the counts.
 
-A six-digit code has a million values: five tries per code and three codes per hour for
-one account (whatever the address) leave a guesser about one chance in 70,000 a day, and
-ten requests per hour from one address stop anyone from spraying codes at many accounts.
+A six-digit code has a million values: five tries per code, and at most three codes an
+hour and six a day for one account name (whatever the address), leave a guesser thirty
+tries a day — about one chance in 33,000. Thirty requests an hour from one address stop
+anyone spraying codes (and SMS costs) over many accounts while a carrier's shared
+address still serves a district. Someone can use up an account's codes for the day; its
+owner then goes to the counter (or waits), which is the price of the ceiling.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ from datetime import datetime, timedelta
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 LIMIT_WINDOW = timedelta(hours=1)
+DAY_WINDOW = timedelta(days=1)
 CODES_PER_IDENTIFIER = 3
-REQUESTS_PER_ADDRESS = 10
+CODES_PER_IDENTIFIER_DAY = 6
+REQUESTS_PER_ADDRESS = 30
 
 
 def new_code() -> str:
@@ -35,9 +40,13 @@ def identifier_key(typed: str) -> str:
     return typed.strip().lower()[:120]
 
 
-def limit_problem(recent_for_identifier: int, recent_for_address: int) -> str | None:
-    """Why no new code is sent now (Vietnamese), or None. The same answer whether the
-    account exists or not."""
+def limit_problem(recent_for_identifier: int, today_for_identifier: int,
+                  recent_for_address: int) -> str | None:
+    """Why no new code is sent now (Vietnamese), or None: counts of the last hour and of
+    the last day. The same answer whether the account exists or not."""
+    if today_for_identifier >= CODES_PER_IDENTIFIER_DAY:
+        return ("Đã gửi mã cho tài khoản này nhiều lần trong ngày. Vui lòng dùng mã đã nhận, "
+                "thử lại vào ngày mai, hoặc mang thẻ căn cước đến Bộ phận Một cửa.")
     if recent_for_identifier >= CODES_PER_IDENTIFIER:
         return ("Đã gửi mã cho tài khoản này nhiều lần trong một giờ. Vui lòng dùng mã đã "
                 "nhận, hoặc thử lại sau một giờ.")

@@ -37,10 +37,11 @@ async def request_code(typed: str, ip: str) -> str:
     token, digest = new_token()
     code = recovery.new_code()
     async with write_transaction():
-        since = now - recovery.LIMIT_WINDOW
+        since, day = now - recovery.LIMIT_WINDOW, now - recovery.DAY_WINDOW
+        mine = await PasswordReset.select(PasswordReset.created_at).where(
+            (PasswordReset.identifier == identifier) & (PasswordReset.created_at >= day))
         problem = recovery.limit_problem(
-            await PasswordReset.count().where((PasswordReset.identifier == identifier)
-                                              & (PasswordReset.created_at >= since)),
+            sum(row["created_at"] >= since for row in mine), len(mine),
             await PasswordReset.count().where((PasswordReset.ip == ip)
                                               & (PasswordReset.created_at >= since)))
         if problem:
