@@ -157,3 +157,22 @@ def test_the_daily_ceiling_holds_across_hours(client, holder):
                 minutes=61)}).where(PasswordReset.id == row["id"]).run())
     refused = ask_for_code(client, CCCD)
     assert refused.status_code == 429 and "nhiều lần trong ngày" in refused.text
+
+
+def test_staff_never_read_a_code_in_the_failed_messages(client):
+    from tests.conftest import login
+
+    run(accounts.create_user(username="051090099999", password="abc12345", full_name="Lò Văn Ổn",
+                             role=Role.CITIZEN, phone="0999123456"))  # the sandbox fails it
+    run(accounts.create_user(username="tinh.admin", password="Tinh2026xyzq",
+                             full_name="Quản trị tỉnh", role=Role.PROVINCIAL_ADMIN))
+    ask_for_code(client, "051090099999")
+    run(deliver_pending())
+    (body,) = [row["body"] for row in run(OutboxMessage.select(OutboxMessage.body).where(
+        OutboxMessage.status == "temporary_failure").run())]
+    code = code_in(body)
+    client.cookies.clear()
+    login(client, "tinh.admin", "Tinh2026xyzq")
+    page = client.get("/quan-tri/thong-bao").text
+    assert "0999123456" in page and "Nội dung ẩn vì chứa mã đặt lại mật khẩu" in page
+    assert code not in page
