@@ -158,3 +158,22 @@ def test_a_dossier_code_wraps_only_after_its_dashes(client, citizen):  # noqa: F
     assert str(code_breaks("000.00.17.H55-260213-0007")) == (
         '<span class="code-text">000.00.17.H55-<wbr>260213-<wbr>0007</span>')
     assert str(code_breaks("<b>-x")) == '<span class="code-text">&lt;b&gt;-<wbr>x</span>'
+
+
+def test_feedback_names_a_dossier_by_a_loosely_typed_code(client, waiting):
+    from app.accounts import service as accounts
+    from app.accounts.roles import Role
+    from app.feedback.tables import Feedback
+    from tests.conftest import login, post_form
+
+    run(accounts.create_user(username="052090001111", password="Gopy2026xyz",
+                             full_name="Đinh Văn Góp", role=Role.CITIZEN, phone="0905111222"))
+    login(client, "052090001111", "Gopy2026xyz")
+    loose = waiting.replace(".", " ").lower()
+    sent = post_form(client, "/phan-anh/gui", "/phan-anh/gui",
+                     {"title": "Chờ lâu", "content": "Hồ sơ chưa được tiếp nhận",
+                      "dossier_code": loose})
+    assert "Đã gửi phản ánh" in sent.text
+    ((dossier_id,),) = [tuple(r.values()) for r in run(
+        Dossier.select(Dossier.id).where(Dossier.code == waiting).run())]
+    assert run(Feedback.select(Feedback.dossier).first().run())["dossier"] == dossier_id
