@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import (
     LoginAttempt,
+    PasswordReset,
     RecoveryCode,
     SecondFactor,
     User,
@@ -40,7 +41,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
-from app.identity.tables import IdentityCheck, SandboxPerson
+from app.identity.tables import IdentityCheck, NumberClaim, SandboxPerson
 from app.integrations.dvcqg.tables import (
     NationalDossierLink,
     NationalFeedbackLink,
@@ -133,6 +134,7 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            SandboxZaloReply]
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 TABLES += [LateList, LateListRow]
+TABLES += [PasswordReset, NumberClaim]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

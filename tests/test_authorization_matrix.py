@@ -173,6 +173,15 @@ POLICY |= {
     ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
     ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
     ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
+    ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}/chuyen-so"): {
+        Role.COUNTER_OFFICER.value},
+}
+# "Quên mật khẩu": anyone (the page is the same whether the account exists or not).
+POLICY |= {
+    ("GET", "/quen-mat-khau"): EVERYONE,
+    ("POST", "/quen-mat-khau"): EVERYONE,
+    ("GET", "/quen-mat-khau/{token:str}"): EVERYONE,
+    ("POST", "/quen-mat-khau/{token:str}"): EVERYONE,
 }
 # Go-live back office (#15): organisation and catalogue publishing for the provincial admin;
 # drafts and staff accounts for agency admins too (scoped in the service); history public.

@@ -16,6 +16,7 @@ from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure
 from app.db import write_transaction
 from app.directory.tables import Agency
+from app.dossiers.service import resolve_code
 from app.dossiers.tables import Dossier
 from app.feedback import logic
 from app.feedback.logic import Category, FeedbackError, Move, Status
@@ -67,8 +68,9 @@ async def _subject(data: dict[str, str]) -> dict:
     agency_id = int(data["agency_id"]) if data.get("agency_id", "").isdigit() else None
     dossier_id = None
     if data.get("dossier_code"):
+        code = await resolve_code(data["dossier_code"])  # dots and spaces optional
         dossier = await Dossier.select(Dossier.id, Dossier.agency).where(
-            Dossier.code == data["dossier_code"].strip().upper()).first()
+            Dossier.code == code).first() if code else None
         if dossier is None:
             raise FeedbackError("Không tìm thấy hồ sơ có mã này.")
         dossier_id, agency_id = dossier["id"], agency_id or dossier["agency"]

@@ -41,6 +41,7 @@ from app.routes.payments import (
 from app.routes.procedure_history import ProcedureHistoryController
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
+from app.routes.recovery import RecoveryController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
@@ -97,6 +98,7 @@ CONTROLLERS = [
     IdentityController,
     CounterIdentityController,
     ResultFileController,
+    RecoveryController,
 ]
 # Go-live back office (issue #15): organisation, catalogue, users.
 CONTROLLERS += [

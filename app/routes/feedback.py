@@ -19,6 +19,7 @@ from app.formatting import now_utc
 from app.integrations.dvcqg import feedback as national_feedback
 from app.web.auth import requires_applicant, requires_roles
 from app.web.forms import read_form
+from app.web.kept_forms import refill
 
 FEEDBACK_STAFF = (Role.PROVINCIAL_ADMIN, Role.AGENCY_ADMIN, Role.LEADER, Role.HANDLER,
                   Role.AUDITOR)
@@ -43,8 +44,8 @@ class FeedbackController(Controller):
         return Template("feedback/public.html", context={"rows": await feedback.published()})
 
     @get("/gui", name="feedback.new", guards=[not_staff])
-    async def new(self) -> Template:
-        return await _new_form({}, "")
+    async def new(self, request: Request) -> Template:
+        return await _new_form(refill(request, {}), "")
 
     @post("/gui", name="feedback.submit", guards=[not_staff])
     async def submit(self, request: Request) -> Template | Redirect:
