@@ -26,9 +26,10 @@ from app.notifications.tables import OutboxMessage
 FAILED = (Status.PERMANENT_FAILURE.value, Status.TEMPORARY_FAILURE.value)
 PAGE_SIZE = 50
 # Bodies that carry a secret link or code are never shown to staff (a password link or a
-# password-reset code is an account).
+# password-reset code is an account; a phone code lets anyone file feedback as that phone).
 HIDDEN_BODIES = {Event.SET_PASSWORD.value: "(Nội dung ẩn vì chứa đường dẫn đặt mật khẩu.)",
-                 Event.PASSWORD_RESET_CODE.value: "(Nội dung ẩn vì chứa mã đặt lại mật khẩu.)"}
+                 Event.PASSWORD_RESET_CODE.value: "(Nội dung ẩn vì chứa mã đặt lại mật khẩu.)",
+                 Event.VERIFY_CODE.value: "(Nội dung ẩn vì chứa mã xác thực số điện thoại.)"}
 
 
 def _in_scope(user: CurrentUser):
