@@ -58,6 +58,7 @@ from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
+from app.workqueue.tables import BatchRun
 
 TABLES = [
     AdminUnit,
@@ -109,6 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [BatchRun]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

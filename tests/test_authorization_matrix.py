@@ -38,6 +38,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo"): STAFF,
     ("GET", "/can-bo/hang-doi"): STAFF,
     ("GET", "/can-bo/tre-han"): STAFF,
+    ("POST", "/can-bo/hang-doi/xu-ly-hang-loat"): {Role.LEADER.value},
+    ("GET", "/can-bo/hang-doi/ket-qua/{run_id:int}"): {Role.LEADER.value},
     ("GET", "/quan-tri/lich-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/lich-lam-viec/gio-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/lich-lam-viec/ngay"): {Role.PROVINCIAL_ADMIN.value},
@@ -226,6 +228,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
+    url = url.replace("{run_id:int}", "999999")  # no such bulk run: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -28,6 +28,7 @@ from app.routes.payments import (
     payment_callback,
 )
 from app.routes.public import PublicController
+from app.routes.queue import QueueController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
@@ -43,6 +44,7 @@ CONTROLLERS = [
     AuthController,
     CitizenController,
     StaffController,
+    QueueController,
     CounterController,
     DossierController,
     SubmissionController,

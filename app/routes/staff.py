@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from litestar import Controller, Request, get
-from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.directory import queries as directory
 from app.dossiers import service as dossiers
-from app.dossiers.logic import OPEN_STATUSES, Status
 from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.notifications.staff import notices_for
 from app.web.auth import requires_staff
@@ -58,25 +56,4 @@ class StaffController(Controller):
                             "tu_ngay": request.query_params.get("tu_ngay") or f"{start:%d/%m/%Y}",
                             "den_ngay": request.query_params.get("den_ngay") or f"{end:%d/%m/%Y}",
                         }})
-
-
-    @get("/hang-doi", name="staff.queue")
-    async def queue(self, request: HTMXRequest) -> Template:
-        params = request.query_params
-        mine = params.get("pham_vi", "cua-toi") != "don-vi"
-        status_text = params.get("trang_thai", "")
-        status = int(status_text) if status_text.isdigit() else None
-        page_text = params.get("trang", "1")
-        page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
-        rows, total = await dossiers.work_queue(request.user, mine=mine, status=status,
-                                                page=page)
-        context = {
-            "rows": rows, "total": total, "page": page, "mine": mine, "status": status,
-            "pages": max(1, -(-total // dossiers.QUEUE_PAGE_SIZE)), "now": now_utc(),
-            "statuses": sorted({*OPEN_STATUSES, Status.NEW}),
-        }
-        # One URL: the whole page, or only the table when htmx asks for it.
-        if request.htmx and request.htmx.target == "queue":
-            return Template("staff/_queue_table.html", context=context)
-        return Template("staff/queue.html", context=context)
 

@@ -1,0 +1,162 @@
+"""Finding dossiers for staff: the queue and the search box, within the user's scope.
+
+`find()` is what the queue page calls. The scope is the one rule of
+`app.dossiers.service.visible_to`; filters are portable Piccolo conditions on indexed
+columns. Typed text goes to the FTS5 index (`text_index`, SQLite) for at most
+`MAX_CANDIDATES` matching ids inside the scope, newest first, which the filters, sort and
+paging then narrow; the page says when that cap was reached. Without the index, portable
+LIKE conditions match the keys and the name as typed (with its diacritics; a PostgreSQL
+dialect would add unaccent), so the search still works, only less forgivingly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from piccolo.columns.combination import Or, Where
+
+from app.accounts.service import CurrentUser
+from app.calendar.service import current_calendar
+from app.catalog.tables import Field, Procedure, ProcedureStep
+from app.dossiers.logic import OPEN_STATUSES, Status
+from app.dossiers.service import visible_to
+from app.dossiers.tables import Dossier
+from app.formatting import LOCAL_TZ, now_utc
+from app.workflow.watch import RUNNING_STATUSES, _clock_runs, due_soon_horizon
+from app.workqueue import text_index
+from app.workqueue.logic import (
+    ALL,
+    DUE_SOON,
+    OPEN,
+    OVERDUE,
+    PAGE_SIZE,
+    QueueFilter,
+    Terms,
+    fts_query,
+)
+
+MAX_CANDIDATES = 2000
+DUE_SOON_WORKING_DAYS = 1.0  # as the deadline watch's "due soon" alert
+QUEUE_STATUSES = sorted(s.value for s in (*OPEN_STATUSES, Status.NEW))
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[dict]
+    total: int
+    capped: bool  # more dossiers matched the text than were looked at
+
+
+def _scope_ids(user: CurrentUser) -> list[int] | None:
+    return None if user.role.sees_whole_province else list(user.agency_ids)
+
+
+def _like_terms(terms: Terms) -> Where:
+    """The portable fallback: each key in a number or the code, each word in the name.
+    (A query of punctuation only has no terms and never reaches here.)"""
+    conditions = []
+    for key, typed in zip(terms.keys, terms.typed_keys, strict=True):
+        conditions.append(Or(Or(Dossier.applicant_id_number.like(f"{typed}%"),
+                                Dossier.applicant_phone.like(f"{key}%")),
+                             Dossier.code.ilike(f"%{typed}%")))
+    conditions += [Dossier.applicant_name.ilike(f"%{word}%") for word in terms.typed_words]
+    where = conditions[0]
+    for condition in conditions[1:]:
+        where &= condition
+    return where
+
+
+async def _conditions(user: CurrentUser, f: QueueFilter, now: datetime) -> Where:
+    where = visible_to(user)
+    if f.status == OPEN:
+        where &= Dossier.status.is_in(QUEUE_STATUSES)
+    elif f.status != ALL:
+        where &= Dossier.status == int(f.status)
+    if f.mine:
+        where &= Dossier.assignee == user.id
+    if f.procedure is not None:
+        where &= Dossier.procedure == f.procedure
+    if f.field is not None:
+        where &= Dossier.procedure.field == f.field
+    if f.step is not None:
+        where &= Dossier.current_step == f.step
+    if f.channel is not None:
+        where &= Dossier.channel == f.channel
+    if f.received_from is not None:
+        where &= Dossier.received_at >= datetime.combine(f.received_from, time.min, LOCAL_TZ)
+    if f.received_to is not None:
+        where &= Dossier.received_at < datetime.combine(
+            f.received_to + timedelta(days=1), time.min, LOCAL_TZ)
+    if f.due == OVERDUE:
+        where &= _clock_runs() & (Dossier.due_at < now)
+    elif f.due == DUE_SOON:
+        horizon = due_soon_horizon(now, DUE_SOON_WORKING_DAYS, await current_calendar())
+        where &= _clock_runs() & (Dossier.due_at >= now) & (Dossier.due_at <= horizon)
+    return where
+
+
+_SORTS = {
+    "han": ((Dossier.due_at, True), (Dossier.id, True)),
+    "moi-nhan": ((Dossier.received_at, False), (Dossier.id, False)),
+    "cu-nhan": ((Dossier.received_at, True), (Dossier.id, True)),
+    "ma": ((Dossier.code, True),),
+}
+
+
+def _columns() -> tuple:
+    return (
+        Dossier.id, Dossier.code, Dossier.status, Dossier.current_step, Dossier.channel,
+        Dossier.applicant_name, Dossier.applicant_id_number, Dossier.received_at,
+        Dossier.due_at, Dossier.clock_paused_at, Dossier.agency,
+        Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.short_name.as_alias("agency_short"),
+        Dossier.agency.name.as_alias("agency_name"),
+        Dossier.assignee.full_name.as_alias("assignee_name"),
+    )
+
+
+async def find(user: CurrentUser, f: QueueFilter, *, now: datetime | None = None,
+               page_size: int = PAGE_SIZE) -> QueuePage:
+    """One page of the dossiers the filter asks for, and how many there are in all."""
+    now = now or now_utc()
+    where = await _conditions(user, f, now)
+    capped = False
+    terms = f.terms
+    if terms:
+        ids = await text_index.matching_ids(fts_query(terms, _scope_ids(user)),
+                                            MAX_CANDIDATES + 1)
+        if ids is None:
+            where &= _like_terms(terms)
+        else:
+            capped = len(ids) > MAX_CANDIDATES
+            where &= Dossier.id.is_in(ids[:MAX_CANDIDATES] or [-1])
+    total = await Dossier.count().where(where)
+    query = Dossier.select(*_columns()).where(where)
+    for column, ascending in _SORTS[f.sort]:
+        query = query.order_by(column, ascending=ascending)
+    rows = await query.limit(page_size).offset((f.page - 1) * page_size)
+    running = {s.value for s in RUNNING_STATUSES}
+    for row in rows:  # late now: the clock runs and the appointment has passed
+        row["late"] = bool(row["due_at"] and row["due_at"] < now and row["status"] in running
+                           and not row["clock_paused_at"])
+    return QueuePage(rows=rows, total=total, capped=capped)
+
+
+async def filter_options(user: CurrentUser) -> dict[str, list]:
+    """Choices for the filter lists: procedures and fields of the user's agencies (all for
+    province-wide roles), and the step numbers their processes have."""
+    procedures = Procedure.select(Procedure.id, Procedure.name, Procedure.field).order_by(
+        Procedure.name)
+    scope = _scope_ids(user)
+    if scope is not None:
+        procedures = procedures.where(Procedure.agency.is_in(scope or [-1]))
+    procedure_rows = await procedures
+    field_ids = sorted({p["field"] for p in procedure_rows if p["field"] is not None})
+    fields = await Field.select(Field.id, Field.name).where(
+        Field.id.is_in(field_ids or [-1])).order_by(Field.name)
+    last = await ProcedureStep.select(ProcedureStep.position).where(
+        ProcedureStep.procedure.is_in([p["id"] for p in procedure_rows] or [-1])).order_by(
+        ProcedureStep.position, ascending=False).first()
+    return {"procedures": procedure_rows, "fields": fields,
+            "steps": list(range(1, (last["position"] if last else 0) + 1))}
