@@ -46,7 +46,7 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
-from app.legal_forms.tables import ResultConversion
+from app.legal_forms.tables import IssuedForm, ResultConversion
 from app.notifications.tables import (
     NotificationTemplate,
     OutboxMessage,
@@ -110,7 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
-TABLES += [BatchRun]
+TABLES += [BatchRun, IssuedForm]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

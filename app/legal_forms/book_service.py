@@ -39,11 +39,15 @@ async def procedures_for(counter_id: int) -> list[dict]:
     ).order_by(Procedure.name)
 
 
-def _where(user: CurrentUser, counter_id: int, f: BookFilter):
-    # The counter that received it: receiving_agency when another agency handles it.
-    at_counter = (Dossier.receiving_agency == counter_id) | (
+def at_counter(counter_id: int):
+    """Dossiers in this counter's book: received there (receiving_agency when another
+    agency handles them)."""
+    return (Dossier.receiving_agency == counter_id) | (
         Dossier.receiving_agency.is_null() & (Dossier.agency == counter_id))
-    where = at_counter & visible_to(user) & (Dossier.received_at >= f.start) & (
+
+
+def _where(user: CurrentUser, counter_id: int, f: BookFilter):
+    where = at_counter(counter_id) & visible_to(user) & (Dossier.received_at >= f.start) & (
         Dossier.received_at < f.end)
     if f.procedure_id is not None:
         where = where & (Dossier.procedure == f.procedure_id)
