@@ -13,7 +13,7 @@ from app.accounts.tables import (
     UserSession,
 )
 from app.audit.tables import AuditEntry, AuditHead
-from app.calendar.tables import CalendarOverride, OfficeHoursVersion
+from app.calendar.tables import CalendarOverride, DueNotice, OfficeHoursVersion
 from app.catalog.tables import (
     Field,
     FormTemplate,
@@ -110,7 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
-TABLES += [BatchRun, IssuedForm]
+TABLES += [BatchRun, IssuedForm, DueNotice]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -5,7 +5,9 @@ Each change is validated by building the whole calendar it would produce (so a b
 is refused before it is saved), written with its audit entry in one transaction, and
 returns a `CalendarChange` telling which due dates may move: those of open dossiers due on
 or after the first day the change touches. The caller queues the recomputation
-(`app.tasks.calendar`) once the transaction has committed.
+(`app.tasks.calendar`) once the transaction has committed. Before that, the page shows
+what the change would do (`propose_*` builds the calendar it would give, without saving,
+for `app.workflow.recompute.preview`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,59 @@ class CalendarError(ValueError):
 class CalendarChange:
     since: date  # due dates before this day cannot move
     reason: str  # recorded on every dossier whose due date moves
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A change not saved yet: the calendar it would give, for the preview."""
+
+    since: date
+    calendar: WorkingCalendar
+
+
+def check_day(calendar: WorkingCalendar, day: date, working: bool) -> None:
+    """An extra day off must be a working day now, a make-up day a day off now: a Saturday
+    declared "ngày nghỉ thêm" changes nothing but confuses everyone who reads the list."""
+    if not working and not calendar.is_working_day(day):
+        why = calendar.day_off_reason(day) or "ngày nghỉ"
+        raise CalendarError(f"Ngày {day:%d/%m/%Y} vốn là ngày nghỉ ({why}): không khai báo "
+                            "là ngày nghỉ thêm.")
+    if working and calendar.is_working_day(day):
+        raise CalendarError(f"Ngày {day:%d/%m/%Y} vốn là ngày làm việc: ngày làm bù phải là "
+                            "thứ Bảy, Chủ nhật hoặc ngày nghỉ được chuyển thành ngày làm việc.")
+
+
+async def propose_override(day: date, working: bool, reason: str) -> Proposal:
+    calendar = await current_calendar()
+    if await CalendarOverride.exists().where(CalendarOverride.day == day):
+        raise CalendarError(f"Ngày {day:%d/%m/%Y} đã được khai báo; xóa khai báo cũ trước.")
+    check_day(calendar, day, working)
+    override: list[DayOverride] = []
+    _check(lambda: override.append(DayOverride(day, working, reason.strip()[:300])))
+    return Proposal(day, calendar.with_overrides(override[0]))
+
+
+async def propose_removal(override_id: int) -> tuple[Proposal, dict]:
+    """The calendar without that override, and the override itself (for the question)."""
+    row = await CalendarOverride.select().where(CalendarOverride.id == override_id).first()
+    if row is None:
+        raise CalendarError("Không tìm thấy ngày đã khai báo (có thể đã được xóa).")
+    calendar = await current_calendar()
+    kept = tuple(o for o in calendar.overrides if o.day != row["day"])
+    return Proposal(row["day"], WorkingCalendar(calendar.office_hours, kept)), row
+
+
+async def propose_office_hours(effective_from: date, blocks: list[tuple[str, str]]) -> Proposal:
+    calendar = await current_calendar()
+    version: list[OfficeHours] = []
+    _check(lambda: version.append(OfficeHours(effective_from, tuple(blocks))))
+    if await OfficeHoursVersion.exists().where(
+            OfficeHoursVersion.effective_from == effective_from):
+        raise CalendarError(f"Đã có giờ làm việc áp dụng từ {effective_from:%d/%m/%Y}.")
+    proposed: list[WorkingCalendar] = []
+    _check(lambda: proposed.append(WorkingCalendar(calendar.office_hours + tuple(version),
+                                                   calendar.overrides)))
+    return Proposal(effective_from, proposed[0])
 
 
 async def configuration() -> dict:
@@ -81,6 +136,7 @@ async def add_override(actor_id: int, day: date, working: bool, reason: str) -> 
         _check(lambda: override.append(DayOverride(day, working, reason.strip()[:300])))
         if await CalendarOverride.exists().where(CalendarOverride.day == day):
             raise CalendarError(f"Ngày {day:%d/%m/%Y} đã được khai báo; xóa khai báo cũ trước.")
+        check_day(await current_calendar(), day, working)
         row = CalendarOverride(day=day, working=working, reason=override[0].reason,
                                created_at=now_utc())
         await row.save()
