@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.response import Template
@@ -14,7 +15,7 @@ from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.notifications.staff import notices_for
 from app.web.auth import requires_staff
 from app.web.forms import FormErrors, read_day
-from app.workflow import late
+from app.workflow import late, late_list
 
 
 class StaffController(Controller):
@@ -44,16 +45,27 @@ class StaffController(Controller):
         end = read_day(query.get("den_ngay", ""), errors, "den_ngay", today)
         if not errors and end < start:
             errors.add("den_ngay", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
-        report = None
+        report = listed = None
+        values = {"tu_ngay": query.get("tu_ngay") or f"{start:%d/%m/%Y}",
+                  "den_ngay": query.get("den_ngay") or f"{end:%d/%m/%Y}"}
         if not errors:
-            report = await late.late_report(
-                dossiers.visible_to(request.user),
-                received_from=datetime.combine(start, datetime.min.time(), LOCAL_TZ),
-                received_to=datetime.combine(end + timedelta(days=1), datetime.min.time(),
-                                             LOCAL_TZ))
+            period = {"received_from": datetime.combine(start, datetime.min.time(), LOCAL_TZ),
+                      "received_to": datetime.combine(end + timedelta(days=1),
+                                                      datetime.min.time(), LOCAL_TZ)}
+            scope = dossiers.visible_to(request.user)
+            report = await late.late_report(scope, **period)
+            # A count was followed: the dossiers behind it.
+            kind = query.get("ds", "")
+            if kind in late_list.KIND_LABELS:
+                listed = await late_list.late_dossiers(
+                    scope, kind, agency=_id(query.get("co_quan")),
+                    officer=_id(query.get("can_bo")), **period)
         return Template("staff/late.html", status_code=HTTP_400_BAD_REQUEST if errors else 200,
-                        context={"report": report, "errors": errors, "values": {
-                            "tu_ngay": request.query_params.get("tu_ngay") or f"{start:%d/%m/%Y}",
-                            "den_ngay": request.query_params.get("den_ngay") or f"{end:%d/%m/%Y}",
-                        }})
+                        context={"report": report, "errors": errors, "values": values,
+                                 "listed": listed, "kind_labels": late_list.KIND_LABELS,
+                                 "base": urlencode(values)})
+
+
+def _id(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 10 else None
 
