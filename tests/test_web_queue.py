@@ -115,7 +115,7 @@ def test_enter_on_an_exact_key_opens_the_dossier(client):
     assert "<html" not in typed.text and codes(typed.text) == [w["codes"][2]]
     entered = client.get("/can-bo/hang-doi", params={"q": "052090000002", "mo": "1"},
                          headers={"HX-Request": "true", "HX-Target": "queue",
-                                  "HX-Trigger": "queue-filter"})
+                                  "HX-Trigger": "queue-search"})
     assert entered.headers["HX-Redirect"] == f"/can-bo/ho-so/{w['dossiers'][2]}"
 
 
@@ -170,3 +170,13 @@ def test_bulk_form_errors_keep_the_ticks(client):
     assert response.text.count('" checked>') == 2
     nothing = bulk_form(client, page.text, [], thao_tac="assign", nguoi_xu_ly=str(w["handler"]))
     assert nothing.status_code == 400 and "Chưa chọn hồ sơ nào" in nothing.text
+
+
+def test_staff_layout_is_loaded_for_staff_only(client):
+    """Citizen pages stay light: the staff sheet and script never reach them."""
+    anonymous = client.get("/").text
+    assert "staff.css" not in anonymous and "staff.js" not in anonymous
+    client.cookies.set("motcua_session", make_queue(n_unit=1, n_mine=0))
+    staff_page = client.get("/can-bo/hang-doi").text
+    assert "css/staff.css" in staff_page and "js/staff.js" in staff_page
+    assert 'class="staff"' in staff_page

@@ -21,7 +21,7 @@ from app.web.forms import FormErrors, read_form
 from app.workqueue import batch, search
 from app.workqueue.logic import DUE_LABELS, SORT_LABELS, QueueFilter, page_count, parse_filter
 
-FILTER_FORM_ID = "queue-filter"  # htmx names it in HX-Trigger when the form is submitted
+SEARCH_FORM_ID = "queue-search"  # htmx names it in HX-Trigger when the box is submitted
 
 
 class QueueController(Controller):
@@ -35,7 +35,7 @@ class QueueController(Controller):
         found = (await search.find(request.user, f) if not errors
                  else search.QueuePage([], 0, False))
         # Enter in the search box: an exact key with one dossier opens it.
-        submitted = (request.htmx.trigger == FILTER_FORM_ID if request.htmx
+        submitted = (request.htmx.trigger == SEARCH_FORM_ID if request.htmx
                      else request.query_params.get("mo") == "1")
         if submitted and f.text and found.total == 1 and f.page == 1:
             url = request.app.route_reverse("dossier.detail", dossier_id=found.rows[0]["id"])
@@ -101,5 +101,5 @@ async def _context(request: Request, f: QueueFilter, found: search.QueuePage,
         "assignees": await _assignees(user.agency_ids) if may_bulk else [],
         "bulk_token": batch.new_token() if may_bulk else "",
         "bulk": bulk_values or {"ticked": set(), "thao_tac": "", "nguoi_xu_ly": ""},
-        "form_id": FILTER_FORM_ID,
+        "form_id": SEARCH_FORM_ID,
     }

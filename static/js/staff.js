@@ -1,6 +1,7 @@
 /* Staff pages: keyboard access to the queue. Everything works without it.
-   "/" jumps to the search box (as on many sites); in the result table the arrow keys move
-   between dossier links and Enter opens the one focused (a link's own behaviour). */
+   "/" jumps to the search box (as on many sites; from another staff page, to the queue's);
+   in the result table the arrow keys move between dossier links and Enter opens the one
+   focused (a link's own behaviour). */
 (function () {
   function typing(el) {
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
@@ -9,7 +10,9 @@
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.key === "/" && !typing(document.activeElement)) {
       var box = document.querySelector("[data-shortcut='/']");
-      if (box) { event.preventDefault(); box.focus(); box.select(); }
+      event.preventDefault();
+      if (box) { box.focus(); box.select(); }
+      else if (document.body.dataset.queue) { window.location.assign(document.body.dataset.queue + "#q"); }
       return;
     }
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
