@@ -14,7 +14,13 @@ from piccolo.columns.combination import Where
 from app.accounts.tables import User
 from app.dossiers.tables import Dossier
 from app.formatting import now_utc
-from app.workflow.late import _names, _officers, apologised, missed_without_apology
+from app.workflow.late import (
+    _names,
+    _officers,
+    apologised,
+    missed_without_apology,
+    received_in,
+)
 
 WITH, WITHOUT, BOTH = "co", "khong", "tat-ca"
 KIND_LABELS = {WITH: "đã có phiếu xin lỗi", WITHOUT: "chưa có phiếu xin lỗi",
@@ -34,11 +40,7 @@ async def late_dossiers(scope: Where, kind: str, *, received_from: datetime | No
                         officer: int | None = None, now: datetime | None = None) -> LateList:
     """The late dossiers of one count, most overdue first (at most MAX_LISTED)."""
     now = now or now_utc()
-    where = scope
-    if received_from is not None:
-        where &= Dossier.received_at >= received_from
-    if received_to is not None:
-        where &= Dossier.received_at < received_to
+    where = received_in(scope, received_from, received_to)
     if agency is not None:
         where &= Dossier.agency == agency
     if kind == WITH:
