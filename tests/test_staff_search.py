@@ -160,3 +160,17 @@ async def test_portable_fallback_without_the_index(world):
     assert await found(h, q="Đặng Thị") == [ids["hoa"]]
     assert await found(h, q="052185003344") == [ids["hoa"]]
     assert await found(h, q="260312-0005") == [ids["binh"]]
+
+
+async def test_filter_choices_follow_the_scope(world):
+    handler = world["handler"]
+    mine = await search.filter_options(handler, parse_filter({}, FormErrors()))
+    assert {p["id"] for p in mine["procedures"]} == {world["px"].id, world["px2"].id}
+    assert not mine["procedures_need_field"]
+    # Province-wide: every procedure of the province is too long a list for each answer.
+    auditor = await officer(Role.AUDITOR, [], "kiemtra3")
+    none_yet = await search.filter_options(auditor, parse_filter({}, FormErrors()))
+    assert none_yet["procedures"] == [] and none_yet["procedures_need_field"]
+    by_field = await search.filter_options(auditor, parse_filter(
+        {"linh_vuc": str(world["field"].id)}, FormErrors()))
+    assert [p["id"] for p in by_field["procedures"]] == [world["px2"].id]

@@ -153,20 +153,29 @@ async def find(user: CurrentUser, f: QueueFilter, *, now: datetime | None = None
     return QueuePage(rows=rows, total=total, capped=capped)
 
 
-async def filter_options(user: CurrentUser) -> dict[str, list]:
-    """Choices for the filter lists: procedures and fields of the user's agencies (all for
-    province-wide roles), and the step numbers their processes have."""
-    procedures = Procedure.select(Procedure.id, Procedure.name, Procedure.field).order_by(
-        Procedure.name)
+async def filter_options(user: CurrentUser, f: QueueFilter) -> dict[str, list]:
+    """Choices for the filter lists: fields and procedures of the user's agencies, and the
+    step numbers their processes have. Province-wide roles would get every procedure of
+    the province (about two thousand, in every htmx answer), so theirs are listed once a
+    field is chosen."""
     scope = _scope_ids(user)
-    if scope is not None:
-        procedures = procedures.where(Procedure.agency.is_in(scope or [-1]))
+    own = Procedure.agency.is_in(scope or [-1]) if scope is not None else None
+    fields = Field.select(Field.id, Field.name).order_by(Field.name)
+    if own is not None:
+        fields = fields.where(Field.id.is_in(
+            [r["field"] for r in await Procedure.select(Procedure.field).where(own)] or [-1]))
+    procedures = Procedure.select(Procedure.id, Procedure.name).order_by(Procedure.name)
+    if own is not None:
+        procedures = procedures.where(own)
+    elif f.field is not None:
+        procedures = procedures.where(Procedure.field == f.field)
+    else:
+        procedures = procedures.where(Procedure.id == (f.procedure or -1))
     procedure_rows = await procedures
-    field_ids = sorted({p["field"] for p in procedure_rows if p["field"] is not None})
-    fields = await Field.select(Field.id, Field.name).where(
-        Field.id.is_in(field_ids or [-1])).order_by(Field.name)
     last = await ProcedureStep.select(ProcedureStep.position).where(
-        ProcedureStep.procedure.is_in([p["id"] for p in procedure_rows] or [-1])).order_by(
+        ProcedureStep.procedure.is_in([p["id"] for p in procedure_rows] or [-1])
+        if own is not None else ProcedureStep.position > 0).order_by(
         ProcedureStep.position, ascending=False).first()
-    return {"procedures": procedure_rows, "fields": fields,
-            "steps": list(range(1, (last["position"] if last else 0) + 1))}
+    return {"procedures": procedure_rows, "fields": await fields,
+            "steps": list(range(1, (last["position"] if last else 0) + 1)),
+            "procedures_need_field": own is None and f.field is None}
