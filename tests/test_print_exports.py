@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.directory.tables import Agency
-from app.documents.sheets import DATETIME_FORMAT
+from app.documents.sheet_print import DATETIME_FORMAT
 from app.files import store
 from app.reports import service
 from app.reports.logic import monthly_period

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from app.documents.sheets import local_moment
+from app.documents.sheet_print import local_moment
 from app.dossiers.logic import Channel, Status
 from app.formatting import LOCAL_TZ, format_date
 

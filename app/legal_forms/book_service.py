@@ -8,7 +8,7 @@ from app.accounts.service import CurrentUser
 from app.catalog.tables import Procedure
 from app.directory.tables import Agency
 from app.documents.cells import safe_cell
-from app.documents.sheets import DATETIME_FORMAT, print_setup
+from app.documents.sheet_print import DATETIME_FORMAT, print_setup
 from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier, DossierEvent
 from app.formatting import format_date

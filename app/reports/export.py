@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from app.documents.cells import safe_cell
 from app.documents.letterhead import Letterhead, dateline
 from app.documents.pdf import html_to_pdf
-from app.documents.sheets import letterhead_rows, print_setup
+from app.documents.sheet_print import letterhead_rows, print_setup
 from app.formatting import format_datetime, format_number
 from app.reports import logic
 from app.reports.logic import COLUMNS, Period

@@ -67,7 +67,8 @@ def _like_terms(terms: Terms) -> Where:
     return where
 
 
-async def _conditions(user: CurrentUser, f: QueueFilter, now: datetime) -> Where:
+async def conditions(user: CurrentUser, f: QueueFilter, now: datetime) -> Where:
+    """The filter's conditions without the typed text, within the user's scope."""
     where = visible_to(user)
     if f.status == OPEN:
         where &= Dossier.status.is_in(QUEUE_STATUSES)
@@ -124,16 +125,11 @@ def page_query(where: Where, sort: str):
     return query
 
 
-async def conditions(user: CurrentUser, f: QueueFilter, now: datetime) -> Where:
-    """The filter's conditions without the typed text (tests read their query plans)."""
-    return await _conditions(user, f, now)
-
-
 async def find(user: CurrentUser, f: QueueFilter, *, now: datetime | None = None,
                page_size: int = PAGE_SIZE) -> QueuePage:
     """One page of the dossiers the filter asks for, and how many there are in all."""
     now = now or now_utc()
-    where = await _conditions(user, f, now)
+    where = await conditions(user, f, now)
     capped = False
     terms = f.terms
     if terms:
