@@ -14,7 +14,7 @@ from app.accounts.tables import (
     UserSession,
 )
 from app.audit.tables import AuditEntry, AuditHead
-from app.calendar.tables import CalendarOverride, OfficeHoursVersion
+from app.calendar.tables import CalendarOverride, DueNotice, OfficeHoursVersion
 from app.catalog.tables import (
     Field,
     FormTemplate,
@@ -62,7 +62,7 @@ from app.internal.tables import (
 )
 from app.jobs.tables import JobRun
 from app.late_lists.tables import LateList, LateListRow
-from app.legal_forms.tables import ResultConversion
+from app.legal_forms.tables import IssuedForm, ResultConversion
 from app.notifications.tables import (
     NotificationTemplate,
     OutboxMessage,
@@ -75,6 +75,7 @@ from app.reports.tables import ReportExport
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
+from app.workqueue.tables import BatchRun
 
 TABLES = [
     AdminUnit,
@@ -135,6 +136,7 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 TABLES += [LateList, LateListRow]
 TABLES += [PasswordReset, NumberClaim]
+TABLES += [BatchRun, IssuedForm, DueNotice]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

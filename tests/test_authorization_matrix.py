@@ -38,6 +38,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo"): STAFF,
     ("GET", "/can-bo/hang-doi"): STAFF,
     ("GET", "/can-bo/tre-han"): STAFF,
+    ("POST", "/can-bo/hang-doi/xu-ly-hang-loat"): {Role.LEADER.value},
+    ("GET", "/can-bo/hang-doi/ket-qua/{run_id:int}"): {Role.LEADER.value},
     ("GET", "/quan-tri/lich-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/lich-lam-viec/gio-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/lich-lam-viec/ngay"): {Role.PROVINCIAL_ADMIN.value},
@@ -301,6 +303,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
         url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
     url = url.replace("ket-qua/{kind:str}", "ket-qua/du-thao")  # no draft yet: 404 when allowed
+    url = url.replace("{run_id:int}", "999999")  # no such bulk run: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -11,7 +11,6 @@ from piccolo.query.functions.aggregate import Count
 from app.accounts.service import CurrentUser
 from app.directory.tables import Agency
 from app.dossiers.logic import (
-    OPEN_STATUSES,
     Status,
     canonical_code,
     last_digits_problem,
@@ -90,27 +89,3 @@ async def public_lookup(code: str, second_factor: str) -> dict | None:
     del row["applicant_phone"], row["applicant_id_number"]
     return row
 
-
-QUEUE_PAGE_SIZE = 25
-
-
-async def work_queue(user: CurrentUser, *, mine: bool, status: int | None,
-                     page: int) -> tuple[list[dict], int]:
-    """Open dossiers in scope, the most urgent first: the user's own (assigned to them) or
-    the whole unit's. Returns one page and the total count."""
-    # NEW: online and postal dossiers waiting at the counter's reception queue.
-    where = Dossier.status.is_in([s.value for s in (*OPEN_STATUSES, Status.NEW)])
-    where = where & visible_to(user)
-    if mine:
-        where = where & (Dossier.assignee == user.id)
-    if status is not None:
-        where = where & (Dossier.status == status)
-    total = await Dossier.count().where(where)
-    rows = await Dossier.select(
-        Dossier.id, Dossier.code, Dossier.status, Dossier.due_at, Dossier.current_step,
-        Dossier.applicant_name, Dossier.clock_paused_at,
-        Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.assignee.full_name.as_alias("assignee_name"),
-    ).where(where).order_by(Dossier.due_at).order_by(Dossier.id).limit(
-        QUEUE_PAGE_SIZE).offset((max(page, 1) - 1) * QUEUE_PAGE_SIZE)
-    return rows, total

@@ -198,12 +198,15 @@ async def act(feedback_id: int, user: CurrentUser | None, move_text: str,
                            Feedback.answered_by: actor_id, Feedback.due_at: publish_due})
             notify = True
         elif move == Move.PUBLISH:
-            names = [row["submitter_name"]]
+            # The names the officer confirmed on the preview ("an_ten", one per line).
+            chosen = [n for n in data.get("an_ten", "").split("\n") if n.strip()]
+            extra = data.get("an_ten_khac", "").split(",")
+            shown = logic.publication(row["title"], row["content"], text,
+                                      row["submitter_name"], chosen, extra)
             values.update({
                 Feedback.published_at: now, Feedback.due_at: None,
-                Feedback.public_title: logic.redact(row["title"], names),
-                Feedback.public_content: logic.redact(row["content"], names),
-                Feedback.public_answer: logic.redact(text, names)})
+                Feedback.public_title: shown.title, Feedback.public_content: shown.content,
+                Feedback.public_answer: shown.answer})
         await Feedback.update(values).where(Feedback.id == feedback_id)
         await FeedbackEvent(feedback=feedback_id, at=now, actor=actor_id, move=move.value,
                             from_status=row["status"], to_status=status.value,

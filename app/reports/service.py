@@ -12,7 +12,7 @@ from app.db import write_transaction
 from app.directory.tables import Agency
 from app.files import store
 from app.formatting import now_utc
-from app.reports import export, logic
+from app.reports import export, issuer, logic
 from app.reports.logic import KEYS, Period
 from app.reports.sqlite_counts import count_by_procedure
 from app.reports.tables import ReportExport
@@ -68,6 +68,7 @@ async def export_period(period: Period, *, trigger: str,
     latest = await _latest(period)
     if latest is not None and latest["numbers_digest"] == digest:
         return latest["id"]
+    await issuer.dress(report)
     xlsx = await store.store(export.to_xlsx(report), XLSX)
     pdf = await store.store(export.to_pdf(report), "application/pdf")
     async with write_transaction():

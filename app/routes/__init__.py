@@ -40,6 +40,7 @@ from app.routes.payments import (
 )
 from app.routes.procedure_history import ProcedureHistoryController
 from app.routes.public import PublicController
+from app.routes.queue import QueueController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.recovery import RecoveryController
 from app.routes.reports import ReportsController
@@ -63,6 +64,7 @@ CONTROLLERS = [
     AuthController,
     CitizenController,
     StaffController,
+    QueueController,
     CounterController,
     DossierController,
     SubmissionController,
