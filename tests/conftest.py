@@ -68,9 +68,7 @@ def client(db):
     from litestar.testing import TestClient
 
     from app.main import create_app
-    from app.routes.public import FAILED_LOOKUPS
 
-    FAILED_LOOKUPS.clear()  # the limiter lives in the process: each test starts afresh
     with TestClient(app=create_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -132,6 +130,14 @@ def pytest_collection_modifyitems(config, items):
     main thread for the rest of the session, which `asyncio.run` (used by fixtures and
     database tests) refuses to run under."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _no_failures_counted():
+    """Limits live in the process: each test starts from nothing, whatever ran before."""
+    from app.web.ratelimit import clear_all
+
+    clear_all()
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ from __future__ import annotations
 import pytest
 
 from app.dossiers.logic import Status
+from app.dossiers.lookup_limit import PER_CODE, PER_SOURCE
 from tests import security_live
 from tests.security_live import SMS_TOKEN, csrf_headers, fresh_address
 
 live_app = security_live.live_app  # the module's server (a fixture)
 
-# The limits this reproduction expects: failures per code, per source address (10 min).
-PER_CODE_LIMIT, PER_SOURCE_LIMIT = 5, 50
+PER_CODE_LIMIT, PER_SOURCE_LIMIT = PER_CODE.limit, PER_SOURCE.limit
 WRONG = "0000"
 SCORES = {"guidance": "5", "attitude": "4", "timeliness": "5"}
 

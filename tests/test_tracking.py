@@ -90,10 +90,11 @@ def test_owner_sees_everything_and_asks_to_withdraw(client, owned):
 
 def test_qr_link_opens_the_lookup_prefilled_without_counting_a_failure(client, owned):
     from app.documents.qr import lookup_url
-    from app.routes.public import FAILED_LOOKUPS
+    from app.dossiers import lookup_limit
 
     _, code = owned
     page = client.get(lookup_url("http://testserver", code))
     assert page.status_code == 200 and f'value="{code}"' in page.text
     assert "đã được điền" in page.text and "Không tìm thấy" not in page.text
-    assert not FAILED_LOOKUPS._hits  # nothing counted against this address
+    assert not lookup_limit.PER_SOURCE._hits  # nothing counted against this address
+    assert not lookup_limit.PER_CODE._hits

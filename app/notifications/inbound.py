@@ -1,8 +1,9 @@
 """SMS lookup: `TC <mã hồ sơ> <4 số cuối SĐT>` from the SMS gateway, answered by SMS.
 
 The answer goes through the outbox like any notice (Event.LOOKUP_REPLY). Unknown codes and
-wrong digits get the same answer, so codes cannot be probed; senders are rate-limited in
-memory per phone (one web process per VM, as for the web lookup).
+wrong digits get the same answer, so codes cannot be probed; each sender may ask a few
+times per 10 minutes (each answer costs an SMS), and wrong digits count against the code
+and the sender in the one lookup limit (`app.dossiers.lookup_limit`) like on the web.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from app.dossiers import lookup_limit
 from app.dossiers import service as dossiers
 from app.dossiers.logic import Status as DossierStatus
 from app.formatting import format_date
@@ -20,13 +22,14 @@ from app.notifications.logic import (
     Channel,
     Event,
     lookup_reply,
+    lookup_throttled,
     parse_lookup,
 )
 from app.text import is_phone, normalise_phone
-from app.web.ratelimit import SlidingWindowLimiter
+from app.web.ratelimit import limiter
 
 # Each answer costs an SMS: a handful per sender per 10 minutes serves any honest use.
-LOOKUPS_PER_SENDER = SlidingWindowLimiter(limit=5, window_seconds=600)
+LOOKUPS_PER_SENDER = limiter(5, 600)
 
 
 class InboundRefused(ValueError):
@@ -54,13 +57,24 @@ async def answer_lookup(sender: str, text: str, message_id: str,
     if parsed is None:
         reply = LOOKUP_USAGE
     else:
-        found = await dossiers.public_lookup(*parsed)
-        reply = LOOKUP_NOT_FOUND if found is None else lookup_reply(
-            found["code"], DossierStatus(found["status"]).label, format_date(found["due_at"]),
-            format_date(found["returned_at"] or found["finished_at"]))
+        reply = await _answer(phone, *parsed)
     occurrence = message_id or f"{text.strip()}@{int(time.time() // 60)}"
     queued = await notify_contact(Event.LOOKUP_REPLY, phone=phone, values={"status": reply},
                                   occurrence=occurrence[:200], phone_channels=(channel,))
     if queued:
         schedule_delivery()
     return InboundResult(queued=queued)
+
+
+async def _answer(phone: str, code: str, digits: str) -> str:
+    try:
+        found = await lookup_limit.attempt(f"sms:{phone}",
+                                           lambda: dossiers.public_lookup(code, digits),
+                                           code=code, digits=digits)
+    except lookup_limit.LookupThrottled as exc:
+        return lookup_throttled(exc.minutes)
+    if found is None:
+        return LOOKUP_NOT_FOUND
+    return lookup_reply(found["code"], DossierStatus(found["status"]).label,
+                        format_date(found["due_at"]),
+                        format_date(found["returned_at"] or found["finished_at"]))
