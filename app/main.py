@@ -21,7 +21,8 @@ from app.routes import CONTROLLERS
 from app.settings import get_settings
 from app.web.auth import SessionAuthMiddleware
 from app.web.errors import http_error, internal_error
-from app.web.headers import security_headers_middleware
+from app.web.headers import security_headers
+from app.web.hosts import allowed_hosts_middleware
 from app.web.templating import STATIC_DIR, template_config
 
 STATIC_CACHE = CacheControlHeader(max_age=30 * 86400, public=True)  # URLs carry a content hash
@@ -37,7 +38,7 @@ def create_app() -> Litestar:
                                        cache_control=STATIC_CACHE),
         ],
         middleware=[
-            security_headers_middleware(settings.https),
+            allowed_hosts_middleware,
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz"]),
         ],
         csrf_config=CSRFConfig(
@@ -49,6 +50,7 @@ def create_app() -> Litestar:
         # forbids and a provincial network may not reach.
         openapi_config=OpenAPIConfig(title="Một Cửa API", version="1",
                                      path="/api/schema", render_plugins=[YamlRenderPlugin()]),
+        before_send=[security_headers(settings.https)],
         plugins=[HTMXPlugin()],
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         exception_handlers={HTTPException: http_error, Exception: internal_error},

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,11 @@ class Settings:
     secret_key_path: Path
     timezone: str = "Asia/Ho_Chi_Minh"
     province_name: str = "Quảng Ngãi"
+    # The address people and gateways reach us at: every absolute URL (payment callbacks
+    # and returns, QR codes, SMS and e-mail links) is built from it, never from the Host
+    # header; requests naming another host are refused (app.web.hosts).
+    public_url: str = "http://127.0.0.1:8000"
+    extra_hosts: tuple[str, ...] = ()
     https: bool = False
     debug: bool = False
     busy_timeout_ms: int = 5000
@@ -47,6 +53,13 @@ class Settings:
     job_keep_days: int = 30  # succeeded job rows kept this long
     file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
     _secret: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host names served: the public URL's, loopback names (health checks on the VM) and
+        MOTCUA_ALLOWED_HOSTS (comma-separated, e.g. a name the reverse proxy uses)."""
+        public = (urlsplit(self.public_url).hostname or "").lower()
+        return frozenset({public, "localhost", "127.0.0.1", "::1", *self.extra_hosts} - {""})
 
     @property
     def files_replica_dir(self) -> Path:
@@ -86,6 +99,9 @@ def load_settings() -> Settings:
         replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
         secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),
         province_name=_env("PROVINCE_NAME", "Quảng Ngãi"),
+        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/"),
+        extra_hosts=tuple(h.strip().lower().rstrip(".") for h in
+                          _env("ALLOWED_HOSTS", "").split(",") if h.strip()),
         https=_env_bool("HTTPS", False),
         debug=_env_bool("DEBUG", False),
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),

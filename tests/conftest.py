@@ -18,6 +18,9 @@ for _name in [n for n in os.environ if n.startswith("MOTCUA_")]:
     del os.environ[_name]
 _SESSION_VAR = Path(tempfile.mkdtemp(prefix="motcua-tests-"))
 os.environ["MOTCUA_VAR_DIR"] = str(_SESSION_VAR)
+# Litestar's TestClient names the host `testserver.local`: configured like a deployment
+# names its own, so the app's Host check stays as strict in tests as in production.
+os.environ["MOTCUA_ALLOWED_HOSTS"] = "testserver.local"
 
 import piccolo_conf  # noqa: E402,F401  (registers the engine)
 from app.db import get_engine  # noqa: E402

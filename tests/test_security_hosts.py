@@ -46,16 +46,15 @@ def citizen_owing(live, username: str) -> tuple[httpx.Client, int]:
 def test_a_forged_host_never_reaches_the_payment_gateway(live_app):
     client, dossier_id = citizen_owing(live_app, "052090007001")
     try:
-        forged = client.post(f"/ho-so-cua-toi/{dossier_id}/thanh-toan",
-                             headers={**security_live.csrf_headers(client), "host": FORGED})
-        assert forged.status_code == 400
-        assert live_app.query("SELECT count(*) FROM sandbox_payment_txn") == [(0,)]
-        # A loopback name is let in (health checks), but the URLs still come from the
-        # configured public address, not from the Host the request named.
-        port = live_app.url.rsplit(":", 1)[1]
-        started = client.post(f"/ho-so-cua-toi/{dossier_id}/thanh-toan",
+        refused = client.post(f"/ho-so-cua-toi/{dossier_id}/thanh-toan",
                               headers={**security_live.csrf_headers(client),
-                                       "host": f"localhost:{port}"})
+                                       "host": "pay.attacker.example:8199"})
+        assert refused.status_code == 400
+        assert live_app.query("SELECT count(*) FROM sandbox_payment_txn") == [(0,)]
+        # The probe's own request: a loopback name is let in (health checks on the VM),
+        # but the gateway's URLs come from the configured public address, not the Host.
+        started = client.post(f"/ho-so-cua-toi/{dossier_id}/thanh-toan",
+                              headers={**security_live.csrf_headers(client), "host": FORGED})
         assert started.status_code == 303
     finally:
         client.close()
@@ -63,6 +62,7 @@ def test_a_forged_host_never_reaches_the_payment_gateway(live_app):
         "SELECT callback_url, return_url FROM sandbox_payment_txn")
     assert callback_url == f"{live_app.url}/api/v1/payments/callback"
     assert return_url.startswith(f"{live_app.url}/thanh-toan/TT")
+    assert "8199" not in callback_url + return_url
 
 
 def test_unconfigured_hosts_are_refused_on_every_path(live_app):

@@ -28,7 +28,7 @@ def render_html(request: Request, template: str, context: dict, *, pdf: bool) ->
     moment = (event or {}).get("at") or now_utc()
     full = {
         **context, "request": request, "pdf": pdf,
-        "qr": lookup_qr_svg(str(request.base_url), context["d"]["code"]),
+        "qr": lookup_qr_svg(context["d"]["code"]),
         "place_date": place_date(get_settings().province_name, moment),
     }
     return engine.get_template(template).render(**full)

@@ -27,6 +27,7 @@ from app.payments.logic import (
     signature_valid,
 )
 from app.payments.tables import Payment, PaymentCallback
+from app.settings import get_settings
 from app.workflow import Action
 from app.workflow.service import actions_for, perform
 
@@ -36,8 +37,9 @@ async def can_pay(user: CurrentUser, dossier_id: int) -> bool:
 
 
 async def create_payment(gateway: PaymentGateway, user: CurrentUser, dossier_id: int,
-                         *, base_url: str, return_path: str) -> str:
-    """A pending payment for everything the dossier owes now; returns the gateway URL."""
+                         *, return_path: str) -> str:
+    """A pending payment for everything the dossier owes now; returns the gateway URL. The
+    gateway's return and callback URLs are on the configured public address."""
     dossier = await Dossier.select(
         Dossier.id, Dossier.code, Dossier.applicant, Dossier.fees_due, Dossier.fees_paid,
     ).where(Dossier.id == dossier_id).first()
@@ -47,7 +49,7 @@ async def create_payment(gateway: PaymentGateway, user: CurrentUser, dossier_id:
     if amount <= 0 or not await can_pay(user, dossier_id):
         raise PaymentError("Hồ sơ không còn khoản phí, lệ phí nào phải nộp trực tuyến.")
     reference = "TT" + secrets.token_hex(8).upper()
-    base = base_url.rstrip("/")
+    base = get_settings().public_url
     async with write_transaction():
         payment = Payment(reference=reference, dossier=dossier_id, payer=user.id,
                           gateway=gateway.name, amount=amount, created_at=now_utc())

@@ -36,8 +36,7 @@ class PaymentController(Controller):
     async def start(self, request: Request, dossier_id: FromPath[int]) -> Redirect:
         try:
             url = await payments.create_payment(
-                _gateway(), request.user, dossier_id, base_url=str(request.base_url),
-                return_path="/thanh-toan/{reference}")
+                _gateway(), request.user, dossier_id, return_path="/thanh-toan/{reference}")
         except GatewayUnavailable as exc:
             # The pending payment stays: the provider may have taken it before failing,
             # and a later callback or the staff reconciliation page settles it.

@@ -9,7 +9,9 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.web.hosts import REFUSED, host_allowed
 
 log = logging.getLogger("motcua")
 
@@ -37,6 +39,8 @@ def _message(status: int, detail: str) -> str:
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
+    if not host_allowed(request.scope):  # a 404 or 405 no route middleware saw
+        return Response(REFUSED, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.TEXT)
     status = exc.status_code
     message = _message(status, exc.detail)
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):

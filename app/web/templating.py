@@ -56,7 +56,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         online_level_labels=ONLINE_LEVEL_LABELS,
         level_labels=LEVEL_LABELS,
         component_kind_labels=COMPONENT_KIND_LABELS,
-        lookup_qr=lookup_qr_svg,  # lookup_qr(request.base_url, code): QR opening /tra-cuu
+        lookup_qr=lookup_qr_svg,  # lookup_qr(code): QR opening /tra-cuu at the public URL
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

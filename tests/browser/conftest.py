@@ -75,6 +75,7 @@ def live_server(tmp_path_factory) -> LiveServer:
            "MOTCUA_POPULATION_REGISTRY": "sandbox",
            "MOTCUA_SMS_INBOUND_TOKEN": SMS_INBOUND_TOKEN}
     port = free_port()
+    env["MOTCUA_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     server.cli("migrate")
     server.cli("seed", "--demo", "--dossiers", "400")

@@ -122,7 +122,7 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     confirmation_url = page.url
     code = page.locator(".code strong").inner_text()
     drawn = page.locator(".qr svg path").first.get_attribute("d")
-    expected = re.search(r' d="([^"]+)"', lookup_qr_svg(base + "/", code)).group(1)
+    expected = re.search(r' d="([^"]+)"', lookup_qr_svg(code, base_url=base + "/")).group(1)
     assert drawn == expected
     anonymous = browser.new_context()
     visitor = anonymous.new_page()
