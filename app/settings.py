@@ -43,10 +43,6 @@ class Settings:
     debug: bool = False
     busy_timeout_ms: int = 5000
     session_days: int = 14
-    # Login throttling: failures within the window before refusing (per account / per IP).
-    login_window_minutes: int = 15
-    login_max_failures_account: int = 5
-    login_max_failures_ip: int = 30
     # Reports and housekeeping (app.reports, app.tasks.housekeeping).
     report_cutoff_day: int = 15  # monthly period: 15th of last month -> 14th (ND 09/2019)
     draft_abandon_days: int = 30  # unsent online drafts older than this are purged
