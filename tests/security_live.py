@@ -24,6 +24,7 @@ from tests.conftest import run, use_var_dir
 from tests.live import free_port, query, start_web, stop
 
 SMS_TOKEN = "sms-gateway-token-for-security-tests"
+PAYMENT_SECRET = "payment-secret-for-security-tests"
 _addresses = itertools.count(10)
 
 
@@ -76,7 +77,8 @@ def live_app(migrated_template, tmp_path_factory) -> Iterator[LiveApp]:
     procedure = run(world())
     port = free_port()
     process = start_web(var_dir, port, {"MOTCUA_SMS_INBOUND_TOKEN": SMS_TOKEN,
-                                        "MOTCUA_PAYMENT_GATEWAY": "sandbox"})
+                                        "MOTCUA_PAYMENT_GATEWAY": "sandbox",
+                                        "MOTCUA_PAYMENT_SECRET": PAYMENT_SECRET})
     try:
         yield LiveApp(url=f"http://127.0.0.1:{port}", var_dir=var_dir, procedure=procedure)
     finally:
