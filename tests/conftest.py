@@ -137,10 +137,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _no_failures_counted():
-    """Limits live in the process: each test starts from nothing, whatever ran before."""
+    """Limits and counts live in the process: each test starts from nothing, whatever ran
+    before."""
+    from app.payments.rejects import REJECTED
     from app.web.ratelimit import clear_all
 
     clear_all()
+    REJECTED.clear()
 
 
 @pytest.fixture

@@ -58,14 +58,17 @@ def test_configuration_needs_a_secret_and_a_url(monkeypatch, caplog):
 
 
 def test_health_check_reports_an_unusable_gateway(client, monkeypatch):
-    assert client.get("/healthz").json()["payments"] == {"gateway": None, "ok": True}
+    assert client.get("/healthz").json()["payments"] == {"gateway": None, "ok": True,
+                                                          "rejected_callbacks": 0}
     monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "http")
     monkeypatch.setenv("MOTCUA_PAYMENT_URL", "https://pay.example.vn/api")
     health = client.get("/healthz")
     assert health.status_code == 503
-    assert health.json()["payments"] == {"gateway": "http", "ok": False}
+    assert health.json()["payments"] == {"gateway": "http", "ok": False,
+                                         "rejected_callbacks": 0}
     monkeypatch.setenv("MOTCUA_PAYMENT_SECRET", SECRET)
-    assert client.get("/healthz").json()["payments"] == {"gateway": "http", "ok": True}
+    assert client.get("/healthz").json()["payments"] == {"gateway": "http", "ok": True,
+                                                          "rejected_callbacks": 0}
 
 
 def test_create_is_signed_and_survives_an_outage(provider):

@@ -26,6 +26,7 @@ from app.payments.logic import (
     receipt_number,
     signature_valid,
 )
+from app.payments.rejects import REJECTED
 from app.payments.tables import Payment, PaymentCallback
 from app.settings import get_settings
 from app.workflow import Action
@@ -104,28 +105,27 @@ async def apply_report(report: GatewayReport, source: str) -> Decision | None:
     return decision
 
 
-async def receive_callback(body: bytes, signature: str) -> tuple[int, str]:
-    """The server-to-server callback: (HTTP status, outcome). Every call is logged."""
-    ok = signature_valid(body, signature, shared_secret())
-    report, outcome = None, "rejected_signature"
-    if ok:
-        try:
-            report = GatewayReport.from_body(body)
-        except ValueError:
-            outcome = "rejected_body"
-    if report is not None:
+async def receive_callback(body: bytes, signature: str, address: str) -> tuple[int, str]:
+    """The server-to-server callback: (HTTP status, outcome). Every signed call is logged
+    in `payment_callback`; one failing the signature is only counted (`rejects`)."""
+    if not signature_valid(body, signature, shared_secret()):
+        REJECTED.record(address, body)
+        return 400, "rejected_signature"
+    report, payment = None, None
+    try:
+        report = GatewayReport.from_body(body)
+    except ValueError:
+        outcome = "rejected_body"
+    else:
         decision = await apply_report(report, "callback")
         outcome = "unknown" if decision is None else decision.value
-    payment = None
-    if report is not None:
         payment = await Payment.select(Payment.id).where(
             Payment.reference == report.reference).first()
     async with write_transaction():
         await PaymentCallback(payment=payment["id"] if payment else None,
                               received_at=now_utc(), body=body[:4000].decode(errors="replace"),
-                              signature_ok=ok, outcome=outcome).save()
-    status = {"rejected_signature": 400, "rejected_body": 400, "unknown": 404,
-              "rejected_amount": 409}.get(outcome, 200)
+                              signature_ok=True, outcome=outcome).save()
+    status = {"rejected_body": 400, "unknown": 404, "rejected_amount": 409}.get(outcome, 200)
     return status, outcome
 
 
