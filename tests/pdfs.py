@@ -4,7 +4,9 @@ streams), each with a correct cross-reference section so a reader need not repai
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
 import zlib
 
 PAGE_TREE = (
@@ -68,3 +70,11 @@ def with_hidden_stream_object(action: bytes) -> bytes:
             % len(data) + data + b"\nendstream\nendobj\n")
     out += b"startxref\n%d\n%%%%EOF\n" % offsets[6]
     return bytes(out)
+
+
+def zip_of(name: str, text: str) -> bytes:
+    """A ZIP archive (stored, not compressed): what a PDF/ZIP polyglot carries at its end."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr(name, text)
+    return out.getvalue()

@@ -30,7 +30,7 @@ SCRIPTED = {
 }
 NOT_PDF = {
     "html behind a PDF header": b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n",
-    "zip after the PDF": pdfs.simple() + b"PK\x03\x04" + b"\x00" * 4000,
+    "zip after the PDF": pdfs.simple() + pdfs.zip_of("payload.js", "alert(1);\n" * 400),
     "no pages": b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n",
 }
 

@@ -14,10 +14,10 @@ from app.catalog.tables import Procedure, ProcedureComponent
 from app.dossiers.logic import parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent, RequestedComponent
 from app.formatting import format_datetime
-from tests import factories
+from tests import factories, pdfs
 from tests.conftest import csrf_from, run
 
-PDF = b"%PDF-1.4\n% to khai\n"
+PDF = pdfs.simple("to khai")
 
 
 def _png() -> bytes:

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import pdfs
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
@@ -45,7 +46,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     login(page, base, "lanhdao.flow", "Flow2026xyz")
     page.goto(dossier_url)
     result = tmp_path / "ket-qua.pdf"
-    result.write_bytes(b"%PDF-1.4\n% Phieu ly lich tu phap\n")
+    result.write_bytes(pdfs.simple("Phieu ly lich tu phap"))
     forward = page.get_by_role("button", name="Chuyển bước tiếp theo")
     forward.click()  # start processing at step 1
     page.get_by_label("Tệp kết quả").set_input_files(str(result))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from tests import pdfs
 from tests.browser.helpers import login
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ def walk(live_server, tmp_path_factory) -> Walk:
     ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     walk = Walk(live_server.url, 0, tmp_path_factory.mktemp("walk") / "ket-qua.pdf",
                 live_server)
-    walk.result_pdf.write_bytes(b"%PDF-1.4\n% Ket qua giai quyet\n")
+    walk.result_pdf.write_bytes(pdfs.simple("Ket qua giai quyet"))
     walk.execute(
         "INSERT INTO procedure (code, name, search_text, field, agency, level,"
         " time_limit_amount, time_limit_unit, fee_amount, online_level)"

@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from tests import pdfs
 from tests.browser.conftest import SMS_INBOUND_TOKEN
 from tests.browser.helpers import login, upload_component_pages
 from tests.browser.test_citizen_journey import serious_violations
@@ -81,13 +82,13 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
         browser: Browser, live_server, procedure_id, tmp_path):
     base = live_server.url
     form = tmp_path / "to-khai.pdf"
-    form.write_bytes(b"%PDF-1.4\n% to khai de nghi cap ban sao\n")
+    form.write_bytes(pdfs.simple("to khai de nghi cap ban sao"))
     card = tmp_path / "cccd.png"
     buffer = io.BytesIO()
     Image.new("RGB", (240, 150), (230, 210, 190)).save(buffer, "PNG")
     card.write_bytes(buffer.getvalue())
     result = tmp_path / "ban-sao-trich-luc.pdf"
-    result.write_bytes(b"%PDF-1.4\n% ban sao trich luc ho tich da ky so\n")
+    result.write_bytes(pdfs.simple("ban sao trich luc ho tich da ky so"))
 
     citizen = browser.new_context()
     page = citizen.new_page()
