@@ -19,7 +19,9 @@ from litestar.static_files import create_static_files_router
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.routes import CONTROLLERS
 from app.settings import get_settings
+from app.system import production
 from app.web.auth import SessionAuthMiddleware
+from app.web.csrf import AsciiCSRFMiddleware
 from app.web.errors import http_error, internal_error
 from app.web.headers import security_headers
 from app.web.hosts import allowed_hosts_middleware
@@ -30,6 +32,7 @@ STATIC_CACHE = CacheControlHeader(max_age=30 * 86400, public=True)  # URLs carry
 
 def create_app() -> Litestar:
     settings = get_settings()
+    production.check(settings)
     return Litestar(
         route_handlers=[
             *CONTROLLERS,
@@ -39,12 +42,11 @@ def create_app() -> Litestar:
         ],
         middleware=[
             allowed_hosts_middleware,
+            DefineMiddleware(AsciiCSRFMiddleware, config=CSRFConfig(
+                secret=settings.secret_key, cookie_secure=settings.https,
+                cookie_httponly=True, cookie_name="motcua_csrf", exclude=["^/api/v1/"])),
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz"]),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_secure=settings.https, cookie_httponly=True,
-            cookie_name="motcua_csrf", exclude=["^/api/v1/"],
-        ),
         template_config=template_config(),
         # Schema documents only: the interactive UIs load scripts from CDNs, which the CSP
         # forbids and a provincial network may not reach.

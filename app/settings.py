@@ -40,6 +40,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     extra_hosts: tuple[str, ...] = ()
     https: bool = False
+    allow_sandbox_in_production: bool = False  # see app.system.production
     debug: bool = False
     busy_timeout_ms: int = 5000
     session_days: int = 14
@@ -99,6 +100,7 @@ def load_settings() -> Settings:
         extra_hosts=tuple(h.strip().lower().rstrip(".") for h in
                           _env("ALLOWED_HOSTS", "").split(",") if h.strip()),
         https=_env_bool("HTTPS", False),
+        allow_sandbox_in_production=_env_bool("ALLOW_SANDBOX_IN_PRODUCTION", False),
         debug=_env_bool("DEBUG", False),
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),
         draft_abandon_days=int(_env("DRAFT_ABANDON_DAYS", "30")),
