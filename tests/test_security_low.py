@@ -117,9 +117,28 @@ def test_sandboxes_refuse_to_start_in_production(tmp_path, migrated_template, va
     var_dir = tmp_path / "var"
     var_dir.mkdir()
     shutil.copyfile(migrated_template, var_dir / "motcua.db")
-    production = {"MOTCUA_HTTPS": "1", variable: "sandbox"}
+    production = {"MOTCUA_HTTPS": "1", variable: "sandbox", "MOTCUA_FAKE_NOW": ""}
     with pytest.raises(RuntimeError, match="sandbox"):
         stop(start_web(var_dir, free_port(), production))
     allowed = start_web(var_dir, free_port(),
                         {**production, "MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION": "1"})
     stop(allowed)
+
+
+def test_a_test_clock_never_runs_in_production(monkeypatch):
+    from app import clock
+    from app.settings import get_settings
+    from app.system import production
+
+    monkeypatch.setenv("MOTCUA_FAKE_NOW", "2026-12-08T09:00:00+07:00")
+    monkeypatch.setenv("MOTCUA_HTTPS", "1")
+    get_settings.cache_clear()
+    clock.reset()
+    try:
+        with pytest.raises(production.UnsafeConfiguration, match="MOTCUA_FAKE_NOW"):
+            production.check(get_settings())
+        assert clock.offset().total_seconds() == 0  # and the clock ignores it there
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        clock.reset()

@@ -6,6 +6,7 @@ MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION=1 (a public demo behind HTTPS, say).
 
 from __future__ import annotations
 
+from app.clock import fake_now_setting
 from app.identity.registry import registry_name
 from app.payments.gateway import gateway_name
 from app.settings import Settings
@@ -25,7 +26,12 @@ def sandboxes_in_use() -> list[str]:
 
 
 def check(settings: Settings) -> None:
-    if not settings.https or settings.allow_sandbox_in_production:
+    if not settings.https:
+        return
+    if fake_now_setting():
+        raise UnsafeConfiguration("Refusing to start with MOTCUA_FAKE_NOW (a test clock) "
+                                  "while MOTCUA_HTTPS=1 (production).")
+    if settings.allow_sandbox_in_production:
         return
     found = sandboxes_in_use()
     if found:
