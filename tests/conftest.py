@@ -22,12 +22,13 @@ os.environ["MOTCUA_VAR_DIR"] = str(_SESSION_VAR)
 # One fixed, ordinary moment for the whole session (a Tuesday morning in office hours, not
 # near a holiday or a month's cut-off), running on from the session's start and shared
 # with every server, worker and CLI the tests start: no outcome depends on the day, the
-# weekday or the hour the suite runs (issue #14). `make test` also runs the tests marked
-# `clock` on the system clock under faketime at awkward moments (scripts/faketime-check.sh,
-# which sets TEST_CLOCK=system).
+# weekday or the hour the suite runs (issue #14). TEST_CLOCK=<ISO time> pins another
+# moment; TEST_CLOCK=system leaves the system clock, as `make test`'s faketime check does
+# for the tests marked `clock` (scripts/faketime-check.sh).
 PINNED_NOW = "2026-12-08T09:00:00+07:00"
-if os.environ.get("TEST_CLOCK") != "system":
-    os.environ["MOTCUA_FAKE_NOW"] = PINNED_NOW
+_TEST_CLOCK = os.environ.get("TEST_CLOCK", PINNED_NOW)
+if _TEST_CLOCK != "system":
+    os.environ["MOTCUA_FAKE_NOW"] = _TEST_CLOCK
     os.environ["MOTCUA_FAKE_NOW_SET_AT"] = str(time.time())
 # Litestar's TestClient names the host `testserver.local` (schemathesis's ASGI client
 # `testserver`): configured like a deployment names its own, so the app's Host check

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from app.accounts import second_factor
 from app.accounts.second_factor_service import pending_cookie_value, pending_user_id
 from app.dossiers.logic import format_dossier_code, parse_dossier_code
+from app.formatting import now_utc, to_local
 from app.identity.logic import parse_birth_date
 from app.routes.auth import _safe_next, validate_registration
 from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
@@ -44,7 +45,8 @@ def test_registration_validation_never_raises(data):
     assert set(errors.messages) <= set(FIELDS)
     if not errors:  # accepted: exactly the documented rules hold
         assert is_cccd(data["id_number"]) and is_phone(data["phone"])
-        assert parse_birth_date(data["birth_date"], date.today() + timedelta(days=1))[0]
+        tomorrow = to_local(now_utc()).date() + timedelta(days=1)  # the app's clock
+        assert parse_birth_date(data["birth_date"], tomorrow)[0]
         assert data["password"] == data["password_confirm"]
 
 

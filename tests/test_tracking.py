@@ -9,6 +9,7 @@ from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent
+from app.formatting import now_utc
 from app.portal.logic import EVENT_LABELS, next_steps, timeline
 from tests import factories
 from tests.conftest import csrf_from, login, run
@@ -46,7 +47,7 @@ def owned(client):
         dossier = await factories.dossier(procedure, applicant_id=user.id, phone="0905123456")
         for action, comment in (("accepted", ""), ("processing_started", ""),
                                 ("supplement_requested", "Thiếu bản sao sổ đỏ của ông Cường")):
-            await DossierEvent(dossier=dossier.id, at=datetime.now(UTC), action=action,
+            await DossierEvent(dossier=dossier.id, at=now_utc(), action=action,
                                comment=comment).save()
         return dossier
     dossier = run(make())
