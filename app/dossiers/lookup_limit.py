@@ -13,7 +13,8 @@ so only their source counts). A failure is counted against the **code** and agai
 
 A refused attempt is not counted again, and is refused before the database is asked, so the
 answer does not depend on whether the digits were right. Badly formed input (no code, not
-four digits) proves nothing and is neither asked nor counted.
+four digits) proves nothing and is neither asked nor counted. Sources are keyed in one
+place (`_limits`), where a benchmark's addresses could be exempted by a setting.
 """
 
 from __future__ import annotations
