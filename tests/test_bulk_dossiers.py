@@ -36,6 +36,7 @@ async def make_catalogue() -> dict[int, str]:
     return codes
 
 
+@pytest.mark.clock
 async def test_generated_dossiers_are_well_formed(db):
     agency_codes = await make_catalogue()
     result = generate_dossiers(str(db), 2000, seed=7)
@@ -105,6 +106,7 @@ async def test_piccolo_reads_generated_rows(db):
     assert isinstance(event.at, datetime)
 
 
+@pytest.mark.clock
 async def test_running_twice_continues_the_daily_sequences(db):
     await make_catalogue()
     for _ in range(2):  # same seed, same days: only the continued sequences keep codes apart

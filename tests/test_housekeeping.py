@@ -35,6 +35,7 @@ def job(task_name: str) -> dict:
     return JobRun.select().where(JobRun.task.like(f"%.{task_name}")).first().run_sync()
 
 
+@pytest.mark.clock
 def test_nightly_cleanup_purges_old_drafts_and_dead_sessions_only(immediate):
     from app.tasks.housekeeping import nightly_cleanup
 
@@ -93,6 +94,7 @@ def test_draft_purge_age_is_configurable(db):
     assert run(service.purge_drafts(now_utc(), abandon_days=2)) == 1
 
 
+@pytest.mark.clock
 def test_file_checks_report_mismatches_on_the_jobs_page(immediate):
     from app.tasks.housekeeping import verify_all_files, verify_files_sample
 

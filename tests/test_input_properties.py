@@ -7,6 +7,7 @@ from __future__ import annotations
 import string
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -40,6 +41,7 @@ def test_identity_and_phone_checks_accept_only_ascii_digits(text):
 @given(st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=300)))
 @example({"full_name": "Y Hoa", "id_number": "062195006789", "birth_date": "12/3/1995",
           "phone": "0914222333", "password": "nuiNgoc2026", "password_confirm": "nuiNgoc2026"})
+@pytest.mark.clock
 def test_registration_validation_never_raises(data):
     errors = validate_registration(data)
     assert set(errors.messages) <= set(FIELDS)

@@ -28,6 +28,7 @@ def sign_in(client, role: Role, agency_ids: list[int]) -> None:
     client.cookies.set("motcua_session", run(make()))
 
 
+@pytest.mark.clock
 def test_public_page_shows_the_province_and_agencies_in_vietnamese_numbers(client, world):
     response = client.get(PAGE, params={"thang": "2026-03"})
     assert response.status_code == 200

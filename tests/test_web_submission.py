@@ -69,6 +69,7 @@ def start(client, citizen) -> str:
     return response.headers["location"].rsplit("/", 1)[0]  # /nop-truc-tuyen/<id>
 
 
+@pytest.mark.clock
 def test_whole_submission_is_idempotent_and_reaches_the_counter(client, citizen):
     base = start(client, citizen)
     applicant = client.get(base + "/nguoi-nop")
