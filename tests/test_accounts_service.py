@@ -54,7 +54,6 @@ async def test_failures_slow_the_pair_not_the_account(db):
     assert (await accounts.authenticate("an@example.vn", "matkhau123", "10.0.0.3")).id
 
 
-@pytest.mark.clock
 async def test_the_wait_ends_and_a_sign_in_clears_the_pair(db):
     await make_citizen()
     long_ago = now_utc() - timedelta(minutes=20)

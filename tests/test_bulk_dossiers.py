@@ -106,7 +106,6 @@ async def test_piccolo_reads_generated_rows(db):
     assert isinstance(event.at, datetime)
 
 
-@pytest.mark.clock
 async def test_running_twice_continues_the_daily_sequences(db):
     await make_catalogue()
     for _ in range(2):  # same seed, same days: only the continued sequences keep codes apart

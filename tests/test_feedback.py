@@ -215,7 +215,6 @@ def test_waiting_for_more_information_does_not_count_against_the_answer_deadline
     assert after["due_at"] == after["answer_due_at"]
 
 
-@pytest.mark.clock
 def test_more_information_can_be_asked_for_only_within_its_deadline(people):
     agency, procedure, u = people
 

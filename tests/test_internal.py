@@ -184,7 +184,6 @@ def test_only_the_admin_of_the_agency_revokes_directly(db):
     run(go())
 
 
-@pytest.mark.clock
 def test_set_password_link_is_single_use_and_enforces_rules(client):
     async def make():
         user = await accounts.create_user(username="moi", password="Tam2026xyzab",

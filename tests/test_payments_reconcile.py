@@ -236,7 +236,6 @@ def test_withdrawn_dossier_is_refunded_outside_the_system(client, world):
     assert "Đã hoàn trả cho người nộp" in client.get(f"/ho-so-cua-toi/{withdrawn}").text
 
 
-@pytest.mark.clock
 def test_pending_too_long_filter(client, world):
     _, _, left = world["dossiers"]
     as_staff(client, world, "counter")

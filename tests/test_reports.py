@@ -242,7 +242,6 @@ def test_cutoff_task_exports_the_last_closed_period_once(catalogue, immediate):
     assert [r["status"] for r in JobRun.select().run_sync()] == ["succeeded", "succeeded"]
 
 
-@pytest.mark.clock
 def test_page_exports_on_demand_and_offers_downloads(client, catalogue, immediate):
     from app.accounts import service as accounts
     from app.accounts.roles import Role
