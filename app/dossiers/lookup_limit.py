@@ -23,7 +23,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from app.dossiers.logic import parse_dossier_code
 from app.web.ratelimit import address_key, limiter
 
 T = TypeVar("T")
@@ -51,8 +50,11 @@ def code_key(code: str) -> str:
 
 
 def well_formed(code: str, digits: str) -> bool:
+    """Something that could be a code (however spelled: `prove` decides which dossier it
+    names) and exactly four digits."""
     digits = digits.strip()
-    return parse_dossier_code(code) is not None and len(digits) == 4 and digits.isdigit()
+    return 10 <= len(code_key(code)) <= 60 and len(digits) == 4 and digits.isascii() \
+        and digits.isdigit()
 
 
 def _limits(code: str | None, source: str):
