@@ -18,6 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import pdfs
 from tests.browser.conftest import LiveServer, free_port
 from tests.browser.helpers import SERVER_DATABASES, login
 from tests.catalog_workbooks import procedures
@@ -167,7 +168,7 @@ def test_a_province_goes_live_from_init(page: Page, fresh, tmp_path):
 
     # A dossier of an imported procedure: received at the counter, processed, returned.
     result = tmp_path / "ket-qua.pdf"
-    result.write_bytes(b"%PDF-1.4\n% Ket qua\n")
+    result.write_bytes(pdfs.simple("Ket qua"))
     ((imported,),) = server.query("SELECT id FROM procedure WHERE code = '1.000004'")
     login(page, base, "quay.mot", PASSWORD)
     page.goto(f"{base}/mot-cua/tiep-nhan/{imported}")
