@@ -47,6 +47,14 @@ def test_breaker_opens_after_failures_lets_one_trial_through_and_closes_on_succe
     assert not breaker.is_open and breaker.allow(65)
 
 
+def test_an_abandoned_trial_lets_the_next_one_through():
+    breaker = Breaker(threshold=1, cool_off=30)
+    breaker.failed(0)
+    assert breaker.allow(30) and not breaker.allow(31)  # the trial is running
+    breaker.abandoned()  # the page that made it was closed: no outcome
+    assert breaker.is_open and breaker.allow(32)  # not stuck open for ever
+
+
 def test_backoff_doubles_and_is_capped():
     assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert backoff(30).total_seconds() == 3600

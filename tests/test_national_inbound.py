@@ -84,6 +84,12 @@ def test_a_dossier_filed_on_the_portal_is_processed_here_and_its_result_goes_bac
     assert held["TaiLieuNop"][0]["CoTepTin"] == 1
 
 
+def test_a_signature_that_is_not_even_ascii_is_refused_not_a_500(client, world):
+    answer = client.post("/api/v1/dvcqg/ho-so", content=filing(world),
+                         headers=[(b"x-signature", "chữ-ký".encode())])
+    assert answer.status_code == 401 and "chữ ký" in answer.json()["ThongBao"]
+
+
 def test_a_filing_for_an_unknown_procedure_or_with_a_bad_file_is_refused(client, world):
     bad = json.loads(filing(world))
     bad["MaTTHC"] = "9.999999"
