@@ -7,7 +7,8 @@ attacker in between:
 
 - `down`: answers 503 (a maintenance page of the platform in between);
 - `hang`: holds every request until `release()` (or the client gives up);
-- `forge`: signs its answers with a key that is not the shared secret.
+- `forge`: signs its answers with a key that is not the shared secret;
+- `refuse` (the portal): refuses every push for good (422), as for data it will not take.
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ class PortalServer(PartnerServer):
 
     def _push(self, kind: str, field: str, data: dict) -> tuple[int, dict]:
         version, payload = int(data["PhienBan"]), data["DuLieu"]
+        if self.mode == "refuse":
+            return 422, {field: payload[field], "PhienBan": version,
+                         "ThongBao": "Mã cơ quan chưa được khai báo trên Cổng."}
         held = self.versions.setdefault((kind, payload[field]), [])
         if version == len(held):
             return 200, {field: payload[field], "PhienBan": version, "KetQua": "DaNhan"}

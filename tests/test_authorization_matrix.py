@@ -129,6 +129,8 @@ POLICY |= {
     ("GET", "/can-bo/phan-anh"): FEEDBACK_STAFF,
     ("GET", "/can-bo/phan-anh/{feedback_id:int}"): FEEDBACK_STAFF,
     ("POST", "/can-bo/phan-anh/{feedback_id:int}/xu-ly"): FEEDBACK_STAFF,
+    ("POST", "/can-bo/phan-anh/{feedback_id:int}/gui-lai-cong-dvcqg"):
+        FEEDBACK_STAFF - {Role.AUDITOR.value},
     # Second factor: reachable only with the pending cookie of a password just accepted;
     # without it every visitor is sent back to the login form.
     ("GET", "/dang-nhap/xac-thuc"): EVERYONE,

@@ -7,7 +7,8 @@ routes it as any other), linked to its portal id so it is taken once.
 Outbound: every move of a linked item (classification and routing, refusal, request for
 more information, answer, publication) queues its state for the portal in the move's
 transaction (`queue`, called from `app.feedback.service.act`), delivered in order per item
-like dossiers; the staff page shows the link and what the portal holds.
+like dossiers; the staff page shows the link and what the portal holds, and those who act
+on the item (not only admins) can resend a failed delivery from it (`resend`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from app.integrations.dvcqg.payload import judge, portal_time
 from app.integrations.dvcqg.portal import get_portal
 from app.integrations.dvcqg.sync import answer_body
 from app.integrations.dvcqg.tables import NationalFeedbackLink
-from app.integrations.logic import Result, permanent
+from app.integrations.logic import Delivery, Result, permanent
 from app.integrations.tables import PartnerOutbox
 
 KIND = "dvcqg.feedback"
@@ -116,15 +117,35 @@ async def send(row: dict, collect: list) -> Result:
                  key="MaPAKN")
 
 
+def _deliveries(feedback_id: int):
+    return (PartnerOutbox.kind == KIND) & (PartnerOutbox.subject == subject(feedback_id))
+
+
+async def _first_failed(feedback_id: int) -> dict | None:
+    return await PartnerOutbox.select(PartnerOutbox.id, PartnerOutbox.version,
+                                      PartnerOutbox.last_error).where(
+        _deliveries(feedback_id) & (PartnerOutbox.status == Delivery.FAILED.value)).order_by(
+        PartnerOutbox.version).first()
+
+
+async def resend(feedback_id: int, actor_id: int) -> bool:
+    """Put the item's failed delivery back in the queue (the button on the feedback page:
+    the caller has checked that this person may act on the item). False when nothing
+    failed — a second tab or a colleague resent it already."""
+    failed = await _first_failed(feedback_id)
+    return failed is not None and await outbox.resend(failed["id"], actor_id)
+
+
 async def sync_status(feedback_id: int) -> dict | None:
-    """For the staff page: the portal id and the latest version's delivery."""
+    """For the staff page: the portal id, the latest version's delivery and the failed
+    one that holds the later versions back, if any."""
     link = await NationalFeedbackLink.select().where(
         NationalFeedbackLink.feedback == feedback_id).first()
     if link is None:
         return None
     last = await PartnerOutbox.select(
         PartnerOutbox.version, PartnerOutbox.status, PartnerOutbox.delivered_at,
-        PartnerOutbox.last_error).where(
-        (PartnerOutbox.kind == KIND) & (PartnerOutbox.subject == subject(feedback_id))).order_by(
+        PartnerOutbox.last_error).where(_deliveries(feedback_id)).order_by(
         PartnerOutbox.version, ascending=False).first()
-    return {"portal_id": link["portal_id"], "received_at": link["received_at"], "last": last}
+    return {"portal_id": link["portal_id"], "received_at": link["received_at"], "last": last,
+            "failed": await _first_failed(feedback_id)}
