@@ -207,6 +207,8 @@ POLICY |= {
     ("GET", "/quan-tri/lien-thong"): ADMINS | {Role.AUDITOR.value},
     ("POST", "/quan-tri/lien-thong/{row_id:int}/gui-lai"): ADMINS,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/lien-thong"): STAFF,
+    # The signed link the portal shows: the signature is the permission (404 without one).
+    ("GET", "/ket-qua/{code:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

@@ -26,6 +26,10 @@ def test_secrets_are_masked_at_any_depth_and_numbers_shortened():
     assert "abc" not in form and "xyz" not in form and "authorization_code" in form
     assert redact_body("Bearer tok-123456", secrets=("tok-123456",)) == f"Bearer {MASK}"
     assert redact_url("https://p.vn/cb?code=abc&state=x") == "https://p.vn/cb"
+    linked = redact_body({"DuongDanTepTinKetQua": "https://t.vn/ket-qua/H55?het_han=17&chu_ky"
+                                                  "=9f8e7d&x=1", "note": "/cb?code=abc&state=s"})
+    assert "9f8e7d" not in linked and "het_han=17&chu_ky=***&x=1" in linked
+    assert "code=***&state=s" in linked
 
 
 @given(st.text(max_size=200), st.text(alphabet="abcdef0123456789", min_size=8, max_size=20))

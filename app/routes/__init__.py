@@ -25,6 +25,7 @@ from app.routes.national import (
     DossierSyncController,
     NationalSyncController,
     NationalWebhooks,
+    ResultDownloadController,
     SandboxPortalController,
 )
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
@@ -116,4 +117,5 @@ CONTROLLERS += [
     NationalSignInController,
     SandboxIdentityPages,
     SandboxIdentityApi,
+    ResultDownloadController,
 ]
