@@ -44,13 +44,12 @@ async def _agency_id(code: str) -> int | None:
 
 async def receive(data: dict) -> str:
     """Take one feedback item filed on the portal; our code for it (idempotent)."""
-    from app.integrations.dvcqg.inbound import FilingRefused
+    from app.integrations.dvcqg.inbound import FilingRefused, taken
 
     portal_id = str(data["Ma"])[:60]
-    known = await NationalFeedbackLink.select(NationalFeedbackLink.feedback.code).where(
-        NationalFeedbackLink.portal_id == portal_id).first()
+    known = await taken(NationalFeedbackLink, NationalFeedbackLink.feedback.code, portal_id)
     if known is not None:
-        return known["feedback.code"]
+        return known
     person = data.get("NguoiGui") if isinstance(data.get("NguoiGui"), dict) else {}
     title, content = str(data.get("TieuDe", ""))[:300], str(data.get("NoiDung", ""))[:5000]
     name = str(person.get("HoTen", "")).strip()[:200]
@@ -62,10 +61,10 @@ async def receive(data: dict) -> str:
     subject_facts = {"title": title, "content": content, "procedure": None, "dossier": None,
                      "about_agency": agency_id, "agree_publish": bool(data.get("DongYCongKhai"))}
     async with write_transaction():
-        again = await NationalFeedbackLink.select(NationalFeedbackLink.feedback.code).where(
-            NationalFeedbackLink.portal_id == portal_id).first()
+        again = await taken(NationalFeedbackLink, NationalFeedbackLink.feedback.code,
+                            portal_id)
         if again is not None:
-            return again["feedback.code"]
+            return again
         feedback_id = await feedback_service._create(
             subject_facts, None, name, str(person.get("SoDienThoai", ""))[:20],
             str(person.get("Email", ""))[:200])
