@@ -38,7 +38,7 @@ def partners(monkeypatch):
             MOTCUA_DVCQG_SECRET=SECRET, MOTCUA_IOFFICE="http", MOTCUA_IOFFICE_URL=documents.url,
             MOTCUA_IOFFICE_TOKEN=TOKEN, MOTCUA_ZALO_OA="http",
             MOTCUA_ZALO_OA_URL=oa.url + "/message/cs", MOTCUA_ZALO_OA_TOKEN=OA_TOKEN,
-            MOTCUA_PARTNER_RETRY_SECONDS="0", MOTCUA_PARTNER_TIMEOUT="0.3",
+            MOTCUA_PARTNER_RETRY_SECONDS="0", MOTCUA_PARTNER_TIMEOUT="10",
             MOTCUA_PARTNER_BREAKER_FAILURES="3", MOTCUA_PARTNER_BREAKER_SECONDS="3600")
         yield {"portal": portal, "documents": documents, "oa": oa}
     reset_breakers()
@@ -54,6 +54,16 @@ async def deliver_all(rounds: int = 30) -> None:
         await outbox.deliver_pending()
         if not await PartnerOutbox.exists().where(PartnerOutbox.status == "pending"):
             return
+
+
+async def deliver_to_a_hanging_partner(monkeypatch, server) -> None:
+    """One delivery run while `server` holds every request: it times out (at 0.3 s; the
+    other tests keep a long timeout so a loaded machine never fails them)."""
+    server.hang()
+    monkeypatch.setenv("MOTCUA_PARTNER_TIMEOUT", "0.3")
+    await outbox.deliver_pending()
+    monkeypatch.setenv("MOTCUA_PARTNER_TIMEOUT", "10")
+    server.release()
 
 
 async def code_of(dossier_id: int) -> str:
@@ -121,13 +131,13 @@ async def test_a_forged_answer_is_not_believed(world):
     assert row["status"] == "delivered"
 
 
-async def test_5xx_and_timeouts_open_the_circuit_and_a_down_portal_is_not_called(world):
+async def test_5xx_and_timeouts_open_the_circuit_and_a_down_portal_is_not_called(
+        world, monkeypatch):
     portal = world["portal"]
     portal.mode = "down"
     dossier_id = await world_.receive_one(world)
     await outbox.deliver_pending()
-    portal.hang()
-    await outbox.deliver_pending()  # no answer within 0.3 s
+    await deliver_to_a_hanging_partner(monkeypatch, portal)
     portal.mode = "down"
     await outbox.deliver_pending()  # the third failure in a row opens the circuit
     outcomes = [r["outcome"] for r in await PartnerCall.select(PartnerCall.outcome).where(
@@ -145,6 +155,38 @@ async def test_5xx_and_timeouts_open_the_circuit_and_a_down_portal_is_not_called
     await deliver_all()
     row = await PartnerOutbox.select().where(PartnerOutbox.dossier == dossier_id).first()
     assert row["status"] == "delivered"
+
+
+DOCUMENT = {"reference": "motcua-event-1", "kind": "result", "title": "Kết quả",
+            "dossier_code": "H55-1", "agency_code": "000.00.17.H55",
+            "issued_at": "2026-12-05T09:00:00+07:00", "event_id": 1, "sha256": ""}
+DELIVERIES = {"documents": ("ioffice", "ioffice.document", "event:1", DOCUMENT),
+              "oa": ("zalo", zalo.KIND, "zalo-message:m9",
+                     {"user_id": "8421", "text": "Đang xử lý.", "reference": "m9"})}
+
+
+@pytest.mark.parametrize("server", sorted(DELIVERIES))
+async def test_a_hanging_then_failing_partner_opens_its_own_circuit_only(
+        world, server, monkeypatch):
+    partner, kind, subject, payload = DELIVERIES[server]
+    await outbox.queue(partner, kind, subject, payload, version=1)
+    await deliver_to_a_hanging_partner(monkeypatch, world[server])
+    world[server].mode = "down"
+    for _ in range(2):  # two 503s: three failures in a row open this partner's circuit
+        await outbox.deliver_pending()
+    outcomes = [(r["outcome"], r["status"]) for r in await PartnerCall.select(
+        PartnerCall.outcome, PartnerCall.status).where(PartnerCall.partner == partner
+                                                       ).order_by(PartnerCall.id)]
+    assert outcomes == [("timeout", None), ("ok", 503), ("ok", 503)]
+    seen = len(world[server].requests)
+    await outbox.deliver_pending()
+    assert len(world[server].requests) == seen  # not attempted while open
+    row = await PartnerOutbox.select().where(PartnerOutbox.subject == subject).first()
+    assert row["status"] == "pending" and "đang gián đoạn" in row["last_error"]
+    # Another partner's calls are not held back by this one's circuit.
+    dossier_id = await world_.receive_one(world)
+    await outbox.deliver_pending()
+    assert world["portal"].latest("dossier", await code_of(dossier_id)) is not None
 
 
 async def test_a_cancelled_trial_call_does_not_keep_the_circuit_open(db, monkeypatch):
