@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import shutil
 import sqlite3
 import threading
 from urllib.parse import urlsplit
@@ -22,7 +23,7 @@ from app.integrations.calls import reset_breakers
 from app.integrations.vneid import provider as vneid_provider
 from app.integrations.vneid.sandbox import API
 from app.integrations.vneid.tables import NationalAccountLink
-from tests.live import cli, free_port, start_web, stop
+from tests.live import free_port, start_web, stop
 from tests.partner_servers import PartnerServer
 
 OUR_URL = "http://motcua.test"  # this installation's public address, registered there
@@ -30,10 +31,10 @@ PERSON = ("062079004521", "A Nhếch", "1979-07-01")
 
 
 @pytest.fixture(scope="module")
-def provider_server(tmp_path_factory):
+def provider_server(tmp_path_factory, migrated_template):
     """A live server whose sandbox identity provider knows one person and our callback."""
     var_dir = tmp_path_factory.mktemp("vneid-provider")
-    assert cli(var_dir, "migrate").returncode == 0
+    shutil.copyfile(migrated_template, var_dir / "motcua.db")
     conn = sqlite3.connect(var_dir / "motcua.db")
     with conn:
         conn.execute("INSERT INTO sandbox_person (id_number, full_name, birth_date) "
