@@ -202,6 +202,13 @@ def test_zalo_lookup_is_answered_like_sms_and_unsigned_is_refused(client, zalo_o
     assert len(replies) == 2
 
 
+def test_without_a_zalo_oa_the_webhook_is_absent(client):
+    body, signature = zalo_event("TC X 1234", msg_id="m0")
+    answer = client.post("/api/v1/zalo/webhook", content=body,
+                         headers={zalo.HEADER: signature})
+    assert answer.status_code == 404 and "Chưa cấu hình" in answer.json()["error"]
+
+
 def test_zalo_lookups_share_the_sms_limit(client, zalo_oa):
     for n in range(7):
         body, mac = zalo_event("TC 000.00.17.H55-261205-0001 1111", msg_id=f"x{n}")

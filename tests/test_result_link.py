@@ -15,6 +15,7 @@ from app.dossiers.tables import Dossier, DossierResult
 from app.integrations import outbox
 from app.integrations.dvcqg import result_link, sandbox
 from app.integrations.dvcqg.result_link import refusal, signature
+from app.settings import get_settings
 from tests import national_world as world_
 from tests.conftest import run
 from tests.signing_world import signing  # noqa: F401  (fixture)
@@ -49,6 +50,7 @@ def test_only_a_valid_unexpired_signature_opens_the_link():
 def issued(client, monkeypatch, signing):  # noqa: F811  (the fixture)
     """A dossier whose signed result was issued and synced to the (sandbox) portal."""
     world_.connect_sandboxes(monkeypatch, MOTCUA_PUBLIC_URL=PUBLIC)
+    get_settings.cache_clear()  # settings may keep the public address read once
     world = run(world_.office(signing=signing))
     dossier_id = run(world_.receive_one(world))
     run(world_.process(world, dossier_id))
@@ -58,8 +60,10 @@ def issued(client, monkeypatch, signing):  # noqa: F811  (the fixture)
         "code"]
     result = DossierResult.select().where(DossierResult.dossier == dossier_id).first(
         ).run_sync()
-    return {"code": code, "result": result,
-            "link": run(sandbox.held("dossier", code))["DuongDanTepTinKetQua"]}
+    yield {"code": code, "result": result,
+           "link": run(sandbox.held("dossier", code))["DuongDanTepTinKetQua"]}
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 def test_the_portal_gets_a_link_that_downloads_the_signed_result(client, issued):

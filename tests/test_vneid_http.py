@@ -23,6 +23,7 @@ from app.integrations.calls import reset_breakers
 from app.integrations.vneid import provider as vneid_provider
 from app.integrations.vneid.sandbox import API
 from app.integrations.vneid.tables import NationalAccountLink
+from app.settings import get_settings
 from tests.live import free_port, start_web, stop
 from tests.partner_servers import PartnerServer
 
@@ -57,11 +58,14 @@ def over_http(client, monkeypatch, provider_server):
     monkeypatch.setenv("MOTCUA_VNEID_ISSUER", provider_server["issuer"])
     monkeypatch.setenv("MOTCUA_VNEID_CLIENT_SECRET", provider_server["client_secret"])
     monkeypatch.setenv("MOTCUA_PUBLIC_URL", OUR_URL)
+    get_settings.cache_clear()  # settings may keep the public address read once
     vneid_provider._CACHE.clear()
     reset_breakers()
     yield client
     vneid_provider._CACHE.clear()
     reset_breakers()
+    monkeypatch.undo()
+    get_settings.cache_clear()
 
 
 def sign_in(client, behaviour: str = "normal"):
