@@ -23,7 +23,7 @@ from app.integrations.tables import PartnerCall, PartnerOutbox
 from app.integrations.zalo import service as zalo
 from tests import national_world as world_
 from tests.partner_servers import DocumentServer, PortalServer, ZaloApiServer
-from tests.signing_world import signing  # noqa: F401  (fixture)
+from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 SECRET, TOKEN, OA_TOKEN = "lgsp-shared-secret-2026", "ioffice-token-xyz", "oa-token-abc"
@@ -97,7 +97,7 @@ async def test_filings_are_pulled_and_acknowledged_and_counts_reconciled(world):
         "kind": "dossier", "MaTTHC": world["procedure"].code,
         "ChuHoSo": {"HoTen": "Nguyễn Thị Hoa", "SoDinhDanh": "051190001111"},
         "TaiLieuNop": [{"TenTaiLieu": "Tờ khai",
-                        "NoiDung": base64.b64encode(b"%PDF-1.4\n%%EOF").decode()}]}
+                        "NoiDung": base64.b64encode(draft_pdf()).decode()}]}
     assert (await pull_all())["dossier"] == 1
     link = await NationalDossierLink.select(NationalDossierLink.dossier.code).first()
     assert portal.acknowledged == {"G22.261205.00042": link["dossier.code"]}

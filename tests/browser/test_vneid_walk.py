@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.helpers import login, upload_component_pages
+from tests.signing_world import draft_pdf
 
 pytestmark = pytest.mark.browser
 PERSON = ("062079004521", "A Nhếch")  # in the sandbox registry, no account on the server
@@ -19,7 +20,7 @@ def test_a_citizen_signs_in_with_vneid_and_submits_as_a_verified_account(
                              PERSON[0]) == [(0,)]
     base = live_server.url
     pdf = tmp_path / "to-khai.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% to khai cua cong dan\n")
+    pdf.write_bytes(draft_pdf())  # a real PDF: uploads are parsed
     citizen = browser.new_context()
     page = citizen.new_page()
 
