@@ -131,6 +131,8 @@ POLICY |= {
     ("GET", "/can-bo/phan-anh"): FEEDBACK_STAFF,
     ("GET", "/can-bo/phan-anh/{feedback_id:int}"): FEEDBACK_STAFF,
     ("POST", "/can-bo/phan-anh/{feedback_id:int}/xu-ly"): FEEDBACK_STAFF,
+    ("POST", "/can-bo/phan-anh/{feedback_id:int}/gui-lai-cong-dvcqg"):
+        FEEDBACK_STAFF - {Role.AUDITOR.value},
     # Second factor: reachable only with the pending cookie of a password just accepted;
     # without it every visitor is sent back to the login form.
     ("GET", "/dang-nhap/xac-thuc"): EVERYONE,
@@ -228,6 +230,8 @@ POLICY |= {
     ("GET", "/quan-tri/lien-thong"): ADMINS | {Role.AUDITOR.value},
     ("POST", "/quan-tri/lien-thong/{row_id:int}/gui-lai"): ADMINS,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/lien-thong"): STAFF,
+    # The signed link the portal shows: the signature is the permission (404 without one).
+    ("GET", "/ket-qua/{code:str}"): EVERYONE,
 }
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the

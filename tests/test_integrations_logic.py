@@ -26,6 +26,10 @@ def test_secrets_are_masked_at_any_depth_and_numbers_shortened():
     assert "abc" not in form and "xyz" not in form and "authorization_code" in form
     assert redact_body("Bearer tok-123456", secrets=("tok-123456",)) == f"Bearer {MASK}"
     assert redact_url("https://p.vn/cb?code=abc&state=x") == "https://p.vn/cb"
+    linked = redact_body({"DuongDanTepTinKetQua": "https://t.vn/ket-qua/H55?het_han=17&chu_ky"
+                                                  "=9f8e7d&x=1", "note": "/cb?code=abc&state=s"})
+    assert "9f8e7d" not in linked and "het_han=17&chu_ky=***&x=1" in linked
+    assert "code=***&state=s" in linked
 
 
 @given(st.text(max_size=200), st.text(alphabet="abcdef0123456789", min_size=8, max_size=20))
@@ -45,6 +49,14 @@ def test_breaker_opens_after_failures_lets_one_trial_through_and_closes_on_succe
     assert breaker.allow(64)
     breaker.succeeded()
     assert not breaker.is_open and breaker.allow(65)
+
+
+def test_an_abandoned_trial_lets_the_next_one_through():
+    breaker = Breaker(threshold=1, cool_off=30)
+    breaker.failed(0)
+    assert breaker.allow(30) and not breaker.allow(31)  # the trial is running
+    breaker.abandoned()  # the page that made it was closed: no outcome
+    assert breaker.is_open and breaker.allow(32)  # not stuck open for ever
 
 
 def test_backoff_doubles_and_is_capped():

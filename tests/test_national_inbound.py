@@ -84,6 +84,12 @@ def test_a_dossier_filed_on_the_portal_is_processed_here_and_its_result_goes_bac
     assert held["TaiLieuNop"][0]["CoTepTin"] == 1
 
 
+def test_a_signature_that_is_not_even_ascii_is_refused_not_a_500(client, world):
+    answer = client.post("/api/v1/dvcqg/ho-so", content=filing(world),
+                         headers=[(b"x-signature", "chữ-ký".encode())])
+    assert answer.status_code == 401 and "chữ ký" in answer.json()["ThongBao"]
+
+
 def test_a_filing_for_an_unknown_procedure_or_with_a_bad_file_is_refused(client, world):
     bad = json.loads(filing(world))
     bad["MaTTHC"] = "9.999999"
@@ -194,6 +200,13 @@ def test_zalo_lookup_is_answered_like_sms_and_unsigned_is_refused(client, zalo_o
     assert replies["m1"].startswith(f"Ho so {code}: Đã tiếp nhận")
     assert replies["m2"] == LOOKUP_NOT_FOUND  # the SMS lookup's own answer
     assert len(replies) == 2
+
+
+def test_without_a_zalo_oa_the_webhook_is_absent(client):
+    body, signature = zalo_event("TC X 1234", msg_id="m0")
+    answer = client.post("/api/v1/zalo/webhook", content=body,
+                         headers={zalo.HEADER: signature})
+    assert answer.status_code == 404 and "Chưa cấu hình" in answer.json()["error"]
 
 
 def test_zalo_lookups_share_the_sms_limit(client, zalo_oa):

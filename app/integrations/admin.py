@@ -12,6 +12,7 @@ from app.integrations.dvcqg import reconcile
 from app.integrations.ioffice.service import documents_of
 from app.integrations.logic import Delivery
 from app.integrations.tables import PartnerCall, PartnerOutbox
+from app.integrations.vneid.tables import NationalAccountLink
 
 LIST_LIMIT = 200
 
@@ -65,10 +66,16 @@ async def resend(user: CurrentUser, row_id: int) -> bool:
 
 
 async def dossier_view(user: CurrentUser, dossier_id: int) -> dict | None:
-    row = await Dossier.select(Dossier.id, Dossier.code).where(
+    row = await Dossier.select(
+        Dossier.id, Dossier.code, Dossier.applicant,
+        Dossier.applicant.id_verified_at.as_alias("applicant_verified_at")).where(
         (Dossier.id == dossier_id) & visible_to(user)).first()
     if row is None:
         return None
+    # What the portal is told as TaiKhoanDuocXacThucVoiVNeID, and since when.
+    row["vneid"] = None if row["applicant"] is None else await NationalAccountLink.select(
+        NationalAccountLink.linked_at, NationalAccountLink.last_login_at).where(
+        NationalAccountLink.user == row["applicant"]).first()
     deliveries = await PartnerOutbox.select(
         PartnerOutbox.id, PartnerOutbox.kind, PartnerOutbox.version, PartnerOutbox.status,
         PartnerOutbox.attempts, PartnerOutbox.created_at, PartnerOutbox.delivered_at,

@@ -3,9 +3,9 @@ and one redacted row in `partner_call`. HTTP providers send with `http_call`; sa
 providers answer in-process through the same `call`, so both are timed out, broken and
 logged alike. Inbound webhooks are logged with `log_inbound`.
 
-The breaker lives in the process (one web and one worker process per VM): when a partner
-is down the page or task fails at once with `PartnerUnavailable` instead of waiting for
-every timeout.
+The breakers sit behind `breakers.breakers()` (state in each process today): when a
+partner is down the page or task fails at once with `PartnerUnavailable` instead of
+waiting for every timeout.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ import httpx
 
 from app.db import write_transaction
 from app.formatting import now_utc
+from app.integrations.breakers import breakers
 from app.integrations.config import call_settings
-from app.integrations.logic import Breaker, CallOutcome
+from app.integrations.logic import CallOutcome
 from app.integrations.redact import redact_body, redact_url
 from app.integrations.tables import PartnerCall
 
@@ -57,21 +58,8 @@ class Answer:
         return cls(status, body, {"content-type": "application/json", **(headers or {})})
 
 
-_BREAKERS: dict[str, Breaker] = {}
-
-
-def breaker(partner: str) -> Breaker:
-    settings = call_settings()
-    found = _BREAKERS.get(partner)
-    if found is None:
-        found = _BREAKERS[partner] = Breaker(settings.breaker_failures,
-                                             settings.breaker_seconds)
-    found.threshold, found.cool_off = settings.breaker_failures, settings.breaker_seconds
-    return found
-
-
 def reset_breakers() -> None:
-    _BREAKERS.clear()
+    breakers().reset()
 
 
 def _row(partner: str, operation: str, target: str, request: str, outcome: CallOutcome,
@@ -93,21 +81,35 @@ async def save_log(rows: list[PartnerCall]) -> None:
             await PartnerCall.insert(*rows)
 
 
+Check = Callable[[Answer], str]
+
+
 async def call(partner: str, operation: str, send: Callable[[], Awaitable[Answer]], *,
                target: str, request=None, secrets: Iterable[str] = (),
-               timeout: float | None = None, collect: list | None = None) -> Answer:
+               timeout: float | None = None, collect: list | None = None,
+               check: Check | None = None) -> Answer:
     """Run `send` under the partner's breaker and timeout; log the call. A 5xx answer
     counts as a failure for the breaker but is returned (the caller decides). Raises
-    PartnerUnavailable without an answer. `collect`: append the log row there instead of
-    writing it now (a batch writes its rows with its outcomes, in one transaction)."""
+    PartnerUnavailable without a usable answer. `check(answer)` says what is wrong with an
+    answer ("" if nothing), e.g. a signature that does not match: such an answer counts as
+    a failure and is not returned. `collect`: append the log row there instead of writing
+    it now (a batch writes its rows with its outcomes, in one transaction)."""
     secrets = tuple(secrets)
     name = NAMES.get(partner, partner)
-    state, started = breaker(partner), time.monotonic()
+    gate, started = breakers(), time.monotonic()
     summary = redact_body(request, secrets)
     rows: list[PartnerCall] = []
+
+    def failure(outcome: CallOutcome, error: str, message: str,
+                answer: Answer | None = None) -> PartnerUnavailable:
+        gate.record(partner, False, time.monotonic())
+        rows.append(_row(partner, operation, target, summary, outcome, started, answer,
+                         error=error, secrets=secrets))
+        return PartnerUnavailable(message, outcome)
+
     try:
-        if not state.allow(started):
-            wait = state.seconds_left(started)
+        if not gate.allow(partner, started):
+            wait = gate.seconds_left(partner, started)
             rows.append(_row(partner, operation, target, summary, CallOutcome.CIRCUIT_OPEN,
                              started, error=f"circuit open {wait}s"))
             raise PartnerUnavailable(f"{name} đang gián đoạn (tạm ngừng gọi {wait} giây).",
@@ -116,20 +118,19 @@ async def call(partner: str, operation: str, send: Callable[[], Awaitable[Answer
         try:
             answer = await asyncio.wait_for(send(), limit)
         except (TimeoutError, httpx.TimeoutException):
-            state.failed(time.monotonic())
-            rows.append(_row(partner, operation, target, summary, CallOutcome.TIMEOUT,
-                             started, error=f"no answer within {limit:g}s"))
-            raise PartnerUnavailable(f"{name} không trả lời trong {limit:g} giây.",
-                                     CallOutcome.TIMEOUT) from None
+            raise failure(CallOutcome.TIMEOUT, f"no answer within {limit:g}s",
+                          f"{name} không trả lời trong {limit:g} giây.") from None
         except (httpx.HTTPError, OSError, ValueError) as exc:
-            state.failed(time.monotonic())
-            rows.append(_row(partner, operation, target, summary, CallOutcome.FAILED,
-                             started, error=f"{type(exc).__name__}: {exc}"))
-            raise PartnerUnavailable(f"Không kết nối được tới {name}.") from None
-        if answer.status >= 500:
-            state.failed(time.monotonic())
-        else:
-            state.succeeded()
+            raise failure(CallOutcome.FAILED, f"{type(exc).__name__}: {exc}",
+                          f"Không kết nối được tới {name}.") from None
+        except BaseException:  # cancelled (the visitor left): no outcome to learn from
+            gate.release(partner)
+            raise
+        problem = check(answer) if check is not None else ""
+        if problem:
+            raise failure(CallOutcome.FAILED, problem,
+                          f"{name} trả lời không hợp lệ: {problem}", answer)
+        gate.record(partner, answer.status < 500, time.monotonic())
         rows.append(_row(partner, operation, target, summary, CallOutcome.OK, started,
                          answer, secrets=secrets))
         return answer
@@ -147,7 +148,7 @@ async def http_call(partner: str, operation: str, method: str, url: str, *,
                     content: bytes | None = None, json_body=None,
                     form: dict[str, str] | None = None, headers: dict[str, str] | None = None,
                     secrets: Iterable[str] = (), timeout: float | None = None,
-                    collect: list | None = None) -> Answer:
+                    collect: list | None = None, check: Check | None = None) -> Answer:
     """One HTTP request through `call`."""
     limit = timeout or call_settings().timeout
 
@@ -159,7 +160,7 @@ async def http_call(partner: str, operation: str, method: str, url: str, *,
 
     request = json_body if json_body is not None else form if form is not None else content
     return await call(partner, operation, send, target=url, request=request,
-                      secrets=secrets, timeout=limit, collect=collect)
+                      secrets=secrets, timeout=limit, collect=collect, check=check)
 
 
 async def log_inbound(partner: str, operation: str, body: bytes, *, accepted: bool,

@@ -126,6 +126,11 @@ class Breaker:
         if self.opened_at is not None or self.failures >= self.threshold:
             self.opened_at = now
 
+    def abandoned(self) -> None:
+        """A call let through ended with no outcome (cancelled mid-way): it proves
+        nothing, but a trial it was must not keep the circuit open for ever."""
+        self.trial_running = False
+
     @property
     def is_open(self) -> bool:
         return self.opened_at is not None

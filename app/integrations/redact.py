@@ -2,7 +2,8 @@
 Pure.
 
 Values under keys that name a secret (token, secret, password, signature, code verifier,
-authorization…) become "***", at any depth of a JSON body or a form; a bare secret given
+authorization…) become "***", at any depth of a JSON body or a form, and so do such
+parameters of a URL inside a text (the signed result link's `chu_ky`); a bare secret given
 by the caller is masked wherever it appears in text; 12-digit ID numbers (CCCD) and phone
 numbers keep only their last three digits, enough to tell two calls apart.
 """
@@ -18,7 +19,8 @@ MASK = "***"
 LIMIT = 4000  # characters of a body kept
 _SECRET_KEY = re.compile(
     r"(secret|token|password|passwd|signature|authorization|verifier|api[_-]?key|"
-    r"^code$|assertion|cookie|mac$)", re.IGNORECASE)
+    r"^code$|assertion|cookie|mac$|^chu_ky$)", re.IGNORECASE)
+_URL_PARAMETER = re.compile(r"(?<=[?&])([\w.-]+)=([^&#\s\"']*)")
 _ID_NUMBER = re.compile(r"(?<!\d)(\d{9})(\d{3})(?!\d)")  # CCCD: 12 digits
 _PHONE = re.compile(r"(?<!\d)(0\d{6})(\d{3})(?!\d)")  # 10-digit Vietnamese phone
 
@@ -48,6 +50,8 @@ def redact_text(text: str, secrets: Iterable[str] = (), limit: int | None = LIMI
     for secret in secrets:
         if secret and len(secret) >= 4:
             text = text.replace(secret, MASK)
+    text = _URL_PARAMETER.sub(
+        lambda m: f"{m[1]}={MASK}" if is_secret_key(m[1]) else m[0], text)
     text = _numbers(text)
     return text if limit is None or len(text) <= limit else text[:limit] + "…"
 

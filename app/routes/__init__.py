@@ -26,6 +26,7 @@ from app.routes.national import (
     DossierSyncController,
     NationalSyncController,
     NationalWebhooks,
+    ResultDownloadController,
     SandboxPortalController,
 )
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
@@ -121,6 +122,7 @@ CONTROLLERS += [
     NationalSignInController,
     SandboxIdentityPages,
     SandboxIdentityApi,
+    ResultDownloadController,
 ]
 # Service index (issue #18): public monthly late lists and their approval.
 CONTROLLERS += [LateListController, LateListAdminController]

@@ -23,6 +23,7 @@ from app.web.kept_forms import refill
 
 FEEDBACK_STAFF = (Role.PROVINCIAL_ADMIN, Role.AGENCY_ADMIN, Role.LEADER, Role.HANDLER,
                   Role.AUDITOR)
+FEEDBACK_ACTORS = FEEDBACK_STAFF[:-1]  # the auditor reads, never acts
 
 
 def _id(data: dict[str, str]) -> int:
@@ -183,6 +184,14 @@ class FeedbackStaffController(Controller):
         url = request.app.route_reverse("feedback.detail", feedback_id=feedback_id)
         return Redirect(url, status_code=303)
 
+    @post("/{feedback_id:int}/gui-lai-cong-dvcqg", name="feedback.resend_national",
+          guards=[requires_roles(*FEEDBACK_ACTORS)])
+    async def resend_national(self, request: Request, feedback_id: FromPath[int]) -> Redirect:
+        await _load(request, feedback_id)  # scope: staff of the agency it was routed to
+        resent = await national_feedback.resend(feedback_id, request.user.id)
+        url = request.app.route_reverse("feedback.detail", feedback_id=feedback_id)
+        return Redirect(f"{url}?da_gui_lai={int(resent)}", status_code=303)
+
 
 async def _load(request: Request, feedback_id: int) -> dict:
     row = await feedback.visible(feedback_id, request.user)
@@ -199,4 +208,6 @@ async def _detail(request: Request, feedback_id: int, error: str = "",
         "values": values or {},
         "Status": Status, "categories": list(Category),
         "agencies": await feedback.routing_choices(),
-        "national": await national_feedback.sync_status(feedback_id)})
+        "national": await national_feedback.sync_status(feedback_id),
+        "can_resend": request.user.role in FEEDBACK_ACTORS,
+        "resent": request.query_params.get("da_gui_lai")})

@@ -18,10 +18,11 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.accounts.roles import Role
+from app.formatting import now_utc
 from app.integrations import admin
 from app.integrations.calls import NAMES
 from app.integrations.config import provider
-from app.integrations.dvcqg import inbound
+from app.integrations.dvcqg import inbound, result_link
 from app.integrations.dvcqg import sandbox as portal_sandbox
 from app.integrations.dvcqg.portal import secret
 from app.integrations.logic import Delivery
@@ -66,6 +67,26 @@ class NationalWebhooks(Controller):
             await zalo.log_refused(body, exc)
             return Response({"error": str(exc)}, status_code=exc.status)
         return Response({"ok": True, "outcome": handled.outcome})
+
+
+class ResultDownloadController(Controller):
+    """The signed, expiring link to an issued result that the national portal shows the
+    citizen: no account needed, the signature is the permission."""
+
+    path = result_link.PATH
+
+    @get("/{code:str}", name="result.download")
+    async def download(self, request: Request, code: FromPath[str]) -> Response | Template:
+        query = request.query_params
+        try:
+            data, content_type = await result_link.open_result(
+                code, query.get("het_han", ""), query.get("chu_ky", ""), now_utc())
+        except result_link.LinkRefused as exc:
+            return Template("national/result_link.html", status_code=exc.status,
+                            context={"message": str(exc)})
+        return Response(data, media_type=content_type, headers={
+            "content-disposition": f'attachment; filename="ket-qua-{code}.pdf"',
+            "cache-control": "private, no-store", "x-robots-tag": "noindex"})
 
 
 class NationalSyncController(Controller):

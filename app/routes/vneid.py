@@ -64,7 +64,7 @@ def _sandbox_only() -> None:
 
 
 def _registered() -> tuple[str, ...]:
-    return (vneid.CALLBACK_PATH, vneid.redirect_uri())
+    return (vneid.CALLBACK_PATH, vneid.redirect_uri(), *sandbox.other_redirects())
 
 
 class SandboxIdentityPages(Controller):

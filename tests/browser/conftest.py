@@ -74,6 +74,8 @@ def live_server(tmp_path_factory) -> LiveServer:
     env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox",
            "MOTCUA_POPULATION_REGISTRY": "sandbox",
            "MOTCUA_SMS_INBOUND_TOKEN": SMS_INBOUND_TOKEN,
+           # As `make run`: sign-in with the sandbox national identity provider (VNeID).
+           "MOTCUA_VNEID": "sandbox",
            # As `make run`: signatures chain to the demo CA that `seed --demo` makes.
            "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem")}
     port = free_port()

@@ -7,7 +7,8 @@ routes it as any other), linked to its portal id so it is taken once.
 Outbound: every move of a linked item (classification and routing, refusal, request for
 more information, answer, publication) queues its state for the portal in the move's
 transaction (`queue`, called from `app.feedback.service.act`), delivered in order per item
-like dossiers; the staff page shows the link and what the portal holds.
+like dossiers; the staff page shows the link and what the portal holds, and those who act
+on the item (not only admins) can resend a failed delivery from it (`resend`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from app.integrations.dvcqg.payload import judge, portal_time
 from app.integrations.dvcqg.portal import get_portal
 from app.integrations.dvcqg.sync import answer_body
 from app.integrations.dvcqg.tables import NationalFeedbackLink
-from app.integrations.logic import Result, permanent
+from app.integrations.logic import Delivery, Result, permanent
 from app.integrations.tables import PartnerOutbox
 
 KIND = "dvcqg.feedback"
@@ -43,13 +44,12 @@ async def _agency_id(code: str) -> int | None:
 
 async def receive(data: dict) -> str:
     """Take one feedback item filed on the portal; our code for it (idempotent)."""
-    from app.integrations.dvcqg.inbound import FilingRefused
+    from app.integrations.dvcqg.inbound import FilingRefused, taken
 
     portal_id = str(data["Ma"])[:60]
-    known = await NationalFeedbackLink.select(NationalFeedbackLink.feedback.code).where(
-        NationalFeedbackLink.portal_id == portal_id).first()
+    known = await taken(NationalFeedbackLink, NationalFeedbackLink.feedback.code, portal_id)
     if known is not None:
-        return known["feedback.code"]
+        return known
     person = data.get("NguoiGui") if isinstance(data.get("NguoiGui"), dict) else {}
     title, content = str(data.get("TieuDe", ""))[:300], str(data.get("NoiDung", ""))[:5000]
     name = str(person.get("HoTen", "")).strip()[:200]
@@ -61,10 +61,10 @@ async def receive(data: dict) -> str:
     subject_facts = {"title": title, "content": content, "procedure": None, "dossier": None,
                      "about_agency": agency_id, "agree_publish": bool(data.get("DongYCongKhai"))}
     async with write_transaction():
-        again = await NationalFeedbackLink.select(NationalFeedbackLink.feedback.code).where(
-            NationalFeedbackLink.portal_id == portal_id).first()
+        again = await taken(NationalFeedbackLink, NationalFeedbackLink.feedback.code,
+                            portal_id)
         if again is not None:
-            return again["feedback.code"]
+            return again
         feedback_id = await feedback_service._create(
             subject_facts, None, name, str(person.get("SoDienThoai", ""))[:20],
             str(person.get("Email", ""))[:200])
@@ -116,15 +116,35 @@ async def send(row: dict, collect: list) -> Result:
                  key="MaPAKN")
 
 
+def _deliveries(feedback_id: int):
+    return (PartnerOutbox.kind == KIND) & (PartnerOutbox.subject == subject(feedback_id))
+
+
+async def _first_failed(feedback_id: int) -> dict | None:
+    return await PartnerOutbox.select(PartnerOutbox.id, PartnerOutbox.version,
+                                      PartnerOutbox.last_error).where(
+        _deliveries(feedback_id) & (PartnerOutbox.status == Delivery.FAILED.value)).order_by(
+        PartnerOutbox.version).first()
+
+
+async def resend(feedback_id: int, actor_id: int) -> bool:
+    """Put the item's failed delivery back in the queue (the button on the feedback page:
+    the caller has checked that this person may act on the item). False when nothing
+    failed — a second tab or a colleague resent it already."""
+    failed = await _first_failed(feedback_id)
+    return failed is not None and await outbox.resend(failed["id"], actor_id)
+
+
 async def sync_status(feedback_id: int) -> dict | None:
-    """For the staff page: the portal id and the latest version's delivery."""
+    """For the staff page: the portal id, the latest version's delivery and the failed
+    one that holds the later versions back, if any."""
     link = await NationalFeedbackLink.select().where(
         NationalFeedbackLink.feedback == feedback_id).first()
     if link is None:
         return None
     last = await PartnerOutbox.select(
         PartnerOutbox.version, PartnerOutbox.status, PartnerOutbox.delivered_at,
-        PartnerOutbox.last_error).where(
-        (PartnerOutbox.kind == KIND) & (PartnerOutbox.subject == subject(feedback_id))).order_by(
+        PartnerOutbox.last_error).where(_deliveries(feedback_id)).order_by(
         PartnerOutbox.version, ascending=False).first()
-    return {"portal_id": link["portal_id"], "received_at": link["received_at"], "last": last}
+    return {"portal_id": link["portal_id"], "received_at": link["received_at"], "last": last,
+            "failed": await _first_failed(feedback_id)}

@@ -2,7 +2,11 @@
 
 Selected by MOTCUA_DVCQG=http with MOTCUA_DVCQG_URL (base URL) and MOTCUA_DVCQG_SECRET
 (shared HMAC secret; required). Every request carries `x-signature`: HMAC-SHA256 hex of
-the body bytes (POST) or of the path and query relative to the base URL (GET).
+the body bytes (POST) or of the path and query relative to the base URL (GET). Every
+answer the portal gives (status below 500) carries `x-signature` over its body bytes too:
+an answer whose signature does not match is not believed — neither an acknowledgement
+nor a pulled filing — and counts as a failed call (5xx answers come from the platform in
+between and are read only as "try later").
 
 - push: ``POST {url}/ho-so`` (dossiers) or ``{url}/phan-anh`` (feedback) with
   ``{"PhienBan": n, "DuLieu": {...}}`` → ``200 {"MaHoSo"|"MaPAKN", "PhienBan", "KetQua"}``;
@@ -27,7 +31,7 @@ from app.integrations.calls import Answer, PartnerUnavailable, http_call
 from app.integrations.config import env
 from app.integrations.dvcqg.portal import secret
 from app.integrations.dvcqg.sandbox import encode
-from app.payments.logic import SIGNATURE_HEADER, sign
+from app.payments.logic import SIGNATURE_HEADER, sign, signature_valid
 
 PATHS = {"dossier": ("/ho-so", "/ho-so-moi"), "feedback": ("/phan-anh", "/phan-anh-moi")}
 
@@ -42,6 +46,13 @@ class HttpPortal:
     def from_environment(cls) -> HttpPortal:
         return cls(env("DVCQG_URL"), env("DVCQG_SECRET") or secret())
 
+    def _signed(self, answer: Answer) -> str:
+        """What is wrong with an answer's signature ("" when it is the portal's)."""
+        if answer.status >= 500 or signature_valid(
+                answer.body, answer.headers.get(SIGNATURE_HEADER, ""), self.key):
+            return ""
+        return "chữ ký câu trả lời không đúng (kiểm tra MOTCUA_DVCQG_SECRET)"
+
     def _check(self) -> None:
         if not self.url.startswith(("https://", "http://")) or not env("DVCQG_SECRET"):
             raise PartnerUnavailable("Chưa cấu hình địa chỉ hoặc khóa ký của Cổng DVCQG "
@@ -55,14 +66,15 @@ class HttpPortal:
         return await http_call("dvcqg", operation, "POST", self.url + path, content=body,
                                headers={SIGNATURE_HEADER: signature,
                                         "content-type": "application/json"},
-                               secrets=(signature, self.key), collect=collect)
+                               secrets=(signature, self.key), collect=collect,
+                               check=self._signed)
 
     async def _get(self, operation: str, relative: str) -> Answer:
         self._check()
         signature = sign(relative.encode(), self.key)
         answer = await http_call("dvcqg", operation, "GET", self.url + relative,
                                  headers={SIGNATURE_HEADER: signature},
-                                 secrets=(signature, self.key))
+                                 secrets=(signature, self.key), check=self._signed)
         if answer.status != 200:
             raise PartnerUnavailable(f"Cổng DVCQG trả lời lỗi (mã {answer.status}).")
         return answer

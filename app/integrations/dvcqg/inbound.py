@@ -19,6 +19,9 @@ import binascii
 import json
 import logging
 
+from piccolo.columns import Column
+from piccolo.table import Table
+
 from app.audit import service as audit
 from app.catalog.tables import Procedure, ProcedureComponent
 from app.counter.service import _applicant_account, next_code
@@ -97,12 +100,18 @@ def _applicant(data: dict) -> dict:
             "address": str(person.get("DiaChi", ""))[:300]}
 
 
+async def taken(link: type[Table], code: Column, portal_id: str) -> str | None:
+    """Our reference for a filing already taken: `link` is its link table, `code` the
+    joined code of what it became (NationalDossierLink.dossier.code, …)."""
+    row = await link.select(code.as_alias("code")).where(link.portal_id == portal_id).first()
+    return None if row is None else row["code"]
+
+
 async def receive_dossier(data: dict) -> str:
     portal_id = str(data["Ma"])[:60]
-    known = await NationalDossierLink.select(NationalDossierLink.dossier.code).where(
-        NationalDossierLink.portal_id == portal_id).first()
+    known = await taken(NationalDossierLink, NationalDossierLink.dossier.code, portal_id)
     if known is not None:
-        return known["dossier.code"]
+        return known
     procedure = await Procedure.select().where(
         (Procedure.code == str(data.get("MaTTHC", ""))) & Procedure.active.eq(True)
         & Procedure.internal.eq(False)).first()
@@ -122,10 +131,9 @@ async def receive_dossier(data: dict) -> str:
     account = await _applicant_account(applicant["id_number"])
     now = now_utc()
     async with store.atomic():
-        again = await NationalDossierLink.select(NationalDossierLink.dossier.code).where(
-            NationalDossierLink.portal_id == portal_id).first()
+        again = await taken(NationalDossierLink, NationalDossierLink.dossier.code, portal_id)
         if again is not None:  # the push and a pull crossed
-            return again["dossier.code"]
+            return again
         code = await next_code(procedure["agency"], to_local(now).date())
         dossier = Dossier(
             code=code, procedure=procedure["id"], procedure_version=procedure["current_version"],

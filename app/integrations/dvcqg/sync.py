@@ -18,7 +18,8 @@ from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, DossierResult
 from app.formatting import now_utc
 from app.integrations import outbox
-from app.integrations.config import provider, public_url
+from app.integrations.config import provider
+from app.integrations.dvcqg import result_link
 from app.integrations.dvcqg.payload import (
     PAID_BY_PROVINCE,
     Component,
@@ -67,7 +68,7 @@ async def facts(dossier_id: int) -> DossierFacts | None:
                                         & (Payment.status == PaymentStatus.PAID.value))
     vneid = row["applicant"] is not None and await NationalAccountLink.exists().where(
         NationalAccountLink.user == row["applicant"])
-    result = await DossierResult.select(DossierResult.sha256).where(
+    result = await DossierResult.select(DossierResult.sha256, DossierResult.issued_at).where(
         DossierResult.dossier == dossier_id).first()
     number = await OfficialDocument.select(OfficialDocument.number).where(
         (OfficialDocument.dossier == dossier_id) & (OfficialDocument.kind == "result")).order_by(
@@ -86,7 +87,8 @@ async def facts(dossier_id: int) -> DossierFacts | None:
         time_limit_unit=row["limit_unit"] or "", fees_due=row["fees_due"],
         paid_online=PAID_BY_PROVINCE if paid else 0, vneid_account=bool(vneid),
         result_code=result_code,
-        result_url=f"{public_url()}/tra-cuu?ma={row['code']}" if result else "",
+        result_url=result_link.link(row["code"], result["sha256"], result["issued_at"])
+        if result else "",
         portal_id=link["portal_id"] if link else "",
         components=tuple(Component(c["name"], c["digitised"], c["reused"],
                                    c["file"] is not None) for c in components))

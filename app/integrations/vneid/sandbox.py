@@ -29,7 +29,7 @@ from joserfc.jwk import KeySet, RSAKey
 from app.db import write_transaction
 from app.formatting import now_utc
 from app.identity.tables import SandboxPerson
-from app.integrations.config import derived_secret, public_url
+from app.integrations.config import derived_secret, env, public_url
 from app.integrations.vneid.tables import SandboxOidcCode
 from app.settings import get_settings
 
@@ -95,6 +95,14 @@ def discovery() -> dict:
             "id_token_signing_alg_values_supported": ["RS256"],
             "code_challenge_methods_supported": ["S256"],
             "token_endpoint_auth_methods_supported": ["client_secret_post"]}
+
+
+def other_redirects() -> tuple[str, ...]:
+    """Callbacks of other installations that use this sandbox provider over HTTP (a
+    staging server, a test), registered like a real provider's clients:
+    MOTCUA_VNEID_SANDBOX_REDIRECTS, absolute URIs separated by commas."""
+    return tuple(uri.strip() for uri in env("VNEID_SANDBOX_REDIRECTS").split(",")
+                 if uri.strip())
 
 
 def check_request(params: dict[str, str], redirect_uris: tuple[str, ...]) -> None:

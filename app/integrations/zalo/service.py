@@ -66,8 +66,8 @@ class Handled:
 async def handle_webhook(body: bytes, signature: str, now_ms: int) -> Handled:
     """Check and answer one webhook call; WebhookRefused for what Zalo did not send."""
     secret = oa_secret()
-    if not provider("zalo_oa") or not secret:
-        raise WebhookRefused("Chưa cấu hình Zalo OA.", 503)
+    if not provider("zalo_oa") or not secret:  # this installation has no Zalo OA
+        raise WebhookRefused("Chưa cấu hình Zalo OA.", 404)
     try:
         data = json.loads(body)
         timestamp = str(data["timestamp"])
