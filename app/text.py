@@ -85,3 +85,12 @@ def clean_text(value: str) -> str:
     keyboard sent), line breaks as \\n, without bidi or other control characters."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", value).translate(_INVISIBLE)
+
+
+def same_secret(expected: str, given: str) -> bool:
+    """Constant-time comparison of a secret with what a visitor or a partner sent.
+    Compares UTF-8 bytes: `hmac.compare_digest` raises on non-ASCII text, and any header,
+    cookie or form field may carry it."""
+    import hmac
+
+    return hmac.compare_digest(expected.encode(), given.encode())

@@ -183,6 +183,12 @@ def test_zalo_lookup_is_answered_like_sms_and_unsigned_is_refused(client, zalo_o
     forged = client.post("/api/v1/zalo/webhook", content=body,
                          headers={"x-zevent-signature": mac[:-2] + "00"})
     assert forged.status_code == 401
+    odd = client.post("/api/v1/zalo/webhook", content=body,
+                      headers={"x-zevent-signature": "chữ-ký".encode()})
+    assert odd.status_code == 401  # non-ASCII: refused like any wrong signature, never a 500
+    flood = client.post("/api/v1/zalo/webhook", content=b"{" + b" " * 100_000 + b"}",
+                        headers={"x-zevent-signature": mac})
+    assert flood.status_code == 413  # capped before it is read
     ok = client.post("/api/v1/zalo/webhook", content=body, headers={"x-zevent-signature": mac})
     assert ok.status_code == 200 and ok.json()["outcome"] == "queued"
     resent = client.post("/api/v1/zalo/webhook", content=body,

@@ -125,6 +125,21 @@ def test_sandboxes_refuse_to_start_in_production(tmp_path, migrated_template, va
     stop(allowed)
 
 
+@pytest.mark.parametrize("variable,value", [
+    ("MOTCUA_VNEID", "sandbox"), ("MOTCUA_DVCQG", "sandbox"), ("MOTCUA_IOFFICE", "sandbox"),
+    ("MOTCUA_ZALO_OA", "sandbox"), ("MOTCUA_NOTIFY_SANDBOX", "1")])
+def test_every_sandbox_counts_as_unsafe_in_production(monkeypatch, variable, value):
+    from app.system import production
+
+    for name in ("MOTCUA_VNEID", "MOTCUA_DVCQG", "MOTCUA_IOFFICE", "MOTCUA_ZALO_OA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("MOTCUA_NOTIFY_SANDBOX", "0")
+    assert production.sandboxes_in_use() == []
+    monkeypatch.setenv(variable, value)
+    (found,) = production.sandboxes_in_use()
+    assert variable in found
+
+
 def test_a_test_clock_never_runs_in_production(monkeypatch):
     from app import clock
     from app.settings import get_settings

@@ -18,6 +18,7 @@ from litestar.response import Redirect, Response, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.accounts.roles import Role
+from app.files.logic import MAX_DOSSIER_BYTES
 from app.formatting import now_utc
 from app.integrations import admin
 from app.integrations.calls import NAMES
@@ -37,6 +38,13 @@ KIND_LABELS = {"dvcqg.dossier": "Trạng thái hồ sơ lên Cổng DVCQG",
 DELIVERY_LABELS = {d.value: d.label for d in Delivery}
 
 
+# Bodies are capped before they are read: a partner's webhook is still anyone's POST.
+# A filing carries its files in base64 (4/3 of their size) around a small JSON envelope.
+FILING_MAX_BYTES = MAX_DOSSIER_BYTES * 4 // 3 + 64 * 1024
+FEEDBACK_MAX_BYTES = 2 * 1024 * 1024
+ZALO_MAX_BYTES = 64 * 1024  # one text message event
+
+
 class NationalWebhooks(Controller):
     path = "/api/v1"
     opt = {"exclude_from_auth": True}
@@ -49,15 +57,18 @@ class NationalWebhooks(Controller):
             return Response({"ThongBao": str(exc)}, status_code=exc.status)
         return Response(answer)
 
-    @post("/dvcqg/ho-so", name="national.filing_dossier", status_code=200)
+    @post("/dvcqg/ho-so", name="national.filing_dossier", status_code=200,
+          request_max_body_size=FILING_MAX_BYTES)
     async def dossier(self, request: Request) -> Response:
         return await self._filing("dossier", request)
 
-    @post("/dvcqg/phan-anh", name="national.filing_feedback", status_code=200)
+    @post("/dvcqg/phan-anh", name="national.filing_feedback", status_code=200,
+          request_max_body_size=FEEDBACK_MAX_BYTES)
     async def feedback(self, request: Request) -> Response:
         return await self._filing("feedback", request)
 
-    @post("/zalo/webhook", name="zalo.webhook", status_code=200)
+    @post("/zalo/webhook", name="zalo.webhook", status_code=200,
+          request_max_body_size=ZALO_MAX_BYTES)
     async def zalo(self, request: Request) -> Response:
         body = await request.body()
         try:

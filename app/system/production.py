@@ -1,6 +1,8 @@
 """What must never run in production (MOTCUA_HTTPS=1): the sandbox payment gateway, which
-takes no money but marks fees paid, and the sandbox population registry, which verifies
-anyone against demo people. The app refuses to start with either unless the operator says
+takes no money but marks fees paid; the sandbox population registry and the sandbox VNeID
+provider, which verify anyone as demo people; the sandbox SMS/e-mail gateway, which sends
+nothing; the sandbox national portal, document system and Zalo OA, which answer for
+partners that never saw the data. The app refuses to start with either unless the operator says
 MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION=1 (a public demo behind HTTPS, say).
 """
 
@@ -8,8 +10,13 @@ from __future__ import annotations
 
 from app.clock import fake_now_setting
 from app.identity.registry import registry_name
+from app.integrations.config import provider
+from app.notifications.config import notify_settings
 from app.payments.gateway import gateway_name
 from app.settings import Settings
+
+PARTNERS = {"vneid": "VNeID", "dvcqg": "Cổng DVCQG", "ioffice": "hệ thống quản lý văn bản",
+            "zalo_oa": "Zalo OA"}
 
 
 class UnsafeConfiguration(RuntimeError):
@@ -22,6 +29,11 @@ def sandboxes_in_use() -> list[str]:
         found.append("MOTCUA_PAYMENT_GATEWAY=sandbox (cổng thanh toán thử nghiệm)")
     if registry_name() == "sandbox":
         found.append("MOTCUA_POPULATION_REGISTRY=sandbox (CSDL dân cư thử nghiệm)")
+    for partner, name in PARTNERS.items():
+        if provider(partner) == "sandbox":
+            found.append(f"MOTCUA_{partner.upper()}=sandbox ({name} thử nghiệm)")
+    if notify_settings().sandbox:
+        found.append("MOTCUA_NOTIFY_SANDBOX=1 (tin nhắn, thư điện tử không được gửi đi)")
     return found
 
 

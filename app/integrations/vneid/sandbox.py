@@ -13,7 +13,6 @@ person's previous sign-in again (`replay`).
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import secrets
@@ -32,6 +31,7 @@ from app.identity.tables import SandboxPerson
 from app.integrations.config import derived_secret, env, public_url
 from app.integrations.vneid.tables import SandboxOidcCode
 from app.settings import get_settings
+from app.text import same_secret
 
 CLIENT_ID = "motcua"
 API = "/api/v1/sandbox/vneid"
@@ -152,8 +152,8 @@ async def token(form: dict[str, str]) -> dict:
     """The token endpoint: checks the client, the code and PKCE; the token answer."""
     if form.get("grant_type") != "authorization_code":
         raise ProviderError("unsupported_grant_type", "Chỉ hỗ trợ authorization_code.")
-    if form.get("client_id") != CLIENT_ID or not hmac.compare_digest(
-            form.get("client_secret", ""), client_secret()):
+    if form.get("client_id") != CLIENT_ID or not same_secret(
+            client_secret(), form.get("client_secret", "")):
         raise ProviderError("invalid_client", "Sai mã ứng dụng hoặc khóa bí mật.")
     now = now_utc()
     async with write_transaction():

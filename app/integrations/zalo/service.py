@@ -18,7 +18,6 @@ followers) or http (MOTCUA_ZALO_OA=http: ``POST MOTCUA_ZALO_OA_URL`` with header
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from app.integrations.config import env, provider
 from app.integrations.logic import Result, delivered, permanent, temporary
 from app.integrations.zalo.tables import SandboxZaloReply
 from app.notifications.inbound import reply_for
+from app.text import same_secret
 
 KIND = "zalo.reply"
 MAX_AGE_MS = 10 * 60 * 1000
@@ -74,7 +74,7 @@ async def handle_webhook(body: bytes, signature: str, now_ms: int) -> Handled:
     except (ValueError, KeyError, TypeError):
         raise WebhookRefused("Dữ liệu không đúng định dạng.", 400) from None
     expected = mac(app_id(), body, timestamp, secret)
-    if not signature or not hmac.compare_digest(expected, signature.strip()):
+    if not signature or not same_secret(expected, signature.strip()):
         raise WebhookRefused("Sai chữ ký Zalo (X-ZEvent-Signature).")
     if not timestamp.isdigit() or abs(now_ms - int(timestamp)) > MAX_AGE_MS:
         raise WebhookRefused("Sự kiện Zalo quá cũ hoặc sai thời điểm.")
