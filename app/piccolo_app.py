@@ -21,7 +21,7 @@ from app.catalog.tables import (
     ProcedureComponent,
     ProcedureStep,
 )
-from app.counter.tables import PaperReception, ResultReturn
+from app.counter.tables import PaperReception, ReceptionToken, ResultReturn
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import (
@@ -54,6 +54,7 @@ from app.notifications.tables import (
     StaffNotice,
 )
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
+from app.processes.tables import ProcessStepRow, ProcessVersion
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
 from app.system.tables import Heartbeat
@@ -109,6 +110,7 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [ProcessVersion, ProcessStepRow, ReceptionToken]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

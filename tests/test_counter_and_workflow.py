@@ -9,7 +9,7 @@ import pytest
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.audit import service as audit
-from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.catalog.tables import ProcedureComponent
 from app.counter.service import Reception, ReceptionRefused, receive
 from app.dossiers.logic import Channel, Status, parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent, DossierPause, DossierResult
@@ -26,17 +26,25 @@ async def staff(role: Role, agency_id: int, username: str):
     return await accounts.load_session(await accounts.start_session(user, "127.0.0.1", "t"))
 
 
+# Ten working days (80 office hours): the counter, a handler, a leader approves, a leader
+# signs (any leader may: no position is named), the counter returns the result.
+STEPS = (
+    ("Tiếp nhận hồ sơ", "reception", ("counter_officer",), 4),
+    ("Thụ lý hồ sơ", "handling", ("handler",), 8),
+    ("Lãnh đạo phòng xem xét", "approval", ("leader",), 8),
+    ("Lãnh đạo ký kết quả", "signature", ("leader",), 56),
+    ("Trả kết quả", "return", ("counter_officer",), 4),
+)
+
+
 @pytest.fixture
 async def office(db):
     agency = await factories.agency("Sở Tư pháp", code="000.00.17.H55")
-    procedure = await factories.procedure(agency)
+    procedure = await factories.procedure(agency, steps=STEPS)
     procedure.fee_amount = 200000
     await procedure.save()
     await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai",
                              kind="original", quantity=1).save()
-    for position, role in enumerate(["handler", "leader"], start=1):
-        await ProcedureStep(procedure=procedure.id, position=position, name=f"Bước {position}",
-                            role=role, allotted_hours=Decimal(8)).save()
     component_ids = [c["id"] for c in await ProcedureComponent.select(ProcedureComponent.id)]
     return {
         "agency": agency, "procedure": procedure, "components": component_ids,
@@ -80,7 +88,11 @@ async def test_other_agencys_procedure_is_refused_unless_boundary_free(office):
 async def test_whole_life_with_supplement_result_payment_and_return(office):
     counter, handler, leader = office["counter"], office["handler"], office["leader"]
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
-    await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
+    received = await snapshot(dossier_id)
+    assert (received.row["current_step"], received.row["process_version"]) == (
+        1, received.loaded.version_id)  # at the counter's own step, under the version
+    await perform(dossier_id, counter, Action.FORWARD, assignee_id=handler.id)
+    assert (await snapshot(dossier_id)).row["current_step"] == 2  # the handling step
 
     await perform(dossier_id, handler, Action.REQUEST_SUPPLEMENT,
                   reason="Thiếu bản sao CCCD có chứng thực")
@@ -90,14 +102,22 @@ async def test_whole_life_with_supplement_result_payment_and_return(office):
     await perform(dossier_id, counter, Action.SUPPLY_SUPPLEMENT)
     assert await DossierPause.count().where(DossierPause.ended_at.is_not_null()) == 1
 
-    await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)  # to step 2
+    await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)  # to step 3
+    with pytest.raises(TransitionError, match="cần được phê duyệt"):
+        await perform(dossier_id, leader, Action.FORWARD)  # approval cannot be skipped
+    await perform(dossier_id, leader, Action.APPROVE)
+    await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)  # to signing
+    digest = hashlib.sha256(b"ket qua").hexdigest()
+    with pytest.raises(TransitionError, match="chưa được ký số"):
+        await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
+    await perform(dossier_id, leader, Action.SIGN, sha256=digest)
     with pytest.raises(TransitionError, match="chưa có kết quả"):
         await perform(dossier_id, leader, Action.FORWARD)  # finishing needs a result
-    digest = hashlib.sha256(b"ket qua").hexdigest()
     await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
     assert (await DossierResult.select().first())["sha256"] == digest
     await perform(dossier_id, leader, Action.FORWARD)
-    assert (await snapshot(dossier_id)).state.status == Status.PROCESSED
+    finished = await snapshot(dossier_id)
+    assert (finished.state.status, finished.row["current_step"]) == (Status.PROCESSED, 5)
 
     with pytest.raises(TransitionError):
         await perform(dossier_id, counter, Action.RETURN_RESULT)  # fees first
@@ -106,9 +126,13 @@ async def test_whole_life_with_supplement_result_payment_and_return(office):
     final = (await snapshot(dossier_id)).row
     assert final["status"] == Status.RETURNED and final["returned_at"] is not None
 
-    events = [e["action"] for e in await DossierEvent.select(DossierEvent.action).where(
-        DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)]
-    assert events[0] == "accepted" and events[-1] == "result_returned"
+    events = await DossierEvent.select(
+        DossierEvent.action, DossierEvent.step, DossierEvent.process_step.name.as_alias("name"),
+    ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)
+    assert events[0]["action"] == "accepted" and events[-1]["action"] == "result_returned"
+    assert [(e["action"], e["step"], e["name"]) for e in events[:2]] == [
+        ("accepted", 1, "Tiếp nhận hồ sơ"), ("processing_started", 2, "Thụ lý hồ sơ")]
+    assert final["version"] == len(events)  # every action moved the version on
     assert await audit.verify() == []
 
 
@@ -134,9 +158,9 @@ async def test_each_step_gets_its_own_deadline(office):
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
     assert (await snapshot(dossier_id)).row["step_due_at"] is None  # not in processing yet
 
-    entered = await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
+    entered = await perform(dossier_id, counter, Action.FORWARD, assignee_id=handler.id)
     first = (await snapshot(dossier_id)).row
-    assert first["current_step"] == 1
+    assert first["current_step"] == 2  # the handling step, with its own 8 hours
     assert first["step_due_at"] == deadline(entered.at, Decimal(8), "hours", calendar=calendar)
 
     await perform(dossier_id, handler, Action.REQUEST_SUPPLEMENT, reason="Thiếu tờ khai")
@@ -151,11 +175,16 @@ async def test_each_step_gets_its_own_deadline(office):
 
     moved = await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)
     second = (await snapshot(dossier_id)).row
-    assert second["current_step"] == 2
+    assert second["current_step"] == 3
     assert second["step_due_at"] == deadline(moved.at, Decimal(8), "hours", calendar=calendar)
 
-    await perform(dossier_id, leader, Action.ISSUE_RESULT,
-                  sha256=hashlib.sha256(b"ket qua").hexdigest())
+    digest = hashlib.sha256(b"ket qua").hexdigest()
+    await perform(dossier_id, leader, Action.APPROVE)
+    signing = await perform(dossier_id, leader, Action.FORWARD)
+    assert (await snapshot(dossier_id)).row["step_due_at"] == deadline(
+        signing.at, Decimal(56), "hours", calendar=calendar)
+    await perform(dossier_id, leader, Action.SIGN, sha256=digest)
+    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
     await perform(dossier_id, leader, Action.FORWARD)
     assert (await snapshot(dossier_id)).row["step_due_at"] is None  # processing finished
 
@@ -166,8 +195,8 @@ async def test_every_event_names_the_agency_handling_the_dossier_after_it(office
     counter, handler, leader = office["counter"], office["handler"], office["leader"]
     other = await factories.agency("Sở Xây dựng", code="000.00.18.H55")
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
-    await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
-    await perform(dossier_id, leader, Action.TRANSFER, target_agency_id=other.id,
+    await perform(dossier_id, counter, Action.FORWARD, assignee_id=handler.id)
+    await perform(dossier_id, handler, Action.TRANSFER, target_agency_id=other.id,
                   reason="Thuộc thẩm quyền Sở Xây dựng")
 
     events = (await dossier_for_staff(dossier_id, leader))["events"]

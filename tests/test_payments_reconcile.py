@@ -83,7 +83,7 @@ def test_remedy_applies_only_what_the_dossier_can_take():
 
 def obligation(**fields) -> DossierState:
     base = {"status": Status.FINANCIAL_OBLIGATION, "agency_id": 1, "now": NOW,
-            "current_step": 1, "step_count": 2, "fees_due": 300_000, "fees_paid": 0,
+            "current_step": 1, "fees_due": 300_000, "fees_paid": 0,
             "resume_point": ResumePoint(Status.PROCESSING, 1)}
     return DossierState(**{**base, **fields})
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from app.accounts.passwords import dummy_hash, hash_password, verify_password
-from app.accounts.roles import Role
+from app.accounts.roles import Position, Role
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit import service as audit
 from app.db import write_transaction
@@ -32,6 +32,7 @@ async def create_user(
     email: str = "",
     phone: str = "",
     actor_id: int | None = None,
+    position: Position = Position.NONE,
 ) -> User:
     username = username.strip().lower()
     async with write_transaction():
@@ -43,13 +44,15 @@ async def create_user(
             username=username, full_name=full_name.strip(), role=role.value,
             id_number=id_number or None, email=email, phone=phone,
             password_hash=hash_password(password), created_at=now_utc(),
+            position=Position(position).value,
         )
         await user.save()
         for agency_id in agency_ids:
             await UserAgency(user=user.id, agency=agency_id).save()
         await audit.record(
             "user.created", "user", user.id,
-            {"username": username, "role": role.value, "agencies": list(agency_ids)},
+            {"username": username, "role": role.value, "agencies": list(agency_ids),
+             "position": Position(position).value},
             actor_id=actor_id if actor_id is not None else user.id,
         )
     return user
@@ -143,6 +146,7 @@ class CurrentUser:
     role: Role
     agency_ids: tuple[int, ...]
     session_token: str
+    position: Position = Position.NONE
 
     @property
     def is_staff(self) -> bool:
@@ -153,7 +157,7 @@ async def load_session(token: str) -> CurrentUser | None:
     row = await (
         UserSession.select(
             UserSession.user.id, UserSession.user.username, UserSession.user.full_name,
-            UserSession.user.role, UserSession.user.active,
+            UserSession.user.role, UserSession.user.active, UserSession.user.position,
         )
         .where(
             (UserSession.token == token)
@@ -174,6 +178,7 @@ async def load_session(token: str) -> CurrentUser | None:
     return CurrentUser(
         id=row["user.id"], username=row["user.username"], full_name=row["user.full_name"],
         role=role, agency_ids=agency_ids, session_token=token,
+        position=Position(row["user.position"] or ""),
     )
 
 
