@@ -121,6 +121,7 @@ def world(client):
         staff = {}
         for name, role, agency in [("counter", Role.COUNTER_OFFICER, a),
                                    ("leader", Role.LEADER, a),
+                                   ("handler", Role.HANDLER, a),
                                    ("admin", Role.AGENCY_ADMIN, a),
                                    ("other", Role.COUNTER_OFFICER, b)]:
             user = await accounts.create_user(username=f"tt.{name}", password="abc12345",
@@ -141,8 +142,8 @@ def world(client):
                 Payment.dossier == d.id).first())
             dossiers.append(d.id)
         grown, withdrawn, left = dossiers
-        # Meanwhile: the leader asks for 100.000 đ more; the payer withdraws the other.
-        await perform(grown, staff["leader"][1], Action.REQUEST_PAYMENT, amount=100_000,
+        # Meanwhile: the handler asks for 100.000 đ more; the payer withdraws the other.
+        await perform(grown, staff["handler"][1], Action.REQUEST_PAYMENT, amount=100_000,
                       reason="Phí thẩm định bổ sung")
         await perform(withdrawn, payer, Action.REQUEST_WITHDRAWAL, reason="Không cần nữa")
         for ref, amount in zip(refs[:2], (200_000, 150_000), strict=True):

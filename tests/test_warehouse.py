@@ -15,7 +15,7 @@ from app.counter.service import find_applicant
 from app.digitisation import service as digitisation
 from app.dossiers import queries
 from app.dossiers.logic import Status
-from app.dossiers.tables import DossierComponent
+from app.dossiers.tables import Dossier, DossierComponent
 from app.files import store
 from app.identity import service as identity
 from app.identity.sandbox import add_person
@@ -23,7 +23,7 @@ from app.warehouse.tables import WarehouseDocument
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import factories
-from tests.conftest import csrf_from, post_form, run
+from tests.conftest import csrf_from, form_fields, post_form, run
 from tests.digitisation_helpers import as_current, counter_world, printed_page
 
 CCCD_A, CCCD_B = "052090001234", "062190009999"
@@ -64,8 +64,8 @@ def as_(client, people, who):
 
 
 def post(client, page, action, data=None, files=None):
-    return client.post(action, data={"_csrf_token": csrf_from(client.get(page).text),
-                                     **(data or {})}, files=files, follow_redirects=False)
+    return client.post(action, data={**form_fields(client.get(page).text), **(data or {})},
+                       files=files, follow_redirects=False)
 
 
 def new_draft(client, people) -> str:
@@ -172,6 +172,9 @@ def test_an_issued_result_is_filed_in_the_applicants_warehouse(client, people):
             role=Role.LEADER, agency_ids=[people["agency"].id])
         dossier = await factories.dossier(people["procedure"], applicant_id=people["user_a"].id,
                                           id_number=CCCD_A)
+        # At the signature step of its process, signed: where the result is issued.
+        await Dossier.update({Dossier.current_step: 4, Dossier.approved: True,
+                              Dossier.signed: True}).where(Dossier.id == dossier.id)
         stored = await store.store(b"%PDF-1.4\n% ket qua\n", "application/pdf")
         await perform(dossier.id, as_current(leader, Role.LEADER, [people["agency"].id]),
                       Action.ISSUE_RESULT, sha256=stored.sha256)
