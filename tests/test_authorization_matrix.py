@@ -161,6 +161,16 @@ POLICY |= {
     ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
     ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
 }
+# Internal processes: provincial admins for every procedure, agency admins for their own.
+POLICY |= {
+    ("GET", "/quan-tri/quy-trinh"): ADMINS,
+    ("GET", "/quan-tri/quy-trinh/thu-tuc/{procedure_id:int}"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/thu-tuc/{procedure_id:int}/du-thao"): ADMINS,
+    ("GET", "/quan-tri/quy-trinh/phien-ban/{version_id:int}"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}/ban-hanh"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}/xoa"): ADMINS,
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
@@ -226,6 +236,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
+    url = url.replace("{version_id:int}", "999999")  # no such process version: likewise
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

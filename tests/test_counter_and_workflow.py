@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -203,3 +204,33 @@ async def test_every_event_names_the_agency_handling_the_dossier_after_it(office
     assert [(e["action"], e["agency_name"]) for e in events][-1] == (
         "transferred", "Sở Xây dựng")
     assert events[0]["agency_name"] == "Sở Tư pháp"  # accepted where it was received
+
+
+async def test_same_reception_token_at_once_makes_one_dossier(office):
+    from app.counter.service import AlreadyReceived, new_reception_token
+
+    token = new_reception_token()
+    outcomes = await asyncio.gather(*(
+        receive(office["counter"], office["procedure"].id, reception(office), token=token)
+        for _ in range(5)), return_exceptions=True)
+    made = [o for o in outcomes if isinstance(o, int)]
+    assert len(made) == 1 and await Dossier.count() == 1
+    assert all(isinstance(o, AlreadyReceived) and o.dossier_id == made[0]
+               for o in outcomes if not isinstance(o, int))
+
+
+async def test_two_officers_on_the_same_version_one_wins(office):
+    from app.workflow.service import StaleDossier
+
+    counter, handler = office["counter"], office["handler"]
+    dossier_id = await receive(counter, office["procedure"].id, reception(office))
+    version = (await snapshot(dossier_id)).row["version"]
+    outcomes = await asyncio.gather(
+        perform(dossier_id, counter, Action.FORWARD, expected_version=version,
+                assignee_id=handler.id),
+        perform(dossier_id, counter, Action.RECORD_APOLOGY, expected_version=version,
+                new_due_at=(await snapshot(dossier_id)).row["due_at"] + timedelta(days=2),
+                reason="Chờ xác minh"),
+        return_exceptions=True)
+    assert sum(isinstance(o, StaleDossier) for o in outcomes) == 1
+    assert (await snapshot(dossier_id)).row["version"] == version + 1

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from app.catalog.logic import split_steps
-from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import Procedure, ProcedureComponent
+from app.formatting import now_utc
+from app.processes.service import load_version, version_in_force
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -27,7 +29,7 @@ async def get_procedure(procedure_id: int) -> dict | None:
         ProcedureComponent.procedure == procedure_id
     ).order_by(ProcedureComponent.position)
     procedure["published_steps"] = split_steps(procedure["steps_text"])
-    procedure["steps"] = await ProcedureStep.select().where(
-        ProcedureStep.procedure == procedure_id
-    ).order_by(ProcedureStep.position)
+    # The internal process in force now (app.processes), as published to applicants.
+    version = await version_in_force(procedure_id, now_utc())
+    procedure["steps"] = (await load_version(version)).process.steps if version else ()
     return procedure

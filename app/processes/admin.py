@@ -18,7 +18,7 @@ from app.audit import service as audit
 from app.catalog.logic import describe_time_limit
 from app.catalog.tables import Procedure
 from app.db import write_transaction
-from app.formatting import LOCAL_TZ, format_date, now_utc
+from app.formatting import LOCAL_TZ, format_date, now_utc, to_local
 from app.processes.forms import VersionHeader
 from app.processes.logic import ProcessStep
 from app.processes.publishing import legal_office_hours, publish_problems
@@ -37,6 +37,10 @@ class ProcessError(ValueError):
 def local_midnight(day: date) -> datetime:
     """A version takes effect at 00:00 local time on its date."""
     return datetime.combine(day, time(), LOCAL_TZ).astimezone(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    return to_local(moment).date()
 
 
 def may_manage(user: CurrentUser, procedure: dict) -> bool:

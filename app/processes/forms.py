@@ -7,11 +7,13 @@ add a step. Rows are sorted by the order typed, so a step is moved by renumberin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from app.formatting import format_number
 from app.processes.logic import Performer, ProcessStep, StepKind
 
 MAX_STEPS = 30
@@ -28,9 +30,22 @@ class VersionHeader:
 
 @dataclass
 class EditorInput:
+    """The decision, the steps read, the errors by field, and each row as typed (shown
+    again when something is refused)."""
+
     header: VersionHeader
     steps: list[ProcessStep]
     errors: dict[str, str] = field(default_factory=dict)
+    rows: list[dict] = field(default_factory=list)
+    header_text: dict[str, str] = field(default_factory=dict)
+
+
+def row_of(step: ProcessStep) -> dict:
+    """A stored step as the editor shows it."""
+    hours = format_number(step.hours.normalize()) if step.hours else ""
+    return {"order": str(step.position), "name": step.name, "kind": step.kind.value,
+            "performers": sorted(p.value for p in step.performers), "hours": hours,
+            "agency": str(step.agency_id or "")}
 
 
 def _day(text: str) -> date | None:
@@ -55,6 +70,9 @@ def read_editor(get: Callable[[str], str], get_all: Callable[[str], list[str]],
     errors: dict[str, str] = {}
     header = VersionHeader(decision_number=get("decision_number")[:100],
                            note=get("note")[:2000])
+    header_text = {name: get(name) for name in ("decision_number", "decision_date",
+                                                 "effective_date", "note")}
+    raw_rows = []
     for name in ("decision_date", "effective_date"):
         try:
             setattr(header, name, _day(get(name)))
@@ -66,6 +84,10 @@ def read_editor(get: Callable[[str], str], get_all: Callable[[str], list[str]],
         name = get(key + "name")[:300]
         if get(key + "remove") or not (name or get(key + "hours")):
             continue
+        raw_rows.append({"order": get(key + "order"), "name": name, "kind": get(key + "kind"),
+                         "performers": get_all(key + "performers"),
+                         "hours": get(key + "hours"), "agency": get(key + "agency"),
+                         "index": index})
         order_text = get(key + "order") or str(index + 1)
         try:
             order = int(order_text)
@@ -100,4 +122,12 @@ def read_editor(get: Callable[[str], str], get_all: Callable[[str], list[str]],
     steps = [ProcessStep(position=n, name=name, kind=kind, performers=performers,
                          hours=hours, agency_id=agency_id)
              for n, (_, _, name, kind, performers, hours, agency_id) in enumerate(rows, 1)]
-    return EditorInput(header, steps, errors)
+    # Shown again, the kept rows are numbered 0..n-1: their errors follow them.
+    renumber = {row.pop("index"): n for n, row in enumerate(raw_rows)}
+    errors = {_renumbered(key, renumber): message for key, message in errors.items()}
+    return EditorInput(header, steps, errors, raw_rows, header_text)
+
+
+def _renumbered(key: str, renumber: dict[int, int]) -> str:
+    match = re.match(r"^step-(\d+)-(.*)$", key)
+    return f"step-{renumber[int(match[1])]}-{match[2]}" if match else key

@@ -27,6 +27,7 @@ from app.routes.payments import (
     SandboxController,
     payment_callback,
 )
+from app.routes.processes import ProcessAdminController
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
@@ -77,4 +78,5 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    ProcessAdminController,
 ]
