@@ -33,7 +33,8 @@ PASSWORD = "Kho2026xyz"
 
 @pytest.fixture(scope="module")
 def procedure_id(live_server) -> int:
-    """An online procedure of the justice department with one leader step, and its staff."""
+    """An online procedure of the justice department whose process has one leader step
+    between the counter's (approved and signed there), and its staff."""
     ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
     ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     for username, role in (("quay.kho", "counter_officer"), ("lanhdao.kho", "leader")):
@@ -50,9 +51,21 @@ def procedure_id(live_server) -> int:
     for position, name in ((1, "Tờ khai đề nghị cấp bản sao"), (2, "Bản chụp CCCD")):
         live_server.execute("INSERT INTO procedure_component (procedure, position, name) "
                             "VALUES (?, ?, ?)", procedure, position, name)
-    live_server.execute("INSERT INTO procedure_step (procedure, position, name, role, "
-                        "allotted_hours) VALUES (?, 1, 'Phê duyệt, ký kết quả', 'leader', 16)",
-                        procedure)
+    live_server.execute(
+        "INSERT INTO process_version (procedure, number, status, effective_from, "
+        "decision_number, decision_date, note, created_at, published_at) VALUES (?, 1, "
+        "'published', '2020-01-01 00:00:00+00:00', '99/QĐ-UBND', '2020-01-01', '', "
+        "'2020-01-01 00:00:00+00:00', '2020-01-01 00:00:00+00:00')", procedure)
+    ((version,),) = live_server.query("SELECT id FROM process_version WHERE procedure = ?",
+                                      procedure)
+    for position, name, kind, performer, hours in (
+            (1, "Tiếp nhận hồ sơ", "reception", "counter_officer", 4),
+            (2, "Phê duyệt, ký kết quả", "signature", "leader", 16),
+            (3, "Trả kết quả", "return", "counter_officer", 4)):
+        live_server.execute(
+            "INSERT INTO process_step (version, position, name, kind, performers, "
+            "allotted_hours) VALUES (?, ?, ?, ?, ?, ?)", version, position, name, kind,
+            performer, hours)
     return procedure
 
 
@@ -129,11 +142,11 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
     officer.goto(f"{base}/can-bo/ho-so/{dossier_id}")
     do(officer, "accept")
     do(officer, "forward", assignee="lanhdao.kho")  # the counter hands over to the step
-    expect(status(officer)).to_contain_text("bước 1")
+    expect(status(officer)).to_contain_text("Bước 2/3: Phê duyệt, ký kết quả")
     officer.get_by_role("button", name="Đăng xuất").click()
     login(officer, base, "lanhdao.kho", PASSWORD)
     officer.goto(f"{base}/can-bo/ho-so/{dossier_id}")
-    do(officer, "approve")
+    do(officer, "sign", file=result)
     do(officer, "issue_result", file=result)
     do(officer, "forward")
     expect(status(officer)).to_contain_text("Đã xử lý xong")

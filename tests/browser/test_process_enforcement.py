@@ -1,0 +1,138 @@
+"""In Chromium, the approved process enforced: four officers of a commune take a dossier of
+the demo's five-step process (counter, handler, head of unit's approval, Chairman's
+signature, counter) from reception to return, each seeing only their own step's buttons;
+and a page left open in a second browser is refused once the dossier has moved on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.helpers import login
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Quytrinh2026x"
+PROCEDURE_CODE = "1.004873"  # Cấp Giấy xác nhận tình trạng hôn nhân, UBND phường Kon Tum
+OFFICERS = (("quay.pk", "counter_officer", ""), ("thuly.pk", "handler", ""),
+            ("thuly2.pk", "handler", ""), ("truongphong.pk", "leader", "unit_leader"),
+            ("chutich.pk", "leader", "chairman"))
+
+
+@pytest.fixture(scope="module")
+def commune(live_server) -> dict:
+    ((agency,),) = live_server.query("SELECT id FROM agency WHERE code = '000.01.40.H55'")
+    ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = ?",
+                                        PROCEDURE_CODE)
+    for username, role, position in OFFICERS:
+        live_server.cli("createuser", username, "--name", f"Cán bộ {username}", "--role", role,
+                        "--agency", str(agency), "--password", PASSWORD,
+                        *(["--position", position] if position else []))
+    return {"base": live_server.url, "procedure": procedure, "server": live_server}
+
+
+def as_user(page: Page, commune: dict, username: str, url: str | None = None) -> None:
+    if page.get_by_role("button", name="Đăng xuất").count():
+        page.get_by_role("button", name="Đăng xuất").click()
+    login(page, commune["base"], username, PASSWORD)
+    if url:
+        page.goto(url)
+
+
+def buttons(page: Page) -> list[str]:
+    return page.locator("form.action button[type=submit]").all_inner_texts()
+
+
+def receive(page: Page, commune: dict, name: str, cccd: str) -> str:
+    as_user(page, commune, "quay.pk", f"{commune['base']}/mot-cua/tiep-nhan/"
+            f"{commune['procedure']}")
+    page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill(name)
+    page.get_by_label("Số CCCD hoặc mã số thuế").fill(cccd)
+    for box in page.locator("input[name=components]").all():
+        box.check()
+    page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
+    page.get_by_role("link", name="Xem hồ sơ").click()
+    return page.url.split("?")[0]
+
+
+def dossier_rows(commune: dict, url: str) -> tuple:
+    dossier_id = int(url.rsplit("/", 1)[1])
+    server = commune["server"]
+    return (server.query("SELECT * FROM dossier WHERE id = ?", dossier_id),
+            server.query("SELECT * FROM dossier_event WHERE dossier = ?", dossier_id),
+            server.query("SELECT count(*), max(id) FROM audit_entry"))
+
+
+def test_four_officers_each_at_their_own_step(page: Page, commune, tmp_path: Path):
+    url = receive(page, commune, "H' Hen Niê", "064190003001")
+    facts = page.locator(".facts")
+    expect(facts).to_contain_text("Bước 1/5: Tiếp nhận, kiểm tra hồ sơ")
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    expect(facts).to_contain_text("Bước 2/5")
+
+    as_user(page, commune, "thuly.pk", url)
+    assert "Phê duyệt" not in buttons(page) and "Ban hành kết quả" not in buttons(page)
+    forward = page.locator("form.action", has=page.locator("input[value=forward]"))
+    expect(forward).to_contain_text("Đến: Bước 3/5: Trưởng phòng Văn hóa – Xã hội xem xét")
+    # Only heads of unit are offered for the approval step: not the Chairman, no handler.
+    offered = forward.locator("select option").all_inner_texts()
+    assert "Cán bộ truongphong.pk (Lãnh đạo)" in offered
+    assert not [o for o in offered if "chutich" in o or "thuly" in o or "A Khánh" in o]
+    forward.get_by_role("button").click()
+
+    as_user(page, commune, "chutich.pk", url)  # not yet the Chairman's step
+    assert "Ký kết quả" not in buttons(page)
+    as_user(page, commune, "truongphong.pk", url)
+    page.get_by_role("button", name="Phê duyệt").click()
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    expect(facts).to_contain_text("Bước 4/5: Chủ tịch hoặc Phó Chủ tịch UBND phường ký")
+    assert "Ký kết quả" not in buttons(page)  # the Chairman signs, not the head of unit
+
+    as_user(page, commune, "chutich.pk", url)
+    result = tmp_path / "giay-xac-nhan.pdf"
+    result.write_bytes(b"%PDF-1.4\n% Giay xac nhan tinh trang hon nhan\n")
+    page.get_by_label("Tệp đã ký số").set_input_files(str(result))
+    page.get_by_role("button", name="Ký kết quả").click()
+    page.get_by_label("Tệp kết quả").set_input_files(str(result))
+    page.get_by_role("button", name="Ban hành kết quả").click()
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    expect(facts).to_contain_text("Bước 5/5: Trả kết quả")
+
+    as_user(page, commune, "quay.pk", url)
+    if page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").count():
+        page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").click()
+    page.get_by_role("button", name="Trả kết quả").click()
+    expect(facts).to_contain_text("Đã trả kết quả")
+    history = page.locator(".timeline")
+    for done in ("Tiếp nhận", "Chuyển xử lý", "Trình duyệt", "Phê duyệt", "Trình ký", "Ký số",
+                 "Ban hành kết quả", "Trả kết quả"):
+        expect(history).to_contain_text(done)
+    expect(history).to_contain_text("Cán bộ chutich.pk")
+
+
+def test_a_page_left_open_in_another_browser_is_refused(page: Page, browser: Browser,
+                                                         commune):
+    url = receive(page, commune, "Y Bhin Êban", "064190003002")
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()  # to the handlers
+
+    other = browser.new_context().new_page()  # the first handler's tab, opened now
+    as_user(other, commune, "thuly.pk", url)
+    stale_forward = other.locator("form.action", has=other.locator("input[value=forward]"))
+    expect(stale_forward).to_be_visible()
+
+    as_user(page, commune, "thuly2.pk", url)  # a colleague moves it on meanwhile
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()
+    expect(page.locator(".facts")).to_contain_text("Bước 3/5")
+    before = dossier_rows(commune, url)
+
+    stale_forward.get_by_role("button").click()  # the old page's button
+    alert = other.get_by_role("alert")
+    expect(alert).to_contain_text("Hồ sơ vừa được Cán bộ thuly2.pk cập nhật lúc")
+    expect(alert).to_contain_text("vui lòng tải lại trang")
+    assert re.search(r"\d\d:\d\d \d\d/\d\d/\d{4} \(trình duyệt\)", alert.inner_text())
+    expect(other.locator(".facts")).to_contain_text("Bước 3/5")  # the page now says so
+    assert dossier_rows(commune, url) == before  # nothing moved, nothing recorded
+    other.context.close()
