@@ -67,3 +67,23 @@ def upload_component_pages(page: Page, file_for) -> list[str]:
         expect(page.locator(".error-summary")).to_have_count(0)
     expect(page.get_by_role("heading", name="Kiểm tra trước khi nộp")).to_be_visible()
     return headings
+
+
+def switch_user(page: Page, base: str, username: str, password: str,
+                url: str | None = None) -> None:
+    """Sign out whoever is signed in, sign `username` in, and open `url`."""
+    if page.get_by_role("button", name="Đăng xuất").count():
+        page.get_by_role("button", name="Đăng xuất").click()
+    login(page, base, username, password)
+    if url:
+        page.goto(url)
+
+
+def sign_and_issue(page: Page, result: Path) -> None:
+    """The signer at the signature step of a dossier page: signs the result and issues
+    it, through the page's forms."""
+    page.get_by_label("Tệp đã ký số").set_input_files(str(result))
+    page.get_by_role("button", name="Ký kết quả").click()
+    page.get_by_label("Tệp kết quả").set_input_files(str(result))
+    page.get_by_role("button", name="Ban hành kết quả").click()
+    expect(page.get_by_text("Đã thực hiện: Ban hành kết quả.")).to_be_visible()

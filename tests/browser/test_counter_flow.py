@@ -8,17 +8,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import login, sign_and_issue, switch_user
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Flow2026xyz"
 
 
 def as_user(page: Page, base: str, username: str, url: str) -> None:
-    if page.get_by_role("button", name="Đăng xuất").count():
-        page.get_by_role("button", name="Đăng xuất").click()
-    login(page, base, username, PASSWORD)
-    page.goto(url)
+    switch_user(page, base, username, PASSWORD, url)
 
 
 def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
@@ -70,11 +67,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     expect(facts).to_contain_text("Bước 4/5: Ký Phiếu lý lịch tư pháp")
     result = tmp_path / "ket-qua.pdf"
     result.write_bytes(b"%PDF-1.4\n% Phieu ly lich tu phap\n")
-    page.get_by_label("Tệp đã ký số").set_input_files(str(result))
-    page.get_by_role("button", name="Ký kết quả").click()
-    page.get_by_label("Tệp kết quả").set_input_files(str(result))
-    page.get_by_role("button", name="Ban hành kết quả").click()
-    expect(page.get_by_text("Đã thực hiện: Ban hành kết quả.")).to_be_visible()
+    sign_and_issue(page, result)
     forward.click()
     expect(facts).to_contain_text("Đã xử lý xong")
 

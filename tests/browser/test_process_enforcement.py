@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import sign_and_issue, switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +35,7 @@ def commune(live_server) -> dict:
 
 
 def as_user(page: Page, commune: dict, username: str, url: str | None = None) -> None:
-    if page.get_by_role("button", name="Đăng xuất").count():
-        page.get_by_role("button", name="Đăng xuất").click()
-    login(page, commune["base"], username, PASSWORD)
-    if url:
-        page.goto(url)
+    switch_user(page, commune["base"], username, PASSWORD, url)
 
 
 def buttons(page: Page) -> list[str]:
@@ -94,10 +90,7 @@ def test_four_officers_each_at_their_own_step(page: Page, commune, tmp_path: Pat
     as_user(page, commune, "chutich.pk", url)
     result = tmp_path / "giay-xac-nhan.pdf"
     result.write_bytes(b"%PDF-1.4\n% Giay xac nhan tinh trang hon nhan\n")
-    page.get_by_label("Tệp đã ký số").set_input_files(str(result))
-    page.get_by_role("button", name="Ký kết quả").click()
-    page.get_by_label("Tệp kết quả").set_input_files(str(result))
-    page.get_by_role("button", name="Ban hành kết quả").click()
+    sign_and_issue(page, result)
     page.get_by_role("button", name="Chuyển bước tiếp theo").click()
     expect(facts).to_contain_text("Bước 5/5: Trả kết quả")
 

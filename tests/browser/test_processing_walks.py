@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import switch_user
 
 pytestmark = pytest.mark.browser
 
@@ -80,9 +80,7 @@ def walk(live_server, tmp_path_factory) -> Walk:
 
 
 def as_user(page: Page, walk: Walk, username: str) -> None:
-    if page.get_by_role("button", name="Đăng xuất").count():
-        page.get_by_role("button", name="Đăng xuất").click()
-    login(page, walk.base, username, PASSWORD)
+    switch_user(page, walk.base, username, PASSWORD)
 
 
 def receive(page: Page, walk: Walk, name: str, cccd: str, *, channel: str = "1",
