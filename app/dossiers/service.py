@@ -11,6 +11,7 @@ from piccolo.query.functions.aggregate import Count
 from app.accounts.service import CurrentUser
 from app.dossiers.logic import OPEN_STATUSES, Status, parse_dossier_code
 from app.dossiers.tables import Dossier
+from app.processes.service import label_steps
 
 
 def visible_to(user: CurrentUser):
@@ -93,9 +94,9 @@ async def work_queue(user: CurrentUser, *, mine: bool, status: int | None,
     total = await Dossier.count().where(where)
     rows = await Dossier.select(
         Dossier.id, Dossier.code, Dossier.status, Dossier.due_at, Dossier.current_step,
-        Dossier.applicant_name, Dossier.clock_paused_at,
+        Dossier.process_version, Dossier.applicant_name, Dossier.clock_paused_at,
         Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.assignee.full_name.as_alias("assignee_name"),
     ).where(where).order_by(Dossier.due_at).order_by(Dossier.id).limit(
         QUEUE_PAGE_SIZE).offset((max(page, 1) - 1) * QUEUE_PAGE_SIZE)
-    return rows, total
+    return await label_steps(rows), total

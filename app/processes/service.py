@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from app.catalog.tables import Procedure
 from app.processes.logic import Performer, Process, ProcessStep
 from app.processes.tables import ProcessStepRow, ProcessVersion
 
@@ -82,6 +81,24 @@ async def process_for(dossier_row: dict, at: datetime) -> LoadedProcess:
     return await load_version(version_id) if version_id else EMPTY
 
 
-async def procedure_agency(procedure_id: int) -> int | None:
-    row = await Procedure.select(Procedure.agency).where(Procedure.id == procedure_id).first()
-    return row["agency"] if row else None
+
+async def label_steps(rows: list[dict]) -> list[dict]:
+    """Add `step_label` ("Bước 2/5: Thụ lý hồ sơ") to dossier rows that carry
+    `process_version` and `current_step`, with one query for the whole page."""
+    wanted = {r["process_version"] for r in rows if r.get("process_version")}
+    steps = await ProcessStepRow.select(
+        ProcessStepRow.version, ProcessStepRow.position, ProcessStepRow.name,
+    ).where(ProcessStepRow.version.is_in(list(wanted) or [-1])).order_by(
+        ProcessStepRow.position)
+    counts: dict[int, int] = {}
+    names: dict[tuple[int, int], str] = {}
+    for step in steps:
+        version = step["version"]
+        counts[version] = max(counts.get(version, 0), step["position"])
+        names[version, step["position"]] = step["name"]
+    for row in rows:
+        version, position = row.get("process_version"), row.get("current_step")
+        name = names.get((version, position)) if version and position else None
+        row["step_label"] = (f"Bước {position}/{counts[version]}: {name}" if name
+                             else f"bước {position}" if position else "")
+    return rows
