@@ -3,8 +3,9 @@
 For each procedure with steps in `procedure_step` (one role per step), version 1 of its
 process is published from them, in force since 2000 so every dossier received before falls
 under it: a first counter step becomes the reception step, a last one the return step,
-handler steps handling, leader steps approval (or signature when the name says "ký", the
-last such). No decision number is known: the note says so.
+handler steps handling, leader steps approval except one that signs (the last whose name
+says "ký", else the last leader step: the result issued is a signed file). No decision
+number is known: the note says so.
 
 Dossiers already accepted point at version 1. Their step numbers are mapped: the old
 machine sent a dossier from the counter to step 1 (the counter's own "Tiếp nhận"), so a
@@ -35,9 +36,11 @@ SIGNS = re.compile(r"(^|\W)ký(\W|$)", re.IGNORECASE)
 
 
 def legacy_kinds(steps: list[dict]) -> list[tuple[str, str]]:
-    """(kind, performers) of each old step, in order."""
+    """(kind, performers) of each old step, in order. The result issued is a signed file,
+    so one leader step signs: the last whose name says "ký", else the last leader step."""
     n = len(steps)
-    signing = [i for i, s in enumerate(steps) if s["role"] == "leader" and SIGNS.search(s["name"])]
+    leaders = [i for i, s in enumerate(steps) if s["role"] == "leader"]
+    signing = [i for i in leaders if SIGNS.search(steps[i]["name"])] or leaders[-1:]
     out = []
     for i, step in enumerate(steps):
         role = step["role"]

@@ -6,6 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
 
+from app.accounts.roles import Role
+from app.accounts.service import CurrentUser
+from app.accounts.tables import User, UserAgency
 from app.catalog.tables import Field, Procedure
 from app.directory.tables import Agency
 from app.dossiers.logic import Status, format_dossier_code
@@ -14,6 +17,7 @@ from app.formatting import now_utc
 from app.processes.admin import publish_new
 from app.processes.forms import VersionHeader
 from app.processes.logic import ProcessStep
+from app.processes.publishing import legal_office_hours
 from app.processes.service import version_in_force
 
 _seq = count(1)
@@ -34,11 +38,21 @@ ALWAYS = VersionHeader(decision_number="99/QĐ-UBND", decision_date=date(2020, 1
                        effective_date=date(2020, 1, 1))
 
 
-async def process(procedure_row: Procedure, steps=DEFAULT_STEPS,
+def steps_for(procedure_row) -> tuple:
+    """The default process's shape with the handling step taking what the procedure's
+    time limit leaves after 1 office hour for each other step."""
+    legal = legal_office_hours(procedure_row["time_limit_amount"],
+                               procedure_row["time_limit_unit"])
+    return tuple((name, kind, who, legal - 4 if kind == "handling" else 1)
+                 for name, kind, who, _ in DEFAULT_STEPS)
+
+
+async def process(procedure_row: Procedure | int, steps=DEFAULT_STEPS,
                   header: VersionHeader = ALWAYS) -> int:
-    """Publish a process version for the procedure (through the real checks); its id.
-    `steps`: (name, kind, performers, hours[, agency id]) in order."""
-    return await publish_new(procedure_row.id, header, [
+    """Publish a process version for the procedure (a row or its id) through the real
+    checks; its id. `steps`: (name, kind, performers, hours[, agency id]) in order."""
+    procedure_id = getattr(procedure_row, "id", procedure_row)
+    return await publish_new(procedure_id, header, [
         ProcessStep(position=n, name=step[0], kind=step[1], performers=frozenset(step[2]),
                     hours=Decimal(step[3]), agency_id=step[4] if len(step) > 4 else None)
         for n, step in enumerate(steps, start=1)])
@@ -85,33 +99,14 @@ async def dossier(procedure_row: Procedure, *, applicant_id: int | None = None,
     return row
 
 
-async def through_to_result(dossier_id: int, counter, handler, leader, sha256: str,
-                            *, finish: bool = False) -> None:
-    """Walk a received dossier through its process as the performers would: the counter
-    forwards, the handler does the work steps, the leader approves and signs; at the issue
-    step the result is issued (and with `finish`, processing ends). One place to change if
-    signing changes."""
-    from app.dossiers.logic import Status
-    from app.processes.logic import StepKind
-    from app.workflow import Action
-    from app.workflow.service import perform, snapshot
-
-    for _ in range(20):
-        state = (await snapshot(dossier_id)).state
-        if state.status == Status.RECEIVED:
-            await perform(dossier_id, counter, Action.FORWARD)
-            continue
-        step, last = state.step, state.current_step == state.process.last_work
-        actor = leader if step.kind in (StepKind.APPROVAL, StepKind.SIGNATURE) else handler
-        if step.kind == StepKind.APPROVAL:
-            await perform(dossier_id, actor, Action.APPROVE)
-        if step.kind == StepKind.SIGNATURE:
-            await perform(dossier_id, actor, Action.SIGN, sha256=sha256)
-        if step.position == state.process.issue_position:
-            await perform(dossier_id, actor, Action.ISSUE_RESULT, sha256=sha256)
-        if last:
-            if finish:
-                await perform(dossier_id, actor, Action.FORWARD)
-            return
-        await perform(dossier_id, actor, Action.FORWARD)
-    raise AssertionError("the process did not end")
+async def staff(role: Role, agency_ids=(), username: str | None = None) -> CurrentUser:
+    """A staff account row (no usable password: service tests act as it directly) and the
+    CurrentUser a session would give."""
+    name = username or f"{role.value}.{next(_seq)}"
+    row = User(username=name, full_name=f"Cán bộ {name}", role=role.value,
+               password_hash="!", created_at=now_utc())
+    await row.save()
+    for agency_id in agency_ids:
+        await UserAgency(user=row.id, agency=agency_id).save()
+    return CurrentUser(id=row.id, username=name, full_name=row.full_name, role=role,
+                       agency_ids=tuple(agency_ids), session_token="")

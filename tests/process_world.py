@@ -23,6 +23,7 @@ from app.catalog.tables import Procedure, ProcedureComponent
 from app.dossiers.tables import Dossier, DossierEvent
 from tests import factories
 from tests.conftest import form_fields, run
+from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 
 STEPS = (
     ("Tiếp nhận hồ sơ", "reception", ("counter_officer",), 2),
@@ -67,8 +68,11 @@ async def make_commune() -> Commune:
 
 
 @pytest.fixture
-def commune(client) -> Commune:
-    return run(make_commune())
+def commune(client, signing) -> Commune:  # noqa: F811
+    """The commune; the server holds the Chairman's signing key ("Ký số" works)."""
+    made = run(make_commune())
+    run(signing.give_key("chutich", "Cán bộ chutich"))
+    return made
 
 
 def as_(client, commune: Commune, username: str) -> None:
@@ -78,6 +82,12 @@ def as_(client, commune: Commune, username: str) -> None:
 
 def page_of(client, dossier_id: int) -> str:
     return client.get(f"/can-bo/ho-so/{dossier_id}").text
+
+
+def attach_draft(client, dossier_id: int):
+    """The handler attaches the draft result (a small PDF) at their step."""
+    return act(client, dossier_id, "attach_draft",
+               files={"file": ("du-thao.pdf", draft_pdf(), "application/pdf")})
 
 
 def act(client, dossier_id: int, action: str, page: str | None = None, files=None, **fields):

@@ -1,7 +1,6 @@
 """A dossier's whole life through the services: counter reception to return."""
 
 import asyncio
-import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,9 +13,11 @@ from app.catalog.tables import ProcedureComponent
 from app.counter.service import Reception, ReceptionRefused, receive
 from app.dossiers.logic import Channel, Status, parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent, DossierPause, DossierResult
+from app.files import store
 from app.workflow import Action, TransitionError
 from app.workflow.service import perform, snapshot
 from tests import factories
+from tests.signing_world import draft_pdf, sign_and_issue, signing  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 
@@ -86,7 +87,7 @@ async def test_other_agencys_procedure_is_refused_unless_boundary_free(office):
         await receive(office["counter"], foreign.id, reception(office))
 
 
-async def test_whole_life_with_supplement_result_payment_and_return(office):
+async def test_whole_life_with_supplement_result_payment_and_return(office, signing):  # noqa: F811
     counter, handler, leader = office["counter"], office["handler"], office["leader"]
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
     received = await snapshot(dossier_id)
@@ -103,19 +104,22 @@ async def test_whole_life_with_supplement_result_payment_and_return(office):
     await perform(dossier_id, counter, Action.SUPPLY_SUPPLEMENT)
     assert await DossierPause.count().where(DossierPause.ended_at.is_not_null()) == 1
 
+    draft = await store.store(draft_pdf(), "application/pdf")
+    await perform(dossier_id, handler, Action.ATTACH_DRAFT, sha256=draft.sha256)
     await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)  # to step 3
     with pytest.raises(TransitionError, match="cần được phê duyệt"):
         await perform(dossier_id, leader, Action.FORWARD)  # approval cannot be skipped
     await perform(dossier_id, leader, Action.APPROVE)
     await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)  # to signing
-    digest = hashlib.sha256(b"ket qua").hexdigest()
     with pytest.raises(TransitionError, match="chưa được ký số"):
-        await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
-    await perform(dossier_id, leader, Action.SIGN, sha256=digest)
+        await perform(dossier_id, leader, Action.ISSUE_RESULT)
+    await signing.give_key("lanhdao", "Lãnh đạo Sở")
+    await perform(dossier_id, leader, Action.SIGN, signing="server")
     with pytest.raises(TransitionError, match="chưa có kết quả"):
         await perform(dossier_id, leader, Action.FORWARD)  # finishing needs a result
-    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
-    assert (await DossierResult.select().first())["sha256"] == digest
+    await perform(dossier_id, leader, Action.ISSUE_RESULT)
+    issued = await DossierResult.select().first()
+    assert issued["sha256"] == issued["signed_sha256"] != ""  # the signed file is the result
     await perform(dossier_id, leader, Action.FORWARD)
     finished = await snapshot(dossier_id)
     assert (finished.state.status, finished.row["current_step"]) == (Status.PROCESSED, 5)
@@ -142,13 +146,12 @@ async def test_refused_action_changes_nothing(office):
     before = (await snapshot(dossier_id)).row
     events_before = await DossierEvent.count()
     with pytest.raises(TransitionError, match="Không thể thực hiện"):
-        await perform(dossier_id, office["handler"], Action.ISSUE_RESULT,
-                      sha256=hashlib.sha256(b"x").hexdigest())
+        await perform(dossier_id, office["handler"], Action.ISSUE_RESULT)
     assert (await snapshot(dossier_id)).row == before
     assert await DossierEvent.count() == events_before
 
 
-async def test_each_step_gets_its_own_deadline(office):
+async def test_each_step_gets_its_own_deadline(office, signing):  # noqa: F811
     from datetime import timedelta
 
     from app.calendar.deadlines import deadline
@@ -179,13 +182,14 @@ async def test_each_step_gets_its_own_deadline(office):
     assert second["current_step"] == 3
     assert second["step_due_at"] == deadline(moved.at, Decimal(8), "hours", calendar=calendar)
 
-    digest = hashlib.sha256(b"ket qua").hexdigest()
+    draft = await store.store(draft_pdf(), "application/pdf")
+    await perform(dossier_id, leader, Action.ATTACH_DRAFT, sha256=draft.sha256)
     await perform(dossier_id, leader, Action.APPROVE)
-    signing = await perform(dossier_id, leader, Action.FORWARD)
+    signing_step = await perform(dossier_id, leader, Action.FORWARD)
     assert (await snapshot(dossier_id)).row["step_due_at"] == deadline(
-        signing.at, Decimal(56), "hours", calendar=calendar)
-    await perform(dossier_id, leader, Action.SIGN, sha256=digest)
-    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
+        signing_step.at, Decimal(56), "hours", calendar=calendar)
+    await signing.give_key("lanhdao", "Lãnh đạo Sở")
+    await sign_and_issue(dossier_id, handler, leader)
     await perform(dossier_id, leader, Action.FORWARD)
     assert (await snapshot(dossier_id)).row["step_due_at"] is None  # processing finished
 

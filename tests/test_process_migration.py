@@ -136,5 +136,7 @@ def test_legacy_kinds_follow_roles_and_names():
         {"role": "counter_officer", "name": "Trả kết quả"}])
     assert [k for k, _ in kinds] == ["reception", "handling", "approval", "signature",
                                      "approval", "return"]
-    assert migration().legacy_kinds([{"role": "leader", "name": "Lãnh đạo duyệt"}]) == [
-        ("approval", "leader")]
+    # No step says "ký": the last leader's decision is the signature the result needs.
+    assert migration().legacy_kinds([{"role": "leader", "name": "Phòng xem xét"},
+                                     {"role": "leader", "name": "Trưởng Công an duyệt"}]) == [
+        ("approval", "leader"), ("signature", "leader")]

@@ -20,13 +20,13 @@ from tests.conftest import form_fields, run
 from tests.process_world import (
     act,
     as_,
+    attach_draft,
     commune,  # noqa: F401  (fixture)
     page_of,
     receive_at_counter,
     state_of,
 )
-
-SIGNED = ("ket-qua.pdf", b"%PDF-1.4\n% ket qua da ky\n", "application/pdf")
+from tests.signing_world import signing  # noqa: F401  (fixture)
 
 
 def message(response) -> str:
@@ -48,6 +48,7 @@ def at_approval(client, commune) -> int:  # noqa: F811
     dossier_id = receive_at_counter(client, commune)
     assert act(client, dossier_id, "forward").status_code == 303  # to the handlers' pool
     as_(client, commune, "thuly")
+    assert attach_draft(client, dossier_id).status_code == 303
     assert act(client, dossier_id, "forward").status_code == 303  # to the unit leader
     return dossier_id
 
@@ -66,12 +67,12 @@ def test_a_handler_cannot_act_at_the_approval_or_signature_step(client, commune)
     assert act(client, dossier_id, "approve").status_code == 303
     assert act(client, dossier_id, "forward").status_code == 303  # to the Chairman's pool
     as_(client, commune, "thuly")  # neither the handler nor the unit leader signs
-    assert refused(client, dossier_id, "sign", files={"file": SIGNED}) == (
-        "Vai trò “Chuyên viên thụ lý” không được thực hiện “Ký kết quả”.")
+    assert refused(client, dossier_id, "sign", signing="server") == (
+        "Vai trò “Chuyên viên thụ lý” không được thực hiện “Ký số kết quả”.")
     as_(client, commune, "truongphong")
-    assert refused(client, dossier_id, "sign", files={"file": SIGNED}) == (
+    assert refused(client, dossier_id, "sign", signing="server") == (
         "Bước 4/5 “Chủ tịch UBND phường ký” do Chủ tịch, Phó Chủ tịch UBND thực hiện: bạn "
-        "không được “Ký kết quả” ở bước này.")
+        "không được “Ký số kết quả” ở bước này.")
 
 
 def test_a_handler_cannot_take_the_next_step_himself(client, commune):  # noqa: F811
@@ -94,18 +95,18 @@ def test_a_handler_cannot_take_the_next_step_himself(client, commune):  # noqa: 
 def test_the_result_cannot_be_issued_before_it_is_signed(client, commune):  # noqa: F811
     dossier_id = at_approval(client, commune)
     as_(client, commune, "truongphong")
-    assert refused(client, dossier_id, "issue_result", files={"file": SIGNED}) == (
+    assert refused(client, dossier_id, "issue_result") == (
         "Kết quả chỉ được ban hành ở bước 4/5 “Chủ tịch UBND phường ký”.")
     act(client, dossier_id, "approve")
     act(client, dossier_id, "forward")
     as_(client, commune, "chutich")
-    assert refused(client, dossier_id, "issue_result", files={"file": SIGNED}) == (
-        "Kết quả chưa được ký số hợp lệ ở bước ký của quy trình nên chưa thể ban hành.")
+    assert refused(client, dossier_id, "issue_result") == (
+        "Kết quả chưa được ký số hợp lệ nên chưa thể ban hành.")
     assert refused(client, dossier_id, "forward") == (
         "Kết quả cần được ký số ở bước 4/5 “Chủ tịch UBND phường ký” trước khi chuyển bước.")
     # Signed, then issued, then finished: the counter returns it.
-    assert act(client, dossier_id, "sign", files={"file": SIGNED}).status_code == 303
-    assert act(client, dossier_id, "issue_result", files={"file": SIGNED}).status_code == 303
+    assert act(client, dossier_id, "sign", signing="server").status_code == 303
+    assert act(client, dossier_id, "issue_result").status_code == 303
     assert act(client, dossier_id, "forward").status_code == 303
     row = Dossier.select().where(Dossier.id == dossier_id).first().run_sync()
     assert (row["status"], row["current_step"], row["approved"], row["signed"]) == (

@@ -215,3 +215,15 @@ def test_the_editor_lists_steps_and_units_as_plain_form_fields(client, province)
     # One row per step plus a blank one to add a step; no script needed.
     assert len(re.findall(r'name="step-\d+-name"', editor)) == 6
     assert "Cơ quan giải quyết thủ tục" in editor and "Sở Y tế" in editor
+
+
+def test_a_first_process_offers_rows_for_a_whole_process(client, province):
+    async def bare():
+        return (await factories.procedure(await factories.agency(), "Thủ tục chưa có quy trình",
+                                          steps=())).id
+
+    province["bare"] = run(bare())
+    as_(client, province, "tinh")
+    editor = client.get(start_draft(client, province, "bare")).text
+    assert "phiên bản 1 (dự thảo)" in editor
+    assert len(re.findall(r'name="step-\d+-name" value=""', editor)) == 5  # all blank

@@ -8,6 +8,7 @@ import pytest
 
 from app.accounts.roles import Role
 from app.dossiers.logic import Channel, Status
+from app.processes.logic import Process
 from app.workflow import (
     LATE_BLOCKED,
     READ_ONLY_ROLES,
@@ -31,12 +32,13 @@ from tests.workflow_world import (
     APPROVAL,
     CENTRE,
     DEPT,
+    DRAFT_SHA,
     DUE,
     HANDLING,
     NOW,
     OTHER,
+    PROCESS,
     RECEPTION,
-    RESULT_SHA,
     RETURN,
     SIGNATURE,
     SIGNED_SHA,
@@ -101,9 +103,10 @@ def test_in_person_dossier_through_the_approved_process_to_return():
     state, _ = do(state, head, Action.APPROVE)
     state, _ = do(state, head, Action.FORWARD)  # to the director's pool
     assert (state.current_step, state.assignee_id, state.approved) == (SIGNATURE, None, True)
-    state, t = do(state, leader, Action.SIGN, sha256=SIGNED_SHA.upper())
-    assert dict(t.details) == {"signer_id": 400, "signed_at": NOW, "sha256": SIGNED_SHA}
-    state, t = do(state, leader, Action.ISSUE_RESULT, sha256=RESULT_SHA)
+    state, t = do(state, leader, Action.SIGN, signing="upload", sha256=SIGNED_SHA.upper())
+    assert dict(t.details) == {"signer_id": 400, "signed_at": NOW, "signing": "upload",
+                               "sha256": SIGNED_SHA}
+    state, t = do(state, leader, Action.ISSUE_RESULT)
     assert state.has_result and Effect.STORE_RESULT in t.effects
 
     state, t = do(state, leader, Action.FORWARD)
@@ -266,12 +269,48 @@ def test_return_to_previous_step_voids_the_approval_and_the_signature():
                  lan, Action.RETURN_STEP, reason="x")
 
 
-def test_signing_happens_once_and_records_a_real_hash():
+def test_the_draft_is_the_steps_work_and_a_new_draft_needs_a_new_approval():
+    state, t = do(at_step(HANDLING), lan, Action.ATTACH_DRAFT, sha256=DRAFT_SHA.upper())
+    assert dict(t.details) == {"sha256": DRAFT_SHA, "attached_by": lan.user_id}
+    assert t.event == "result_draft_attached"
+    refused_with("Bước 2/5 “Thụ lý hồ sơ” do Chuyên viên thụ lý thực hiện: bạn không được "
+                 "“Trình dự thảo kết quả” ở bước này.", at_step(HANDLING), leader,
+                 Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    approved, _ = do(at_step(APPROVAL, assignee=head), head, Action.APPROVE)
+    redrafted, _ = do(approved, head, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    assert approved.approved and not redrafted.approved
+
+
+def test_signing_needs_the_approval_and_issuing_needs_the_signature():
+    unapproved = at_step(SIGNATURE, assignee=leader)  # e.g. a new draft since the approval
+    refused_with("Dự thảo kết quả chưa được phê duyệt ở bước phê duyệt của quy trình nên "
+                 "chưa thể ký; trả lại bước trước để phê duyệt.", unapproved, leader,
+                 Action.SIGN, signing="server")
     state = at_step(SIGNATURE, assignee=leader, approved=True)
-    refused_with("Mã SHA-256 của tệp đã ký không hợp lệ (cần 64 ký tự 0–9, a–f).", state,
-                 leader, Action.SIGN, sha256="abc")
-    state, _ = do(state, leader, Action.SIGN, sha256=SIGNED_SHA)
-    refused_with("Kết quả đã được ký.", state, leader, Action.SIGN, sha256=SIGNED_SHA)
+    refused_with("Kết quả chưa được ký số hợp lệ nên chưa thể ban hành.", state, leader,
+                 Action.ISSUE_RESULT)
+    assert Action.ISSUE_RESULT not in allowed_actions(state, leader)
+    refused_with("Chọn cách ký: ký số trên hệ thống hoặc tải lên tệp đã ký số.", state, leader,
+                 Action.SIGN)
+    refused_with("Cần chọn tệp PDF đã ký số để tải lên.", state, leader, Action.SIGN,
+                 signing="upload", sha256="abc")
+    refused_with("Ký số trên hệ thống không kèm tệp tải lên.", state, leader, Action.SIGN,
+                 signing="server", sha256=SIGNED_SHA)
+    state, t = do(state, leader, Action.SIGN, signing="server")
+    assert state.signed and t.details["sha256"] is None
+    refused_with("Kết quả đã được ký.", state, leader, Action.SIGN, signing="server")
+    refused_with("Kết quả đã được ký; muốn sửa dự thảo cần trả lại bước trước.", state,
+                 leader, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    state, t = do(state, leader, Action.ISSUE_RESULT)
+    assert state.has_result and Effect.STORE_RESULT in t.effects
+
+
+def test_a_process_without_approval_step_signs_without_one():
+    steps = PROCESS.steps
+    signing_only = Process((*steps[:2], replace(steps[3], position=3),
+                            replace(steps[4], position=4)))
+    state = at_step(3, assignee=leader, process=signing_only)
+    assert Action.SIGN in allowed_actions(state, leader)
 
 
 def test_financial_obligation_keeps_the_clock_and_returns_to_the_step_once_paid():
@@ -315,7 +354,7 @@ def test_a_dossier_cannot_be_finished_or_returned_without_a_result():
     refused_with("Hồ sơ chưa có kết quả nên không thể trả kết quả.", processed_without_result,
                  counter, Action.RETURN_RESULT)
 
-    with_result, _ = do(last_step, leader, Action.ISSUE_RESULT, sha256=RESULT_SHA)
+    with_result, _ = do(replace(last_step, signed=True), leader, Action.ISSUE_RESULT)
     finished, _ = do(with_result, leader, Action.FORWARD)
     assert finished.status == Status.PROCESSED
 
@@ -495,8 +534,8 @@ def test_parameter_messages_are_vietnamese():
     refused_with("Cần chọn cơ quan nhận hồ sơ liên thông.", state, leader, Action.TRANSFER)
     refused_with("Cần ghi rõ các giấy tờ phải bổ sung và lý do.", state, leader,
                  Action.REQUEST_SUPPLEMENT)
-    refused_with("Mã SHA-256 của tệp kết quả không hợp lệ (cần 64 ký tự 0–9, a–f).", state,
-                 leader, Action.ISSUE_RESULT, sha256="z" * 64)
+    refused_with("Cần chọn tệp PDF dự thảo kết quả.", at_step(HANDLING), lan,
+                 Action.ATTACH_DRAFT, sha256="z" * 64)
     refused_with("Ngày hẹn trả kết quả phải sau thời điểm tiếp nhận.", draft(), counter,
                  Action.ACCEPT, due_at=NOW)
     refused_with("Thao tác không hợp lệ.", state, leader, "teleport")

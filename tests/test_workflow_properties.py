@@ -72,8 +72,8 @@ CLOCK_MOVES = {
 
 WEIGHTS = {
     Action.SUBMIT: 4, Action.ACCEPT: 4, Action.FORWARD: 8, Action.SUPPLY_SUPPLEMENT: 4,
-    Action.PAY: 4, Action.RECORD_APOLOGY: 4, Action.APPROVE: 8, Action.SIGN: 8,
-    Action.ISSUE_RESULT: 8, Action.RETURN_RESULT: 8, Action.CANCEL_WITHDRAWAL: 2,
+    Action.PAY: 4, Action.RECORD_APOLOGY: 4, Action.ATTACH_DRAFT: 4, Action.APPROVE: 8,
+    Action.SIGN: 8, Action.ISSUE_RESULT: 8, Action.RETURN_RESULT: 8, Action.CANCEL_WITHDRAWAL: 2,
 }
 WORK_KINDS = [k for k in StepKind if k not in (StepKind.RECEPTION, StepKind.RETURN)]
 
@@ -128,8 +128,10 @@ def params_for(data, state: DossierState, action: Action, actor: Actor | None = 
         return {"amount": data.draw(st.integers(1, 5_000_000))}
     if action == Action.RECORD_APOLOGY:
         return {"new_due_at": later, "reason": "Chờ xác minh"}
-    if action in (Action.SIGN, Action.ISSUE_RESULT):
+    if action == Action.ATTACH_DRAFT:
         return {"sha256": data.draw(st.text("0123456789abcdef", min_size=64, max_size=64))}
+    if action == Action.SIGN:
+        return {"signing": "server"}  # the signature's validity is the service's check
     return {}
 
 
@@ -170,6 +172,7 @@ def check_step_holder(before: DossierState, transition, actor: Actor) -> None:
         assert step is not None and step.kind == StepKind.APPROVAL
     if action == Action.SIGN:
         assert step is not None and step.kind == StepKind.SIGNATURE
+        assert before.approved or not before.process.approval_before(step.position)
     if action == Action.ISSUE_RESULT:
         assert step is not None and step.position == before.process.issue_position
         assert before.signed or not before.process.needs_signature
@@ -213,6 +216,9 @@ class Trace:
             # The approval and signature are void: those steps must decide again.
             for position in self.decided:
                 self.decided[position] -= {Action.APPROVE, Action.SIGN}
+        if transition.action == Action.ATTACH_DRAFT:
+            for position in self.decided:  # a new draft: approved by nobody yet
+                self.decided[position] -= {Action.APPROVE}
 
     def check_finished(self, process: Process) -> None:
         """Finished: every approval and signature step was reached and decided on the way."""

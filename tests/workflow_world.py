@@ -19,7 +19,7 @@ DEPT = 1  # Sở Tư pháp settles the dossier
 CENTRE = 2  # Trung tâm Phục vụ hành chính công receives it
 OTHER = 3  # Sở Tài chính, for inter-agency work
 SIGNED_SHA = "ab" * 32
-RESULT_SHA = "cd" * 32
+DRAFT_SHA = "cd" * 32
 
 RECEPTION, HANDLING, APPROVAL, SIGNATURE, RETURN = 1, 2, 3, 4, 5
 PROCESS = Process((

@@ -188,6 +188,10 @@ class Process:
     def last_work(self) -> int | None:
         return self.work[-1].position if self.work else None
 
+    def approval_before(self, position: int) -> bool:
+        """Whether an approval step comes before this position (its approval must stand)."""
+        return any(s.kind == StepKind.APPROVAL and s.position < position for s in self.work)
+
     @property
     def needs_signature(self) -> bool:
         return any(s.kind == StepKind.SIGNATURE for s in self.work)

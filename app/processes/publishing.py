@@ -1,8 +1,8 @@
 """What a process version must satisfy to be published. Pure: no I/O.
 
 The shape: reception first and return last (the counter's), work steps between them that
-the counter does not do, at least one leader's decision (approval or signature), at most
-one signature, approvals before it and the result's issue after it. The hours: the steps'
+the counter does not do, exactly one signature step (the result issued is the signed file),
+approvals before it and the result's issue after it. The hours: the steps'
 office hours add up to the procedure's legal time limit converted to office hours
 (`legal_office_hours`); a refusal names the difference.
 """
@@ -94,11 +94,10 @@ def shape_problems(steps: Sequence[ProcessStep]) -> list[str]:
         problems.append("Bước cuối cùng (và chỉ bước đó) là bước trả kết quả.")
     if len(steps) < 3:
         problems.append("Giữa tiếp nhận và trả kết quả cần ít nhất một bước xử lý.")
-    if not set(kinds) & DECISION_KINDS:
-        problems.append("Quy trình cần ít nhất một bước phê duyệt hoặc ký số của lãnh đạo.")
-    if kinds.count(StepKind.SIGNATURE) > 1:
-        problems.append("Quy trình chỉ có một bước ký số kết quả.")
-    elif StepKind.SIGNATURE in kinds:
+    if kinds.count(StepKind.SIGNATURE) != 1:
+        # The result issued is the signed file (app.signatures): no signature, no result.
+        problems.append("Quy trình cần đúng một bước ký số kết quả của lãnh đạo.")
+    else:
         signed_at = kinds.index(StepKind.SIGNATURE)
         if StepKind.APPROVAL in kinds[signed_at:]:
             problems.append("Bước phê duyệt phải đứng trước bước ký số.")

@@ -118,9 +118,10 @@ async def _detail(request: Request, dossier_id: int, error: str = "",
         "r": row, "error": error, "Role": Role,
         "submitted": request.query_params.get("da_gui") == "1",
         "decided": request.query_params.get("da_quyet_dinh") == "1",
-        # The decision is the approval step's: shown to whoever holds it, when it is there.
-        "can_decide": not row["decision"] and Action.APPROVE in await actions_for(
-            dossier_id, request.user),
+        # The decision is the leader's at their step of the Office's process (approval or
+        # signature): shown to whoever holds it, when the request is there.
+        "can_decide": request.user.role == Role.LEADER and not row["decision"] and bool(
+            {Action.APPROVE, Action.SIGN} & set(await actions_for(dossier_id, request.user))),
     })
 
 

@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "payment_requested": "Yêu cầu thực hiện nghĩa vụ tài chính",
     "paid": "Nộp phí, lệ phí",
     "apology_recorded": "Xin lỗi, hẹn lại ngày trả kết quả",
+    "result_draft_attached": "Trình dự thảo kết quả",
     "approved": "Phê duyệt",
     "signed": "Ký số",
     "result_issued": "Ban hành kết quả",

@@ -95,15 +95,21 @@ _PROCESSING = {
     (_S.PROCESSING, _A.RECORD_APOLOGY): Rule(
         (_S.PROCESSING,), HANDLER_OR_LEADER, "form 04, new appointment"
     ),
+    (_S.PROCESSING, _A.ATTACH_DRAFT): Rule(
+        (_S.PROCESSING,), HANDLER_OR_LEADER,
+        "the draft result PDF, by the step's performers; not once signed; voids approval"
+    ),
     (_S.PROCESSING, _A.APPROVE): Rule(
         (_S.PROCESSING,), LEADER, "at an approval step, by its performers, once; late rule"
     ),
     (_S.PROCESSING, _A.SIGN): Rule(
-        (_S.PROCESSING,), LEADER, "at the signature step, by its performers; late rule"
+        (_S.PROCESSING,), LEADER,
+        "at the signature step, by its performers, after the approval steps' approval; a "
+        "valid signature of the draft; late rule"
     ),
     (_S.PROCESSING, _A.ISSUE_RESULT): Rule(
         (_S.PROCESSING,), HANDLER_OR_LEADER,
-        "at the process's issue step, signed first when it has a signature step; late rule"
+        "at the process's issue step; issues the signed file, only once signed; late rule"
     ),
     (_S.PROCESSING, _A.REFUSE): Rule((_S.STOPPED,), LEADER, "refusal letter with reason"),
     (_S.PROCESSING, _A.STOP): Rule((_S.STOPPED,), LEADER, "form 05 with reason"),

@@ -7,8 +7,8 @@ dossier, asking for documents or money, approving, signing, issuing the result) 
 the step's performers only, and only for the person the step is assigned to when it is
 assigned (the step's pool otherwise). Leaders of the unit keep the management actions
 anywhere (assign, stop, refuse, apologise). Approval and signature steps record their
-decision before the dossier may leave them; the result is issued at the process's issue
-step, after the signature when there is one.
+decision before the dossier may leave them; the signature needs the approval steps before
+it to have approved the draft; the result is issued at the process's issue step, signed.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from app.workflow.logic import Action, Actor, DossierState
 # Work at a step: only its performers (and its assignee, when it has one) do it.
 STEP_WORK = frozenset({
     Action.FORWARD, Action.RETURN_STEP, Action.TRANSFER, Action.REQUEST_SUPPLEMENT,
-    Action.REQUEST_PAYMENT, Action.APPROVE, Action.SIGN, Action.ISSUE_RESULT,
-    Action.RECORD_APOLOGY,
+    Action.REQUEST_PAYMENT, Action.ATTACH_DRAFT, Action.APPROVE, Action.SIGN,
+    Action.ISSUE_RESULT, Action.RECORD_APOLOGY,
 })
 # Leaders of the unit may take these at any step: they manage, they do not do the step.
 LEADER_ANYWHERE = frozenset({Action.RECORD_APOLOGY})
@@ -82,13 +82,12 @@ def _decision(state: DossierState, step: ProcessStep, action: Action) -> str | N
         return f"Phê duyệt chỉ thực hiện ở bước phê duyệt của quy trình, không ở {named}."
     if action == Action.SIGN and step.kind != StepKind.SIGNATURE:
         return f"Ký số chỉ thực hiện ở bước ký của quy trình, không ở {named}."
-    if action == Action.ISSUE_RESULT:
-        if step.position != process.issue_position:
-            where = process.named(process.issue_position)
-            return f"Kết quả chỉ được ban hành ở {where}."
-        if process.needs_signature and not state.signed:
-            return ("Kết quả chưa được ký số hợp lệ ở bước ký của quy trình nên chưa thể "
-                    "ban hành.")
+    if action == Action.SIGN and not state.approved and process.approval_before(step.position):
+        # The draft is signed as approved: a new draft since (or none approved) goes back.
+        return ("Dự thảo kết quả chưa được phê duyệt ở bước phê duyệt của quy trình nên chưa "
+                "thể ký; trả lại bước trước để phê duyệt.")
+    if action == Action.ISSUE_RESULT and step.position != process.issue_position:
+        return f"Kết quả chỉ được ban hành ở {process.named(process.issue_position)}."
     if action == Action.FORWARD:
         if step.kind == StepKind.APPROVAL and not state.approved:
             return f"Hồ sơ cần được phê duyệt ở {named} trước khi chuyển bước."

@@ -79,11 +79,17 @@ def switch_user(page: Page, base: str, username: str, password: str,
         page.goto(url)
 
 
-def sign_and_issue(page: Page, result: Path) -> None:
-    """The signer at the signature step of a dossier page: signs the result and issues
-    it, through the page's forms."""
-    page.get_by_label("Tệp đã ký số").set_input_files(str(result))
-    page.get_by_role("button", name="Ký kết quả").click()
-    page.get_by_label("Tệp kết quả").set_input_files(str(result))
+def attach_draft(page: Page, draft: Path) -> None:
+    """The drafter at their step: attaches the draft result (dự thảo kết quả)."""
+    page.get_by_label("Tệp PDF dự thảo kết quả").set_input_files(str(draft))
+    page.get_by_role("button", name="Trình dự thảo kết quả").click()
+    expect(page.get_by_text("Đã thực hiện: Trình dự thảo kết quả.")).to_be_visible()
+
+
+def sign_and_issue(page: Page) -> None:
+    """The signer at the signature step of a dossier page: "Ký số" on the server (their
+    key registered, `tests.signing_world.give_live_key`), then issues the result."""
+    page.get_by_role("button", name="Ký số", exact=True).click()
+    expect(page.get_by_text("Đã thực hiện: Ký số kết quả.")).to_be_visible()
     page.get_by_role("button", name="Ban hành kết quả").click()
     expect(page.get_by_text("Đã thực hiện: Ban hành kết quả.")).to_be_visible()

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import login, sign_and_issue, switch_user
+from tests.browser.helpers import attach_draft, login, sign_and_issue, switch_user
+from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Flow2026xyz"
@@ -31,6 +32,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
         live_server.cli("createuser", username, "--name", f"Cán bộ {username}", "--role", role,
                         "--agency", str(agency), "--password", PASSWORD,
                         *(["--position", position] if position else []))
+    give_live_key(live_server, "lanhdao.flow", "Cán bộ lanhdao.flow")
     base = live_server.url
 
     login(page, base, "quay.flow", PASSWORD)
@@ -56,6 +58,9 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     expect(facts).to_contain_text("Bước 2/5: Tra cứu, đối chiếu thông tin")
 
     as_user(page, base, "thuly.flow", dossier_url)
+    result = tmp_path / "du-thao.pdf"
+    result.write_bytes(draft_pdf())
+    attach_draft(page, result)  # the handler drafts the result
     forward.click()  # to the police: the dossier leaves the department for that step
     expect(page.get_by_text("Bạn không có thao tác nào")).to_be_visible()
     as_user(page, base, "congan.flow", dossier_url)
@@ -65,9 +70,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
 
     as_user(page, base, "lanhdao.flow", dossier_url)
     expect(facts).to_contain_text("Bước 4/5: Ký Phiếu lý lịch tư pháp")
-    result = tmp_path / "ket-qua.pdf"
-    result.write_bytes(b"%PDF-1.4\n% Phieu ly lich tu phap\n")
-    sign_and_issue(page, result)
+    sign_and_issue(page)
     forward.click()
     expect(facts).to_contain_text("Đã xử lý xong")
 

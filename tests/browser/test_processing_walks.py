@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import switch_user
+from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +56,8 @@ def walk(live_server, tmp_path_factory) -> Walk:
     ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     walk = Walk(live_server.url, 0, tmp_path_factory.mktemp("walk") / "ket-qua.pdf",
                 live_server)
-    walk.result_pdf.write_bytes(b"%PDF-1.4\n% Ket qua giai quyet\n")
+    walk.result_pdf.write_bytes(draft_pdf())
+    give_live_key(live_server, "lanhdao.walk", "Cán bộ lanhdao.walk")
     walk.execute(
         "INSERT INTO procedure (code, name, search_text, field, agency, level,"
         " time_limit_amount, time_limit_unit, fee_amount, online_level)"
@@ -140,17 +142,19 @@ def finish_as_leader(page: Page, walk: Walk, url: str) -> None:
     do(page, "approve")
     do(page, "forward", assignee="lanhdao.walk")
     expect(status(page)).to_contain_text("Bước 4/5: Lãnh đạo Sở ký kết quả")
-    do(page, "sign", file=walk.result_pdf)
-    do(page, "issue_result", file=walk.result_pdf)
+    page.get_by_role("button", name="Ký số", exact=True).click()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    do(page, "issue_result")
     do(page, "forward")
     expect(status(page)).to_contain_text("Đã xử lý xong")
     expect(status(page)).to_contain_text("Bước 5/5: Trả kết quả")
 
 
 def to_the_leader(page: Page, walk: Walk, url: str) -> None:
-    """The handler's step: done, and handed to the leaders."""
+    """The handler's step: the draft result attached, handed to the leaders."""
     as_user(page, walk, "thuly.walk")
     page.goto(url)
+    do(page, "attach_draft", file=walk.result_pdf)
     do(page, "forward")
     as_user(page, walk, "lanhdao.walk")
 
@@ -164,6 +168,7 @@ def test_process_from_counter_to_return(page: Page, walk):
     as_user(page, walk, "thuly.walk")
     page.goto(url)
     expect(action(page, "approve")).to_have_count(0)  # not the handler's to approve
+    do(page, "attach_draft", file=walk.result_pdf)  # the handler drafts the result
     do(page, "forward", assignee="lanhdao.walk")
     expect(status(page)).to_contain_text("Bước 3/5")
     as_user(page, walk, "lanhdao.walk")
@@ -192,6 +197,7 @@ def test_inter_agency_transfer(page: Page, walk):
     page.goto(url)
     expect(status(page)).to_contain_text("Sở Tài chính tỉnh Quảng Ngãi")
     expect(status(page)).to_contain_text("Sở Tư pháp tỉnh Quảng Ngãi")  # received there
+    do(page, "attach_draft", file=walk.result_pdf)
     do(page, "forward")  # the approval is the Department's, back where the process says
     as_user(page, walk, "lanhdao.walk")
     finish_as_leader(page, walk, url)
