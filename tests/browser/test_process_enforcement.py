@@ -1,16 +1,24 @@
 """In Chromium, the approved process enforced: four officers of a commune take a dossier of
 the demo's five-step process (counter, handler, head of unit's approval, Chairman's
-signature, counter) from reception to return, each seeing only their own step's buttons;
-and a page left open in a second browser is refused once the dossier has moved on."""
+signature, counter) from reception to return, each seeing only their own step's buttons,
+and the result returned is a PDF that pyHanko and poppler's `pdfsig` both find validly
+signed by the Chairman's test certificate; a page left open in a second browser is refused
+once the dossier has moved on."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
 from playwright.sync_api import Browser, Page, expect
 
+from app.signatures import pades
 from tests.browser.helpers import attach_draft, sign_and_issue, switch_user
 from tests.signing_world import draft_pdf, give_live_key
 
@@ -64,6 +72,12 @@ def dossier_rows(commune: dict, url: str) -> tuple:
             server.query("SELECT count(*), max(id) FROM audit_entry"))
 
 
+def trusted_roots(commune: dict) -> list:
+    """The live server's trust root: the demo CA its keys were issued by."""
+    data = (commune["server"].var_dir / "demo-signing" / "ca.pem").read_bytes()
+    return [asn1_x509.Certificate.load(der) for _, _, der in pem.unarmor(data, multiple=True)]
+
+
 def signing_offered(page: Page) -> bool:
     return page.locator("#ky-so").count() > 0
 
@@ -112,6 +126,22 @@ def test_four_officers_each_at_their_own_step(page: Page, commune, tmp_path: Pat
                  "Ban hành kết quả", "Trả kết quả"):
         expect(history).to_contain_text(done)
     expect(history).to_contain_text("Cán bộ chutich.pk")
+
+    # The result returned: the Chairman's signature, valid for pyHanko and for pdfsig.
+    signed = page.request.get(f"{url}/ket-qua/ky-so").body()
+    with ThreadPoolExecutor(1) as pool:  # pyHanko runs its own event loop; Playwright holds ours
+        facts = pool.submit(pades.inspect, signed, trusted_roots(commune)).result()
+    assert (facts.intact, facts.whole_file, facts.trusted) == (True, True, True)
+    assert facts.signer_name == "Cán bộ chutich.pk"
+    pdf = tmp_path / "ket-qua-da-ky.pdf"
+    pdf.write_bytes(signed)
+    report = subprocess.run(["pdfsig", str(pdf)], capture_output=True, text=True,
+                            timeout=30).stdout
+    assert "Signature is Valid" in report and "Total document signed" in report
+    assert "Signer Certificate Common Name: Cán bộ chutich.pk" in report
+    [(issued,)] = commune["server"].query(
+        "SELECT r.sha256 FROM dossier_result r WHERE r.dossier = ?", int(url.rsplit("/", 1)[1]))
+    assert hashlib.sha256(signed).hexdigest() == issued  # the file issued is the one signed
 
 
 def test_a_page_left_open_in_another_browser_is_refused(page: Page, browser: Browser,
