@@ -227,3 +227,9 @@ def test_a_first_process_offers_rows_for_a_whole_process(client, province):
     editor = client.get(start_draft(client, province, "bare")).text
     assert "phiên bản 1 (dự thảo)" in editor
     assert len(re.findall(r'name="step-\d+-name" value=""', editor)) == 5  # all blank
+
+
+def test_the_catalogue_admin_page_links_to_the_process(client, province):
+    as_(client, province, "tinh")
+    page = client.get(f"/quan-tri/thu-tuc/{province['procedure']}").text
+    assert f'href="/quan-tri/quy-trinh/thu-tuc/{province["procedure"]}"' in page
