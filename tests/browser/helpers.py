@@ -93,3 +93,11 @@ def sign_and_issue(page: Page) -> None:
     expect(page.get_by_text("Đã thực hiện: Ký số kết quả.")).to_be_visible()
     page.get_by_role("button", name="Ban hành kết quả").click()
     expect(page.get_by_text("Đã thực hiện: Ban hành kết quả.")).to_be_visible()
+
+
+def return_at_counter(page: Page) -> None:
+    """The counter at the return step: fees collected if any are owed, result handed over."""
+    if page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").count():
+        page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").click()
+    page.get_by_role("button", name="Trả kết quả").click()
+    expect(page.locator(".facts")).to_contain_text("Đã trả kết quả")

@@ -8,7 +8,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import attach_draft, login, sign_and_issue, switch_user
+from tests.browser.helpers import (
+    attach_draft,
+    login,
+    return_at_counter,
+    sign_and_issue,
+    switch_user,
+)
 from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
@@ -75,10 +81,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     expect(facts).to_contain_text("Đã xử lý xong")
 
     as_user(page, base, "quay.flow", dossier_url)
-    if page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").count():
-        page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").click()
-    page.get_by_role("button", name="Trả kết quả").click()
-    expect(facts).to_contain_text("Đã trả kết quả")
+    return_at_counter(page)
 
     page.goto(base + f"/tra-cuu?ma={code}&so=4321")
     expect(page.locator(".facts strong")).to_have_text("Đã trả kết quả")
