@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import (
     LoginAttempt,
+    PasswordReset,
     RecoveryCode,
     SecondFactor,
     User,
@@ -13,7 +14,7 @@ from app.accounts.tables import (
     UserSession,
 )
 from app.audit.tables import AuditEntry, AuditHead
-from app.calendar.tables import CalendarOverride, OfficeHoursVersion
+from app.calendar.tables import CalendarOverride, DueNotice, OfficeHoursVersion
 from app.catalog.tables import (
     Field,
     FormTemplate,
@@ -40,7 +41,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
-from app.identity.tables import IdentityCheck, SandboxPerson
+from app.identity.tables import IdentityCheck, NumberClaim, SandboxPerson
 from app.integrations.dvcqg.tables import (
     NationalDossierLink,
     NationalFeedbackLink,
@@ -60,7 +61,8 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
-from app.legal_forms.tables import ResultConversion
+from app.late_lists.tables import LateList, LateListRow
+from app.legal_forms.tables import IssuedForm, ResultConversion
 from app.notifications.tables import (
     NotificationTemplate,
     OutboxMessage,
@@ -74,6 +76,7 @@ from app.reports.tables import ReportExport
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
+from app.workqueue.tables import BatchRun
 
 TABLES = [
     AdminUnit,
@@ -133,6 +136,9 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            SandboxZaloReply]
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 TABLES += [ProcessVersion, ProcessStepRow, ReceptionToken]
+TABLES += [LateList, LateListRow]
+TABLES += [PasswordReset, NumberClaim]
+TABLES += [BatchRun, IssuedForm, DueNotice]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.accounts.passwords import dummy_hash, hash_password, verify_password
 from app.accounts.roles import Position, Role
@@ -147,6 +147,7 @@ class CurrentUser:
     agency_ids: tuple[int, ...]
     session_token: str
     position: Position = Position.NONE
+    session_expires_at: datetime | None = None  # forms warn before it ends
 
     @property
     def is_staff(self) -> bool:
@@ -158,6 +159,7 @@ async def load_session(token: str) -> CurrentUser | None:
         UserSession.select(
             UserSession.user.id, UserSession.user.username, UserSession.user.full_name,
             UserSession.user.role, UserSession.user.active, UserSession.user.position,
+            UserSession.expires_at,
         )
         .where(
             (UserSession.token == token)
@@ -179,6 +181,7 @@ async def load_session(token: str) -> CurrentUser | None:
         id=row["user.id"], username=row["user.username"], full_name=row["user.full_name"],
         role=role, agency_ids=agency_ids, session_token=token,
         position=Position(row["user.position"] or ""),
+        session_expires_at=row["expires_at"],
     )
 
 

@@ -20,6 +20,7 @@ from app.routes.internal import (
     SetPasswordController,
 )
 from app.routes.jobs import JobsController
+from app.routes.late_lists import LateListAdminController, LateListController
 from app.routes.legal_forms import LegalFormController
 from app.routes.national import (
     DossierSyncController,
@@ -40,7 +41,9 @@ from app.routes.payments import (
 from app.routes.procedure_history import ProcedureHistoryController
 from app.routes.processes import ProcessAdminController
 from app.routes.public import PublicController
+from app.routes.queue import QueueController
 from app.routes.ratings import KioskController, RatingController
+from app.routes.recovery import RecoveryController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
@@ -62,6 +65,7 @@ CONTROLLERS = [
     AuthController,
     CitizenController,
     StaffController,
+    QueueController,
     CounterController,
     DossierController,
     SubmissionController,
@@ -98,6 +102,7 @@ CONTROLLERS = [
     CounterIdentityController,
     ResultFileController,
     ProcessAdminController,
+    RecoveryController,
 ]
 # Go-live back office (issue #15): organisation, catalogue, users.
 CONTROLLERS += [
@@ -119,3 +124,5 @@ CONTROLLERS += [
     SandboxIdentityPages,
     SandboxIdentityApi,
 ]
+# Service index (issue #18): public monthly late lists and their approval.
+CONTROLLERS += [LateListController, LateListAdminController]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from app.text import fold
 from tests.second_factor import factor_from_database, fresh_code, secret_from_enrolment_page
 
 # Live servers register their database here (base URL -> path) so the login step can read
@@ -101,3 +102,41 @@ def return_at_counter(page: Page) -> None:
         page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").click()
     page.get_by_role("button", name="Trả kết quả").click()
     expect(page.locator(".facts")).to_contain_text("Đã trả kết quả")
+
+
+def add_online_procedure(live_server, code: str, name: str, components: list[tuple[str, bool]],
+                         time_limit_days: int = 3) -> int:
+    """A procedure of the justice department submitted fully online, free, with these
+    components (name, required) in order; its id."""
+    ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
+    ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
+    live_server.execute(
+        "INSERT INTO procedure (code, name, search_text, field, agency, level,"
+        " time_limit_amount, time_limit_unit, fee_amount, online_level)"
+        " VALUES (?, ?, ?, ?, ?, 'tinh', ?, 'working_days', 0, 'full')",
+        code, name, fold(name), field, justice, time_limit_days)
+    ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = ?", code)
+    for position, (component, required) in enumerate(components, 1):
+        live_server.execute("INSERT INTO procedure_component (procedure, position, name, "
+                            "required) VALUES (?, ?, ?, ?)", procedure, position, component,
+                            int(required))
+    return procedure
+
+
+def add_process(live_server, procedure: int, steps) -> int:
+    """Version 1 of the procedure's internal process, published (in force since 2020),
+    written as the admin pages would store it; its id. `steps`: (name, kind, performers
+    as stored — comma-separated, office hours) in order."""
+    live_server.execute(
+        "INSERT INTO process_version (procedure, number, status, effective_from, "
+        "decision_number, decision_date, note, created_at, published_at) VALUES (?, 1, "
+        "'published', '2020-01-01 00:00:00+00:00', '99/QĐ-UBND', '2020-01-01', '', "
+        "'2020-01-01 00:00:00+00:00', '2020-01-01 00:00:00+00:00')", procedure)
+    ((version,),) = live_server.query("SELECT id FROM process_version WHERE procedure = ?",
+                                      procedure)
+    for position, (name, kind, performers, hours) in enumerate(steps, start=1):
+        live_server.execute(
+            "INSERT INTO process_step (version, position, name, kind, performers, "
+            "allotted_hours) VALUES (?, ?, ?, ?, ?, ?)", version, position, name, kind,
+            performers, hours)
+    return version

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.helpers import switch_user
+from tests.browser.helpers import add_process, switch_user
 from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
@@ -67,17 +67,7 @@ def walk(live_server, tmp_path_factory) -> Walk:
         "SELECT id FROM procedure WHERE code = 'WALK.1'")
     walk.execute("INSERT INTO procedure_component (procedure, position, name) "
                  "VALUES (?, 1, 'Tờ khai đề nghị')", walk.procedure_id)
-    walk.execute("INSERT INTO process_version (procedure, number, status, effective_from, "
-                 "decision_number, decision_date, note, created_at, published_at) VALUES "
-                 "(?, 1, 'published', '2020-01-01 00:00:00+00:00', '99/QĐ-UBND', "
-                 "'2020-01-01', '', '2020-01-01 00:00:00+00:00', '2020-01-01 00:00:00+00:00')",
-                 walk.procedure_id)
-    ((version,),) = live_server.query("SELECT id FROM process_version WHERE procedure = ?",
-                                      walk.procedure_id)
-    for position, (name, kind, performer, hours) in enumerate(STEPS, start=1):
-        walk.execute("INSERT INTO process_step (version, position, name, kind, performers, "
-                     "allotted_hours) VALUES (?, ?, ?, ?, ?, ?)", version, position, name,
-                     kind, performer, hours)
+    add_process(live_server, walk.procedure_id, STEPS)
     return walk
 
 

@@ -14,7 +14,12 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SMS_INBOUND_TOKEN
-from tests.browser.helpers import login, upload_component_pages
+from tests.browser.helpers import (
+    add_online_procedure,
+    add_process,
+    login,
+    upload_component_pages,
+)
 from tests.browser.test_citizen_journey import serious_violations
 from tests.browser.test_page_weight import (
     FIRST_VISIT_BUDGET,
@@ -38,36 +43,17 @@ def procedure_id(live_server) -> int:
     """An online procedure of the justice department whose process has one leader step
     between the counter's (approved and signed there), and its staff."""
     ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
-    ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     for username, role in (("quay.kho", "counter_officer"), ("lanhdao.kho", "leader")):
         live_server.cli("createuser", username, "--name", f"Cán bộ {username}", "--role", role,
                         "--agency", str(justice), "--password", PASSWORD)
     live_server.cli("createuser", CCCD, "--name", "Y Hơ Nia", "--role", "citizen",
                     "--id-number", CCCD, "--password", PASSWORD)
-    live_server.execute(
-        "INSERT INTO procedure (code, name, search_text, field, agency, level,"
-        " time_limit_amount, time_limit_unit, fee_amount, online_level)"
-        " VALUES ('KHO.1', 'Cấp bản sao trích lục hộ tịch', 'cap ban sao trich luc ho tich',"
-        " ?, ?, 'tinh', 3, 'working_days', 0, 'full')", field, justice)
-    ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = 'KHO.1'")
-    for position, name in ((1, "Tờ khai đề nghị cấp bản sao"), (2, "Bản chụp CCCD")):
-        live_server.execute("INSERT INTO procedure_component (procedure, position, name) "
-                            "VALUES (?, ?, ?)", procedure, position, name)
-    live_server.execute(
-        "INSERT INTO process_version (procedure, number, status, effective_from, "
-        "decision_number, decision_date, note, created_at, published_at) VALUES (?, 1, "
-        "'published', '2020-01-01 00:00:00+00:00', '99/QĐ-UBND', '2020-01-01', '', "
-        "'2020-01-01 00:00:00+00:00', '2020-01-01 00:00:00+00:00')", procedure)
-    ((version,),) = live_server.query("SELECT id FROM process_version WHERE procedure = ?",
-                                      procedure)
-    for position, name, kind, performer, hours in (
-            (1, "Tiếp nhận hồ sơ", "reception", "counter_officer", 4),
-            (2, "Phê duyệt, ký kết quả", "signature", "leader", 16),
-            (3, "Trả kết quả", "return", "counter_officer", 4)):
-        live_server.execute(
-            "INSERT INTO process_step (version, position, name, kind, performers, "
-            "allotted_hours) VALUES (?, ?, ?, ?, ?, ?)", version, position, name, kind,
-            performer, hours)
+    procedure = add_online_procedure(live_server, "KHO.1", "Cấp bản sao trích lục hộ tịch", [
+        ("Tờ khai đề nghị cấp bản sao", True), ("Bản chụp CCCD", True)])
+    add_process(live_server, procedure, (  # one leader step between the counter's
+        ("Tiếp nhận hồ sơ", "reception", "counter_officer", 4),
+        ("Phê duyệt, ký kết quả", "signature", "leader", 16),
+        ("Trả kết quả", "return", "counter_officer", 4)))
     return procedure
 
 
@@ -86,7 +72,8 @@ def submit(page: Page, base: str, procedure: int, files: dict, reuse: dict) -> s
                 label=document)
     upload_component_pages(page, files.get)
     for component in reuse:
-        expect(page.locator("li", has_text=component)).to_contain_text("(từ kho dữ liệu)")
+        row = page.locator(".summary > div", has_text=component)  # check-your-answers row
+        expect(row).to_contain_text("(từ kho dữ liệu)")
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()
     return page.locator(".code strong").inner_text()
