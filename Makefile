@@ -33,8 +33,9 @@ TIMESTAMP ?=
 # Packages the app needs at run time: fonts and pango for PDF forms with Vietnamese text
 # (WeasyPrint; the Condensed DejaVu faces of fonts-dejavu-extra fit the letterhead), Tesseract with Vietnamese data and poppler (pdftoppm) for OCR of scans.
 RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-vie poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-# Packages the test suite needs in addition: Chromium for Playwright.
-TEST_DEBIAN := chromium
+# Packages the test suite needs in addition: Chromium for Playwright; faketime for the
+# date-sensitive tests at awkward moments (scripts/faketime-check.sh).
+TEST_DEBIAN := chromium faketime
 
 .PHONY: run test install install-test migrate demo serve lint bench clean-var restore
 
@@ -89,6 +90,7 @@ install-test: install
 
 test: install-test
 	$(PY) -m pytest
+	PY=$(PY) scripts/faketime-check.sh
 
 lint: install
 	$(BIN)/ruff check app tests bench

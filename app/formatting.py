@@ -1,14 +1,17 @@
-"""How numbers, money and times are shown: dd/mm/yyyy, 12.038.400 đ, Asia/Ho_Chi_Minh."""
+"""How numbers, money and times are shown: dd/mm/yyyy, 12.038.400 đ, Asia/Ho_Chi_Minh;
+and the one "now" of the application (`now_utc`, see `app.clock` for tests' fixed clock)."""
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from app import clock
+
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC) + clock.offset()
 
 
 def to_local(moment: datetime) -> datetime:

@@ -19,9 +19,12 @@ from litestar.static_files import create_static_files_router
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.routes import CONTROLLERS
 from app.settings import get_settings
+from app.system import production
 from app.web.auth import SessionAuthMiddleware
+from app.web.csrf import AsciiCSRFMiddleware
 from app.web.errors import http_error, internal_error
-from app.web.headers import security_headers_middleware
+from app.web.headers import security_headers
+from app.web.hosts import allowed_hosts_middleware
 from app.web.templating import STATIC_DIR, template_config
 
 STATIC_CACHE = CacheControlHeader(max_age=30 * 86400, public=True)  # URLs carry a content hash
@@ -29,6 +32,7 @@ STATIC_CACHE = CacheControlHeader(max_age=30 * 86400, public=True)  # URLs carry
 
 def create_app() -> Litestar:
     settings = get_settings()
+    production.check(settings)
     return Litestar(
         route_handlers=[
             *CONTROLLERS,
@@ -37,18 +41,18 @@ def create_app() -> Litestar:
                                        cache_control=STATIC_CACHE),
         ],
         middleware=[
-            security_headers_middleware(settings.https),
+            allowed_hosts_middleware,
+            DefineMiddleware(AsciiCSRFMiddleware, config=CSRFConfig(
+                secret=settings.secret_key, cookie_secure=settings.https,
+                cookie_httponly=True, cookie_name="motcua_csrf", exclude=["^/api/v1/"])),
             DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz"]),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.secret_key, cookie_secure=settings.https, cookie_httponly=True,
-            cookie_name="motcua_csrf", exclude=["^/api/v1/"],
-        ),
         template_config=template_config(),
         # Schema documents only: the interactive UIs load scripts from CDNs, which the CSP
         # forbids and a provincial network may not reach.
         openapi_config=OpenAPIConfig(title="Một Cửa API", version="1",
                                      path="/api/schema", render_plugins=[YamlRenderPlugin()]),
+        before_send=[security_headers(settings.https)],
         plugins=[HTMXPlugin()],
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),
         exception_handlers={HTTPException: http_error, Exception: internal_error},

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,20 +34,29 @@ class Settings:
     secret_key_path: Path
     timezone: str = "Asia/Ho_Chi_Minh"
     province_name: str = "Quảng Ngãi"
+    # The address people and gateways reach us at: every absolute URL (payment callbacks
+    # and returns, QR codes, SMS and e-mail links) is built from it, never from the Host
+    # header; requests naming another host are refused (app.web.hosts).
+    public_url: str = "http://127.0.0.1:8000"
+    extra_hosts: tuple[str, ...] = ()
     https: bool = False
+    allow_sandbox_in_production: bool = False  # see app.system.production
     debug: bool = False
     busy_timeout_ms: int = 5000
     session_days: int = 14
-    # Login throttling: failures within the window before refusing (per account / per IP).
-    login_window_minutes: int = 15
-    login_max_failures_account: int = 5
-    login_max_failures_ip: int = 30
     # Reports and housekeeping (app.reports, app.tasks.housekeeping).
     report_cutoff_day: int = 15  # monthly period: 15th of last month -> 14th (ND 09/2019)
     draft_abandon_days: int = 30  # unsent online drafts older than this are purged
     job_keep_days: int = 30  # succeeded job rows kept this long
     file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
     _secret: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        """Host names served: the public URL's, loopback names (health checks on the VM) and
+        MOTCUA_ALLOWED_HOSTS (comma-separated, e.g. a name the reverse proxy uses)."""
+        public = (urlsplit(self.public_url).hostname or "").lower()
+        return frozenset({public, "localhost", "127.0.0.1", "::1", *self.extra_hosts} - {""})
 
     @property
     def files_replica_dir(self) -> Path:
@@ -96,7 +106,11 @@ def load_settings() -> Settings:
         replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
         secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),
         province_name=_env("PROVINCE_NAME", _stored_province_name(var_dir)),
+        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/"),
+        extra_hosts=tuple(h.strip().lower().rstrip(".") for h in
+                          _env("ALLOWED_HOSTS", "").split(",") if h.strip()),
         https=_env_bool("HTTPS", False),
+        allow_sandbox_in_production=_env_bool("ALLOW_SANDBOX_IN_PRODUCTION", False),
         debug=_env_bool("DEBUG", False),
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),
         draft_abandon_days=int(_env("DRAFT_ABANDON_DAYS", "30")),

@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,21 @@ for _name in [n for n in os.environ if n.startswith("MOTCUA_")]:
     del os.environ[_name]
 _SESSION_VAR = Path(tempfile.mkdtemp(prefix="motcua-tests-"))
 os.environ["MOTCUA_VAR_DIR"] = str(_SESSION_VAR)
+# One fixed, ordinary moment for the whole session (a Tuesday morning in office hours, not
+# near a holiday or a month's cut-off), running on from the session's start and shared
+# with every server, worker and CLI the tests start: no outcome depends on the day, the
+# weekday or the hour the suite runs (issue #14). TEST_CLOCK=<ISO time> pins another
+# moment; TEST_CLOCK=system leaves the system clock, as `make test`'s faketime check does
+# for the tests marked `clock` (scripts/faketime-check.sh).
+PINNED_NOW = "2026-12-08T09:00:00+07:00"
+_TEST_CLOCK = os.environ.get("TEST_CLOCK", PINNED_NOW)
+if _TEST_CLOCK != "system":
+    os.environ["MOTCUA_FAKE_NOW"] = _TEST_CLOCK
+    os.environ["MOTCUA_FAKE_NOW_SET_AT"] = str(time.time())
+# Litestar's TestClient names the host `testserver.local` (schemathesis's ASGI client
+# `testserver`): configured like a deployment names its own, so the app's Host check
+# stays as strict in tests as in production.
+os.environ["MOTCUA_ALLOWED_HOSTS"] = "testserver.local,testserver"
 
 import piccolo_conf  # noqa: E402,F401  (registers the engine)
 from app.db import get_engine  # noqa: E402
@@ -68,9 +84,7 @@ def client(db):
     from litestar.testing import TestClient
 
     from app.main import create_app
-    from app.routes.public import FAILED_LOOKUPS
 
-    FAILED_LOOKUPS.clear()  # the limiter lives in the process: each test starts afresh
     with TestClient(app=create_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 
@@ -155,6 +169,17 @@ def pytest_collection_modifyitems(config, items):
     main thread for the rest of the session, which `asyncio.run` (used by fixtures and
     database tests) refuses to run under."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _no_failures_counted():
+    """Limits and counts live in the process: each test starts from nothing, whatever ran
+    before."""
+    from app.payments.rejects import REJECTED
+    from app.web.ratelimit import clear_all
+
+    clear_all()
+    REJECTED.clear()
 
 
 @pytest.fixture

@@ -48,12 +48,15 @@ def wait_for(predicate, seconds: float, step: float = 0.1) -> bool:
     return False
 
 
-def start_web(var_dir: Path, port: int) -> subprocess.Popen:
-    """uvicorn as the Procfile runs it; returns once /healthz answers."""
+def start_web(var_dir: Path, port: int, extra_env: dict | None = None) -> subprocess.Popen:
+    """uvicorn as the Procfile runs it; returns once /healthz answers. Its public address
+    (MOTCUA_PUBLIC_URL: links, payment callbacks) is the port it listens on."""
+    env = {**env_for(var_dir), "MOTCUA_PUBLIC_URL": f"http://127.0.0.1:{port}",
+           **(extra_env or {})}
     process = subprocess.Popen(
         [str(BIN / "uvicorn"), "app.main:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--no-access-log"],
-        cwd=ROOT, env=env_for(var_dir), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def up() -> bool:
         if process.poll() is not None:

@@ -10,7 +10,7 @@ import httpx
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent
-from tests import factories
+from tests import factories, pdfs
 from tests.conftest import run
 
 CSRF = "_csrf_token"
@@ -67,9 +67,9 @@ def submit_one(base: str, world: dict, n: int, outcome: dict) -> None:
                                   "application/pdf")})
             outcome["refused_status"] = refused.status_code
         saved = http.post(f"{path}/thanh-phan", data={CSRF: token, "next": "1"}, files={
-            f"file-{first}": ("to-khai.pdf", f"%PDF-1.4\n% to khai {n}\n".encode(),
+            f"file-{first}": ("to-khai.pdf", pdfs.simple(f"to khai {n}"),
                               "application/pdf"),
-            f"file-{second}": ("cccd.pdf", f"%PDF-1.4\n% cccd {n}\n".encode(),
+            f"file-{second}": ("cccd.pdf", pdfs.simple(f"cccd {n}"),
                                "application/pdf")})
         assert saved.status_code == 303, saved.status_code
         done = http.post(f"{path}/nop", data={CSRF: token})

@@ -1,10 +1,14 @@
 """Accounts: creation, sign-in with throttling, sessions — on a real database file."""
 
+from datetime import timedelta
+
 import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
+from app.accounts.tables import LoginAttempt
 from app.audit import service as audit
+from app.formatting import now_utc
 
 pytestmark = pytest.mark.anyio
 
@@ -38,14 +42,28 @@ async def test_wrong_password_then_right_password(db):
     assert user.full_name == "Nguyễn Văn An"
 
 
-async def test_account_is_throttled_after_repeated_failures(db):
+async def test_failures_slow_the_pair_not_the_account(db):
     await make_citizen()
-    for _ in range(5):
+    for _ in range(3):
         with pytest.raises(accounts.AccountError):
             await accounts.authenticate("an@example.vn", "sai", "10.0.0.2")
-    # Even the right password is refused while the account is throttled.
-    with pytest.raises(accounts.LoginThrottled, match="thử lại sau 15 phút"):
-        await accounts.authenticate("an@example.vn", "matkhau123", "10.0.0.3")
+    # Even the right password waits at that address, told how long...
+    with pytest.raises(accounts.LoginThrottled, match="chờ 30 giây"):
+        await accounts.authenticate("an@example.vn", "matkhau123", "10.0.0.2")
+    # ...but the owner elsewhere is not locked out by someone else's guesses.
+    assert (await accounts.authenticate("an@example.vn", "matkhau123", "10.0.0.3")).id
+
+
+async def test_the_wait_ends_and_a_sign_in_clears_the_pair(db):
+    await make_citizen()
+    long_ago = now_utc() - timedelta(minutes=20)
+    for _ in range(6):  # a 4-minute wait after the sixth failure: over by now
+        await LoginAttempt(username="an@example.vn", ip="10.0.0.2", at=long_ago,
+                           success=False).save()
+    assert (await accounts.authenticate("an@example.vn", "matkhau123", "10.0.0.2")).id
+    for _ in range(3):  # counted afresh after the sign-in: three free failures again
+        with pytest.raises(accounts.AccountError, match="không đúng"):
+            await accounts.authenticate("an@example.vn", "sai", "10.0.0.2")
 
 
 async def test_session_round_trip_and_logout_everywhere(db):

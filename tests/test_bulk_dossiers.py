@@ -10,6 +10,7 @@ from app.directory.tables import Agency
 from app.dossiers.bulk import BulkGenerationError, generate_dossiers
 from app.dossiers.logic import Status, parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent
+from app.formatting import now_utc, to_local
 
 pytestmark = pytest.mark.anyio
 
@@ -35,6 +36,7 @@ async def make_catalogue() -> dict[int, str]:
     return codes
 
 
+@pytest.mark.clock
 async def test_generated_dossiers_are_well_formed(db):
     agency_codes = await make_catalogue()
     result = generate_dossiers(str(db), 2000, seed=7)
@@ -46,7 +48,7 @@ async def test_generated_dossiers_are_well_formed(db):
     )
     assert len(rows) == 2000 and len({row["code"] for row in rows}) == 2000
     valid = {int(status) for status in Status}
-    today = date.today()
+    today = to_local(now_utc()).date()  # the generator's "today" is the app's
     for row in rows:
         agency_code, day, sequence = parse_dossier_code(row["code"])
         assert agency_code == agency_codes[row["agency"]] and sequence >= 1
@@ -73,7 +75,7 @@ async def test_generated_dossiers_are_well_formed(db):
 
 async def test_events_follow_each_dossier_status_path(db):
     await make_catalogue()
-    generate_dossiers(str(db), 500, seed=3, start=date.today() - timedelta(days=40))
+    generate_dossiers(str(db), 500, seed=3, start=to_local(now_utc()).date() - timedelta(days=40))
     events = await DossierEvent.select().order_by(DossierEvent.id)
     by_dossier: dict[int, list[dict]] = {}
     for event in events:

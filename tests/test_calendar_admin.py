@@ -45,6 +45,7 @@ async def due(dossier_id: int) -> datetime:
         "due_at"]
 
 
+@pytest.mark.clock
 @pytest.mark.anyio
 async def test_day_off_moves_open_due_dates_once_with_reason(db):
     procedure = await factories.procedure(await factories.agency())  # 10 working days

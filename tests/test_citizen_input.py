@@ -82,12 +82,12 @@ def test_the_lookup_takes_a_code_typed_loosely_and_says_what_is_not_yet_known(cl
 
 
 def test_letters_for_digits_are_a_typing_slip_not_a_failed_guess(client, waiting):
-    from app.routes.public import FAILED_LOOKUPS
+    from app.dossiers.lookup_limit import PER_CODE, PER_SOURCE
 
     page = client.get("/tra-cuu", params={"ma": waiting, "so": "abcd"})
     assert page.status_code == 400
     assert "Nhập đúng 4 chữ số cuối" in page.text and f'value="{waiting}"' in page.text
-    assert not FAILED_LOOKUPS._hits
+    assert not PER_SOURCE._hits and not PER_CODE._hits
     assert 'pattern="[0-9]{4}"' in page.text
 
 

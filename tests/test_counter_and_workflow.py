@@ -62,6 +62,7 @@ def reception(office) -> Reception:
                      channel=Channel.IN_PERSON, component_ids=office["components"])
 
 
+@pytest.mark.clock
 async def test_reception_gives_a_code_and_a_legal_due_moment(office):
     dossier_id = await receive(office["counter"], office["procedure"].id, reception(office))
     row = await Dossier.select().where(Dossier.id == dossier_id).first()
@@ -151,6 +152,7 @@ async def test_refused_action_changes_nothing(office):
     assert await DossierEvent.count() == events_before
 
 
+@pytest.mark.clock
 async def test_each_step_gets_its_own_deadline(office, signing):  # noqa: F811
     from datetime import timedelta
 

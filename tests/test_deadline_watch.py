@@ -259,6 +259,7 @@ def test_naive_now_is_refused(db):
         run(watch_deadlines(datetime(2026, 3, 11, 9)))
 
 
+@pytest.mark.clock
 def test_periodic_task_runs_against_the_test_database(db, immediate_huey):
     from app.tasks.deadlines import deadline_watch
 

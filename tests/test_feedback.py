@@ -128,6 +128,7 @@ def test_flow_from_submission_to_published_answer_and_rating(client, people):
     assert (figures.answered, figures.answered_on_time, figures.satisfied) == (1, 1, 1)
 
 
+@pytest.mark.clock
 def test_submission_form_errors_and_overdue_list(client, people):
     agency, procedure, u = people
     login(client, "congdan", "Phananh2026x")
@@ -187,6 +188,7 @@ def test_without_an_account_the_phone_is_verified_and_a_private_link_follows(cli
     assert client.get("/phan-anh/theo-doi/khong-co").status_code == 404
 
 
+@pytest.mark.clock
 def test_waiting_for_more_information_does_not_count_against_the_answer_deadline(people):
     agency, procedure, u = people
 

@@ -12,7 +12,7 @@ from app.accounts.roles import Role
 from app.catalog.tables import Procedure, ProcedureVersion
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import Dossier
-from tests import factories
+from tests import factories, pdfs
 from tests.catalog_workbooks import procedures
 from tests.conftest import csrf_from, login, run
 
@@ -96,14 +96,15 @@ def test_form_file_upload_checks_the_content(admin_client):
                   follow_redirects=False).headers["location"]
     post(admin_client, editor, editor, {"name": "Thử", "comp_1_name": "Tờ khai",
                                         "comp_1_quantity": "1"})
+    scripted = pdfs.with_action(b"<</S/JavaScript/JS(x)>>")
     script = post(admin_client, editor, editor + "/mau/1", {},
-                  files={"form_file": ("to-khai.pdf", b"%PDF-1.4 /JavaScript (x)", "x")})
+                  files={"form_file": ("to-khai.pdf", scripted, "x")})
     assert script.status_code == 400 and "mã lệnh" in script.text
     other = post(admin_client, editor, editor + "/mau/1", {},
                  files={"form_file": ("to-khai.exe", b"MZ\x90\x00", "x")})
     assert other.status_code == 400 and "Chỉ nhận mẫu đơn" in other.text
     good = post(admin_client, editor, editor + "/mau/1", {},
-                files={"form_file": ("Tờ khai.pdf", b"%PDF-1.4 plain", "application/pdf")},
+                files={"form_file": ("Tờ khai.pdf", pdfs.simple("to khai"), "application/pdf")},
                 follow_redirects=False)
     assert good.status_code == 303
     assert "to-khai.pdf" in admin_client.get(editor).text

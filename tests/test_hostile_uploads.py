@@ -10,9 +10,10 @@ import zlib
 from app.dossiers.tables import DossierComponent, StoredFile
 from app.files import store
 from app.settings import get_settings
+from tests import pdfs
 from tests.test_web_submission import PNG, citizen, post, start  # noqa: F401 (fixture)
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+PDF = pdfs.simple()
 
 
 def png_claiming(width: int, height: int) -> bytes:
@@ -33,7 +34,8 @@ HOSTILE = {
     "decompression bomb": ("anh.png", png_claiming(100_000, 100_000), "quá lớn"),
     "truncated png": ("anh.png", PNG[: len(PNG) // 2], "bị hỏng"),
     "malformed pdf": ("to-khai.pdf", b"%PDF-\x00\xff rac", "bị hỏng"),
-    "pdf with script": ("to-khai.pdf", PDF + b"<< /S /JavaScript /JS (app.alert(1)) >>",
+    "pdf with script": ("to-khai.pdf",
+                        pdfs.with_action(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
                         "mã lệnh"),
     "zero bytes": ("to-khai.pdf", b"", "Tệp rỗng"),
 }

@@ -35,6 +35,7 @@ def job(task_name: str) -> dict:
     return JobRun.select().where(JobRun.task.like(f"%.{task_name}")).first().run_sync()
 
 
+@pytest.mark.clock
 def test_nightly_cleanup_purges_old_drafts_and_dead_sessions_only(immediate):
     from app.tasks.housekeeping import nightly_cleanup
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import string
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from app.accounts import second_factor
 from app.accounts.second_factor_service import pending_cookie_value, pending_user_id
 from app.dossiers.logic import format_dossier_code, parse_dossier_code
+from app.formatting import now_utc, to_local
 from app.identity.logic import parse_birth_date
 from app.routes.auth import _safe_next, validate_registration
 from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
@@ -39,12 +41,14 @@ def test_identity_and_phone_checks_accept_only_ascii_digits(text):
 @given(st.dictionaries(st.sampled_from(FIELDS), st.text(max_size=300)))
 @example({"full_name": "Y Hoa", "id_number": "062195006789", "birth_date": "12/3/1995",
           "phone": "0914222333", "password": "nuiNgoc2026", "password_confirm": "nuiNgoc2026"})
+@pytest.mark.clock
 def test_registration_validation_never_raises(data):
     errors = validate_registration(data)
     assert set(errors.messages) <= set(FIELDS)
     if not errors:  # accepted: exactly the documented rules hold
         assert is_cccd(data["id_number"]) and is_phone(data["phone"])
-        assert parse_birth_date(data["birth_date"], date.today() + timedelta(days=1))[0]
+        tomorrow = to_local(now_utc()).date() + timedelta(days=1)  # the app's clock
+        assert parse_birth_date(data["birth_date"], tomorrow)[0]
         assert data["password"] == data["password_confirm"]
 
 

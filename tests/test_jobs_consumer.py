@@ -31,7 +31,9 @@ def consumer(db: Path):
     """The Procfile's worker on this test's database and the queue this process writes to."""
     assert not huey.immediate
     huey.flush()  # nothing left over from other tests reaches this database
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    # Only this test's folders, and the session's clock (the worker judges "overdue" by it).
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MOTCUA_") or k.startswith("MOTCUA_FAKE_NOW")}
     env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir),
             "MOTCUA_HUEY_DATABASE": str(huey.storage.filename)}
     log = (get_settings().var_dir / "consumer.log").open("w")

@@ -10,6 +10,7 @@ import pytest
 from app.accounts.tables import UserSession
 from app.dossiers.tables import Dossier
 from app.web.kept_forms import STORE, KeptForm, KeptForms
+from tests import pdfs
 from tests.conftest import csrf_from, run
 from tests.test_web_submission import citizen, start  # noqa: F401  (fixture)
 
@@ -158,7 +159,8 @@ def test_an_upload_step_refused_for_its_cookie_says_the_files_must_be_chosen_aga
     first, second, _ = citizen["components"]
     client.cookies.delete("motcua_csrf")
     refused = client.post(base + "/thanh-phan", data={"_csrf_token": token, "next": "1"},
-                          files={f"file-{first}": ("to-khai.pdf", b"%PDF-1.4\n", "application/pdf"),
+                          files={f"file-{first}": ("to-khai.pdf", pdfs.simple("to khai"),
+                                                   "application/pdf"),
                                  f"file-{second}": ("", b"", "application/octet-stream")},
                           headers=from_page(page), follow_redirects=False)
     assert (refused.status_code, refused.headers["location"]) == (303, page)

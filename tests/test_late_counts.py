@@ -11,7 +11,7 @@ from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
-from app.formatting import LOCAL_TZ
+from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.workflow.late import count_overdue_without_apology, late_report
 from tests import factories
 from tests.conftest import login, run
@@ -31,7 +31,8 @@ async def make(procedure, due_at, status=Status.PROCESSING, *, assignee=None, ap
     return row.id
 
 
-async def province():
+async def province(wed: datetime = WED):
+    """Late and not-late dossiers around the moment `wed`."""
     a, b = await factories.agency("Sở Tư pháp"), await factories.agency("UBND xã Ba Tơ")
     p, q = await factories.procedure(a), await factories.procedure(b)
     users = {}
@@ -40,19 +41,19 @@ async def province():
             username=name, password="abc12345", full_name=f"Cán bộ {name}", role=role,
             agency_ids=[a.id])
     mai, lan = users["mai"].id, users["lan"].id
-    await make(p, WED - HOUR, assignee=mai)  # late, no apology
-    await make(p, WED + DAY, assignee=mai, apology=(WED - DAY, WED + DAY))  # apologised
-    finished_late = await make(p, WED - DAY, Status.RETURNED, finished_at=WED - DAY + HOUR)
-    await DossierEvent(dossier=finished_late, at=WED, actor=lan, action="processing_finished",
+    await make(p, wed - HOUR, assignee=mai)  # late, no apology
+    await make(p, wed + DAY, assignee=mai, apology=(wed - DAY, wed + DAY))  # apologised
+    finished_late = await make(p, wed - DAY, Status.RETURNED, finished_at=wed - DAY + HOUR)
+    await DossierEvent(dossier=finished_late, at=wed, actor=lan, action="processing_finished",
                        from_status=Status.PROCESSING.value,
                        to_status=Status.PROCESSED.value).save()
-    await make(p, WED - DAY, Status.RETURNED, finished_at=WED - 2 * DAY)  # on time
+    await make(p, wed - DAY, Status.RETURNED, finished_at=wed - 2 * DAY)  # on time
     # Apologised once, then missed the new appointment too: late without apology again.
-    await make(p, WED - 2 * HOUR, assignee=lan, apology=(WED - 5 * DAY, WED - 2 * HOUR))
-    await make(q, WED - HOUR)  # other agency, nobody assigned
-    await make(p, WED - DAY, Status.SUPPLEMENT_REQUESTED)  # clock paused: not late
-    await make(p, WED - DAY, Status.PROCESSED, finished_at=WED - 2 * DAY,
-               apology=(WED - 3 * DAY, WED - DAY))  # finished within the new appointment
+    await make(p, wed - 2 * HOUR, assignee=lan, apology=(wed - 5 * DAY, wed - 2 * HOUR))
+    await make(q, wed - HOUR)  # other agency, nobody assigned
+    await make(p, wed - DAY, Status.SUPPLEMENT_REQUESTED)  # clock paused: not late
+    await make(p, wed - DAY, Status.PROCESSED, finished_at=wed - 2 * DAY,
+               apology=(wed - 3 * DAY, wed - DAY))  # finished within the new appointment
     return a, b, users
 
 
@@ -75,9 +76,10 @@ async def test_counts_per_agency_and_officer(db):
     assert await count_overdue_without_apology(Dossier.agency == b.id, now=WED) == 1
 
 
+@pytest.mark.clock
 def test_late_page_is_scoped_and_checks_dates(client):
-    # The page uses the real clock: the dossiers above were due in March 2026.
-    run(province())
+    # The page judges lateness by the application's clock: the world is built around it.
+    run(province(to_local(now_utc())))
     login(client, "ld", "abc12345")
     page = client.get("/can-bo/tre-han", params={"tu_ngay": "01/01/2020"})
     assert page.status_code == 200
@@ -90,14 +92,19 @@ def test_late_page_is_scoped_and_checks_dates(client):
     assert backwards.status_code == 400
 
 
+@pytest.mark.clock
 def test_dashboard_counts_all_but_lists_five(client):
+    # Overdue by the application's clock, whatever day it is (with a fixed WED this failed
+    # on days before 11/03/2026, e.g. the eve of Tết).
+    now = now_utc()
+
     async def make_world():
         agency = await factories.agency("Sở Tư pháp")
         procedure = await factories.procedure(agency)
         await accounts.create_user(username="ld", password="abc12345", full_name="Lãnh đạo",
                                    role=Role.LEADER, agency_ids=[agency.id])
         for i in range(7):
-            await make(procedure, WED - i * HOUR)
+            await make(procedure, now - (i + 1) * HOUR)
 
     run(make_world())
     login(client, "ld", "abc12345")

@@ -23,11 +23,11 @@ from app.integrations.zalo import service as zalo
 from app.integrations.zalo.tables import SandboxZaloReply
 from app.payments.logic import sign
 from tests import national_world as world_
+from tests import pdfs
 from tests.conftest import run
 from tests.signing_world import signing  # noqa: F401  (fixture)
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj "
-       b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF")
+PDF = pdfs.simple("to khai nop tren cong quoc gia")
 
 
 @pytest.fixture

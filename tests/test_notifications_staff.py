@@ -28,6 +28,7 @@ async def notices():
     return sorted((r["who"], r["kind"], r["done_at"] is not None) for r in rows)
 
 
+@pytest.mark.clock
 async def test_overdue_notifies_assignee_and_leader_and_opens_apology_task(office):  # noqa: F811
     other = await factories.agency("Sở Y tế")
     await staff(Role.LEADER, other.id, "lanhdao-khac")  # another unit's leader hears nothing

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.counter.paper import parse_counts, share
@@ -26,6 +28,7 @@ def test_share_in_the_system():
     assert share(2, 1) == Decimal("66.67")
 
 
+@pytest.mark.clock
 def test_counter_records_a_day_and_everyone_sees_the_share(client):
     async def make():
         agency = await factories.agency("UBND xã Ba Tơ")

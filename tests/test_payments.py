@@ -21,6 +21,7 @@ from app.payments.logic import (
     sign,
     signature_valid,
 )
+from app.payments.rejects import REJECTED
 from app.payments.tables import Payment, PaymentCallback
 from app.settings import get_settings
 from tests import factories
@@ -146,7 +147,9 @@ def test_sandbox_payment_cancel_then_pay_with_late_and_repeated_callbacks(client
     paid_events = DossierEvent.count().where(
         (DossierEvent.dossier == dossier_id) & (DossierEvent.action == "paid")).run_sync()
     assert paid_events == 1
-    assert PaymentCallback.count().run_sync() == 5  # every callback is on record
+    # Every signed callback is on record; the forged one was only counted.
+    assert PaymentCallback.count().run_sync() == 4
+    assert REJECTED.count == 1
 
     receipt = client.get(f"/thanh-toan/{ref}/bien-lai")
     assert receipt.status_code == 200
@@ -187,3 +190,14 @@ def test_sandbox_transaction_completes_once(client, paying):
     assert "Thanh toán không thành công" in page.text
     assert dossier_fees(paying)["fees_paid"] == 0
     assert "Giao dịch đã kết thúc" in client.get(f"/sandbox/thanh-toan/{ref}").text
+
+
+def test_rejected_callbacks_keep_a_count_and_a_bounded_sample():
+    from app.payments.rejects import SAMPLE_SIZE, RejectedCallbacks
+
+    rejected = RejectedCallbacks()
+    for n in range(500):
+        rejected.record("203.0.113.9", b"\xff" * 300 + str(n).encode())
+    assert rejected.count == 500
+    assert len(rejected.sample) == SAMPLE_SIZE
+    assert all(len(r.head) == 200 and r.size >= 301 for r in rejected.sample)

@@ -15,6 +15,7 @@ import pytest
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.dossiers.tables import Dossier
+from app.payments import gateway as payment_gateway
 from app.payments.gateway import Checkout, GatewayUnavailable, get_gateway
 from app.payments.http_gateway import UNAVAILABLE, HttpGateway
 from app.payments.logic import PaymentStatus
@@ -39,6 +40,9 @@ def provider():
 
 
 def test_configuration_needs_a_secret_and_a_url(monkeypatch, caplog):
+    # Each misconfiguration is logged once per process: start from none logged, whatever
+    # ran before (the health check below logs the same one; reversed, this test failed).
+    monkeypatch.setattr(payment_gateway, "_REPORTED", set())
     monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "http")
     monkeypatch.setenv("MOTCUA_PAYMENT_URL", "https://pay.example.vn/api")
     monkeypatch.delenv("MOTCUA_PAYMENT_SECRET", raising=False)
@@ -58,14 +62,17 @@ def test_configuration_needs_a_secret_and_a_url(monkeypatch, caplog):
 
 
 def test_health_check_reports_an_unusable_gateway(client, monkeypatch):
-    assert client.get("/healthz").json()["payments"] == {"gateway": None, "ok": True}
+    assert client.get("/healthz").json()["payments"] == {"gateway": None, "ok": True,
+                                                          "rejected_callbacks": 0}
     monkeypatch.setenv("MOTCUA_PAYMENT_GATEWAY", "http")
     monkeypatch.setenv("MOTCUA_PAYMENT_URL", "https://pay.example.vn/api")
     health = client.get("/healthz")
     assert health.status_code == 503
-    assert health.json()["payments"] == {"gateway": "http", "ok": False}
+    assert health.json()["payments"] == {"gateway": "http", "ok": False,
+                                         "rejected_callbacks": 0}
     monkeypatch.setenv("MOTCUA_PAYMENT_SECRET", SECRET)
-    assert client.get("/healthz").json()["payments"] == {"gateway": "http", "ok": True}
+    assert client.get("/healthz").json()["payments"] == {"gateway": "http", "ok": True,
+                                                          "rejected_callbacks": 0}
 
 
 def test_create_is_signed_and_survives_an_outage(provider):

@@ -137,7 +137,7 @@ def world(client):
             d = await factories.dossier(procedure, applicant_id=citizen.id)
             await Dossier.update({Dossier.fees_due: fee}).where(Dossier.id == d.id)
             await payments.create_payment(SandboxGateway(), payer, d.id,
-                                          base_url="http://app.test", return_path="/{reference}")
+                                          return_path="/{reference}")
             refs.append(await Payment.select(Payment.reference).where(
                 Payment.dossier == d.id).first())
             dossiers.append(d.id)

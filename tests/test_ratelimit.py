@@ -1,6 +1,9 @@
-"""Failed lookups are limited per address; the limiter itself is pure."""
+"""The limiter itself is pure; the lookup limit counts per code and per source."""
 
-from app.web.ratelimit import SlidingWindowLimiter
+import pytest
+
+from app.dossiers import lookup_limit
+from app.web.ratelimit import SlidingWindowLimiter, address_key
 
 
 def test_window_slides():
@@ -23,9 +26,36 @@ def test_memory_is_bounded():
 
 def test_repeated_failed_lookups_are_refused_with_a_clear_message(client):
     params = {"ma": "000.00.17.H55-260213-0001", "so": "1234"}
-    statuses = [client.get("/tra-cuu", params=params).status_code for _ in range(20)]
+    statuses = [client.get("/tra-cuu", params=params).status_code
+                for _ in range(lookup_limit.PER_CODE.limit)]
     assert set(statuses) == {404}
     refused = client.get("/tra-cuu", params=params)
     assert refused.status_code == 429
     assert "tra cứu không thành công quá nhiều lần" in refused.text
+    assert "thử lại sau 15 phút" in refused.text
     assert client.get("/tra-cuu").status_code == 200  # the empty form is still served
+
+
+def test_one_code_typed_in_different_ways_is_one_key():
+    assert lookup_limit.code_key("000.00.17.h55-260213-0001 ") == lookup_limit.code_key(
+        "000 00 17 H55 260213 0001")
+
+
+@pytest.mark.parametrize(("address", "key"), [
+    ("203.113.1.9", "203.113.1.9"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2:bbbb::7", "2001:db8:1:2::/64"),
+    ("::ffff:203.113.1.9", "203.113.1.9"),
+    ("testclient", "testclient"),
+])
+def test_addresses_are_keyed_by_subscriber(address, key):
+    assert address_key(address) == key
+
+
+def test_the_wait_is_the_longest_of_the_code_and_the_source():
+    source, code = "198.51.100.7", "000.00.17.H55-260213-0001"
+    for n in range(lookup_limit.PER_CODE.limit):
+        lookup_limit.PER_CODE.hit(f"code:{lookup_limit.code_key(code)}", 100.0 + n)
+    assert lookup_limit.wait_seconds(source, None, 110.0) == 0  # the source may try others
+    assert lookup_limit.wait_seconds(source, code, 110.0) == 15 * 60 - 10 + 1
+    assert lookup_limit.wait_seconds(source, code, 100.0 + 15 * 60) == 0

@@ -260,6 +260,7 @@ def immediate(db):
     huey.immediate = before
 
 
+@pytest.mark.clock
 def test_cutoff_task_exports_the_last_closed_period_of_each_kind_once(catalogue, immediate):
     from app.formatting import now_utc, to_local
     from app.jobs.tables import JobRun

@@ -36,6 +36,7 @@ def sign_in(client, role: Role, agency_ids: list[int]) -> None:
     client.cookies.set("motcua_session", run(make()))
 
 
+@pytest.mark.clock
 def test_public_page_grades_the_total_out_of_100(client, world):
     response = client.get(PAGE, params=MARCH)
     assert response.status_code == 200

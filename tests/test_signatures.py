@@ -25,6 +25,7 @@ from app.counter.service import Reception, receive
 from app.dossiers.logic import Channel
 from app.dossiers.tables import Dossier, DossierEvent, DossierResult
 from app.files import store
+from app.formatting import now_utc
 from app.signatures import pades
 from app.signatures.certificates import trust_roots
 from app.signatures.logic import local_stamp_time
@@ -138,7 +139,7 @@ async def test_server_signature_validates_with_pyhanko_and_pdfsig(office, tmp_pa
     assert result["certificate_fingerprint"] == issued.fingerprint
     assert (await Dossier.select(Dossier.signed).first())["signed"] is True
 
-    facts = await asyncio.to_thread(pades.inspect, signed, trust_roots())
+    facts = await asyncio.to_thread(pades.inspect, signed, trust_roots(), now_utc())
     assert (facts.intact, facts.whole_file, facts.trusted) == (True, True, True)
     assert facts.signer_name == "Đinh Văn Tâm"
     report = pdfsig(signed, tmp_path)

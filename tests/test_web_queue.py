@@ -4,6 +4,8 @@ table alone from the same URL."""
 import re
 from datetime import timedelta
 
+import pytest
+
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.dossiers.logic import Status
@@ -67,6 +69,7 @@ def test_htmx_gets_only_the_table(client):
     assert page.status_code == 200 and "<html" in page.text  # bad paging input is harmless
 
 
+@pytest.mark.clock
 def test_dashboard_lists_late_dossiers_without_apology(client):
     client.cookies.set("motcua_session", make_queue(n_unit=3, n_mine=0))
     page = client.get("/can-bo")

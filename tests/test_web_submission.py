@@ -14,10 +14,10 @@ from app.catalog.tables import Procedure, ProcedureComponent
 from app.dossiers.logic import parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent, RequestedComponent
 from app.formatting import format_datetime
-from tests import factories
+from tests import factories, pdfs
 from tests.conftest import csrf_from, form_fields, run
 
-PDF = b"%PDF-1.4\n% to khai\n"
+PDF = pdfs.simple("to khai")
 
 
 def _png() -> bytes:
@@ -69,6 +69,7 @@ def start(client, citizen) -> str:
     return response.headers["location"].rsplit("/", 1)[0]  # /nop-truc-tuyen/<id>
 
 
+@pytest.mark.clock
 def test_whole_submission_is_idempotent_and_reaches_the_counter(client, citizen):
     base = start(client, citizen)
     applicant = client.get(base + "/nguoi-nop")

@@ -13,20 +13,20 @@ import hmac
 import time
 
 from app.accounts import second_factor as logic
-from app.accounts.roles import Role
-from app.accounts.service import AccountError, LoginThrottled, _recent_failures
-from app.accounts.tables import LoginAttempt, RecoveryCode, SecondFactor, User, UserSession
+from app.accounts.service import (
+    AccountError,
+    check_throttle,
+    record_attempt,
+)
+from app.accounts.tables import RecoveryCode, SecondFactor, User, UserSession
 from app.audit import service as audit
 from app.db import write_transaction
 from app.formatting import now_utc
 from app.settings import get_settings
+from app.web.ratelimit import address_key
 
 PENDING_COOKIE = "motcua_pending_login"
 PENDING_SECONDS = 600
-
-
-def needs_second_factor(user: User) -> bool:
-    return Role(user.role).is_staff
 
 
 # -- the pending cookie -----------------------------------------------------------------
@@ -90,24 +90,23 @@ async def enrolment_secret(user_id: int) -> str:
         return secret
 
 
-async def _check_throttle(user: User) -> None:
-    settings = get_settings()
-    if await _recent_failures(LoginAttempt.username, user.username) >= \
-            settings.login_max_failures_account:
-        raise LoginThrottled(
-            f"Tài khoản này đã nhập sai quá nhiều lần. "
-            f"Vui lòng thử lại sau {settings.login_window_minutes} phút."
-        )
+async def _check_throttle(user: User, ip: str) -> None:
+    """Wrong codes count exactly like wrong passwords, for the same (account, address)."""
+    await check_throttle(user.username, address_key(ip))
 
 
 async def _record_failure(user: User, ip: str) -> None:
-    async with write_transaction():
-        await LoginAttempt(username=user.username, ip=ip, at=now_utc(), success=False).save()
+    await record_attempt(user.username, address_key(ip), False)
+
+
+async def _signed_in(user: User, ip: str) -> None:
+    """The whole sign-in succeeded: the address becomes one of the account's usual ones."""
+    await record_attempt(user.username, address_key(ip), True)
 
 
 async def confirm_enrolment(user: User, code: str, ip: str) -> list[str]:
     """Confirm the app shows the right codes; the recovery codes to show once."""
-    await _check_throttle(user)
+    await _check_throttle(user, ip)
     row = await SecondFactor.objects().where(SecondFactor.user == user.id).first()
     if row is None or row.confirmed_at is not None:
         raise AccountError("Phiên thiết lập đã hết hạn. Vui lòng đăng nhập lại.")
@@ -130,6 +129,7 @@ async def confirm_enrolment(user: User, code: str, ip: str) -> list[str]:
             await RecoveryCode(user=user.id, code_hash=logic.hash_recovery_code(recovery)).save()
         await audit.record("second_factor.enrolled", "user", user.id, {"ip": ip},
                            actor_id=user.id)
+    await _signed_in(user, ip)
     return codes
 
 
@@ -138,7 +138,7 @@ async def confirm_enrolment(user: User, code: str, ip: str) -> list[str]:
 
 async def verify_code(user: User, code: str, ip: str) -> None:
     """Accept a fresh TOTP code or an unused recovery code, or raise AccountError."""
-    await _check_throttle(user)
+    await _check_throttle(user, ip)
     row = await SecondFactor.objects().where(
         (SecondFactor.user == user.id) & SecondFactor.confirmed_at.is_not_null()
     ).first()
@@ -156,6 +156,7 @@ async def verify_code(user: User, code: str, ip: str) -> None:
                        | (SecondFactor.last_used_step < step))
                 ).returning(SecondFactor.id)
             if moved:
+                await _signed_in(user, ip)
                 return
         await _record_failure(user, ip)
         raise AccountError("Mã xác thực không đúng hoặc đã được dùng. Hãy chờ mã mới "
@@ -171,7 +172,9 @@ async def verify_code(user: User, code: str, ip: str) -> None:
                 (RecoveryCode.user == user.id) & RecoveryCode.used_at.is_null())
             await audit.record("second_factor.recovery_used", "user", user.id,
                                {"ip": ip, "left": left}, actor_id=user.id)
-            return
+    if used:
+        await _signed_in(user, ip)
+        return
     await _record_failure(user, ip)
     raise AccountError("Mã khôi phục không đúng hoặc đã được dùng.")
 

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.accounts import throttle
 from app.accounts.passwords import dummy_hash, hash_password, verify_password
 from app.accounts.roles import Position, Role
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
@@ -15,6 +16,7 @@ from app.audit import service as audit
 from app.db import write_transaction
 from app.formatting import now_utc
 from app.settings import get_settings
+from app.web.ratelimit import address_key
 
 
 class AccountError(ValueError):
@@ -65,40 +67,68 @@ class LoginThrottled(AccountError):
     pass
 
 
-async def _recent_failures(column, value: str) -> int:
-    settings = get_settings()
-    since = now_utc() - timedelta(minutes=settings.login_window_minutes)
-    return await LoginAttempt.count().where(
-        (column == value) & (LoginAttempt.at >= since) & (LoginAttempt.success.eq(False))
-    )
+def needs_second_factor(user: User) -> bool:
+    """Staff sign in with a password and a TOTP code; citizens with a password only."""
+    return Role(user.role).is_staff
+
+
+async def _failure_times(where) -> list:
+    rows = await LoginAttempt.select(LoginAttempt.at).where(
+        where & LoginAttempt.success.eq(False)).order_by(LoginAttempt.at)
+    return [row["at"] for row in rows]
+
+
+async def check_throttle(username: str, address: str) -> None:
+    """LoginThrottled (saying how long to wait) when this account may not be tried from
+    this address now; see `app.accounts.throttle` for the rules."""
+    policy, now = throttle.POLICY, now_utc()
+    mine = (LoginAttempt.username == username) & (LoginAttempt.ip == address)
+    last_success = await LoginAttempt.select(LoginAttempt.at).where(
+        mine & LoginAttempt.success.eq(True)).order_by(LoginAttempt.at, ascending=False).first()
+    since = now - policy.pair_memory
+    if last_success is not None:
+        since = max(since, last_success["at"])
+    usual = await LoginAttempt.select(LoginAttempt.ip).where(
+        (LoginAttempt.username == username) & LoginAttempt.success.eq(True)
+        & (LoginAttempt.at >= now - policy.known_for)).distinct()
+    usual = [row["ip"] for row in usual]
+    account = (LoginAttempt.username == username) & (
+        LoginAttempt.at >= now - policy.account_window)
+    if usual:
+        account = account & LoginAttempt.ip.not_in(usual)
+    refused = throttle.refusal(
+        pair_failures=await _failure_times(mine & (LoginAttempt.at > since)),
+        account_failures=await _failure_times(account),
+        address_failures=await _failure_times(
+            (LoginAttempt.ip == address) & (LoginAttempt.at >= now - policy.address_window)),
+        known_address=address in usual, now=now)
+    if refused is not None:
+        raise LoginThrottled(refused.message)
+
+
+async def record_attempt(username: str, address: str, success: bool) -> None:
+    """A failed password or code, or a completed sign-in (which makes the address usual)."""
+    async with write_transaction():
+        await LoginAttempt(username=username, ip=address, at=now_utc(), success=success).save()
 
 
 async def authenticate(username: str, password: str, ip: str) -> User:
     """The user for these credentials, or AccountError with a message to show.
 
-    Throttled per account and per IP over a sliding window, so guessing one account from
-    many addresses and many accounts from one address are both slowed down.
+    Throttled per (account, address) with growing delays, with ceilings per account (new
+    addresses only) and per address (`app.accounts.throttle`). A staff sign-in is complete
+    only after the second factor, which records the success then.
     """
-    settings = get_settings()
-    username = username.strip().lower()
-    failures = await _recent_failures(LoginAttempt.username, username)
-    if failures >= settings.login_max_failures_account:
-        raise LoginThrottled(
-            f"Tài khoản này đã đăng nhập sai quá nhiều lần. "
-            f"Vui lòng thử lại sau {settings.login_window_minutes} phút."
-        )
-    if await _recent_failures(LoginAttempt.ip, ip) >= settings.login_max_failures_ip:
-        raise LoginThrottled(
-            f"Có quá nhiều lần đăng nhập sai từ địa chỉ này. "
-            f"Vui lòng thử lại sau {settings.login_window_minutes} phút."
-        )
+    username, address = username.strip().lower(), address_key(ip)
+    await check_throttle(username, address)
     user = await User.objects().where(User.username == username).first()
     ok = verify_password(user.password_hash if user else dummy_hash(), password)
     ok = ok and user is not None and user.active
-    async with write_transaction():
-        await LoginAttempt(username=username, ip=ip, at=now_utc(), success=ok).save()
     if not ok:
+        await record_attempt(username, address, False)
         raise AccountError("Tên đăng nhập hoặc mật khẩu không đúng.")
+    if not needs_second_factor(user):
+        await record_attempt(username, address, True)
     return user
 
 

@@ -18,6 +18,7 @@ from itertools import accumulate
 import sqlite_utils
 
 from app.dossiers.logic import Status
+from app.formatting import now_utc
 
 DAY = 86400
 # Office hours 07:30-11:30 and 13:30-17:00 in Asia/Ho_Chi_Minh (UTC+7, no DST) are
@@ -204,7 +205,7 @@ def generate_dossiers(db_path: str, count: int, *, seed: int = 1, start: date | 
                       end: date | None = None) -> dict:
     """Add `count` dossiers received on weekdays between `start` and `end` (default: the
     last two years up to today) for the catalogue's active procedures, with their events."""
-    began, rng, now = time.perf_counter(), random.Random(seed), datetime.now(UTC)
+    began, rng, now = time.perf_counter(), random.Random(seed), now_utc()
     end = end or now.date()
     start = start or end - timedelta(days=730)
     db = sqlite_utils.Database(db_path)

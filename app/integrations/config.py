@@ -58,4 +58,4 @@ def call_settings() -> CallSettings:
 
 
 def public_url() -> str:
-    return env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+    return get_settings().public_url  # one reading of MOTCUA_PUBLIC_URL (app.settings)

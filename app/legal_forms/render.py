@@ -23,7 +23,7 @@ def render_html(request: Request, template: str, context: dict, *, pdf: bool) ->
     head = context.get("head")
     full = {
         **context, "request": request, "pdf": pdf,
-        "qr": lookup_qr_svg(str(request.base_url), context["d"]["code"]),
+        "qr": lookup_qr_svg(context["d"]["code"]),
         "place_date": dateline(head.place if head else get_settings().province_name, moment),
     }
     return engine.get_template(template).render(**full)

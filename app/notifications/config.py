@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from app.notifications.logic import Channel
+from app.settings import get_settings
 
 
 def _env(name: str, default: str = "") -> str:
@@ -45,7 +46,7 @@ def notify_settings() -> NotifySettings:
                      if c.strip())
     return NotifySettings(
         sandbox=_env("NOTIFY_SANDBOX", "1").lower() in {"1", "true", "yes", "on"},
-        public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        public_url=get_settings().public_url,
         phone_channels=channels,
         sms_url=_env("SMS_URL"),
         sms_token=_env("SMS_TOKEN"),

@@ -1,8 +1,9 @@
 """SMS lookup: `TC <mã hồ sơ> <4 số cuối SĐT>` from the SMS gateway, answered by SMS.
 
 The answer goes through the outbox like any notice (Event.LOOKUP_REPLY). Unknown codes and
-wrong digits get the same answer, so codes cannot be probed; senders are rate-limited in
-memory per phone (one web process per VM, as for the web lookup).
+wrong digits get the same answer, so codes cannot be probed; each sender may ask a few
+times per 10 minutes (each answer costs an SMS), and wrong digits count against the code
+and the sender in the one lookup limit (`app.dossiers.lookup_limit`) like on the web.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from app.dossiers import lookup_limit
 from app.dossiers import service as dossiers
 from app.dossiers.logic import Status as DossierStatus
 from app.formatting import format_date
@@ -20,13 +22,14 @@ from app.notifications.logic import (
     Channel,
     Event,
     lookup_reply,
+    lookup_throttled,
     parse_lookup,
 )
 from app.text import is_phone, normalise_phone
-from app.web.ratelimit import SlidingWindowLimiter
+from app.web.ratelimit import limiter
 
 # Each answer costs an SMS: a handful per sender per 10 minutes serves any honest use.
-LOOKUPS_PER_SENDER = SlidingWindowLimiter(limit=5, window_seconds=600)
+LOOKUPS_PER_SENDER = limiter(5, 600)
 
 
 class InboundRefused(ValueError):
@@ -59,8 +62,9 @@ async def answer_lookup(sender: str, text: str, message_id: str,
 
 async def reply_for(sender_key: str, text: str) -> str | None:
     """The answer to one lookup message from `sender_key` (a phone, or "zalo:<user id>"
-    for the Zalo Official Account), or None when the sender is over the limit. One lookup
-    and one limiter for every channel."""
+    for the Zalo Official Account), or None when the sender is over its own limit (each
+    answer costs a message). One lookup and one limiter for every channel: the sender
+    counts as the source, the code as itself (`app.dossiers.lookup_limit`)."""
     now = time.monotonic()
     if LOOKUPS_PER_SENDER.blocked(sender_key, now):
         return None
@@ -68,7 +72,15 @@ async def reply_for(sender_key: str, text: str) -> str | None:
     parsed = parse_lookup(text)
     if parsed is None:
         return LOOKUP_USAGE
-    found = await dossiers.public_lookup(*parsed)
-    return LOOKUP_NOT_FOUND if found is None else lookup_reply(
-        found["code"], DossierStatus(found["status"]).label, format_date(found["due_at"]),
-        format_date(found["returned_at"] or found["finished_at"]))
+    code, digits = parsed
+    try:
+        found = await lookup_limit.attempt(f"sms:{sender_key}",
+                                           lambda: dossiers.public_lookup(code, digits),
+                                           code=code, digits=digits)
+    except lookup_limit.LookupThrottled as exc:
+        return lookup_throttled(exc.minutes)
+    if found is None:
+        return LOOKUP_NOT_FOUND
+    return lookup_reply(found["code"], DossierStatus(found["status"]).label,
+                        format_date(found["due_at"]),
+                        format_date(found["returned_at"] or found["finished_at"]))

@@ -364,6 +364,11 @@ LOOKUP_NOT_FOUND = ("Khong tim thay ho so voi ma va 4 so da nhap. Vui long kiem 
                     "ma tren phieu hen.")
 
 
+def lookup_throttled(minutes: int) -> str:
+    """The SMS answer while a code (or sender) is waiting after too many wrong digits."""
+    return f"Tra cuu sai qua nhieu lan. Vui long thu lai sau {minutes} phut."
+
+
 def parse_lookup(text: str) -> tuple[str, str] | None:
     """`TC <code> <4 digits>` → (CODE, digits); anything else → None."""
     match = LOOKUP_RE.match(text or "")

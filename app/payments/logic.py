@@ -41,7 +41,9 @@ def sign(body: bytes, secret: str) -> str:
 
 
 def signature_valid(body: bytes, signature: str, secret: str) -> bool:
-    return hmac.compare_digest(sign(body, secret), signature.strip().lower())
+    # Bytes: compare_digest raises on non-ASCII text, and the header is anyone's input.
+    return hmac.compare_digest(sign(body, secret).encode(),
+                               signature.strip().lower().encode())
 
 
 @dataclass(frozen=True)

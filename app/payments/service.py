@@ -26,7 +26,9 @@ from app.payments.logic import (
     receipt_number,
     signature_valid,
 )
+from app.payments.rejects import REJECTED
 from app.payments.tables import Payment, PaymentCallback
+from app.settings import get_settings
 from app.workflow import Action
 from app.workflow.service import actions_for, perform
 
@@ -36,8 +38,9 @@ async def can_pay(user: CurrentUser, dossier_id: int) -> bool:
 
 
 async def create_payment(gateway: PaymentGateway, user: CurrentUser, dossier_id: int,
-                         *, base_url: str, return_path: str) -> str:
-    """A pending payment for everything the dossier owes now; returns the gateway URL."""
+                         *, return_path: str) -> str:
+    """A pending payment for everything the dossier owes now; returns the gateway URL. The
+    gateway's return and callback URLs are on the configured public address."""
     dossier = await Dossier.select(
         Dossier.id, Dossier.code, Dossier.applicant, Dossier.fees_due, Dossier.fees_paid,
     ).where(Dossier.id == dossier_id).first()
@@ -47,7 +50,7 @@ async def create_payment(gateway: PaymentGateway, user: CurrentUser, dossier_id:
     if amount <= 0 or not await can_pay(user, dossier_id):
         raise PaymentError("Hồ sơ không còn khoản phí, lệ phí nào phải nộp trực tuyến.")
     reference = "TT" + secrets.token_hex(8).upper()
-    base = base_url.rstrip("/")
+    base = get_settings().public_url
     async with write_transaction():
         payment = Payment(reference=reference, dossier=dossier_id, payer=user.id,
                           gateway=gateway.name, amount=amount, created_at=now_utc())
@@ -102,28 +105,27 @@ async def apply_report(report: GatewayReport, source: str) -> Decision | None:
     return decision
 
 
-async def receive_callback(body: bytes, signature: str) -> tuple[int, str]:
-    """The server-to-server callback: (HTTP status, outcome). Every call is logged."""
-    ok = signature_valid(body, signature, shared_secret())
-    report, outcome = None, "rejected_signature"
-    if ok:
-        try:
-            report = GatewayReport.from_body(body)
-        except ValueError:
-            outcome = "rejected_body"
-    if report is not None:
+async def receive_callback(body: bytes, signature: str, address: str) -> tuple[int, str]:
+    """The server-to-server callback: (HTTP status, outcome). Every signed call is logged
+    in `payment_callback`; one failing the signature is only counted (`rejects`)."""
+    if not signature_valid(body, signature, shared_secret()):
+        REJECTED.record(address, body)
+        return 400, "rejected_signature"
+    report, payment = None, None
+    try:
+        report = GatewayReport.from_body(body)
+    except ValueError:
+        outcome = "rejected_body"
+    else:
         decision = await apply_report(report, "callback")
         outcome = "unknown" if decision is None else decision.value
-    payment = None
-    if report is not None:
         payment = await Payment.select(Payment.id).where(
             Payment.reference == report.reference).first()
     async with write_transaction():
         await PaymentCallback(payment=payment["id"] if payment else None,
                               received_at=now_utc(), body=body[:4000].decode(errors="replace"),
-                              signature_ok=ok, outcome=outcome).save()
-    status = {"rejected_signature": 400, "rejected_body": 400, "unknown": 404,
-              "rejected_amount": 409}.get(outcome, 200)
+                              signature_ok=True, outcome=outcome).save()
+    status = {"rejected_body": 400, "unknown": 404, "rejected_amount": 409}.get(outcome, 200)
     return status, outcome
 
 

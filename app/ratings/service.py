@@ -13,7 +13,7 @@ from datetime import datetime
 from app.accounts.roles import STAFF_ROLES
 from app.audit import service as audit
 from app.db import write_transaction
-from app.dossiers.logic import Status, parse_dossier_code
+from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent
 from app.formatting import now_utc
 from app.internal.logic import new_token, token_hash
@@ -36,9 +36,18 @@ async def invite(dossier_id: int) -> int:
     return await messages.send_rating_invite(dossier_id, f"/danh-gia/{token}")
 
 
+# The kiosk gives one answer for an unknown code, wrong digits, a dossier not returned yet
+# and one already rated: anything else would tell a prober the digits were right.
+NOT_RATEABLE = ("Không có hồ sơ chờ đánh giá với mã và bốn số cuối này. Kiểm tra lại mã trên "
+                "phiếu hẹn và bốn số cuối điện thoại hoặc CCCD. Hồ sơ được đánh giá một lần, "
+                "sau khi đã trả kết quả; cần giúp đỡ, xin hỏi cán bộ tại quầy.")
+BADLY_TYPED = "Nhập đúng mã hồ sơ và bốn số cuối điện thoại hoặc CCCD."
+BAD_LINK = "Đường dẫn đánh giá không hợp lệ."
+
+
 async def _rateable(row: dict | None) -> tuple[dict | None, str | None]:
     if row is None:
-        return None, "Không tìm thấy hồ sơ. Kiểm tra lại mã hồ sơ và bốn số cuối."
+        return None, NOT_RATEABLE
     if row["status"] != Status.RETURNED:
         return None, "Hồ sơ chưa được trả kết quả nên chưa thể đánh giá."
     if await Rating.exists().where(Rating.dossier == row["id"]):
@@ -46,11 +55,13 @@ async def _rateable(row: dict | None) -> tuple[dict | None, str | None]:
     return row, None
 
 
-async def by_token(token: str) -> tuple[dict | None, str | None]:
+async def by_token(token: str) -> tuple[dict | None, str | None] | None:
+    """The dossier a rating link names and why it cannot be rated (if so); None for a token
+    that is not ours (a guess, counted by the caller's limit)."""
     invite_row = await RatingInvite.select(RatingInvite.dossier).where(
         RatingInvite.token_hash == token_hash(token)).first()
     if invite_row is None:
-        return None, "Đường dẫn đánh giá không hợp lệ."
+        return None
     row = await Dossier.select(*_FIELDS).where(Dossier.id == invite_row["dossier"]).first()
     return await _rateable(row)
 
@@ -68,18 +79,16 @@ def code_from_scan(text: str) -> str:
     return text.upper()
 
 
-async def by_code(code: str, last4: str) -> tuple[dict | None, str | None]:
-    """The kiosk: code (typed or scanned) and the last four digits of the phone or ID
-    number, as the public lookup asks, so codes cannot be walked to rate others' files."""
-    code = code_from_scan(code)
-    if parse_dossier_code(code) is None or len(last4.strip()) != 4:
-        return None, "Nhập đúng mã hồ sơ và bốn số cuối điện thoại hoặc CCCD."
+async def by_code(code: str, last4: str) -> dict | None:
+    """The kiosk: the dossier with this code (typed or scanned, see `code_from_scan`) and the
+    last four digits of the phone or ID number, if it can be rated now; None otherwise,
+    whatever the reason (see NOT_RATEABLE)."""
     row = await Dossier.select(*_FIELDS, Dossier.applicant_phone,
                                Dossier.applicant_id_number).where(Dossier.code == code).first()
-    if row is not None and last4.strip() not in {_last4(row.pop("applicant_phone")),
-                                                 _last4(row.pop("applicant_id_number"))}:
-        row = None
-    return await _rateable(row)
+    if row is None or last4.strip() not in {_last4(row.pop("applicant_phone")),
+                                            _last4(row.pop("applicant_id_number"))}:
+        return None
+    return (await _rateable(row))[0]
 
 
 async def save(dossier_id: int, form: dict[str, str], channel: str) -> None:

@@ -8,7 +8,6 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
-from app.accounts import second_factor_service as second_factor
 from app.accounts import service as accounts
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
@@ -60,7 +59,7 @@ class AuthController(Controller):
         user, status = await sign_in_step(errors, "username", lambda: accounts.authenticate(
             data["username"], data["password"], client_ip(request)))
         if not errors:
-            if second_factor.needs_second_factor(user):
+            if accounts.needs_second_factor(user):
                 return second_factor_redirect(user, _safe_next(data.get("next"), ""))
             response = Redirect(_safe_next(data.get("next"), _home_for(user)),
                                 status_code=303)

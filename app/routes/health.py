@@ -7,6 +7,7 @@ from litestar.response import Response
 
 from app.db import get_engine
 from app.payments.gateway import gateway_name, get_gateway
+from app.payments.rejects import REJECTED
 from app.settings import get_settings
 from app.system import health as facts
 
@@ -42,7 +43,8 @@ async def health() -> Response:
     # once, not a payment button that silently never appears.
     payment = gateway_name()
     body["payments"] = {"gateway": payment or None,
-                        "ok": not payment or get_gateway() is not None}
+                        "ok": not payment or get_gateway() is not None,
+                        "rejected_callbacks": REJECTED.count}
     ok = database_ok and pending == 0 and body["payments"]["ok"]
     body["status"] = "ok" if ok else "error"
     return Response(body, status_code=200 if ok else 503)

@@ -4,22 +4,31 @@ reconciliation of payments the system could not settle by itself."""
 
 from __future__ import annotations
 
+import time
+
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
-from app.payments import reconcile, sandbox
+from app.payments import reconcile, rejects, sandbox
 from app.payments import service as payments
 from app.payments.gateway import GatewayUnavailable, gateway_name, get_gateway
 from app.payments.logic import SIGNATURE_HEADER, PaymentStatus, read_hours
 from app.web.auth import requires_applicant, requires_roles
-from app.web.forms import FormErrors, read_form
+from app.web.forms import FormErrors, client_ip, read_form
+from app.web.ratelimit import address_key
 
 RETURN_PATH = "/thanh-toan/{reference:str}"
+# A callback is a small JSON object; anything much larger is not from a gateway.
+CALLBACK_MAX_BYTES = 16 * 1024
 
 
 def _gateway():
@@ -36,8 +45,7 @@ class PaymentController(Controller):
     async def start(self, request: Request, dossier_id: FromPath[int]) -> Redirect:
         try:
             url = await payments.create_payment(
-                _gateway(), request.user, dossier_id, base_url=str(request.base_url),
-                return_path="/thanh-toan/{reference}")
+                _gateway(), request.user, dossier_id, return_path="/thanh-toan/{reference}")
         except GatewayUnavailable as exc:
             # The pending payment stays: the provider may have taken it before failing,
             # and a later callback or the staff reconciliation page settles it.
@@ -74,12 +82,21 @@ async def _payment(request: Request, reference: str) -> dict:
     return payment
 
 
-@post("/api/v1/payments/callback", name="payment.callback", exclude_from_auth=True)
+@post("/api/v1/payments/callback", name="payment.callback", exclude_from_auth=True,
+      request_max_body_size=CALLBACK_MAX_BYTES)
 async def payment_callback(request: Request) -> Response:
-    """Server-to-server report from the gateway, signed with HMAC-SHA256 over the body."""
-    body = await request.body()
+    """Server-to-server report from the gateway, signed with HMAC-SHA256 over the body.
+    An address sending bad signatures waits (`rejects.BAD_SIGNATURES_PER_ADDRESS`)."""
+    address, now = address_key(client_ip(request)), time.monotonic()
+    if rejects.BAD_SIGNATURES_PER_ADDRESS.blocked(address, now):
+        rejects.REJECTED.record(address, b"")
+        wait = rejects.BAD_SIGNATURES_PER_ADDRESS.retry_after(address, now)
+        return Response({"outcome": "throttled"}, status_code=HTTP_429_TOO_MANY_REQUESTS,
+                        headers={"retry-after": str(wait)})
     status, outcome = await payments.receive_callback(
-        body[:10_000], request.headers.get(SIGNATURE_HEADER, ""))
+        await request.body(), request.headers.get(SIGNATURE_HEADER, ""), address)
+    if outcome == "rejected_signature":
+        rejects.BAD_SIGNATURES_PER_ADDRESS.hit(address, now)
     return Response({"outcome": outcome}, status_code=status)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -14,14 +12,12 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUES
 from app.catalog import forms
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
+from app.dossiers import lookup_limit
 from app.dossiers.logic import last_digits_problem
+from app.dossiers.lookup_limit import LookupThrottled
 from app.legal_forms import conversion
 from app.portal import tracking
 from app.web.forms import client_ip
-from app.web.ratelimit import SlidingWindowLimiter
-
-# Failed lookups per address: enough for honest typing mistakes, too few to walk codes.
-FAILED_LOOKUPS = SlidingWindowLimiter(limit=20, window_seconds=600)
 
 
 class PublicController(Controller):
@@ -77,15 +73,14 @@ class PublicController(Controller):
             return Template("public/lookup.html", status_code=HTTP_400_BAD_REQUEST, context={
                 "ma": ma, "so": so, "searched": False, "result": None,
                 "problem": last_digits_problem(so)})
-        ip, now = client_ip(request), time.monotonic()
-        if searched and FAILED_LOOKUPS.blocked(ip, now):
-            minutes = -(-FAILED_LOOKUPS.retry_after(ip, now) // 60)
+        try:
+            result = await lookup_limit.attempt(
+                client_ip(request), lambda: tracking.public_view(ma, so),
+                code=ma, digits=so) if searched else None
+        except LookupThrottled as exc:
             return Template("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
                             context={"ma": ma, "so": so, "searched": False, "result": None,
-                                     "throttled_minutes": minutes})
-        result = await tracking.public_view(ma, so) if ma and so else None
-        if searched and result is None:
-            FAILED_LOOKUPS.hit(ip, now)
+                                     "throttled_minutes": exc.minutes})
         context = {"ma": ma, "so": so, "searched": searched, "result": result,
                    "prefilled": prefilled}
         if result:  # lets whoever holds a paper conversion check it against the file

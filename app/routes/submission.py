@@ -119,7 +119,7 @@ class SubmissionController(Controller):
         draft = await _draft(request, draft_id)
         if draft["status"] == 0:
             return _see_other(request, "submit.check", draft_id=draft_id)
-        qr = lookup_qr_svg(str(request.base_url), draft["code"])
+        qr = lookup_qr_svg(draft["code"])
         return Template("submission/done.html", context={
             "d": draft, "qr_svg": qr, "expected": await portal.expected_appointment(draft)})
 

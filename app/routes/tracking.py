@@ -27,7 +27,7 @@ class MyDossierController(Controller):
         d = await _own(request, dossier_id)
         return Template("portal/dossier.html", context={
             "d": d, "online_payment": get_gateway() is not None,
-            "qr_svg": lookup_qr_svg(str(request.base_url), d["code"]) if d["status"] else ""})
+            "qr_svg": lookup_qr_svg(d["code"]) if d["status"] else ""})
 
     @get("/{dossier_id:int}/rut-ho-so", name="portal.withdraw_form")
     async def withdraw_form(self, request: Request, dossier_id: FromPath[int]) -> Template:

@@ -145,9 +145,10 @@ def _sign_at(pdf_signer, writer, at: datetime, text_params: dict) -> bytes:
     return asyncio.run(run())
 
 
-def inspect(pdf: bytes, trust_roots: list[asn1_x509.Certificate]) -> SignatureFacts:
+def inspect(pdf: bytes, trust_roots: list[asn1_x509.Certificate],
+            moment: datetime | None = None) -> SignatureFacts:
     """The facts of the file's last signature, checked against `trust_roots` only (no
-    network: revocation is not fetched)."""
+    network: revocation is not fetched), as of `moment` (default: the system clock)."""
     if not pdf.startswith(b"%PDF-"):
         return SignatureFacts(readable=False)
     try:
@@ -158,7 +159,8 @@ def inspect(pdf: bytes, trust_roots: list[asn1_x509.Certificate]) -> SignatureFa
         return SignatureFacts(readable=True)
     last = signatures[-1]
     try:
-        context = ValidationContext(trust_roots=trust_roots, allow_fetching=False)
+        context = ValidationContext(trust_roots=trust_roots, allow_fetching=False,
+                                    moment=moment)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             status = validate_pdf_signature(last, context)

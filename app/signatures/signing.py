@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+from app.formatting import now_utc
 from app.settings import get_settings
 from app.signatures import logic
 from app.signatures.certificates import CertificateProblem, read_key_files, trust_roots
@@ -59,7 +60,8 @@ async def sign_with(key: dict, pdf: bytes, *, signer_name: str, agency_name: str
 
 
 async def inspect(pdf: bytes) -> SignatureFacts:
-    """The facts of the file's last signature against the configured trust roots."""
+    """The facts of the file's last signature against the configured trust roots, judged
+    at the application's clock (certificates' validity included)."""
     from app.signatures import pades
 
-    return await asyncio.to_thread(pades.inspect, pdf, trust_roots())
+    return await asyncio.to_thread(pades.inspect, pdf, trust_roots(), now_utc())

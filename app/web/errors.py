@@ -12,10 +12,11 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
 
 from app.web import kept_forms
 from app.web.forms import FieldTooLong
+from app.web.hosts import REFUSED, host_allowed
 
 log = logging.getLogger("motcua")
 
@@ -56,6 +57,8 @@ def _form_sent_back(request: Request, exc: HTTPException) -> Response | None:
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
+    if not host_allowed(request.scope):  # a 404 or 405 no route middleware saw
+        return Response(REFUSED, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.TEXT)
     status = exc.status_code
     message = _message(status, exc.detail)
     if _wants_json(request):

@@ -1,15 +1,32 @@
-"""A sliding-window limiter kept in the web process's memory. Pure: the caller passes the
-time, so it is tested without sleeping.
+"""Failure limits: a small interface, its in-process implementation, and the address key.
 
-Used for the public lookup: only *failed* lookups count, so a family checking its own
-dossiers from one village's shared connection is never stopped, while someone walking
-through codes is. One VM runs one web process, so memory is the right place; several
-processes would each keep their own window (a stricter shared store can replace this).
+Only *failures* are counted (a wrong code, a bad signature), so honest use is never
+stopped. Callers pass the time (a monotonic clock), so the rules are tested without
+sleeping. One VM runs one web process, so memory is the right store today; when several
+processes serve (PostgreSQL, Redis), `limiter()` is the one place that hands out a shared
+implementation of `Limiter` instead.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections import deque
+from typing import Protocol
+
+
+class Limiter(Protocol):
+    """At most `limit` failures per key within `window` seconds."""
+
+    limit: int
+    window: float
+
+    def blocked(self, key: str, now: float) -> bool: ...
+
+    def hit(self, key: str, now: float) -> None: ...
+
+    def retry_after(self, key: str, now: float) -> int: ...
+
+    def clear(self) -> None: ...
 
 
 class SlidingWindowLimiter:
@@ -40,8 +57,42 @@ class SlidingWindowLimiter:
         self._hits.setdefault(key, deque()).append(now)
 
     def retry_after(self, key: str, now: float) -> int:
+        """Seconds until the key may fail again (when the oldest failure in the way leaves
+        the window); 0 when it is not blocked."""
         hits = self._recent(key, now)
-        return 0 if not hits else max(1, int(hits[0] + self.window - now) + 1)
+        if len(hits) < self.limit:
+            return 0
+        return max(1, int(hits[-self.limit] + self.window - now) + 1)
 
     def clear(self) -> None:
         self._hits.clear()
+
+
+_MADE: list[Limiter] = []
+
+
+def limiter(limit: int, window_seconds: float) -> Limiter:
+    """A new limiter of the configured kind (in-process memory for now)."""
+    made = SlidingWindowLimiter(limit, window_seconds)
+    _MADE.append(made)
+    return made
+
+
+def clear_all() -> None:
+    """Forget every failure counted in this process (tests start from nothing)."""
+    for made in _MADE:
+        made.clear()
+
+
+def address_key(address: str) -> str:
+    """The key a network address is limited by: an IPv4 address as it is, an IPv6 address
+    by its /64, since one subscriber is given a whole /64 to pick addresses from."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))

@@ -70,7 +70,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         online_level_labels=ONLINE_LEVEL_LABELS,
         level_labels=LEVEL_LABELS,
         component_kind_labels=COMPONENT_KIND_LABELS,
-        lookup_qr=lookup_qr_svg,  # lookup_qr(request.base_url, code): QR opening /tra-cuu
+        lookup_qr=lookup_qr_svg,  # lookup_qr(code): QR opening /tra-cuu at the public URL
         national_sign_in=lambda: bool(integration_provider("vneid")),  # VNeID button
         upload_limits={"file_mb": MAX_FILE_BYTES // 2**20, "dossier_mb": MAX_DOSSIER_BYTES // 2**20,
                        "file_bytes": MAX_FILE_BYTES},

@@ -77,6 +77,7 @@ def live_server(tmp_path_factory) -> LiveServer:
            # As `make run`: signatures chain to the demo CA that `seed --demo` makes.
            "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem")}
     port = free_port()
+    env["MOTCUA_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     server.cli("migrate")
     server.cli("seed", "--demo", "--dossiers", "400")

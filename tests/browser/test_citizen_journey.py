@@ -16,6 +16,7 @@ from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from app.documents.qr import lookup_qr_svg
+from tests import pdfs
 from tests.browser.helpers import login, upload_component_pages
 from tests.browser.test_page_weight import (
     FIRST_VISIT_BUDGET,
@@ -66,7 +67,7 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     live_server.cli("createuser", "quay.portal", "--name", "Cán bộ một cửa", "--role",
                     "counter_officer", "--agency", str(agency_id), "--password", "Quay2026xyz")
     pdf = tmp_path / "to-khai.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% to khai cua cong dan\n" + b"0" * 20_000)
+    pdf.write_bytes(pdfs.simple("to khai cua cong dan", padding=20_000))
     png = tmp_path / "cccd.png"
     buffer = io.BytesIO()
     Image.new("RGB", (300, 200), (200, 220, 240)).save(buffer, "PNG")
@@ -122,7 +123,7 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     confirmation_url = page.url
     code = page.locator(".code strong").inner_text()
     drawn = page.locator(".qr svg path").first.get_attribute("d")
-    expected = re.search(r' d="([^"]+)"', lookup_qr_svg(base + "/", code)).group(1)
+    expected = re.search(r' d="([^"]+)"', lookup_qr_svg(code, base_url=base + "/")).group(1)
     assert drawn == expected
     anonymous = browser.new_context()
     visitor = anonymous.new_page()

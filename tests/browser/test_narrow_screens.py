@@ -19,6 +19,7 @@ import secrets
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests import pdfs
 from tests.browser.helpers import login, upload_component_pages
 
 pytestmark = pytest.mark.browser
@@ -135,7 +136,7 @@ def test_every_citizen_page_fits_a_320_and_a_360_px_phone(browser: Browser, live
         "SELECT id FROM procedure WHERE name LIKE 'Cấp Phiếu lý lịch tư pháp%' AND "
         "online_level = 'full' AND fee_amount > 0 LIMIT 1")
     pdf = tmp_path / "giay-to.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% giay to\n")
+    pdf.write_bytes(pdfs.simple("giay to"))
     at = {"/": "/", "/thu-tuc": "/thu-tuc?q=giay+phep&linh_vuc=&cap=tinh",
           "/thu-tuc/{procedure_id:int}": f"/thu-tuc/{procedure}", "/tra-cuu": "/tra-cuu",
           "/dang-nhap": "/dang-nhap", "/dang-ky": "/dang-ky", "/kiosk": "/kiosk",

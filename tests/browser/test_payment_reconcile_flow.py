@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests import pdfs
 from tests.browser.helpers import login, upload_component_pages
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def test_fees_grew_during_payment_then_staff_record_it(browser: Browser, live_se
     ((procedure,),) = live_server.query(
         "SELECT id FROM procedure WHERE name LIKE 'Cấp Phiếu lý lịch tư pháp cho công dân%'")
     pdf = tmp_path / "giay-to.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% giay to\n")
+    pdf.write_bytes(pdfs.simple("giay to"))
 
     citizen = browser.new_context()
     page = citizen.new_page()

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests import pdfs
 from tests.browser.helpers import upload_component_pages
 
 pytestmark = pytest.mark.browser
@@ -15,7 +16,7 @@ def test_online_submission_without_javascript(browser: Browser, live_server, tmp
     live_server.cli("createuser", "052090004321", "--name", "Nguyễn Văn Bình", "--role",
                     "citizen", "--id-number", "052090004321", "--password", "Binh2026xyz")
     pdf = tmp_path / "giay-to.pdf"
-    pdf.write_bytes(b"%PDF-1.4\n% giay to cua cong dan\n")
+    pdf.write_bytes(pdfs.simple("giay to cua cong dan"))
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     base = live_server.url

@@ -19,6 +19,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import Browser, Page, expect
 
+from tests import pdfs
 from tests.browser.helpers import add_online_procedure, login
 from tests.browser.test_page_weight import (
     FIRST_VISIT_BUDGET,
@@ -65,7 +66,7 @@ def files(tmp_path_factory) -> dict[str, Path]:
     paths = {"photo": folder / "anh-chup.jpg", "pdf": folder / "to-khai.pdf",
              "big_pdf": folder / "ban-quet.pdf", "huge": folder / "quay-phim.pdf"}
     paths["photo"].write_bytes(buffer.getvalue())
-    paths["pdf"].write_bytes(b"%PDF-1.4\n% to khai\n" + b"0" * 30_000)
+    paths["pdf"].write_bytes(pdfs.simple("to khai", padding=30_000))
     paths["big_pdf"].write_bytes(b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024))
     paths["huge"].write_bytes(b"%PDF-1.4\n" + b"0" * (30 * 1024 * 1024))
     return paths

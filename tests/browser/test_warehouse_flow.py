@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
+from tests import pdfs
 from tests.browser.conftest import SMS_INBOUND_TOKEN
 from tests.browser.helpers import (
     add_online_procedure,
@@ -83,7 +84,7 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
         browser: Browser, live_server, procedure_id, tmp_path):
     base = live_server.url
     form = tmp_path / "to-khai.pdf"
-    form.write_bytes(b"%PDF-1.4\n% to khai de nghi cap ban sao\n")
+    form.write_bytes(pdfs.simple("to khai de nghi cap ban sao"))
     card = tmp_path / "cccd.png"
     buffer = io.BytesIO()
     Image.new("RGB", (240, 150), (230, 210, 190)).save(buffer, "PNG")
