@@ -59,7 +59,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_createuser(args: argparse.Namespace) -> int:
     from app.accounts import service as accounts
     from app.accounts.passwords import password_problems
-    from app.accounts.roles import Role
+    from app.accounts.roles import Position, Role
     from app.accounts.second_factor import staff_password_problems
     from app.identity import service as identity
 
@@ -76,7 +76,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         user = asyncio.run(identity.create_vouched_user(
             reason="createuser", username=args.username, password=password,
             full_name=args.name, role=role, agency_ids=args.agency or [],
-            id_number=args.id_number,
+            id_number=args.id_number, position=Position(args.position),
         ))
     except (ValueError, accounts.AccountError) as exc:
         print(f"Không tạo được tài khoản: {exc}", file=sys.stderr)
@@ -114,7 +114,7 @@ def cmd_reset_second_factor(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from app.accounts.roles import Role
+    from app.accounts.roles import Position, Role
 
     parser = argparse.ArgumentParser(prog="python -m app", description="Một Cửa")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--agency", type=int, action="append", help="agency id (repeatable)")
     create.add_argument("--id-number", default=None)
     create.add_argument("--password", default=None, help="omit to be asked")
+    create.add_argument("--position", default="", choices=[p.value for p in Position],
+                        help="a leader's position: unit_leader, agency_leader, chairman")
     create.set_defaults(func=cmd_createuser)
 
     reset = sub.add_parser("reset-second-factor",

@@ -24,7 +24,7 @@ from app.catalog.tables import (
     ProcedureVersion,
     PublishingDecision,
 )
-from app.counter.tables import PaperReception, ResultReturn
+from app.counter.tables import PaperReception, ReceptionToken, ResultReturn
 from app.digitisation.tables import Scan
 from app.directory.tables import AdminUnit, Agency, AgencyCounter, AgencySigner
 from app.dossiers.tables import (
@@ -70,6 +70,7 @@ from app.notifications.tables import (
     StaffNotice,
 )
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
+from app.processes.tables import ProcessStepRow, ProcessVersion
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
@@ -134,6 +135,7 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            SandboxDocumentRegister, NationalAccountLink, OidcLogin, SandboxOidcCode,
            SandboxZaloReply]
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
+TABLES += [ProcessVersion, ProcessStepRow, ReceptionToken]
 TABLES += [LateList, LateListRow]
 TABLES += [PasswordReset, NumberClaim]
 TABLES += [BatchRun, IssuedForm, DueNotice]

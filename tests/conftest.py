@@ -98,10 +98,33 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+# Hidden fields a page's forms carry back, as a browser would send them: the dossier's
+# version (stale pages are refused) and the counter's one-time reception token.
+CARRIED_FIELDS = ("version", "reception_token")
+
+
+def hidden_from(html: str, name: str) -> str | None:
+    import re
+
+    match = re.search(rf'name="{name}" value="([^"]*)"', html)
+    return match.group(1) if match else None
+
+
+def form_fields(html: str) -> dict:
+    """The CSRF token and the carried hidden fields of the page's forms."""
+    fields = {"_csrf_token": csrf_from(html)}
+    for name in CARRIED_FIELDS:
+        value = hidden_from(html, name)
+        if value is not None:
+            fields[name] = value
+    return fields
+
+
 def post_form(client, page_url: str, action_url: str, data: dict, **kwargs):
-    """GET the page (as a browser would), then POST its form with the CSRF token."""
-    token = csrf_from(client.get(page_url).text)
-    return client.post(action_url, data={**data, "_csrf_token": token}, **kwargs)
+    """GET the page (as a browser would), then POST its form with the CSRF token and the
+    hidden fields the form carries."""
+    return client.post(action_url, data={**form_fields(client.get(page_url).text), **data},
+                       **kwargs)
 
 
 def login(client, username: str, password: str):

@@ -1,13 +1,12 @@
 """One dossier for the legal-form tests: received at a counter, forwarded and stopped, plus
 an officer of another agency (who must see none of it)."""
 
-from decimal import Decimal
 
 import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.catalog.tables import ProcedureComponent
 from app.counter.service import Reception, receive
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import Dossier, DossierResult
@@ -28,18 +27,23 @@ async def _staff(role, agency_id, username):
     return await accounts.load_session(token), accounts.cookie_value(token)
 
 
+# Ten working days: the counter, two appraisals by the handler, the leader signs, the counter.
+STEPS = (("Tiếp nhận hồ sơ", "reception", ("counter_officer",), 4),
+         ("Thẩm định lần 1", "appraisal", ("handler",), 8),
+         ("Thẩm định lần 2", "appraisal", ("handler",), 52),
+         ("Lãnh đạo Sở ký", "signature", ("leader",), 12),
+         ("Trả kết quả", "return", ("counter_officer",), 4))
+
+
 @pytest.fixture
 def world(client):
     async def make():
         agency = await factories.agency("Sở Tư pháp tỉnh Quảng Ngãi", code="000.00.17.H55")
-        procedure = await factories.procedure(agency)
+        procedure = await factories.procedure(agency, steps=STEPS)
         await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai đề nghị",
                                  kind="original", quantity=1).save()
-        for position in (1, 2):
-            await ProcedureStep(procedure=procedure.id, position=position,
-                                name=f"Thẩm định lần {position}", role="handler",
-                                allotted_hours=Decimal(8)).save()
         counter, counter_cookie = await _staff(Role.COUNTER_OFFICER, agency.id, "motcua")
+        handler, _ = await _staff(Role.HANDLER, agency.id, "thuly")
         leader, _ = await _staff(Role.LEADER, agency.id, "lanhdao")
         other_agency = await factories.agency("Sở Xây dựng")
         _, stranger_cookie = await _staff(Role.COUNTER_OFFICER, other_agency.id, "khac")
@@ -48,12 +52,12 @@ def world(client):
             applicant_name="Y Blông Ê Ban", applicant_id_number="062190001234",
             applicant_phone="0905123456", applicant_address="Phường Trần Hưng Đạo",
             channel=Channel.IN_PERSON, component_ids=[component["id"]]))
-        await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)
+        await perform(dossier_id, counter, Action.FORWARD, assignee_id=handler.id)
         await perform(dossier_id, leader, Action.STOP, reason="Đang chờ kết quả giám định")
         return {"dossier_id": dossier_id, "counter": counter_cookie,
                 "stranger": stranger_cookie, "procedure_id": procedure.id,
                 "component_id": component["id"], "counter_user": counter,
-                "leader_user": leader}
+                "handler_user": handler, "leader_user": leader}
 
     return run(make())
 
@@ -68,11 +72,12 @@ async def dossier_with_result(world, result: bytes, signing=None) -> int:
         applicant_name="Hồ Thị Ngọc Ánh", applicant_id_number="051190009876",
         applicant_phone="0912345678", applicant_address="Xã Đăk Hà", channel=Channel.IN_PERSON,
         component_ids=[world["component_id"]]))
-    await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)
     if signing is not None:
         await signing.give_key(leader.username, leader.full_name)
-        await sign_and_issue(dossier_id, leader, leader, result)
+        await sign_and_issue(dossier_id, world["handler_user"], leader, result,
+                             counter=counter)
         return dossier_id
+    await perform(dossier_id, counter, Action.FORWARD)
     stored = await store.store(result, "application/octet-stream")
     await DossierResult(dossier=dossier_id, file=stored.id, sha256=stored.sha256,
                         issued_at=now_utc(), issued_by=leader.id).save()

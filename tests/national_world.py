@@ -1,13 +1,11 @@
 """A small province for the national-integration tests: one agency with its portal code, a
-procedure of two steps with a fee, the staff who act on it, and the moves of a dossier's
-whole life through the one state machine."""
+procedure with a fee under the default test process (tests/factories), the staff who act on
+it, and the moves of a dossier's whole life through the one state machine."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from app.accounts.roles import Role
-from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.catalog.tables import ProcedureComponent
 from app.counter.service import Reception, receive
 from app.dossiers.logic import Channel
 from app.workflow import Action
@@ -37,9 +35,6 @@ async def office(code: str = "000.00.17.H55", portal_code: str = "G22.17",
     await procedure.save()
     await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai",
                              kind="original", quantity=1).save()
-    for position, role in enumerate(["handler", "leader"], start=1):
-        await ProcedureStep(procedure=procedure.id, position=position, name=f"Bước {position}",
-                            role=role, allotted_hours=Decimal(8)).save()
     components = [c["id"] for c in await ProcedureComponent.select(ProcedureComponent.id).where(
         ProcedureComponent.procedure == procedure.id)]
     leader = await factories.staff(Role.LEADER, [agency.id])
@@ -58,12 +53,10 @@ async def receive_one(world: dict, id_number: str = "062190001234") -> int:
 
 
 async def process(world: dict, dossier_id: int) -> None:
-    """From received to processed: forward, draft, approve, sign, issue the result, finish."""
-    leader = world["leader"]
-    await perform(dossier_id, leader, Action.FORWARD, assignee_id=world["handler"].id)
-    await perform(dossier_id, world["handler"], Action.FORWARD, assignee_id=leader.id)
-    await sign_and_issue(dossier_id, leader, leader)
-    await perform(dossier_id, leader, Action.FORWARD)
+    """From received to processed through the process: the counter forwards, the handler
+    drafts, the leader approves, signs, issues the result and finishes."""
+    await sign_and_issue(dossier_id, world["handler"], world["leader"],
+                         counter=world["counter"], finish=True)
 
 
 async def hand_over(world: dict, dossier_id: int) -> None:

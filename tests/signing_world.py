@@ -106,17 +106,47 @@ def signing(db, tmp_path, monkeypatch) -> Signing:
     return Signing(directory)
 
 
-async def sign_and_issue(dossier_id: int, drafter, leader, pdf: bytes | None = None) -> None:
-    """Draft → approval → "Ký số" on the server (the leader needs `give_key`) → issue."""
+async def sign_and_issue(dossier_id: int, drafter, leader, pdf: bytes | None = None, *,
+                         counter=None, finish: bool = False) -> None:
+    """Walk the dossier from where it is through its internal process to the issued result,
+    as the performers would: the counter forwards a received dossier; at the first step
+    reached the one holding it attaches the draft; work steps are the drafter's, approval
+    and signature steps the leader's (approve; "Ký số" on the server — the leader needs
+    `give_key`); the result is issued at the process's issue step. With `finish`,
+    processing ends too."""
+    from app.dossiers.logic import Status
     from app.files import store
+    from app.processes.logic import DECISION_KINDS, StepKind
+    from app.signatures.results import latest_draft
     from app.workflow import Action
-    from app.workflow.service import perform
+    from app.workflow.service import perform, snapshot
 
-    draft = await store.store(pdf or draft_pdf(), "application/pdf")
-    await perform(dossier_id, drafter, Action.ATTACH_DRAFT, sha256=draft.sha256)
-    await perform(dossier_id, leader, Action.APPROVE)
-    await perform(dossier_id, leader, Action.SIGN, signing="server")
-    await perform(dossier_id, leader, Action.ISSUE_RESULT)
+    # A given PDF is a new draft to attach; otherwise the one attached already serves.
+    drafted, issued = pdf is None and await latest_draft(dossier_id) is not None, False
+    for _ in range(20):
+        state = (await snapshot(dossier_id)).state
+        if state.status == Status.RECEIVED:
+            await perform(dossier_id, counter, Action.FORWARD)
+            continue
+        if state.status != Status.PROCESSING or (issued and not finish):
+            return
+        step = state.step
+        actor = leader if step.kind in DECISION_KINDS else drafter
+        if not drafted:
+            draft = await store.store(pdf or draft_pdf(), "application/pdf")
+            await perform(dossier_id, actor, Action.ATTACH_DRAFT, sha256=draft.sha256)
+            drafted = True
+        if step.kind == StepKind.APPROVAL:
+            await perform(dossier_id, actor, Action.APPROVE)
+        if step.kind == StepKind.SIGNATURE:
+            await perform(dossier_id, actor, Action.SIGN, signing="server")
+        if step.position == state.process.issue_position:
+            await perform(dossier_id, actor, Action.ISSUE_RESULT)
+            issued = True
+            if not finish:
+                return
+        await perform(dossier_id, actor, Action.FORWARD)
+    raise AssertionError("the process did not reach its result")
 
 
 def give_live_key(server, username: str, full_name: str) -> None:

@@ -187,6 +187,16 @@ POLICY |= {
     ("GET", "/quen-mat-khau/{token:str}"): EVERYONE,
     ("POST", "/quen-mat-khau/{token:str}"): EVERYONE,
 }
+# Internal processes: provincial admins for every procedure, agency admins for their own.
+POLICY |= {
+    ("GET", "/quan-tri/quy-trinh"): ADMINS,
+    ("GET", "/quan-tri/quy-trinh/thu-tuc/{procedure_id:int}"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/thu-tuc/{procedure_id:int}/du-thao"): ADMINS,
+    ("GET", "/quan-tri/quy-trinh/phien-ban/{version_id:int}"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}/ban-hanh"): ADMINS,
+    ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}/xoa"): ADMINS,
+}
 # Go-live back office (#15): organisation and catalogue publishing for the provincial admin;
 # drafts and staff accounts for agency admins too (scoped in the service); history public.
 PROVINCIAL = {Role.PROVINCIAL_ADMIN.value}
@@ -307,6 +317,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
         url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
     url = url.replace("ket-qua/{kind:str}", "ket-qua/du-thao")  # no draft yet: 404 when allowed
+    url = url.replace("{version_id:int}", "999999")  # no such process version: likewise
     url = url.replace("{run_id:int}", "999999")  # no such bulk run: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)

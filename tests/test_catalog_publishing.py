@@ -205,8 +205,10 @@ async def test_a_counter_dossier_keeps_the_version_it_was_received_under(db):
     agency = await factories.agency("UBND xã A")
     user = await admin()
     procedure_id, _ = await publish_new(user, await complete_content(agency.id))
-    first = (await Procedure.select().where(Procedure.id == procedure_id).first()
-             )["current_version"]
+    published = await Procedure.select().where(Procedure.id == procedure_id).first()
+    first = published["current_version"]
+    # Received only under an approved internal process (app.processes): give it one.
+    await factories.process(procedure_id, factories.steps_for(published))
     officer = await factories.staff(Role.COUNTER_OFFICER, [agency.id])
     components = [c["id"] for c in await ProcedureComponent.select(ProcedureComponent.id)]
     dossier_id = await receive(officer, procedure_id, Reception(

@@ -18,14 +18,18 @@ from app.accounts.roles import PROVINCE_WIDE_ROLES, Role
 from app.accounts.tables import User, UserAgency
 from app.audit import service as audit
 from app.catalog.logic import COMPONENT_KIND_LABELS, TimeUnit
-from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import Procedure, ProcedureComponent
 from app.db import get_engine
 from app.demo.loader import catalogue_problems, database_is_empty, load_demo, read_data
 from app.directory.tables import AdminUnit, Agency
 from app.dossiers.tables import RuleVersion
+from app.formatting import now_utc
 from app.identity.logic import Outcome
 from app.identity.sandbox import SandboxRegistry, demo_people
 from app.identity.tables import SandboxPerson
+from app.processes.publishing import legal_office_hours
+from app.processes.service import load_version, version_in_force
+from app.processes.tables import ProcessStepRow, ProcessVersion
 from app.settings import get_settings
 from app.signatures.certificates import trust_roots
 from app.signatures.tables import SigningCertificate
@@ -91,13 +95,13 @@ def test_catalogue_json_is_valid():
     assert catalogue_problems(catalogue, agency_codes) == []
 
 
-def test_internal_process_fits_the_time_limit():
-    # Rough working hours per unit: the steps' allotted time must fit the legal limit.
-    per_unit = {"hours": 1, "working_days": 8, "calendar_days": 8 * 5 / 7, "months": 8 * 21}
+def test_internal_process_adds_up_to_the_time_limit():
+    # The rule publishing enforces: the steps' office hours equal the legal limit converted.
     for procedure in read_data("procedures.json")["procedures"]:
-        budget = procedure["time_limit_amount"] * per_unit[procedure["time_limit_unit"]]
-        allotted = sum(step["allotted_hours"] for step in procedure["process"])
-        assert allotted <= budget, procedure["name"]
+        legal = legal_office_hours(procedure["time_limit_amount"],
+                                   procedure["time_limit_unit"])
+        allotted = sum(Decimal(str(step["allotted_hours"])) for step in procedure["process"])
+        assert allotted == legal, procedure["name"]
 
 
 async def test_catalogue_is_loaded_with_units_components_and_steps(demo):
@@ -106,7 +110,9 @@ async def test_catalogue_is_loaded_with_units_components_and_steps(demo):
     assert {p["time_limit_unit"] for p in procedures} == {unit.value for unit in TimeUnit}
     for p in procedures:
         assert await ProcedureComponent.count().where(ProcedureComponent.procedure == p["id"]) >= 1
-        assert await ProcedureStep.count().where(ProcedureStep.procedure == p["id"]) >= 1
+        version = await version_in_force(p["id"], now_utc())
+        assert version is not None, p["name"]  # an approved process, in force
+        assert (await load_version(version)).process.work, p["name"]
         assert p["search_text"] and p["search_text"].isascii()
     by_name = {p["name"]: p for p in procedures}
     for name, limit in NAMED_LIMITS.items():
@@ -181,8 +187,8 @@ async def test_returned_passwords_authenticate(demo):
 
 
 async def test_loading_twice_adds_nothing_and_the_audit_chain_holds(demo):
-    tables = (AdminUnit, Agency, Procedure, ProcedureComponent, ProcedureStep, RuleVersion, User,
-              SigningCertificate)
+    tables = (AdminUnit, Agency, Procedure, ProcedureComponent, ProcessVersion, ProcessStepRow,
+              RuleVersion, User, SigningCertificate)
     before = [await table.count() for table in tables]
     assert not await database_is_empty()
     assert await load_demo() == []

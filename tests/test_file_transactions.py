@@ -10,7 +10,7 @@ from app.dossiers.tables import StoredFile
 from app.files import store
 from app.workflow import TransitionError
 from tests import factories
-from tests.conftest import csrf_from, login, run
+from tests.conftest import form_fields, login, run
 
 pytestmark = pytest.mark.anyio
 
@@ -66,7 +66,7 @@ def test_refused_action_with_a_file_stores_nothing(client):
     page = client.get(f"/can-bo/ho-so/{dossier_id}")
     response = client.post(
         f"/can-bo/ho-so/{dossier_id}/thao-tac",
-        data={"_csrf_token": csrf_from(page.text), "action": "return_result"},
+        data={**form_fields(page.text), "action": "return_result"},
         files={"file": ("ket-qua.pdf", PDF, "application/pdf")})
     assert response.status_code == 400
     assert store.files_on_disk() == [] and StoredFile.count().run_sync() == 0

@@ -10,7 +10,7 @@ import pytest
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.accounts.tables import User, UserSession
-from app.catalog.tables import Procedure, ProcedureStep
+from app.catalog.tables import Procedure
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier
 from app.internal import logic
@@ -67,20 +67,33 @@ def test_token_problems_and_staff_password_rules():
 # -- through the workflow ------------------------------------------------------------------
 
 
+# The Office's process (10 working days): the leader's signature decides.
+STEPS = (("Tiếp nhận văn bản đề nghị", "reception", ("counter_officer",), 4),
+         ("Kiểm tra, tạo hoặc khóa tài khoản", "handling", ("handler",), 68),
+         ("Lãnh đạo Văn phòng duyệt, ký", "signature", ("leader",), 4),
+         ("Thông báo kết quả", "return", ("counter_officer",), 4))
+
+
+async def to_the_leader(dossier_id: int, users: dict) -> None:
+    """The counter accepts and forwards, the handler prepares and submits to the leader."""
+    await perform(dossier_id, users["vanthu"], Action.ACCEPT)
+    await perform(dossier_id, users["vanthu"], Action.FORWARD)
+    await perform(dossier_id, users["xuly.vp"], Action.FORWARD)
+
+
 async def office_world(signing=None):  # noqa: F811
     """The Provincial Office with its internal procedure (4 steps), its counter officer
     and leader, and a requesting agency with its admin. With `signing`, the server holds
     the leader's signing key (an approved request's result is signed, tests/signing_world)."""
     office = await factories.agency("Văn phòng UBND tỉnh")
     agency = await factories.agency("Sở Tư pháp")
-    procedure = await factories.procedure(office, "Cấp phát, thu hồi tài khoản")
+    procedure = await factories.procedure(office, "Cấp phát, thu hồi tài khoản", steps=())
     await Procedure.update({Procedure.code: "NB.H55.01", Procedure.internal: True}).where(
         Procedure.id == procedure.id)
-    for n, role in enumerate(("counter_officer", "handler", "leader", "counter_officer"), 1):
-        await ProcedureStep(procedure=procedure.id, position=n, name=f"Bước {n}", role=role,
-                            allotted_hours=4).save()
+    await factories.process(procedure, STEPS)
     users = {}
     for name, role, where in (("vanthu", Role.COUNTER_OFFICER, office),
+                              ("xuly.vp", Role.HANDLER, office),
                               ("lanhdao", Role.LEADER, office),
                               ("quantri", Role.AGENCY_ADMIN, agency)):
         user = await accounts.create_user(username=name, password="Noibo2026xyz",
@@ -96,8 +109,7 @@ async def submitted(kind: str, people: list[Person], signing=None):  # noqa: F81
     office, agency, procedure, users = await office_world(signing)
     dossier_id = await internal.submit_request(users["quantri"], procedure.id, kind,
                                                "15/STP-VP", people)
-    await perform(dossier_id, users["vanthu"], Action.ACCEPT)
-    await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+    await to_the_leader(dossier_id, users)
     return dossier_id, agency, users
 
 
@@ -134,8 +146,7 @@ def test_revocation_request_approved_ends_sessions_and_flags_dossiers(signing): 
         dossier_id = await internal.submit_request(
             users["quantri"], procedure.id, "thu_hoi", "",
             [person(email="mai@stp.example.vn", ground=Ground.RETIRED.value)])
-        await perform(dossier_id, users["vanthu"], Action.ACCEPT)
-        await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+        await to_the_leader(dossier_id, users)
         await internal.decide(dossier_id, users["lanhdao"], approve=True)
         assert await accounts.load_session(token) is None
         user = await User.select(User.active).where(User.id == officer.id).first()
@@ -268,8 +279,7 @@ def test_document_system_grant_records_the_account_and_who_handed_it_over(
             Procedure.id == procedure.id)
         dossier_id = await internal.submit_request(users["quantri"], procedure.id, "", "",
                                                    [person(role="")])
-        await perform(dossier_id, users["vanthu"], Action.ACCEPT)
-        await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+        await to_the_leader(dossier_id, users)
         (listed,) = await AccountRequestPerson.select(AccountRequestPerson.id)
         with pytest.raises(internal.InternalError, match="đã được phê duyệt"):
             await internal.record_handover(dossier_id, listed["id"], "canbo1.stp",

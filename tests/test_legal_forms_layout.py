@@ -16,7 +16,7 @@ import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.catalog.tables import ProcedureComponent
 from app.counter.logic import Outcome
 from app.counter.service import Reception, receive
 from app.directory.tables import Agency
@@ -52,8 +52,6 @@ def forms_world(client):
                      f"và nơi cư trú của người yêu cầu cấp phiếu")
             await row.save()
             components.append(row.id)
-        await ProcedureStep(procedure=procedure.id, position=1, name="Thẩm định",
-                            role="handler", allotted_hours=8).save()
         users = {}
         for role, name in ((Role.COUNTER_OFFICER, "motcua"), (Role.LEADER, "lanhdao")):
             user = await accounts.create_user(username=name, password="abc12345",
@@ -71,7 +69,7 @@ def forms_world(client):
 
         accepted = await receive(counter, procedure.id, reception("Y Blông Ê Ban"))
         leader = users["lanhdao"][0]
-        await perform(accepted, leader, Action.FORWARD, assignee_id=leader.id)
+        await perform(accepted, counter, Action.FORWARD)  # to the handling step
         await Dossier.update({Dossier.due_at: Dossier.received_at}).where(Dossier.id == accepted)
         moved = (await Dossier.select(Dossier.due_at).where(Dossier.id == accepted).first())
         await perform(accepted, leader, Action.RECORD_APOLOGY, reason="Chờ xác minh",

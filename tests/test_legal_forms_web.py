@@ -53,12 +53,18 @@ def test_stop_notice_and_control_sheet_pdfs(client, world):  # noqa: F811
     assert "Đang chờ kết quả giám định" in notice
     sheet = client.get(f"{base}/control_sheet")
     assert sheet.status_code == 200
-    # Exact early / on time / late rules are unit-tested; here the row exists and is judged.
-    assert "Bước 1: Thẩm định lần 1" in sheet.text
+    # Exact early / on time / late rules are unit-tested; here the rows exist, are judged,
+    # and the counter's reception is one row, the handling step the next (not step 1 again).
+    assert sheet.text.count("Bước 1/5: Tiếp nhận hồ sơ") == 1
+    assert sheet.text.index("Bước 1/5: Tiếp nhận hồ sơ") < sheet.text.index(
+        "Bước 2/5: Thẩm định lần 1")
     assert "Đúng hạn" in sheet.text or "Trước hạn" in sheet.text
-    assert "Tiếp nhận — Bộ phận Một cửa" in sheet.text
-    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in pdf_text(
-        client.get(f"{base}/control_sheet/pdf").content)
+    assert "Trần Thị Thuly" in sheet.text  # the handler received it: room to sign
+    pdf = client.get(f"{base}/control_sheet/pdf").content
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in pdf_text(pdf)
+    page = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # fits one A4 page (landscape)
+    assert (round(float(page.width)), round(float(page.height))) == (842, 595)
 
 
 def test_another_agencys_officer_cannot_print(client, world):  # noqa: F811

@@ -83,8 +83,9 @@ async def _receive_many(world: dict, count: int) -> list[int]:
 async def _move(world: dict, ids: list[int]) -> None:
     """Two more states each: into processing, then stopped (each a new version)."""
     leader = world["leader"]
-    for dossier_id in ids:
-        await perform(dossier_id, leader, Action.FORWARD, assignee_id=world["handler"].id)
+    for dossier_id in ids:  # the counter hands each over to the handler's step
+        await perform(dossier_id, world["counter"], Action.FORWARD,
+                      assignee_id=world["handler"].id)
     for dossier_id in ids:
         await perform(dossier_id, leader, Action.STOP, reason="Chờ kết quả giám định")
 

@@ -33,7 +33,7 @@ async def test_overdue_notifies_assignee_and_leader_and_opens_apology_task(offic
     other = await factories.agency("Sở Y tế")
     await staff(Role.LEADER, other.id, "lanhdao-khac")  # another unit's leader hears nothing
     dossier_id = await receive(office["counter"], office["procedure"].id, reception(office))
-    await perform(dossier_id, office["leader"], Action.FORWARD, assignee_id=office["handler"].id)
+    await perform(dossier_id, office["counter"], Action.FORWARD, assignee_id=office["handler"].id)
     await Dossier.update({Dossier.due_at: now_utc() - timedelta(hours=1)}).where(
         Dossier.id == dossier_id)
 

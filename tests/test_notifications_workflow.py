@@ -18,9 +18,9 @@ async def messages():
 
 
 async def test_life_of_a_dossier_tells_the_applicant(office, immediate_huey):  # noqa: F811
-    counter, handler, leader = office["counter"], office["handler"], office["leader"]
+    counter, handler = office["counter"], office["handler"]
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
-    await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)  # no notice
+    await perform(dossier_id, counter, Action.FORWARD, assignee_id=handler.id)  # no notice
     await perform(dossier_id, handler, Action.REQUEST_SUPPLEMENT, reason="Thiếu bản sao CCCD")
     await perform(dossier_id, counter, Action.SUPPLY_SUPPLEMENT)
     await perform(dossier_id, handler, Action.REQUEST_SUPPLEMENT, reason="Thiếu tờ khai")
@@ -34,7 +34,7 @@ async def test_life_of_a_dossier_tells_the_applicant(office, immediate_huey):  #
 
 async def test_refusal_at_reception_notifies_with_reason(office):  # noqa: F811
     dossier_id = await receive(office["counter"], office["procedure"].id, reception(office))
-    await perform(dossier_id, office["leader"], Action.FORWARD, assignee_id=office["handler"].id)
+    await perform(dossier_id, office["counter"], Action.FORWARD, assignee_id=office["handler"].id)
     await perform(dossier_id, office["leader"], Action.REFUSE, reason="Hồ sơ giả mạo")
     (refused,) = await OutboxMessage.select(OutboxMessage.body).where(
         OutboxMessage.event == "refused")
@@ -43,7 +43,7 @@ async def test_refusal_at_reception_notifies_with_reason(office):  # noqa: F811
 
 async def test_failed_action_queues_nothing(office):  # noqa: F811
     dossier_id = await receive(office["counter"], office["procedure"].id, reception(office))
-    await perform(dossier_id, office["leader"], Action.FORWARD, assignee_id=office["handler"].id)
+    await perform(dossier_id, office["counter"], Action.FORWARD, assignee_id=office["handler"].id)
     before = await messages()
     with pytest.raises(TransitionError, match="lý do"):
         await perform(dossier_id, office["leader"], Action.REFUSE, reason="")

@@ -83,7 +83,7 @@ def test_remedy_applies_only_what_the_dossier_can_take():
 
 def obligation(**fields) -> DossierState:
     base = {"status": Status.FINANCIAL_OBLIGATION, "agency_id": 1, "now": NOW,
-            "current_step": 1, "step_count": 2, "fees_due": 300_000, "fees_paid": 0,
+            "current_step": 1, "fees_due": 300_000, "fees_paid": 0,
             "resume_point": ResumePoint(Status.PROCESSING, 1)}
     return DossierState(**{**base, **fields})
 
@@ -121,6 +121,7 @@ def world(client):
         staff = {}
         for name, role, agency in [("counter", Role.COUNTER_OFFICER, a),
                                    ("leader", Role.LEADER, a),
+                                   ("handler", Role.HANDLER, a),
                                    ("admin", Role.AGENCY_ADMIN, a),
                                    ("other", Role.COUNTER_OFFICER, b)]:
             user = await accounts.create_user(username=f"tt.{name}", password="abc12345",
@@ -141,8 +142,8 @@ def world(client):
                 Payment.dossier == d.id).first())
             dossiers.append(d.id)
         grown, withdrawn, left = dossiers
-        # Meanwhile: the leader asks for 100.000 đ more; the payer withdraws the other.
-        await perform(grown, staff["leader"][1], Action.REQUEST_PAYMENT, amount=100_000,
+        # Meanwhile: the handler asks for 100.000 đ more; the payer withdraws the other.
+        await perform(grown, staff["handler"][1], Action.REQUEST_PAYMENT, amount=100_000,
                       reason="Phí thẩm định bổ sung")
         await perform(withdrawn, payer, Action.REQUEST_WITHDRAWAL, reason="Không cần nữa")
         for ref, amount in zip(refs[:2], (200_000, 150_000), strict=True):

@@ -13,7 +13,6 @@ import logging
 import re
 import subprocess
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -21,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.audit.tables import AuditEntry
-from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.catalog.tables import ProcedureComponent
 from app.counter.service import Reception, receive
 from app.dossiers.logic import Channel
 from app.dossiers.tables import Dossier, DossierEvent, DossierResult
@@ -57,9 +56,6 @@ async def office(signing):  # noqa: F811
     procedure = await factories.procedure(agency)
     await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai",
                              kind="original", quantity=1).save()
-    for position, role in enumerate(["handler", "leader"], start=1):
-        await ProcedureStep(procedure=procedure.id, position=position, name=f"Bước {position}",
-                            role=role, allotted_hours=Decimal(8)).save()
     people = {
         "counter": await staff(Role.COUNTER_OFFICER, agency.id, "motcua", "Lê Thị Hồng"),
         "handler": await staff(Role.HANDLER, agency.id, "thuly", "Võ Thị Mai"),
@@ -71,18 +67,20 @@ async def office(signing):  # noqa: F811
         applicant_name="Y Blông", applicant_id_number="062190001234",
         applicant_phone="0905123456", applicant_address="Kon Tum",
         channel=Channel.IN_PERSON, component_ids=[component]))
-    await perform(dossier_id, people["leader"], Action.FORWARD,
-                  assignee_id=people["handler"].id)
+    await perform(dossier_id, people["counter"], Action.FORWARD,
+                  assignee_id=people["handler"].id)  # to the handling step of the process
     return {"signing": signing, "dossier_id": dossier_id, "agency": agency, **people}
 
 
 async def draft_approved(office) -> bytes:
-    """The handler's draft, forwarded to the leader's step and approved; its bytes."""
+    """The handler's draft, forwarded to the leader's approval step, approved, and taken to
+    the signature step by the same leader; its bytes."""
     dossier_id, leader = office["dossier_id"], office["leader"]
     draft = await store.store(draft_pdf(), "application/pdf")
     await perform(dossier_id, office["handler"], Action.ATTACH_DRAFT, sha256=draft.sha256)
     await perform(dossier_id, office["handler"], Action.FORWARD, assignee_id=leader.id)
     await perform(dossier_id, leader, Action.APPROVE)
+    await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)
     return draft_pdf()
 
 
@@ -164,8 +162,8 @@ async def test_issuing_without_a_signature_is_refused(office):
 
 
 async def test_ky_so_without_a_server_key_or_a_draft_is_refused(office):
-    await refused(office, Action.SIGN, "Hồ sơ cần được phê duyệt trước khi ký.",
-                  signing="server")
+    await refused(office, Action.SIGN, "bạn không được “Ký số kết quả” ở bước này",
+                  signing="server")  # still the handler's step
     await draft_approved(office)
     await refused(office, Action.SIGN, "Máy chủ không giữ khóa ký số", signing="server")
 
@@ -251,8 +249,10 @@ async def test_a_returned_step_voids_the_signature_until_signed_again(office):
     await refused(office, Action.ATTACH_DRAFT, "Kết quả đã được ký", sha256=await upload(
         draft_pdf(2)))
     await perform(office["dossier_id"], office["leader"], Action.RETURN_STEP,
+                  reason="Sửa căn cứ pháp lý")  # back to the approval step
+    await refused(office, Action.ISSUE_RESULT, "Kết quả chỉ được ban hành ở bước 4/5")
+    await perform(office["dossier_id"], office["leader"], Action.RETURN_STEP,
                   reason="Sửa căn cứ pháp lý", assignee_id=office["handler"].id)
-    await refused(office, Action.ISSUE_RESULT, "chưa được ký số hợp lệ")
     await sign_and_issue(office["dossier_id"], office["handler"], office["leader"],
                          draft_pdf(2))
     result = await DossierResult.select().first()

@@ -5,16 +5,14 @@ Vietnamese reason and change nothing. No form asks for a SHA-256 any more."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.catalog.tables import ProcedureStep
 from app.dossiers.tables import Dossier, DossierEvent, DossierResult
 from tests import factories
-from tests.conftest import csrf_from, run
+from tests.conftest import form_fields, run
 from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 
 
@@ -22,9 +20,7 @@ from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 def desk(client, signing):  # noqa: F811
     async def make():
         agency = await factories.agency("Sở Tư pháp tỉnh Quảng Ngãi", code="000.00.17.H55")
-        procedure = await factories.procedure(agency)
-        await ProcedureStep(procedure=procedure.id, position=1, name="Thẩm định, ký",
-                            role="leader", allotted_hours=Decimal(16)).save()
+        procedure = await factories.procedure(agency)  # handler, approval, signature
         cookies, ids = {}, {}
         for username, role in (("thuly", Role.HANDLER), ("lanhdao", Role.LEADER),
                                ("khac", Role.LEADER)):
@@ -38,10 +34,11 @@ def desk(client, signing):  # noqa: F811
         dossier = await factories.dossier(procedure)
         await Dossier.update({Dossier.assignee: ids["thuly"]}).where(Dossier.id == dossier.id)
         await signing.give_key("lanhdao", "Cán bộ lanhdao")
-        return dossier.id, cookies
+        return dossier.id, cookies, ids
 
-    dossier_id, cookies = run(make())
-    return {"dossier_id": dossier_id, "cookies": cookies, "url": f"/can-bo/ho-so/{dossier_id}"}
+    dossier_id, cookies, ids = run(make())
+    return {"dossier_id": dossier_id, "cookies": cookies, "ids": ids,
+            "url": f"/can-bo/ho-so/{dossier_id}"}
 
 
 def as_(client, desk, username):
@@ -52,7 +49,18 @@ def as_(client, desk, username):
 def act(client, desk, action, files=None, **fields):
     page = client.get(desk["url"])
     return client.post(f"{desk['url']}/thao-tac", files=files, follow_redirects=False,
-                       data={"_csrf_token": csrf_from(page.text), "action": action, **fields})
+                       data={**form_fields(page.text), "action": action, **fields})
+
+
+def to_the_signature_step(client, desk) -> None:
+    """The handler forwards the drafted dossier; the leader approves it and takes the
+    signature step."""
+    as_(client, desk, "thuly")
+    assert act(client, desk, "forward").status_code == 303
+    as_(client, desk, "lanhdao")
+    assert act(client, desk, "approve").status_code == 303
+    assert act(client, desk, "forward", assignee_id=str(desk["ids"]["lanhdao"])
+               ).status_code == 303
 
 
 def unchanged(desk) -> tuple:
@@ -73,8 +81,7 @@ def test_draft_approve_ky_so_issue_through_the_page(client, desk):
     draft = client.get(f"{desk['url']}/ket-qua/du-thao")
     assert draft.status_code == 200 and draft.content == draft_pdf()
 
-    as_(client, desk, "lanhdao")
-    assert act(client, desk, "approve").status_code == 303
+    to_the_signature_step(client, desk)
     page = client.get(desk["url"]).text
     assert re.search(r'name="signing" value="server">.*?<button type="submit">Ký số</button>',
                      page, re.S)
@@ -95,8 +102,7 @@ def test_draft_approve_ky_so_issue_through_the_page(client, desk):
 def test_uploads_that_are_not_valid_signatures_answer_400_and_change_nothing(client, desk):
     as_(client, desk, "thuly")
     act(client, desk, "attach_draft", files={"file": ("d.pdf", draft_pdf(), "application/pdf")})
-    as_(client, desk, "lanhdao")
-    act(client, desk, "approve")
+    to_the_signature_step(client, desk)
     before = unchanged(desk)
     for content, reason in (
         (b"\x89PNG\r\n\x1a\n not a pdf", "Tệp chưa được ký số hợp lệ: tệp không phải PDF"),

@@ -10,20 +10,18 @@ from app.accounts import service as accounts
 from app.catalog.tables import Procedure
 from app.internal import service as internal
 from app.internal.tables import AccountRequestPerson
-from app.workflow import Action
-from app.workflow.service import perform
 from tests.conftest import csrf_from, run
-from tests.test_internal import office_world, person
+from tests.signing_world import signing  # noqa: F401  (fixture)
+from tests.test_internal import office_world, person, to_the_leader
 
 
-def test_handover_of_a_document_system_account_keeps_what_was_typed(client):
+def test_handover_of_a_document_system_account_keeps_what_was_typed(client, signing):  # noqa: F811
     async def make():
-        office, agency, procedure, users = await office_world()
+        office, agency, procedure, users = await office_world(signing)
         await Procedure.update({Procedure.code: "NB.H55.02"}).where(Procedure.id == procedure.id)
         dossier_id = await internal.submit_request(users["quantri"], procedure.id, "", "",
                                                    [person(role="")])
-        await perform(dossier_id, users["vanthu"], Action.ACCEPT)
-        await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+        await to_the_leader(dossier_id, users)  # the counter, then the Office's handler
         await internal.decide(dossier_id, users["lanhdao"], approve=True)
         (listed,) = await AccountRequestPerson.select(AccountRequestPerson.id)
         return dossier_id, listed["id"], accounts.cookie_value(users["vanthu"].session_token)

@@ -142,3 +142,22 @@ async def test_accounts_from_the_account_request_procedure_are_listed(world):
     await UserAgency(user=row.id, agency=world["a"]).save()
     [found] = await admin.search(world["agency_admin"], "le thi dung")
     assert found["id"] == row.id and found["pending"] and found["agency_names"] == ["Sở A"]
+
+
+async def test_a_leaders_position_is_set_and_audited_and_only_for_leaders(world):
+    from app.accounts.roles import Position
+
+    actor = world["province"]
+    with pytest.raises(AdminError) as refused:
+        await admin.create(actor, values(agencies=[world["a"]], position=Position.CHAIRMAN),
+                           "Quyết định 5/QĐ")
+    assert refused.value.fields == {"position": "Chỉ tài khoản lãnh đạo mới có chức vụ."}
+    user_id = await admin.create(actor, values("chu.tich", Role.LEADER, [world["a"]],
+                                               position=Position.CHAIRMAN), "Quyết định 5/QĐ")
+    assert (await User.select(User.position).where(User.id == user_id).first()) == {
+        "position": "chairman"}
+    await admin.update(actor, user_id, Role.LEADER, (world["a"],), "Nguyễn Văn An",
+                       "Điều động làm Trưởng phòng", Position.UNIT_LEADER)
+    assert (await admin.account(actor, user_id))["position"] == "unit_leader"
+    changed = json.loads((await audit_of(user_id))[-1]["data"])
+    assert changed["position"] == ["chairman", "unit_leader"]

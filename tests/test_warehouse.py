@@ -22,7 +22,7 @@ from app.warehouse.tables import WarehouseDocument
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import factories
-from tests.conftest import csrf_from, post_form, run
+from tests.conftest import csrf_from, form_fields, post_form, run
 from tests.digitisation_helpers import as_current, counter_world, printed_page
 from tests.signing_world import sign_and_issue, signing  # noqa: F401  (fixture)
 
@@ -64,8 +64,8 @@ def as_(client, people, who):
 
 
 def post(client, page, action, data=None, files=None):
-    return client.post(action, data={"_csrf_token": csrf_from(client.get(page).text),
-                                     **(data or {})}, files=files, follow_redirects=False)
+    return client.post(action, data={**form_fields(client.get(page).text), **(data or {})},
+                       files=files, follow_redirects=False)
 
 
 def new_draft(client, people) -> str:
@@ -175,7 +175,8 @@ def test_an_issued_result_is_filed_in_the_applicants_warehouse(client, people,
         dossier = await factories.dossier(people["procedure"], applicant_id=people["user_a"].id,
                                           id_number=CCCD_A)
         officer = as_current(leader, Role.LEADER, [people["agency"].id])
-        await sign_and_issue(dossier.id, officer, officer)
+        handler = await factories.staff(Role.HANDLER, [people["agency"].id])
+        await sign_and_issue(dossier.id, handler, officer)  # through its process
         return dossier.id
 
     dossier_id = run(issue())

@@ -1,19 +1,18 @@
 """The counter and processing pages through the real app, as plain HTML forms."""
 
 import re
-from decimal import Decimal
 
 import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.catalog.tables import ProcedureComponent, ProcedureStep
+from app.catalog.tables import ProcedureComponent
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent
 from app.identity import service as identity
 from app.notifications.tables import OutboxMessage
 from tests import factories
-from tests.conftest import csrf_from, run
+from tests.conftest import csrf_from, form_fields, run
 from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 
 
@@ -24,8 +23,6 @@ def office(client):
         procedure = await factories.procedure(agency)
         await ProcedureComponent(procedure=procedure.id, position=1, name="Tờ khai",
                                  kind="original", quantity=1).save()
-        await ProcedureStep(procedure=procedure.id, position=1, name="Thẩm định",
-                            role="handler", allotted_hours=Decimal(16)).save()
         cookies = {}
         for role in (Role.COUNTER_OFFICER, Role.HANDLER, Role.LEADER):
             user = await accounts.create_user(
@@ -46,9 +43,10 @@ def as_user(client, office, role):
 
 
 def act(client, dossier_id, action, files=None, **fields):
+    """Press an action's button on the dossier page as it is now (its version included)."""
     page = client.get(f"/can-bo/ho-so/{dossier_id}")
     return client.post(f"/can-bo/ho-so/{dossier_id}/thao-tac",
-                       data={"_csrf_token": csrf_from(page.text), "action": action, **fields},
+                       data={**form_fields(page.text), "action": action, **fields},
                        files=files, follow_redirects=False)
 
 
@@ -59,14 +57,14 @@ def test_counter_receives_prints_slip_and_dossier_is_processed(client, office, s
     form = client.get(url)
     assert form.status_code == 200 and "Thành phần hồ sơ đã nhận" in form.text
 
-    bad = client.post(url, data={"_csrf_token": csrf_from(form.text), "applicant_name": "",
+    bad = client.post(url, data={**form_fields(form.text), "applicant_name": "",
                                  "applicant_id_number": "123"})
     assert bad.status_code == 400
     assert "Số CCCD (12 chữ số) hoặc mã số thuế" in bad.text
     assert "Đánh dấu các thành phần hồ sơ đã nhận." in bad.text
 
     done = client.post(url, data={
-        "_csrf_token": csrf_from(form.text), "applicant_name": "Rơ Châm Hưng",
+        **form_fields(bad.text), "applicant_name": "Rơ Châm Hưng",
         "applicant_id_number": "064190001111", "applicant_phone": "0987654321",
         "channel": "1", "components": str(office["component_id"])}, follow_redirects=False)
     assert done.status_code in (302, 303)
@@ -75,22 +73,26 @@ def test_counter_receives_prints_slip_and_dossier_is_processed(client, office, s
     code = re.search(r"Mã hồ sơ: <strong>([^<]+)</strong>", slip.text).group(1)
     assert code.startswith("000.00.17.H55-") and code.endswith("-0001")
     dossier_id = int(re.search(r"/can-bo/ho-so/(\d+)", done.headers["location"]).group(1))
+    page = client.get(f"/can-bo/ho-so/{dossier_id}").text
+    assert "Bước 1/5: Tiếp nhận hồ sơ" in page  # the counter's own step, by its name
 
-    as_user(client, office, Role.LEADER)
     handler_id = office["cookies"][Role.HANDLER][0]
     started = act(client, dossier_id, "forward", assignee_id=str(handler_id))
     assert started.status_code == 303, re.findall(r"<p>([^<]*)</p>", started.text)[:3]
 
     as_user(client, office, Role.HANDLER)
-    refused = act(client, dossier_id, "forward")
-    assert refused.status_code == 400 and "chưa có kết quả" in refused.text
+    assert "Bước 2/5: Thụ lý hồ sơ" in client.get(f"/can-bo/ho-so/{dossier_id}").text
+    refused = act(client, dossier_id, "issue_result")
+    assert refused.status_code == 400 and "chỉ được ban hành ở bước 4/5" in refused.text
     drafted = act(client, dossier_id, "attach_draft",
                   files={"file": ("du-thao.pdf", draft_pdf(), "application/pdf")})
     assert drafted.status_code == 303
+    assert act(client, dossier_id, "forward").status_code == 303  # to the leaders' pool
+
     as_user(client, office, Role.LEADER)
-    assert act(client, dossier_id, "approve").status_code == 303
+    assert act(client, dossier_id, "approve", comment="Đồng ý").status_code == 303
+    assert act(client, dossier_id, "forward").status_code == 303
     assert act(client, dossier_id, "sign", signing="server").status_code == 303
-    as_user(client, office, Role.HANDLER)
     assert act(client, dossier_id, "issue_result").status_code == 303
     assert act(client, dossier_id, "forward").status_code == 303
 
@@ -100,6 +102,10 @@ def test_counter_receives_prints_slip_and_dossier_is_processed(client, office, s
     assert "Đã trả kết quả" in page.text
     stored = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()
     assert stored == {"status": 10}
+    history = page.text[page.text.index("Quá trình xử lý"):]
+    for name in ("Tiếp nhận", "Chuyển xử lý", "Trình duyệt", "Phê duyệt", "Trình ký",
+                 "Ký số", "Ban hành kết quả", "Trả kết quả"):
+        assert f"<strong>{name}</strong>" in history, name
 
 
 def test_staff_of_another_agency_gets_404_for_a_dossier(client, office):
@@ -140,7 +146,7 @@ def test_counter_finds_a_returning_applicant_and_links_the_account(client, offic
     assert 'value="Siu H&#39;Mai"' in found.text or "value=\"Siu H'Mai\"" in found.text
     assert "trang cá nhân của họ" in found.text
     done = client.post(url, data={
-        "_csrf_token": csrf_from(found.text), "applicant_name": "Siu H'Mai",
+        **form_fields(found.text), "applicant_name": "Siu H'Mai",
         "applicant_id_number": "064190002222", "applicant_phone": "0911222333",
         "channel": "1", "components": str(office["component_id"])}, follow_redirects=False)
     assert done.status_code == 303
@@ -154,9 +160,8 @@ APPLICANT = {"applicant_name": "Rơ Châm Hưng", "applicant_id_number": "064190
 
 def receive(client, office, **fields):
     url = f"/mot-cua/tiep-nhan/{office['procedure_id']}"
-    token = csrf_from(client.get(url).text)
-    return client.post(url, data={"_csrf_token": token, **APPLICANT, **fields},
-                       follow_redirects=False)
+    return client.post(url, data={**form_fields(client.get(url).text), **APPLICANT,
+                                  **fields}, follow_redirects=False)
 
 
 def last_dossier() -> dict:

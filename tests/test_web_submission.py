@@ -15,7 +15,7 @@ from app.dossiers.logic import parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent, RequestedComponent
 from app.formatting import format_datetime
 from tests import factories, pdfs
-from tests.conftest import csrf_from, run
+from tests.conftest import csrf_from, form_fields, run
 
 PDF = pdfs.simple("to khai")
 
@@ -58,8 +58,8 @@ def citizen(client):
 
 
 def post(client, page, action, data=None, files=None):
-    return client.post(action, data={"_csrf_token": csrf_from(client.get(page).text),
-                                     **(data or {})}, files=files, follow_redirects=False)
+    return client.post(action, data={**form_fields(client.get(page).text), **(data or {})},
+                       files=files, follow_redirects=False)
 
 
 def start(client, citizen) -> str:
@@ -193,7 +193,7 @@ def test_supplement_round_trip_from_the_citizens_side(client, citizen):
     staff_page = client.get(f"/can-bo/ho-so/{dossier_id}").text
     assert f'name="components" value="{optional}"' in staff_page  # the officer can name it
     asked = client.post(f"/can-bo/ho-so/{dossier_id}/thao-tac", data={
-        "_csrf_token": csrf_from(staff_page), "action": "request_supplement",
+        **form_fields(staff_page), "action": "request_supplement",
         "reason": "Bổ sung giấy ủy quyền có chứng thực", "components": [str(optional)]},
         follow_redirects=False)
     assert asked.status_code == 303
@@ -240,7 +240,7 @@ def test_a_supplement_request_can_only_name_the_procedures_components(client, ci
                            ({"components": ["abc"]}, "không hợp lệ"),
                            ({"assignee_id": "3"}, "không dùng cho thao tác này")):
         refused = client.post(page + "/thao-tac", data={
-            "_csrf_token": csrf_from(client.get(page).text), "action": "request_supplement",
+            **form_fields(client.get(page).text), "action": "request_supplement",
             "reason": "Bổ sung", **extra}, follow_redirects=False)
         assert refused.status_code == 400 and message in refused.text
     row = Dossier.select(Dossier.status).where(Dossier.id == dossier_id).first().run_sync()

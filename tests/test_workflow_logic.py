@@ -2,12 +2,13 @@
 portal) to the returned result, and every way it can be stopped, sent back or refused."""
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app.accounts.roles import Role
 from app.dossiers.logic import Channel, Status
+from app.processes.logic import Process
 from app.workflow import (
     LATE_BLOCKED,
     READ_ONLY_ROLES,
@@ -27,43 +28,39 @@ from app.workflow import (
     counts_as_late,
     needs_apology,
 )
-
-NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 08:30 on a Monday in Kon Tum
-DUE = NOW + timedelta(days=10)
-DEPT = 1  # Sở Tư pháp settles the dossier
-CENTRE = 2  # Trung tâm Phục vụ hành chính công receives it
-OTHER = 3  # Sở Tài chính, for inter-agency work
-SIGNED_SHA = "ab" * 32
-DRAFT_SHA = "cd" * 32
-
-citizen = Actor(100, Role.CITIZEN, is_owner=True)
-stranger = Actor(101, Role.CITIZEN)
-counter = Actor(200, Role.COUNTER_OFFICER, {CENTRE})
-lan = Actor(301, Role.HANDLER, {DEPT})
-minh = Actor(302, Role.HANDLER, {DEPT})
-leader = Actor(400, Role.LEADER, {DEPT})
-other_leader = Actor(500, Role.LEADER, {OTHER})
-other_handler = Actor(501, Role.HANDLER, {OTHER})
-postman = Actor(600, Role.POSTAL_STAFF)
-auditor = Actor(700, Role.AUDITOR, {DEPT})
+from tests.workflow_world import (
+    APPROVAL,
+    CENTRE,
+    DEPT,
+    DRAFT_SHA,
+    DUE,
+    HANDLING,
+    NOW,
+    OTHER,
+    PROCESS,
+    RECEPTION,
+    RETURN,
+    SIGNATURE,
+    SIGNED_SHA,
+    at_step,
+    citizen,
+    counter,
+    draft,
+    head,
+    lan,
+    leader,
+    minh,
+    other_handler,
+    other_leader,
+    postman,
+    stranger,
+)
 
 
 def do(state, actor, action, **params):
     """Apply an action and rebuild the snapshot, as the service layer will."""
     transition = apply(state, actor, action, **params)
     return advance(state, transition), transition
-
-
-def draft(**fields) -> DossierState:
-    base = {"status": Status.DRAFT, "agency_id": DEPT, "receiving_agency_id": CENTRE,
-            "now": NOW, "step_count": 2}
-    return DossierState(**{**base, **fields})
-
-
-def at_step(step: int, assignee: Actor | None = lan, **fields) -> DossierState:
-    base = {"status": Status.PROCESSING, "current_step": step, "due_at": DUE,
-            "assignee_id": assignee.user_id if assignee else None}
-    return draft(**{**base, **fields})
 
 
 def refused_with(message: str, state, actor, action, **params) -> None:
@@ -75,7 +72,7 @@ def refused_with(message: str, state, actor, action, **params) -> None:
 # --- whole lives -------------------------------------------------------------------------
 
 
-def test_in_person_dossier_through_two_steps_to_return():
+def test_in_person_dossier_through_the_approved_process_to_return():
     state = draft(fees_due=100_000)
     assert allowed_actions(state, counter) == [
         Action.ACCEPT, Action.REQUEST_SUPPLEMENT, Action.REFUSE, Action.REDIRECT,
@@ -86,24 +83,26 @@ def test_in_person_dossier_through_two_steps_to_return():
     assert {Effect.ISSUE_FORM_01, Effect.RECORD_TRACKING_BOOK, Effect.ISSUE_FORM_06} <= set(
         t.effects
     )  # received at the centre for the department: the control sheet travels with it
-    assert state.due_at == DUE
+    assert (state.due_at, state.current_step) == (DUE, RECEPTION)  # the counter's step
 
     state, t = do(state, counter, Action.PAY)  # fees collected at the counter
     assert state.fees_outstanding == 0 and Effect.ISSUE_FEE_RECEIPT in t.effects
 
+    # Forwarding from the counter lands on the handling step, not on reception again.
     state, t = do(state, counter, Action.FORWARD, assignee_id=lan.user_id)
     assert (state.status, state.current_step, state.assignee_id) == (
-        Status.PROCESSING, 1, lan.user_id,
+        Status.PROCESSING, HANDLING, lan.user_id,
     )
     assert t.event == "processing_started"
 
-    state, t = do(state, lan, Action.FORWARD, assignee_id=leader.user_id)
-    assert (state.current_step, state.assignee_id, t.event) == (2, leader.user_id, "forwarded")
+    state, t = do(state, lan, Action.FORWARD, assignee_id=head.user_id)
+    assert (state.current_step, state.assignee_id, t.event) == (
+        APPROVAL, head.user_id, "forwarded")
     assert allowed_actions(state, lan) == []  # no longer hers
 
-    state, t = do(state, leader, Action.ATTACH_DRAFT, sha256=DRAFT_SHA.upper())
-    assert dict(t.details) == {"sha256": DRAFT_SHA, "attached_by": 400}
-    state, _ = do(state, leader, Action.APPROVE)
+    state, _ = do(state, head, Action.APPROVE)
+    state, _ = do(state, head, Action.FORWARD)  # to the director's pool
+    assert (state.current_step, state.assignee_id, state.approved) == (SIGNATURE, None, True)
     state, t = do(state, leader, Action.SIGN, signing="upload", sha256=SIGNED_SHA.upper())
     assert dict(t.details) == {"signer_id": 400, "signed_at": NOW, "signing": "upload",
                                "sha256": SIGNED_SHA}
@@ -114,6 +113,7 @@ def test_in_person_dossier_through_two_steps_to_return():
     assert (t.status, t.clock, t.event) == (
         Status.PROCESSED, ClockEffect.STOP, "processing_finished",
     )
+    assert state.current_step == RETURN  # the counter's return step
     assert allowed_actions(state, counter) == [Action.RETURN_RESULT]
 
     state, t = do(state, counter, Action.RETURN_RESULT)
@@ -147,7 +147,7 @@ def test_in_person_dossier_needs_no_submit():
 def test_postal_dossier_is_submitted_and_returned_by_the_postman():
     state, _ = do(draft(channel=Channel.POST), postman, Action.SUBMIT)
     assert state.status == Status.NEW
-    done = replace(state, status=Status.PROCESSED, current_step=2, has_result=True)
+    done = replace(state, status=Status.PROCESSED, current_step=RETURN, has_result=True)
     returned, t = do(done, postman, Action.RETURN_RESULT)
     assert returned.status == Status.RETURNED and t.details["by_post"] is True
     refused_with("Nhân viên bưu chính chỉ thao tác với hồ sơ gửi qua bưu chính.",
@@ -158,18 +158,18 @@ def test_postal_dossier_is_submitted_and_returned_by_the_postman():
 
 
 def test_supplement_pauses_the_clock_and_comes_back_to_the_same_step():
-    state = at_step(2)
+    state = at_step(HANDLING)
     state, t = do(state, lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu bản sao CCCD")
     assert (state.status, t.clock) == (Status.SUPPLEMENT_REQUESTED, ClockEffect.PAUSE)
     assert t.effects == (Effect.ISSUE_FORM_02, Effect.NOTIFY_APPLICANT)
-    assert state.resume_point == ResumePoint(Status.PROCESSING, 2)
+    assert state.resume_point == ResumePoint(Status.PROCESSING, HANDLING)
     assert state.supplement_requests_count == 1
     assert clock_state(state) == ClockState.PAUSED
     assert allowed_actions(state, lan) == []  # waiting on the applicant
 
     state, t = do(state, citizen, Action.SUPPLY_SUPPLEMENT)
     assert (state.status, state.current_step, state.assignee_id) == (
-        Status.PROCESSING, 2, lan.user_id,
+        Status.PROCESSING, HANDLING, lan.user_id,
     )
     assert t.clock == ClockEffect.RESUME and Effect.NOTIFY_ASSIGNEE in t.effects
     assert state.resume_point is None
@@ -238,11 +238,11 @@ def test_not_our_competence_names_where_to_go():
 
 
 def test_inter_agency_transfer_hands_the_dossier_to_the_other_agency():
-    state = at_step(1)
+    state = at_step(HANDLING)
     refused_with("Cơ quan nhận phải khác cơ quan đang giải quyết hồ sơ.", state, lan,
                  Action.TRANSFER, target_agency_id=DEPT)
     state, t = do(state, lan, Action.TRANSFER, target_agency_id=OTHER)
-    assert (state.agency_id, state.assignee_id, state.current_step) == (OTHER, None, 1)
+    assert (state.agency_id, state.assignee_id, state.current_step) == (OTHER, None, HANDLING)
     assert state.receiving_agency_id == CENTRE  # the result still goes back to the centre
     assert {Effect.ISSUE_FORM_06, Effect.NOTIFY_AGENCY} <= set(t.effects)
     assert allowed_actions(state, lan) == [] and allowed_actions(state, leader) == []
@@ -251,30 +251,45 @@ def test_inter_agency_transfer_hands_the_dossier_to_the_other_agency():
 
 
 def test_transfer_of_a_dossier_received_in_house_remembers_where_to_return():
-    state, _ = do(at_step(1, receiving_agency_id=None), lan, Action.TRANSFER,
+    state, _ = do(at_step(HANDLING, receiving_agency_id=None), lan, Action.TRANSFER,
                   target_agency_id=OTHER)
     assert state.receiving_agency_id == DEPT
 
 
-def test_return_to_previous_step_voids_the_approval():
-    state = at_step(2, assignee=leader, approved=True, signed=True)
+def test_return_to_previous_step_voids_the_approval_and_the_signature():
+    state = at_step(SIGNATURE, assignee=leader, approved=True, signed=True)
     refused_with("Cần nêu rõ lý do trả lại bước trước.", state, leader, Action.RETURN_STEP)
-    state, t = do(state, leader, Action.RETURN_STEP, reason="Sai tên", assignee_id=lan.user_id)
+    state, t = do(state, leader, Action.RETURN_STEP, reason="Sai tên", assignee_id=head.user_id)
     assert (state.current_step, state.assignee_id, state.approved, state.signed) == (
-        1, lan.user_id, False, False,
+        APPROVAL, head.user_id, False, False,
     )
-    refused_with("Hồ sơ đang ở bước đầu tiên, không có bước trước để trả lại.", state, lan,
-                 Action.RETURN_STEP, reason="x")
+    state, _ = do(state, head, Action.RETURN_STEP, reason="Thiếu xác minh")
+    assert (state.current_step, state.assignee_id) == (HANDLING, None)
+    refused_with("Hồ sơ đang ở bước xử lý đầu tiên, không có bước trước để trả lại.", state,
+                 lan, Action.RETURN_STEP, reason="x")
 
 
-def test_signing_comes_after_approval_and_issuing_after_signing():
-    state = at_step(2, assignee=leader)
-    refused_with("Hồ sơ cần được phê duyệt trước khi ký.", state, leader, Action.SIGN,
-                 signing="server")
+def test_the_draft_is_the_steps_work_and_a_new_draft_needs_a_new_approval():
+    state, t = do(at_step(HANDLING), lan, Action.ATTACH_DRAFT, sha256=DRAFT_SHA.upper())
+    assert dict(t.details) == {"sha256": DRAFT_SHA, "attached_by": lan.user_id}
+    assert t.event == "result_draft_attached"
+    refused_with("Bước 2/5 “Thụ lý hồ sơ” do Chuyên viên thụ lý thực hiện: bạn không được "
+                 "“Trình dự thảo kết quả” ở bước này.", at_step(HANDLING), leader,
+                 Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    approved, _ = do(at_step(APPROVAL, assignee=head), head, Action.APPROVE)
+    redrafted, _ = do(approved, head, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    assert approved.approved and not redrafted.approved
+
+
+def test_signing_needs_the_approval_and_issuing_needs_the_signature():
+    unapproved = at_step(SIGNATURE, assignee=leader)  # e.g. a new draft since the approval
+    refused_with("Dự thảo kết quả chưa được phê duyệt ở bước phê duyệt của quy trình nên "
+                 "chưa thể ký; trả lại bước trước để phê duyệt.", unapproved, leader,
+                 Action.SIGN, signing="server")
+    state = at_step(SIGNATURE, assignee=leader, approved=True)
     refused_with("Kết quả chưa được ký số hợp lệ nên chưa thể ban hành.", state, leader,
                  Action.ISSUE_RESULT)
     assert Action.ISSUE_RESULT not in allowed_actions(state, leader)
-    state, _ = do(state, leader, Action.APPROVE)
     refused_with("Chọn cách ký: ký số trên hệ thống hoặc tải lên tệp đã ký số.", state, leader,
                  Action.SIGN)
     refused_with("Cần chọn tệp PDF đã ký số để tải lên.", state, leader, Action.SIGN,
@@ -290,16 +305,16 @@ def test_signing_comes_after_approval_and_issuing_after_signing():
     assert state.has_result and Effect.STORE_RESULT in t.effects
 
 
-def test_a_new_draft_needs_a_new_approval():
-    state, _ = do(at_step(2, assignee=leader), leader, Action.APPROVE)
-    state, t = do(state, leader, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
-    assert not state.approved and t.event == "result_draft_attached"
-    refused_with("Hồ sơ cần được phê duyệt trước khi ký.", state, leader, Action.SIGN,
-                 signing="server")
+def test_a_process_without_approval_step_signs_without_one():
+    steps = PROCESS.steps
+    signing_only = Process((*steps[:2], replace(steps[3], position=3),
+                            replace(steps[4], position=4)))
+    state = at_step(3, assignee=leader, process=signing_only)
+    assert Action.SIGN in allowed_actions(state, leader)
 
 
 def test_financial_obligation_keeps_the_clock_and_returns_to_the_step_once_paid():
-    state = at_step(1)
+    state = at_step(HANDLING)
     refused_with("Số tiền nghĩa vụ tài chính phải lớn hơn 0.", state, lan,
                  Action.REQUEST_PAYMENT, amount=0)
     state, t = do(state, lan, Action.REQUEST_PAYMENT, amount=2_500_000)
@@ -308,12 +323,12 @@ def test_financial_obligation_keeps_the_clock_and_returns_to_the_step_once_paid(
     )
     state, t = do(state, citizen, Action.PAY)
     assert (state.status, state.current_step, state.fees_outstanding) == (
-        Status.PROCESSING, 1, 0,
+        Status.PROCESSING, HANDLING, 0,
     )
 
 
 def test_stopping_and_refusing_in_processing_are_for_the_leader():
-    state = at_step(1)
+    state = at_step(HANDLING)
     assert Action.STOP not in allowed_actions(state, lan)
     refused_with("Cần nêu rõ lý do dừng xử lý.", state, leader, Action.STOP)
     stopped, t = do(state, leader, Action.STOP, reason="Người nộp đã chết")
@@ -328,12 +343,13 @@ def test_stopping_and_refusing_in_processing_are_for_the_leader():
 
 
 def test_a_dossier_cannot_be_finished_or_returned_without_a_result():
-    last_step = at_step(2, assignee=leader)
+    last_step = at_step(SIGNATURE, assignee=leader, approved=True, signed=True)
     assert Action.FORWARD not in allowed_actions(last_step, leader)
     refused_with("Hồ sơ chưa có kết quả nên không thể kết thúc xử lý.", last_step, leader,
                  Action.FORWARD)
 
-    processed_without_result = replace(last_step, status=Status.PROCESSED)
+    processed_without_result = replace(last_step, status=Status.PROCESSED,
+                                       current_step=RETURN)
     assert allowed_actions(processed_without_result, counter) == []
     refused_with("Hồ sơ chưa có kết quả nên không thể trả kết quả.", processed_without_result,
                  counter, Action.RETURN_RESULT)
@@ -344,7 +360,8 @@ def test_a_dossier_cannot_be_finished_or_returned_without_a_result():
 
 
 def test_fees_must_be_settled_before_the_result_is_handed_over():
-    state = draft(status=Status.PROCESSED, current_step=2, has_result=True, fees_due=50_000)
+    state = draft(status=Status.PROCESSED, current_step=RETURN, has_result=True,
+                  fees_due=50_000)
     refused_with("Người nộp còn phải nộp 50.000 đ phí, lệ phí trước khi nhận kết quả.", state,
                  counter, Action.RETURN_RESULT)
     assert allowed_actions(state, counter) == [Action.PAY]
@@ -354,7 +371,7 @@ def test_fees_must_be_settled_before_the_result_is_handed_over():
 
 
 def test_nothing_to_pay_means_no_payment():
-    refused_with("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.", at_step(1), citizen,
+    refused_with("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.", at_step(HANDLING), citizen,
                  Action.PAY)
 
 
@@ -362,7 +379,7 @@ def test_nothing_to_pay_means_no_payment():
 
 
 def test_late_dossier_is_blocked_until_an_apology_sets_a_new_appointment():
-    state = at_step(1, due_at=NOW - timedelta(hours=1))
+    state = at_step(HANDLING, due_at=NOW - timedelta(hours=1))
     assert needs_apology(state)
     refused_with(
         "Hồ sơ đã quá hạn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
@@ -370,7 +387,7 @@ def test_late_dossier_is_blocked_until_an_apology_sets_a_new_appointment():
     )
     refused_with(
         "Hồ sơ đã quá hạn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
-        "tiếp tục xử lý.", state, lan, Action.ISSUE_RESULT,
+        "tiếp tục xử lý.", state, lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu",
     )
     assert not set(allowed_actions(state, lan)) & LATE_BLOCKED
     assert Action.RECORD_APOLOGY in allowed_actions(state, lan)
@@ -392,12 +409,12 @@ def test_late_dossier_is_blocked_until_an_apology_sets_a_new_appointment():
     )
     assert t.details["old_due_at"] == NOW - timedelta(hours=1)
     assert not needs_apology(state)
-    state, _ = do(state, lan, Action.FORWARD, assignee_id=leader.user_id)
-    assert state.current_step == 2
+    state, _ = do(state, lan, Action.FORWARD, assignee_id=head.user_id)
+    assert state.current_step == APPROVAL
 
 
 def test_forecast_miss_also_needs_the_apology_first():
-    state = at_step(1, will_miss=True)
+    state = at_step(HANDLING, will_miss=True)
     refused_with(
         "Hồ sơ sẽ trễ hẹn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
         "chuyển bước.", state, lan, Action.FORWARD,
@@ -407,7 +424,7 @@ def test_forecast_miss_also_needs_the_apology_first():
 
 
 def test_late_rule_does_not_hold_back_a_finished_dossier():
-    state = draft(status=Status.PROCESSED, current_step=2, has_result=True,
+    state = draft(status=Status.PROCESSED, current_step=RETURN, has_result=True,
                   due_at=NOW - timedelta(days=5))
     assert allowed_actions(state, counter) == [Action.RETURN_RESULT]
 
@@ -425,7 +442,7 @@ def test_counts_as_late_for_the_national_index():
 
 
 def test_withdrawal_is_asked_by_the_owner_and_accepted_by_staff():
-    state = at_step(2)
+    state = at_step(APPROVAL, assignee=head)
     assert Action.REQUEST_WITHDRAWAL not in allowed_actions(state, stranger)
     state, t = do(state, citizen, Action.REQUEST_WITHDRAWAL, reason="Không còn nhu cầu")
     assert state.status == Status.WITHDRAWAL_REQUESTED and t.clock == ClockEffect.NONE
@@ -433,7 +450,7 @@ def test_withdrawal_is_asked_by_the_owner_and_accepted_by_staff():
     assert allowed_actions(state, citizen) == [Action.CANCEL_WITHDRAWAL]
 
     back, _ = do(state, citizen, Action.CANCEL_WITHDRAWAL)
-    assert (back.status, back.current_step) == (Status.PROCESSING, 2)
+    assert (back.status, back.current_step) == (Status.PROCESSING, APPROVAL)
 
     state, t = do(state, counter, Action.ACCEPT_WITHDRAWAL)
     assert (state.status, t.clock, t.event) == (Status.STOPPED, ClockEffect.STOP, "withdrawn")
@@ -441,14 +458,14 @@ def test_withdrawal_is_asked_by_the_owner_and_accepted_by_staff():
 
 
 def test_withdrawal_during_a_supplement_keeps_the_clock_paused():
-    state, _ = do(at_step(1), lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu")
+    state, _ = do(at_step(HANDLING), lan, Action.REQUEST_SUPPLEMENT, reason="Thiếu")
     state, _ = do(state, citizen, Action.REQUEST_WITHDRAWAL)
     assert clock_state(state) == ClockState.PAUSED
     state, t = do(state, citizen, Action.CANCEL_WITHDRAWAL)
     assert state.status == Status.SUPPLEMENT_REQUESTED and t.clock == ClockEffect.NONE
     state, t = do(state, citizen, Action.SUPPLY_SUPPLEMENT)
     assert (state.status, state.current_step, t.clock) == (
-        Status.PROCESSING, 1, ClockEffect.RESUME,
+        Status.PROCESSING, HANDLING, ClockEffect.RESUME,
     )
 
 
@@ -456,40 +473,46 @@ def test_withdrawal_during_a_supplement_keeps_the_clock_paused():
 
 
 def test_handler_of_another_agency_is_refused():
-    refused_with("Bạn không thuộc cơ quan đang giải quyết hồ sơ này.", at_step(1),
+    refused_with("Bạn không thuộc cơ quan đang giải quyết hồ sơ này.", at_step(HANDLING),
                  other_handler, Action.FORWARD)
 
 
-def test_handler_who_is_not_the_assignee_is_refused():
-    refused_with("Chỉ người đang được giao xử lý hoặc lãnh đạo đơn vị mới được thực hiện.",
-                 at_step(1), minh, Action.FORWARD)
-    assert allowed_actions(at_step(1, assignee=None), lan) == []
+def test_handler_who_is_not_the_assignee_is_refused_but_the_pool_is_open():
+    refused_with("Hồ sơ ở bước 2/5 “Thụ lý hồ sơ” đang được giao cho người khác; lãnh đạo "
+                 "đơn vị có thể phân công lại.", at_step(HANDLING), minh, Action.FORWARD)
+    pool = at_step(HANDLING, assignee=None)  # forwarded to the step's pool
+    assert Action.FORWARD in allowed_actions(pool, lan)
+    assert Action.FORWARD in allowed_actions(pool, minh)
 
 
-def test_leader_of_the_unit_may_act_on_any_dossier_of_the_agency():
-    state = at_step(1, assignee=lan)
-    assert {Action.ASSIGN, Action.FORWARD, Action.APPROVE, Action.STOP} <= set(
-        allowed_actions(state, leader)
-    )
-    state, t = do(state, leader, Action.FORWARD, assignee_id=minh.user_id)
+def test_leader_of_the_unit_manages_any_step_but_does_not_do_the_handlers_work():
+    state = at_step(HANDLING, assignee=lan)
+    assert {Action.ASSIGN, Action.RECORD_APOLOGY, Action.STOP, Action.REFUSE} <= set(
+        allowed_actions(state, leader))
+    assert not {Action.FORWARD, Action.APPROVE, Action.ISSUE_RESULT} & set(
+        allowed_actions(state, leader))
+    refused_with("Bước 2/5 “Thụ lý hồ sơ” do Chuyên viên thụ lý thực hiện: bạn không được "
+                 "“Chuyển bước tiếp theo” ở bước này.", state, leader, Action.FORWARD)
+    state, t = do(state, leader, Action.ASSIGN, assignee_id=minh.user_id)
     assert state.assignee_id == minh.user_id and Effect.NOTIFY_ASSIGNEE in t.effects
     refused_with("Bạn không thuộc cơ quan đang giải quyết hồ sơ này.", state, other_leader,
                  Action.ASSIGN, assignee_id=1)
 
 
 def test_handler_cannot_approve():
-    refused_with("Vai trò “Chuyên viên thụ lý” không được thực hiện “Phê duyệt”.", at_step(1),
-                 lan, Action.APPROVE)
+    refused_with("Vai trò “Chuyên viên thụ lý” không được thực hiện “Phê duyệt”.",
+                 at_step(APPROVAL), lan, Action.APPROVE)
 
 
 @pytest.mark.parametrize("role", sorted(READ_ONLY_ROLES))
 def test_read_only_roles_have_no_actions_anywhere(role):
     watcher = Actor(800, role, {DEPT, CENTRE})
-    samples = [draft(), draft(status=Status.NEW), at_step(1), at_step(2, has_result=True),
-               draft(status=Status.PROCESSED, current_step=2, has_result=True)]
+    samples = [draft(), draft(status=Status.NEW), at_step(HANDLING),
+               at_step(SIGNATURE, has_result=True),
+               draft(status=Status.PROCESSED, current_step=RETURN, has_result=True)]
     assert all(allowed_actions(s, watcher) == [] for s in samples)
     with pytest.raises(TransitionError, match="chỉ được xem hồ sơ"):
-        apply(at_step(1), watcher, Action.FORWARD)
+        apply(at_step(HANDLING), watcher, Action.FORWARD)
 
 
 def test_counter_officer_of_another_centre_is_refused():
@@ -502,7 +525,7 @@ def test_counter_officer_of_another_centre_is_refused():
 
 
 def test_parameter_messages_are_vietnamese():
-    state = at_step(1, assignee=leader)
+    state = at_step(SIGNATURE, assignee=leader, approved=True, signed=True)
     refused_with("Cần chọn người được giao xử lý.", state, leader, Action.ASSIGN)
     refused_with("Cần chọn người được giao xử lý.", state, leader, Action.ASSIGN,
                  assignee_id=True)
@@ -511,8 +534,8 @@ def test_parameter_messages_are_vietnamese():
     refused_with("Cần chọn cơ quan nhận hồ sơ liên thông.", state, leader, Action.TRANSFER)
     refused_with("Cần ghi rõ các giấy tờ phải bổ sung và lý do.", state, leader,
                  Action.REQUEST_SUPPLEMENT)
-    refused_with("Cần chọn tệp PDF dự thảo kết quả.", state, leader, Action.ATTACH_DRAFT,
-                 sha256="z" * 64)
+    refused_with("Cần chọn tệp PDF dự thảo kết quả.", at_step(HANDLING), lan,
+                 Action.ATTACH_DRAFT, sha256="z" * 64)
     refused_with("Ngày hẹn trả kết quả phải sau thời điểm tiếp nhận.", draft(), counter,
                  Action.ACCEPT, due_at=NOW)
     refused_with("Thao tác không hợp lệ.", state, leader, "teleport")
@@ -520,7 +543,7 @@ def test_parameter_messages_are_vietnamese():
 
 def test_wrong_status_message_names_the_action_and_status():
     refused_with("Không thể thực hiện “Trả kết quả” khi hồ sơ ở trạng thái “Đang xử lý”.",
-                 at_step(1), counter, Action.RETURN_RESULT)
+                 at_step(HANDLING), counter, Action.RETURN_RESULT)
 
 
 def test_transition_table_covers_every_action_and_leaves_final_statuses_final():
@@ -535,6 +558,7 @@ def test_transition_table_covers_every_action_and_leaves_final_statuses_final():
 
 def test_snapshot_accepts_plain_row_values():
     state = DossierState(status=4, agency_id=DEPT, now=NOW, channel=2, current_step=1)
+    assert state.step is None  # no process: nothing to enforce, and nothing allowed
     assert state.status is Status.PROCESSING and state.channel is Channel.ONLINE
     with pytest.raises(ValueError):
         DossierState(status=Status.PROCESSING, agency_id=DEPT, now=NOW)  # no step

@@ -1,5 +1,7 @@
-"""Properties of the dossier state machine over random lives and random snapshots: whatever
-permitted actions are taken, by whoever, the dossier stays consistent, and whatever is not
+"""Properties of the dossier state machine over random lives and random snapshots, under
+random internal processes: whatever permitted actions are taken, by whoever, the dossier
+stays consistent, only a step's performers do its work, no dossier is finished without
+every approval and signature step decided by someone holding it, and whatever is not
 permitted is refused with a `TransitionError`."""
 
 from dataclasses import replace
@@ -8,8 +10,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.accounts.roles import Role
+from app.accounts.roles import Position, Role
 from app.dossiers.logic import Channel, Status
+from app.processes.logic import Performer, Process, ProcessStep, StepKind
 from app.workflow import (
     LATE_BLOCKED,
     TRANSITIONS,
@@ -27,10 +30,11 @@ from app.workflow import (
     clock_state,
     needs_apology,
 )
+from app.workflow.steps import STEP_WORK
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 DEPT, CENTRE, OTHER, ELSEWHERE = 1, 2, 3, 9
-STAFF_IDS = [301, 302, 303, 400, 401]
+STAFF_IDS = [301, 302, 303, 400, 401, 402, 403, 404, 405, 406]
 FINAL = {Status.NOT_RECEIVED, Status.STOPPED, Status.RETURNED}
 
 # Everyone who could come near a dossier, so a dead end would show up as "nobody can act".
@@ -46,6 +50,11 @@ ACTORS = (
     Actor(303, Role.HANDLER, {OTHER}),
     Actor(400, Role.LEADER, {DEPT}),
     Actor(401, Role.LEADER, {OTHER}),
+    Actor(402, Role.LEADER, {DEPT}, position=Position.UNIT_LEADER),
+    Actor(403, Role.LEADER, {DEPT}, position=Position.AGENCY_LEADER),
+    Actor(404, Role.LEADER, {DEPT}, position=Position.CHAIRMAN),
+    Actor(405, Role.LEADER, {OTHER}, position=Position.AGENCY_LEADER),
+    Actor(406, Role.LEADER, {OTHER}, position=Position.CHAIRMAN),
     Actor(600, Role.POSTAL_STAFF),
     Actor(700, Role.AUDITOR),
     Actor(701, Role.AGENCY_ADMIN, {DEPT}),
@@ -63,17 +72,40 @@ CLOCK_MOVES = {
 
 WEIGHTS = {
     Action.SUBMIT: 4, Action.ACCEPT: 4, Action.FORWARD: 8, Action.SUPPLY_SUPPLEMENT: 4,
-    Action.PAY: 4, Action.RECORD_APOLOGY: 4, Action.ATTACH_DRAFT: 2, Action.APPROVE: 2,
-    Action.SIGN: 2,
-    Action.ISSUE_RESULT: 4, Action.RETURN_RESULT: 8, Action.CANCEL_WITHDRAWAL: 2,
+    Action.PAY: 4, Action.RECORD_APOLOGY: 4, Action.ATTACH_DRAFT: 4, Action.APPROVE: 8,
+    Action.SIGN: 8, Action.ISSUE_RESULT: 8, Action.RETURN_RESULT: 8, Action.CANCEL_WITHDRAWAL: 2,
 }
+WORK_KINDS = [k for k in StepKind if k not in (StepKind.RECEPTION, StepKind.RETURN)]
 
 
-def params_for(data, state: DossierState, action: Action) -> dict:
-    """Valid parameters for `action`, so only the guards can refuse it."""
+@st.composite
+def processes(draw) -> Process:
+    """Any process, publishable or not: with or without the counter's steps, any kinds
+    and performers in any order, steps at the dossier's agency or another. Only the
+    counter's own steps keep their performer (publishing insists on it), or a processed
+    dossier would wait for a counter that may not return it."""
+    kinds = draw(st.lists(st.sampled_from(WORK_KINDS), min_size=1, max_size=4))
+    if draw(st.booleans()):
+        kinds.insert(0, StepKind.RECEPTION)
+    if draw(st.booleans()):
+        kinds.append(StepKind.RETURN)
+    steps = []
+    for position, kind in enumerate(kinds, start=1):
+        counter_step = kind in (StepKind.RECEPTION, StepKind.RETURN)
+        performers = {Performer.COUNTER_OFFICER} if counter_step else draw(
+            st.sets(st.sampled_from(Performer), min_size=1, max_size=3))
+        steps.append(ProcessStep(position, f"Bước {kind.value}", kind, performers,
+                                 agency_id=draw(st.sampled_from([None, None, DEPT, OTHER]))))
+    return Process(tuple(steps))
+
+
+def params_for(data, state: DossierState, action: Action, actor: Actor | None = None) -> dict:
+    """Valid parameters for `action`, so only the guards can refuse it. Nobody names
+    themselves: whether they may take a step is the machine's to say, not a parameter's."""
     base = max(state.now, state.due_at) if state.due_at else state.now
     later = base + timedelta(hours=data.draw(st.integers(1, 240)))
-    someone = st.none() | st.sampled_from(STAFF_IDS)
+    others = [i for i in STAFF_IDS if actor is None or i != actor.user_id]
+    someone = st.none() | st.sampled_from(others)
     if action == Action.ACCEPT:
         return {"due_at": data.draw(st.none() | st.just(later))}
     if action in (Action.REQUEST_SUPPLEMENT, Action.REFUSE, Action.STOP):
@@ -81,10 +113,11 @@ def params_for(data, state: DossierState, action: Action) -> dict:
     if action == Action.REDIRECT:
         return {"target_agency_id": ELSEWHERE}
     if action == Action.ASSIGN:
-        others = [i for i in STAFF_IDS if i != state.assignee_id]
-        return {"assignee_id": data.draw(st.sampled_from(others))}
+        free = [i for i in STAFF_IDS if i != state.assignee_id]
+        return {"assignee_id": data.draw(st.sampled_from(free))}
     if action == Action.FORWARD:
-        last = state.status == Status.PROCESSING and state.current_step == state.step_count
+        last = (state.status == Status.PROCESSING
+                and state.current_step == state.process.last_work)
         return {} if last else {"assignee_id": data.draw(someone)}
     if action == Action.RETURN_STEP:
         return {"reason": "Sai sót", "assignee_id": data.draw(someone)}
@@ -102,7 +135,8 @@ def params_for(data, state: DossierState, action: Action) -> dict:
     return {}
 
 
-def check_step(before: DossierState, transition, after: DossierState) -> None:
+def check_step(before: DossierState, transition, after: DossierState,
+               actor: Actor | None = None) -> None:
     assert isinstance(after.status, Status)
     assert transition.from_status == before.status and transition.at == before.now
     assert after.status in TRANSITIONS[before.status, transition.action].targets
@@ -122,6 +156,30 @@ def check_step(before: DossierState, transition, after: DossierState) -> None:
     assert after.supplement_requests_count >= before.supplement_requests_count
     if needs_apology(before):
         assert transition.action not in LATE_BLOCKED
+    if actor is not None:
+        check_step_holder(before, transition, actor)
+
+
+def check_step_holder(before: DossierState, transition, actor: Actor) -> None:
+    """Work at a step is done by someone holding it; decisions at their own kind of step."""
+    action, step = transition.action, before.step
+    if before.status == Status.PROCESSING and action in STEP_WORK:
+        assert step is not None
+        if not (action == Action.RECORD_APOLOGY and actor.role == Role.LEADER):
+            assert step.held_by(actor.role, actor.position), (action, step, actor)
+            assert before.assignee_id in (None, actor.user_id)
+    if action == Action.APPROVE:
+        assert step is not None and step.kind == StepKind.APPROVAL
+    if action == Action.SIGN:
+        assert step is not None and step.kind == StepKind.SIGNATURE
+        assert before.approved or not before.process.approval_before(step.position)
+    if action == Action.ISSUE_RESULT:
+        assert step is not None and step.position == before.process.issue_position
+        assert before.signed or not before.process.needs_signature
+    if before.status == Status.RECEIVED and action == Action.FORWARD:
+        reception = before.process.reception
+        assert reception is None or reception.held_by(actor.role, actor.position)
+        assert after_step(transition) == before.process.first_work
 
 
 def check_refused(data, state: DossierState, allowed: dict) -> None:
@@ -135,6 +193,45 @@ def check_refused(data, state: DossierState, allowed: dict) -> None:
         raise AssertionError(f"{actor.role} could {action} in {state.status!r}")
 
 
+def after_step(transition) -> int | None:
+    return transition.step
+
+
+class Trace:
+    """The decisions a life recorded at each step since the dossier last entered it."""
+
+    def __init__(self) -> None:
+        self.decided: dict[int, set[Action]] = {}
+        self.entered: set[int] = set()
+
+    def record(self, before: DossierState, transition, actor: Actor) -> None:
+        if transition.step != before.current_step and transition.step is not None:
+            self.decided[transition.step] = set()  # a fresh visit decides afresh
+            self.entered.add(transition.step)
+        if transition.action in (Action.APPROVE, Action.SIGN):
+            step = before.step
+            assert step is not None and step.held_by(actor.role, actor.position)
+            self.decided.setdefault(step.position, set()).add(transition.action)
+        if transition.action in (Action.TRANSFER, Action.RETURN_STEP):
+            # The approval and signature are void: those steps must decide again.
+            for position in self.decided:
+                self.decided[position] -= {Action.APPROVE, Action.SIGN}
+        if transition.action == Action.ATTACH_DRAFT:
+            for position in self.decided:  # a new draft: approved by nobody yet
+                self.decided[position] -= {Action.APPROVE}
+
+    def check_finished(self, process: Process) -> None:
+        """Finished: every approval and signature step was reached and decided on the way."""
+        for step in process.work:
+            if step.kind == StepKind.APPROVAL:
+                assert step.position in self.entered, step
+            if step.kind == StepKind.SIGNATURE:
+                assert Action.SIGN in self.decided.get(step.position, set()), step
+        approvals = [s for s in process.work if s.kind == StepKind.APPROVAL]
+        if approvals:  # the last approval step's decision still stands
+            assert Action.APPROVE in self.decided.get(approvals[-1].position, set())
+
+
 @st.composite
 def drafts(draw) -> DossierState:
     return DossierState(
@@ -143,7 +240,7 @@ def drafts(draw) -> DossierState:
         now=NOW,
         channel=draw(st.sampled_from(Channel)),
         receiving_agency_id=draw(st.sampled_from([None, CENTRE])),
-        step_count=draw(st.integers(1, 4)),
+        process=draw(processes()),
         fees_due=draw(st.sampled_from([0, 0, 50_000])),
     )
 
@@ -151,8 +248,8 @@ def drafts(draw) -> DossierState:
 @settings(max_examples=200, deadline=None)
 @given(data=st.data(), start=drafts())
 def test_random_lives_stay_consistent_and_never_dead_end(data, start):
-    state = start
-    for _ in range(40):
+    state, trace = start, Trace()
+    for _ in range(60):
         allowed = {actor: allowed_actions(state, actor) for actor in ACTORS}
         moves = [(actor, action) for actor, actions in allowed.items() for action in actions]
         check_refused(data, state, allowed)
@@ -167,9 +264,12 @@ def test_random_lives_stay_consistent_and_never_dead_end(data, start):
         action = data.draw(st.sampled_from([a for a in Action if a in possible
                                             for _ in range(WEIGHTS.get(a, 1))]))
         actor = data.draw(st.sampled_from([a for a, x in moves if x == action]))
-        transition = apply(state, actor, action, **params_for(data, state, action))
+        transition = apply(state, actor, action, **params_for(data, state, action, actor))
         after = advance(state, transition)
-        check_step(state, transition, after)
+        check_step(state, transition, after, actor)
+        trace.record(state, transition, actor)
+        if after.status == Status.PROCESSED and state.status != Status.PROCESSED:
+            trace.check_finished(state.process)
         # Time passes and the forecast changes between actions.
         hours = data.draw(st.integers(0, 96))
         state = replace(after, now=after.now + timedelta(hours=hours),
@@ -180,8 +280,8 @@ def test_random_lives_stay_consistent_and_never_dead_end(data, start):
 def snapshots(draw) -> DossierState:
     """Any snapshot of a shape the machine itself produces, with arbitrary flags."""
     status = draw(st.sampled_from(Status))
-    step_count = draw(st.integers(1, 4))
-    step = draw(st.integers(1, step_count))
+    process = draw(processes())
+    step = draw(st.integers(1, process.count))
     resume = withdrawn = None
     if status == Status.WITHDRAWAL_REQUESTED:
         interrupted = draw(st.sampled_from([
@@ -202,7 +302,7 @@ def snapshots(draw) -> DossierState:
         agency_id=draw(st.sampled_from([DEPT, OTHER])),
         now=NOW,
         channel=draw(st.sampled_from(Channel)),
-        step_count=step_count,
+        process=process,
         current_step=step if status != Status.RECEIVED or draw(st.booleans()) else None,
         assignee_id=draw(st.none() | st.sampled_from(STAFF_IDS)),
         receiving_agency_id=draw(st.sampled_from([None, CENTRE, DEPT])),
@@ -227,9 +327,11 @@ def test_allowed_means_it_applies_and_anything_else_is_refused(data, state):
     for actor in ACTORS:
         allowed = allowed_actions(state, actor)
         for action, params in params_by_action.items():
+            if params.get("assignee_id") == actor.user_id and action != Action.ASSIGN:
+                params = {**params, "assignee_id": None}  # nobody names themselves
             if action in allowed:
                 transition = apply(state, actor, action, **params)
-                check_step(state, transition, advance(state, transition))
+                check_step(state, transition, advance(state, transition), actor)
             else:
                 try:
                     apply(state, actor, action, **params)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from app.accounts import logic
-from app.accounts.roles import STAFF_ROLES, Role
+from app.accounts.roles import STAFF_ROLES, Position, Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User, UserAgency
 from app.audit import service as audit
@@ -44,6 +44,7 @@ class AccountValues:
     agencies: tuple[int, ...]
     email: str = ""
     phone: str = ""
+    position: Position = Position.NONE  # a leader's: the process steps they hold
 
 
 async def _agencies_of(user_ids: list[int]) -> dict[int, list[int]]:
@@ -83,7 +84,7 @@ async def account(actor: CurrentUser, user_id: int) -> dict | None:
     """The account with its agencies and history, if this admin manages it."""
     row = await User.select(
         User.id, User.username, User.full_name, User.role, User.active, User.email,
-        User.phone, User.created_at, User.last_login_at, User.password_hash,
+        User.phone, User.created_at, User.last_login_at, User.password_hash, User.position,
     ).where(User.id == user_id).first()
     if row is None:
         return None
@@ -122,23 +123,31 @@ async def _set_agencies(user_id: int, agencies: tuple[int, ...]) -> None:
         await UserAgency(user=user_id, agency=agency).save()
 
 
+def _position_problem(role: Role, position: Position) -> dict[str, str]:
+    if position != Position.NONE and role != Role.LEADER:
+        return {"position": "Chỉ tài khoản lãnh đạo mới có chức vụ."}
+    return {}
+
+
 async def create(actor: CurrentUser, values: AccountValues, reason: str) -> int:
     """A staff account with no usable password; its holder gets a one-time link."""
     username = values.username.strip().lower()
     _refuse({**logic.account_problems(username, values.full_name, values.email, values.phone),
              **logic.change_refusal(actor.id, actor.role, actor.agency_ids, None, values.role,
-                                    values.agencies), **logic.reason_problem(reason)})
+                                    values.agencies), **logic.reason_problem(reason),
+             **_position_problem(values.role, values.position)})
     async with write_transaction():
         if await User.exists().where(User.username == username):
             _refuse({"username": "Tên đăng nhập này đã được sử dụng."})
         user = User(username=username, full_name=values.full_name.strip(),
                     role=values.role.value, email=values.email.strip().lower(),
                     phone=values.phone.strip(), password_hash=PENDING_PASSWORD_HASH,
-                    created_at=now_utc())
+                    created_at=now_utc(), position=values.position.value)
         await user.save()
         await _set_agencies(user.id, values.agencies)
         await audit.record("user.created", "user", user.id,
                            {"username": username, "role": values.role.value,
+                            "position": values.position.value,
                             "agencies": list(values.agencies), "reason": reason.strip()},
                            actor_id=actor.id)
         await _send_link(user.id, user.full_name, user.email, user.phone)
@@ -147,18 +156,21 @@ async def create(actor: CurrentUser, values: AccountValues, reason: str) -> int:
 
 
 async def update(actor: CurrentUser, user_id: int, role: Role, agencies: tuple[int, ...],
-                 full_name: str, reason: str) -> None:
+                 full_name: str, reason: str, position: Position = Position.NONE) -> None:
     async with write_transaction():
         before = await _managed(actor, user_id)
         _refuse({**logic.change_refusal(actor.id, actor.role, actor.agency_ids, user_id, role,
-                                        agencies), **logic.reason_problem(reason)})
+                                        agencies), **logic.reason_problem(reason),
+                 **_position_problem(role, position)})
         if not full_name.strip():
             _refuse({"full_name": "Nhập họ và tên."})
-        await User.update({User.role: role.value, User.full_name: full_name.strip()}).where(
-            User.id == user_id)
+        await User.update({User.role: role.value, User.full_name: full_name.strip(),
+                           User.position: position.value}).where(User.id == user_id)
         await _set_agencies(user_id, agencies)
+        changed = {"position": [before["position"], position.value]} if (
+            before["position"] != position.value) else {}
         await audit.record("user.updated", "user", user_id, {
-            "role": [before["role"], role.value],
+            **changed, "role": [before["role"], role.value],
             "agencies": [sorted(before["agencies"]), sorted(agencies)],
             "reason": reason.strip()}, actor_id=actor.id)
 

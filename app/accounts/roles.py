@@ -40,6 +40,28 @@ ROLE_LABELS = {
     Role.AUDITOR: "Thanh tra, kiểm tra",
 }
 
+class Position(StrEnum):
+    """A leader's position (chức vụ), which decides the process steps they may act at:
+    a unit leader reviews, an agency leader or the Chairman signs. Kept beside the role
+    rather than as more roles, so scope and screens stay the same for every leader."""
+
+    NONE = ""
+    UNIT_LEADER = "unit_leader"
+    AGENCY_LEADER = "agency_leader"
+    CHAIRMAN = "chairman"
+
+    @property
+    def label(self) -> str:
+        return POSITION_LABELS[self]
+
+
+POSITION_LABELS = {
+    Position.NONE: "",
+    Position.UNIT_LEADER: "Lãnh đạo phòng, đơn vị",
+    Position.AGENCY_LEADER: "Lãnh đạo cơ quan",
+    Position.CHAIRMAN: "Chủ tịch, Phó Chủ tịch UBND",
+}
+
 APPLICANT_ROLES = frozenset({Role.CITIZEN, Role.ORGANISATION})
 STAFF_ROLES = frozenset(Role) - APPLICANT_ROLES
 PROVINCE_WIDE_ROLES = frozenset({Role.PROVINCIAL_ADMIN, Role.AUDITOR})

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from app.accounts import throttle
 from app.accounts.passwords import dummy_hash, hash_password, verify_password
-from app.accounts.roles import Role
+from app.accounts.roles import Position, Role
 from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit import service as audit
 from app.db import write_transaction
@@ -34,6 +34,7 @@ async def create_user(
     email: str = "",
     phone: str = "",
     actor_id: int | None = None,
+    position: Position = Position.NONE,
 ) -> User:
     username = username.strip().lower()
     async with write_transaction():
@@ -45,13 +46,15 @@ async def create_user(
             username=username, full_name=full_name.strip(), role=role.value,
             id_number=id_number or None, email=email, phone=phone,
             password_hash=hash_password(password), created_at=now_utc(),
+            position=Position(position).value,
         )
         await user.save()
         for agency_id in agency_ids:
             await UserAgency(user=user.id, agency=agency_id).save()
         await audit.record(
             "user.created", "user", user.id,
-            {"username": username, "role": role.value, "agencies": list(agency_ids)},
+            {"username": username, "role": role.value, "agencies": list(agency_ids),
+             "position": Position(position).value},
             actor_id=actor_id if actor_id is not None else user.id,
         )
     return user
@@ -173,6 +176,7 @@ class CurrentUser:
     role: Role
     agency_ids: tuple[int, ...]
     session_token: str
+    position: Position = Position.NONE
     session_expires_at: datetime | None = None  # forms warn before it ends
 
     @property
@@ -184,7 +188,8 @@ async def load_session(token: str) -> CurrentUser | None:
     row = await (
         UserSession.select(
             UserSession.user.id, UserSession.user.username, UserSession.user.full_name,
-            UserSession.user.role, UserSession.user.active, UserSession.expires_at,
+            UserSession.user.role, UserSession.user.active, UserSession.user.position,
+            UserSession.expires_at,
         )
         .where(
             (UserSession.token == token)
@@ -205,6 +210,7 @@ async def load_session(token: str) -> CurrentUser | None:
     return CurrentUser(
         id=row["user.id"], username=row["user.username"], full_name=row["user.full_name"],
         role=role, agency_ids=agency_ids, session_token=token,
+        position=Position(row["user.position"] or ""),
         session_expires_at=row["expires_at"],
     )
 

@@ -25,6 +25,8 @@ class User(Table, tablename="app_user"):
     username = Varchar(length=120, unique=True)
     full_name = Varchar(length=200)
     role = Varchar(length=30, index=True)
+    # A leader's position (app.accounts.roles.Position): which process steps they act at.
+    position = Varchar(length=30, default="")
     id_number = Varchar(length=20, null=True, default=None, index=True)  # CCCD or tax code
     email = Varchar(length=200, default="")
     phone = Varchar(length=20, default="")

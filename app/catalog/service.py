@@ -7,8 +7,10 @@ from datetime import date
 
 from app.catalog.content import METHOD_LABELS
 from app.catalog.logic import split_steps
-from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep, ProcedureVersion
+from app.catalog.tables import Procedure, ProcedureComponent, ProcedureVersion
 from app.catalog.versions import Change, VersionStatus
+from app.formatting import now_utc
+from app.processes.service import load_version, version_in_force
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -63,7 +65,7 @@ async def get_procedure(procedure_id: int) -> dict | None:
         {"title": b["title"], "effective_from": date.fromisoformat(b["effective_from"])
          if b.get("effective_from") else None}
         for b in (json.loads(bases) if isinstance(bases, str) else bases or [])]
-    procedure["steps"] = await ProcedureStep.select().where(
-        ProcedureStep.procedure == procedure_id
-    ).order_by(ProcedureStep.position)
+    # The internal process in force now (app.processes), as published to applicants.
+    version = await version_in_force(procedure_id, now_utc())
+    procedure["steps"] = (await load_version(version)).process.steps if version else ()
     return procedure

@@ -80,7 +80,11 @@ class ProcedureComponent(Table, tablename="procedure_component"):
 
 
 class ProcedureStep(Table, tablename="procedure_step"):
-    """One step of the internal process (quy trình nội bộ) with its role and allotted time."""
+    """One step of the internal process as first kept, one role per step (legacy).
+
+    Superseded by versioned processes (`app.processes`): the migration that introduced
+    them made version 1 of each procedure's process from these rows, which stay as they
+    were for the record; nothing reads or writes them any more."""
 
     procedure = ForeignKey(Procedure, null=False, on_delete=OnDelete.cascade, index=True)
     position = Integer(default=0)

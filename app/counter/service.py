@@ -2,11 +2,15 @@
 
 The dossier row, its code (agency code – yymmdd – daily sequence), its components and the
 acceptance (through the one state machine) are written in a single IMMEDIATE transaction,
-so a code is never given twice and never lost.
+so a code is never given twice and never lost. The reception form's one-time token is
+recorded in that transaction too: the same form submitted again (Back and resubmit, a
+double click, a second tab) finds the dossier it already made instead of making another.
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +19,7 @@ from app.accounts.service import CurrentUser
 from app.accounts.tables import User
 from app.catalog.tables import Procedure, ProcedureComponent
 from app.counter.logic import Outcome
+from app.counter.tables import ReceptionToken
 from app.db import write_transaction
 from app.directory.tables import Agency
 from app.dossiers.logic import Channel, Status, format_dossier_code
@@ -28,6 +33,34 @@ from app.workflow.service import perform
 
 class ReceptionRefused(ValueError):
     """The counter may not receive this procedure (message in Vietnamese)."""
+
+
+class AlreadyReceived(Exception):
+    """This form was submitted before: `dossier_id` is what it made."""
+
+    def __init__(self, dossier_id: int):
+        super().__init__(dossier_id)
+        self.dossier_id = dossier_id
+
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+STALE_FORM = ("Biểu mẫu tiếp nhận này đã cũ hoặc không đầy đủ; vui lòng tải lại trang "
+              "tiếp nhận rồi nhập lại.")
+
+
+def new_reception_token() -> str:
+    """The one-time token a reception form carries (nothing is stored until it is used)."""
+    return secrets.token_urlsafe(32)
+
+
+def valid_token(token: str) -> bool:
+    return bool(_TOKEN.match(token))
+
+
+async def dossier_for_token(token: str) -> int | None:
+    row = await ReceptionToken.select(ReceptionToken.dossier).where(
+        ReceptionToken.token == token).first()
+    return row["dossier"] if row else None
 
 
 @dataclass
@@ -153,9 +186,11 @@ async def _redirect_params(params: dict) -> dict:
 
 
 async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
-                  outcome: Outcome = Outcome.ACCEPT, params: dict | None = None) -> int:
+                  outcome: Outcome = Outcome.ACCEPT, params: dict | None = None,
+                  token: str | None = None) -> int:
     """Create the dossier and record the counter's decision on it; its id. Raises
-    ReceptionRefused or TransitionError (nothing saved). Only an accepted dossier is
+    ReceptionRefused or TransitionError (nothing saved), or AlreadyReceived when `token`
+    (the form's one-time token) already made a dossier. Only an accepted dossier is
     received: the legal clock starts then, so the others keep no reception time."""
     procedure = await Procedure.select().where(
         (Procedure.id == procedure_id) & Procedure.active.eq(True)).first()
@@ -172,6 +207,8 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
     now = now_utc()
     account = await _applicant_account(reception.applicant_id_number)
     async with write_transaction():
+        if token is not None and (earlier := await dossier_for_token(token)) is not None:
+            raise AlreadyReceived(earlier)
         rule = await RuleVersion.select(RuleVersion.id).where(
             RuleVersion.effective_from <= now).order_by(
             RuleVersion.effective_from, ascending=False).first()
@@ -199,6 +236,9 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
             params = await _redirect_params(params)
         # Accepting computes the due moment from received_at.
         await perform(dossier.id, user, outcome.action, **params)
+        if token is not None:
+            await ReceptionToken(token=token, dossier=dossier.id, created_by=user.id,
+                                 created_at=now).save()
     return dossier.id
 
 

@@ -36,3 +36,15 @@ class PaperReception(Table, tablename="paper_reception"):
     dossiers = Integer(default=0)  # how many dossiers (not "count": that is Table.count)
     recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     recorded_at = Timestamptz()
+
+
+class ReceptionToken(Table, tablename="reception_token"):
+    """The one-time token of a counter reception form and the dossier its first submit
+    created: a second submit of the same form (Back and resubmit, a double click, a second
+    tab) finds it and shows that dossier instead of creating another. Written in the
+    reception transaction; the unique token makes a race end in one dossier."""
+
+    token = Varchar(length=64, unique=True)
+    dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict)
+    created_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
+    created_at = Timestamptz()

@@ -25,18 +25,20 @@ from app.catalog.logic import (
     TimeUnit,
     search_text,
 )
-from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import Field, Procedure, ProcedureComponent
 from app.db import write_transaction
 from app.demo.users import create_demo_users
 from app.directory.service import CURRENT_ERA, load_current_units, load_units_file, unit_ids
 from app.directory.tables import Agency
 from app.dossiers.tables import RuleVersion
 from app.formatting import LOCAL_TZ
+from app.processes.admin import ProcessError, publish_new
+from app.processes.forms import VersionHeader
+from app.processes.logic import Performer, ProcessStep, StepKind
 from app.signatures.demo import create_demo_signers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = 51
-STEP_ROLES = frozenset({"counter_officer", "handler", "leader"})
 _CHUNK = 200
 
 
@@ -65,7 +67,8 @@ def catalogue_problems(catalogue: dict, agency_codes: set[str]) -> list[str]:
                      for c in p["components"] if c["kind"] not in COMPONENT_KIND_LABELS]
         problems += [
             f"{where}: bad step {s['name']!r}" for s in p["process"]
-            if s["role"] not in STEP_ROLES or s.get("agency", p["agency"]) not in agency_codes
+            if s["kind"] not in set(StepKind) or not set(s["performers"]) <= set(Performer)
+            or s.get("agency", p["agency"]) not in agency_codes
         ]
     return problems
 
@@ -159,18 +162,34 @@ async def _insert_procedures(catalogue: dict, agency_ids: dict[str, int]) -> dic
         )
         for p in procedures for position, c in enumerate(p["components"], start=1)
     ]
-    steps = [
-        ProcedureStep(
-            procedure=ids[p["code"]], position=position, name=s["name"], role=s["role"],
-            agency=agency_ids[s["agency"]] if s.get("agency") else None,
-            allotted_hours=Decimal(str(s["allotted_hours"])),
-        )
-        for p in procedures for position, s in enumerate(p["process"], start=1)
-    ]
     await _bulk(ProcedureComponent, components)
-    await _bulk(ProcedureStep, steps)
+    steps = await _publish_processes(catalogue, ids, agency_ids)
     return {"fields": len(field_ids), "procedures": len(procedures),
-            "components": len(components), "steps": len(steps)}
+            "components": len(components), "steps": steps}
+
+
+async def _publish_processes(catalogue: dict, ids: dict[str, int],
+                             agency_ids: dict[str, int]) -> int:
+    """Each procedure's internal process, version 1, published through the same checks
+    as the admin pages (hours adding up to the legal limit, reception first...)."""
+    decision = catalogue["process_decision"]
+    header = VersionHeader(decision_number=decision["number"],
+                           decision_date=date.fromisoformat(decision["date"]),
+                           effective_date=date.fromisoformat(decision["effective"]),
+                           note=decision["note"])
+    count = 0
+    for p in catalogue["procedures"]:
+        steps = [ProcessStep(position=n, name=s["name"], kind=s["kind"],
+                             performers=frozenset(s["performers"]),
+                             hours=Decimal(str(s["allotted_hours"])),
+                             agency_id=agency_ids[s["agency"]] if s.get("agency") else None)
+                 for n, s in enumerate(p["process"], start=1)]
+        try:
+            await publish_new(ids[p["code"]], header, steps)
+        except ProcessError as exc:
+            raise ValueError(f"demo process of {p['code']}: {exc.problems}") from None
+        count += len(steps)
+    return count
 
 
 def local_midnight_utc(day: str) -> datetime:

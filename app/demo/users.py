@@ -8,13 +8,23 @@
     motcua.xaydung   Công chức Bộ phận Một cửa    Sở Xây dựng (000.00.13.H55)
     motcua.kontum    Công chức Bộ phận Một cửa    UBND phường Kon Tum (000.01.40.H55)
     thuly.tuphap     Chuyên viên thụ lý           Sở Tư pháp
-    lanhdao.tuphap   Lãnh đạo                     Sở Tư pháp
+    lanhdao.tuphap   Lãnh đạo (Lãnh đạo cơ quan)  Sở Tư pháp
+    thuly.xaydung    Chuyên viên thụ lý           Sở Xây dựng
+    truongphong.xaydung Lãnh đạo (Lãnh đạo phòng)  Sở Xây dựng
+    giamdoc.xaydung  Lãnh đạo (Lãnh đạo cơ quan)  Sở Xây dựng
+    thuly.kontum     Chuyên viên thụ lý           UBND phường Kon Tum
+    truongphong.kontum Lãnh đạo (Lãnh đạo phòng)   UBND phường Kon Tum
+    chutich.kontum   Lãnh đạo (Chủ tịch UBND)     UBND phường Kon Tum
     quantri.tuphap   Quản trị cơ quan             Sở Tư pháp
     quantri.tinh     Quản trị cấp tỉnh            Văn phòng UBND tỉnh (000.00.01.H55), province-wide
     buudien1         Nhân viên bưu chính công ích TT Phục vụ hành chính công (000.20.01.H55)
     thanhtra1        Thanh tra, kiểm tra          province-wide, no agency
     vanthu.vpubnd    Công chức Bộ phận Một cửa    Văn phòng UBND tỉnh (internal procedures)
-    lanhdao.vpubnd   Lãnh đạo                     Văn phòng UBND tỉnh
+    chuyenvien.vpubnd Chuyên viên thụ lý          Văn phòng UBND tỉnh
+    lanhdao.vpubnd   Lãnh đạo (Lãnh đạo cơ quan)  Văn phòng UBND tỉnh
+
+Leaders carry a position (unit leader, agency leader, Chairman): the steps of the
+internal processes name who signs or approves by position (`app.processes`).
 
 Passwords are generated at load time and handed back once so the CLI can print them; only
 their argon2 hashes are stored. A username or identity number already present is skipped.
@@ -26,7 +36,7 @@ import secrets
 from dataclasses import dataclass
 
 from app.accounts.passwords import password_problems
-from app.accounts.roles import Role
+from app.accounts.roles import Position, Role
 from app.accounts.second_factor import staff_password_problems
 from app.accounts.tables import User
 from app.directory.tables import Agency
@@ -46,6 +56,7 @@ class DemoUser:
     id_number: str | None = None
     email: str = ""
     phone: str = ""
+    position: Position = Position.NONE
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
@@ -63,7 +74,19 @@ DEMO_USERS: tuple[DemoUser, ...] = (
              email="thuan.a@example.vn"),
     DemoUser("thuly.tuphap", "Võ Thị Mai", Role.HANDLER, (TU_PHAP,), email="mai.vt@example.vn"),
     DemoUser("lanhdao.tuphap", "Đinh Văn Tâm", Role.LEADER, (TU_PHAP,),
-             email="tam.dv@example.vn"),
+             email="tam.dv@example.vn", position=Position.AGENCY_LEADER),
+    DemoUser("thuly.xaydung", "Nguyễn Thị Kim Oanh", Role.HANDLER, (XAY_DUNG,),
+             email="oanh.ntk@example.vn"),
+    DemoUser("truongphong.xaydung", "Lê Minh Tuấn", Role.LEADER, (XAY_DUNG,),
+             email="tuan.lm@example.vn", position=Position.UNIT_LEADER),
+    DemoUser("giamdoc.xaydung", "Phan Văn Dũng", Role.LEADER, (XAY_DUNG,),
+             email="dung.pv@example.vn", position=Position.AGENCY_LEADER),
+    DemoUser("thuly.kontum", "Y Nhung", Role.HANDLER, (PHUONG_KON_TUM,),
+             email="nhung.y@example.vn"),
+    DemoUser("truongphong.kontum", "Hoàng Văn Nam", Role.LEADER, (PHUONG_KON_TUM,),
+             email="nam.hv@example.vn", position=Position.UNIT_LEADER),
+    DemoUser("chutich.kontum", "A Khánh", Role.LEADER, (PHUONG_KON_TUM,),
+             email="khanh.a@example.vn", position=Position.CHAIRMAN),
     DemoUser("quantri.tuphap", "Huỳnh Văn Lộc", Role.AGENCY_ADMIN, (TU_PHAP,),
              email="loc.hv@example.vn"),
     DemoUser("quantri.tinh", "Nguyễn Thị Thu", Role.PROVINCIAL_ADMIN, (VP_UBND,),
@@ -74,8 +97,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     # The Provincial Office receives and decides the internal account procedures (seed 000).
     DemoUser("vanthu.vpubnd", "Đoàn Thị Lan", Role.COUNTER_OFFICER, (VP_UBND,),
              email="lan.dt@example.vn"),
+    DemoUser("chuyenvien.vpubnd", "Lê Thị Phương", Role.HANDLER, (VP_UBND,),
+             email="phuong.lt@example.vn"),
     DemoUser("lanhdao.vpubnd", "Trần Quốc Việt", Role.LEADER, (VP_UBND,),
-             email="viet.tq@example.vn"),
+             email="viet.tq@example.vn", position=Position.AGENCY_LEADER),
 )
 
 
@@ -114,6 +139,7 @@ async def create_demo_users() -> list[tuple[str, str, str]]:
             username=demo.username, password=password, full_name=demo.full_name,
             role=demo.role, agency_ids=[agency_ids[code] for code in demo.agencies],
             id_number=demo.id_number, email=demo.email, phone=demo.phone,
+            position=demo.position,
         )
         created.append((demo.username, demo.role.label, password))
     return created

@@ -10,6 +10,8 @@ from app.counter.tables import ResultReturn
 from app.directory.tables import Agency
 from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, RequestedComponent
+from app.processes.logic import ProcessStep, roles_for
+from app.workflow.history import event_label
 
 
 async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
@@ -20,6 +22,7 @@ async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
         Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
         Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
         Dossier.agency.name.as_alias("agency_name"),
+        Dossier.procedure.agency.name.as_alias("procedure_agency_name"),
         Dossier.receiving_agency.name.as_alias("receiving_agency_name"),
         Dossier.assignee.full_name.as_alias("assignee_name"),
     ).where((Dossier.id == dossier_id) & visible_to(user)).first()
@@ -33,18 +36,29 @@ async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
     row["events"] = await DossierEvent.select(
         DossierEvent.all_columns(), DossierEvent.actor.full_name.as_alias("actor_name"),
         DossierEvent.agency.name.as_alias("agency_name"),
+        DossierEvent.assignee.full_name.as_alias("assignee_name"),
+        DossierEvent.process_step.position.as_alias("step_position"),
+        DossierEvent.process_step.name.as_alias("step_name"),
+        DossierEvent.process_step.kind.as_alias("step_kind"),
     ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)
+    for event in row["events"]:
+        # Named by the process step it was recorded at (mapped for events from before
+        # versioned processes); the raw number only when no step is known.
+        event["label"] = event_label(event["action"], event["step_kind"])
+        event["position"] = event["step_position"] or event["step"]
     return row
 
 
-async def colleagues(agency_id: int) -> list[dict]:
-    """Staff who may be assigned a step of this agency's dossiers."""
+async def holders(agency_id: int, step: ProcessStep | None) -> list[dict]:
+    """Active staff of the agency who may be given this step (its performers); handlers
+    and leaders when no step is known."""
+    roles = roles_for(step.performers) if step else {Role.HANDLER, Role.LEADER}
     links = await UserAgency.select(UserAgency.user).where(UserAgency.agency == agency_id)
     ids = [link["user"] for link in links] or [-1]
-    return await User.select(User.id, User.full_name, User.role).where(
-        User.id.is_in(ids) & User.active.eq(True)
-        & User.role.is_in([Role.HANDLER.value, Role.LEADER.value])
+    people = await User.select(User.id, User.full_name, User.role, User.position).where(
+        User.id.is_in(ids) & User.active.eq(True) & User.role.is_in([r.value for r in roles])
     ).order_by(User.full_name)
+    return [p for p in people if step is None or step.held_by(p["role"], p["position"])]
 
 
 async def other_agencies(agency_id: int) -> list[dict]:

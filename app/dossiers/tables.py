@@ -16,6 +16,7 @@ from piccolo.table import Table
 from app.accounts.tables import User
 from app.catalog.tables import Procedure, ProcedureComponent, ProcedureVersion
 from app.directory.tables import Agency
+from app.processes.tables import ProcessStepRow, ProcessVersion
 
 
 class RuleVersion(Table, tablename="rule_version"):
@@ -62,6 +63,12 @@ class Dossier(Table, tablename="dossier"):
     channel = Integer(default=1)  # 1 in person, 2 online, 3 post
     status = Integer(default=0, index=True)
     rule_version = ForeignKey(RuleVersion, null=True, on_delete=OnDelete.restrict)
+    # The internal process version the dossier was received under (set at acceptance).
+    process_version = ForeignKey(ProcessVersion, null=True, default=None,
+                                 on_delete=OnDelete.restrict)
+    # Incremented by every workflow action: a form carries it back, and an action on a
+    # stale page (another tab, another officer moved the dossier meanwhile) is refused.
+    version = Integer(default=0)
     created_at = Timestamptz()
     received_at = Timestamptz(null=True, default=None, index=True)
     due_at = Timestamptz(null=True, default=None, index=True)
@@ -98,6 +105,12 @@ class DossierEvent(Table, tablename="dossier_event"):
     to_status = Integer(null=True, default=None)
     step = Integer(null=True, default=None)
     comment = Text(default="")
+    # The process step the dossier is at after the event, and who holds it: the history
+    # names the step and the person (events before processes were versioned were mapped
+    # by the migration, their `step` number left as recorded).
+    process_step = ForeignKey(ProcessStepRow, null=True, default=None,
+                              on_delete=OnDelete.restrict)
+    assignee = ForeignKey(User, null=True, default=None, on_delete=OnDelete.restrict)
 
 
 class DossierComponent(Table, tablename="dossier_component"):

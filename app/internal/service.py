@@ -48,6 +48,7 @@ from app.internal.tables import (
     AccountRequestPerson,
     SetPasswordToken,
 )
+from app.processes.logic import StepKind
 from app.workflow import Action, TransitionError, refusal
 from app.workflow.service import actor_for, perform, snapshot
 
@@ -190,7 +191,7 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
         if not approve:
             await perform(dossier_id, user, Action.REFUSE, reason=reason.strip())
         else:
-            await _may_approve(dossier_id, user)
+            await _may_decide(dossier_id, user)
             links = await _carry_out(request, user)
             await _issue_signed_result(request, dossier_id, user, reason.strip())
             await _finish(dossier_id, user)
@@ -199,7 +200,8 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
             AccountRequest.decided_at: now, AccountRequest.decided_by: user.id,
         }).where(AccountRequest.id == request["id"])
         await audit.record("internal.request_decided", "dossier", dossier_id,
-                           {"approved": approve, "accounts": len(links)}, actor_id=user.id)
+                           {"approved": approve, "accounts": len(links),
+                            "comment": reason.strip()}, actor_id=user.id)
         for person, user_id, path in links:
             await messages.send_set_password_link(
                 user_id=user_id, full_name=person["full_name"], email=person["email"],
@@ -208,10 +210,13 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
         messages.schedule_delivery()
 
 
-async def _may_approve(dossier_id: int, user: CurrentUser) -> None:
-    """Refuse (the machine's reason) before anything is carried out."""
+async def _may_decide(dossier_id: int, user: CurrentUser) -> None:
+    """Refuse (the machine's reason) before anything is carried out: the decision is the
+    leader's at their own step of the Office's process (approval or signature)."""
     snap = await snapshot(dossier_id)
-    problem = refusal(snap.state, actor_for(user, snap.row), Action.APPROVE)
+    step = snap.state.step
+    action = Action.APPROVE if step and step.kind == StepKind.APPROVAL else Action.SIGN
+    problem = refusal(snap.state, actor_for(user, snap.row), action)
     if problem:
         raise TransitionError(problem)
 
@@ -224,7 +229,11 @@ async def _issue_signed_result(request: dict, dossier_id: int, user: CurrentUser
     html = f"<meta charset='utf-8'><pre style='font-family: DejaVu Sans'>{escape(summary)}</pre>"
     draft = await store.store(await asyncio.to_thread(html_to_pdf, html), "application/pdf")
     await perform(dossier_id, user, Action.ATTACH_DRAFT, sha256=draft.sha256)
-    await perform(dossier_id, user, Action.APPROVE, comment=comment)
+    state = (await snapshot(dossier_id)).state
+    if state.step and state.step.kind == StepKind.APPROVAL:
+        # A process that approves before it signs: the deciding leader holds both steps.
+        await perform(dossier_id, user, Action.APPROVE, comment=comment)
+        await perform(dossier_id, user, Action.FORWARD, assignee_id=user.id)
     await perform(dossier_id, user, Action.SIGN, signing="server")
     await perform(dossier_id, user, Action.ISSUE_RESULT)
 

@@ -1,12 +1,15 @@
 """The process-control sheet (phiếu kiểm soát quá trình giải quyết hồ sơ), built from a
-dossier's events. Pure: the step deadlines come from a function the caller passes (the
-working calendar), so every rule here is tested on plain values.
+dossier's events under its internal process. Pure: the step deadlines come from a function
+the caller passes (the working calendar), so every rule here is tested on plain values.
 
-One row per stay of the dossier somewhere: the counter from reception to the first
-handover, each step visit (a step returned to is a new row, as on paper), each agency an
-inter-agency transfer sends it to, and the counter again from the end of processing to the
-return. A stay is judged when it ends: early (handed over on a day before its due day), on
-time (by the due moment) or late.
+One row per step actually done, in order, named as the process names it ("Bước 2/5: Thụ
+lý hồ sơ"): the counter's reception until the first handover, each visit of a work step (a
+step returned to is a new row, as on paper), each agency an inter-agency transfer sends it
+to, and the counter's return from the end of processing to the hand-over. Each row says
+who received the dossier (the person it was assigned to, when named) and who handed it on,
+with room for both signatures; the supplement waits inside the stay are noted and left out
+of its deadline. A stay is judged when it ends: early (handed over on a day before its due
+day), on time (by the due moment) or late.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from enum import StrEnum
 
 from app.calendar.deadlines import appointment_day
 from app.calendar.logic import WorkingCalendar
-from app.formatting import to_local
+from app.formatting import format_datetime, to_local
 
 PAPER_TRANSFER_CUTOFF = time(15, 0)
 
@@ -36,11 +39,15 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class SheetEvent:
+    """An event: `step` is the process position the dossier is at after it; `assignee_name`
+    who holds the dossier after it (empty: the step's pool)."""
+
     action: str
     at: datetime
     step: int | None
     actor_name: str = ""
     comment: str = ""
+    assignee_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class SheetStep:
     name: str
     agency_name: str
     allotted_hours: Decimal
+    kind: str = "handling"
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,7 @@ END_PROCESSING = frozenset({"processing_finished", "refused", "stopped", "withdr
 COUNTER_LABEL = "Bộ phận Một cửa"
 
 DueFor = Callable[[datetime, Decimal], datetime]
+Pause = tuple[datetime, datetime | None]
 
 
 def outcome(done_at: datetime | None, due_at: datetime | None) -> Outcome | None:
@@ -102,6 +111,16 @@ def reception_handover_due(received_at: datetime, calendar: WorkingCalendar,
     return calendar.closing_time(day)
 
 
+def pause_notes(pauses: Sequence[Pause], start: datetime, end: datetime | None) -> str:
+    """The supplement waits that fall inside a stay, as the note says them."""
+    notes = []
+    for began, ended in pauses:
+        if began >= start and (end is None or began < end):
+            until = format_datetime(ended) if ended else "nay"
+            notes.append(f"Tạm dừng chờ bổ sung {format_datetime(began)} – {until}")
+    return "; ".join(notes)
+
+
 @dataclass
 class _Stay:
     label: str
@@ -114,6 +133,43 @@ class _Stay:
     judged_on_arrival: bool = False
 
 
+class _Sheet:
+    """Walks the events, opening and closing stays."""
+
+    def __init__(self, steps: Sequence[SheetStep], count: int, pauses: Sequence[Pause]):
+        self.by_position = {s.position: s for s in steps}
+        self.count, self.pauses = count, pauses
+        self.rows: list[SheetRow] = []
+        self.stay: _Stay | None = None
+
+    def label(self, step: SheetStep) -> str:
+        return f"Bước {step.position}/{self.count}: {step.name}"
+
+    def counter_label(self, kind: str, fallback: str) -> str:
+        step = next((s for s in self.by_position.values() if s.kind == kind), None)
+        return self.label(step) if step else f"{fallback} — {COUNTER_LABEL}"
+
+    def close(self, at: datetime, by: str, note: str = "") -> None:
+        stay = self.stay
+        if stay is not None:
+            notes = "; ".join(n for n in (pause_notes(self.pauses, stay.received_at, at), note)
+                              if n)
+            self.rows.append(SheetRow(
+                stay.label, stay.agency_name, stay.received_at, stay.received_by, at, by,
+                stay.due_at, outcome(stay.received_at if stay.judged_on_arrival else at,
+                                     stay.due_at), notes))
+        self.stay = None
+
+    def finish(self) -> list[SheetRow]:
+        stay = self.stay
+        if stay is not None:
+            judged = outcome(stay.received_at, stay.due_at) if stay.judged_on_arrival else None
+            self.rows.append(SheetRow(stay.label, stay.agency_name, stay.received_at,
+                                      stay.received_by, None, "", stay.due_at, judged,
+                                      pause_notes(self.pauses, stay.received_at, None)))
+        return self.rows
+
+
 def control_rows(
     events: Sequence[SheetEvent],
     steps: Sequence[SheetStep],
@@ -123,48 +179,39 @@ def control_rows(
     due_for: DueFor,
     transfer_agencies: Sequence[str] = (),
     reception_due: Callable[[datetime], datetime | None] = lambda _: None,
+    pauses: Sequence[Pause] = (),
 ) -> list[SheetRow]:
-    """The sheet's rows in order. `transfer_agencies` names the agency of each transfer in
-    order (from the transfer events); `appointment` judges the final counter stay;
-    `reception_due` gives the counter's handover deadline for a reception moment."""
-    by_position = {s.position: s for s in steps}
+    """The sheet's rows in order. `steps` are the process's (all of them, counter steps
+    included, for the numbering); `transfer_agencies` names the agency of each transfer in
+    order; `appointment` judges the final counter stay; `reception_due` gives the legal
+    handover deadline for a reception moment (the reception step's own hours may make it
+    earlier); `pauses` are the supplement waits (start, end or None while waiting)."""
+    sheet = _Sheet(steps, len(steps), pauses)
     transfers = iter(transfer_agencies)
-    rows: list[SheetRow] = []
-    stay: _Stay | None = None
     override_agency: str | None = None
-
-    def close(at: datetime, by: str, note: str = "") -> None:
-        nonlocal stay
-        if stay is not None:
-            rows.append(SheetRow(stay.label, stay.agency_name, stay.received_at,
-                                 stay.received_by, at, by, stay.due_at,
-                                 outcome(stay.received_at if stay.judged_on_arrival else at,
-                                         stay.due_at), note))
-        stay = None
-
     for event in sorted(events, key=lambda e: e.at):
         if event.action == "accepted":
-            stay = _Stay(f"Tiếp nhận — {COUNTER_LABEL}", counter_agency, event.at,
-                         event.actor_name, reception_due(event.at))
+            reception = next((s for s in steps if s.kind == "reception"), None)
+            dues = [d for d in (reception_due(event.at), reception and due_for(
+                event.at, reception.allotted_hours)) if d is not None]
+            sheet.stay = _Stay(sheet.counter_label("reception", "Tiếp nhận"), counter_agency,
+                               event.at, event.actor_name, min(dues) if dues else None)
         elif event.action in ENTER_STEP:
-            close(event.at, event.actor_name, event.comment)
+            sheet.close(event.at, event.actor_name, event.comment)
             if event.action == "transferred":
                 override_agency = next(transfers, override_agency)
-            step = by_position.get(event.step) if event.step is not None else None
+            step = sheet.by_position.get(event.step) if event.step is not None else None
             if step is None:
                 continue
-            stay = _Stay(f"Bước {step.position}: {step.name}",
-                         override_agency or step.agency_name, event.at, event.actor_name,
-                         due_for(event.at, step.allotted_hours))
+            sheet.stay = _Stay(sheet.label(step), override_agency or step.agency_name,
+                               event.at, event.assignee_name,
+                               due_for(event.at, step.allotted_hours))
         elif event.action in END_PROCESSING:
-            close(event.at, event.actor_name, event.comment)
+            sheet.close(event.at, event.actor_name, event.comment)
             if event.action == "processing_finished":
-                stay = _Stay(f"Trả kết quả — {COUNTER_LABEL}", counter_agency, event.at,
-                             event.actor_name, appointment, judged_on_arrival=True)
+                sheet.stay = _Stay(sheet.counter_label("return", "Trả kết quả"),
+                                   counter_agency, event.at, "", appointment,
+                                   judged_on_arrival=True)
         elif event.action == "result_returned":
-            close(event.at, event.actor_name, event.comment)
-    if stay is not None:
-        judged = outcome(stay.received_at, stay.due_at) if stay.judged_on_arrival else None
-        rows.append(SheetRow(stay.label, stay.agency_name, stay.received_at,
-                             stay.received_by, None, "", stay.due_at, judged))
-    return rows
+            sheet.close(event.at, event.actor_name, event.comment)
+    return sheet.finish()

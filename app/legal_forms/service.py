@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
-from app.catalog.tables import ProcedureStep
 from app.directory.queries import letterhead_of
 from app.directory.tables import Agency
 from app.dossiers import queries
 from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
+from app.formatting import now_utc
 from app.legal_forms import numbers
 from app.legal_forms.control_sheet import (
     PAPER_TRANSFER_CUTOFF,
@@ -30,6 +30,7 @@ from app.legal_forms.sets import (
     available_forms,
     set_for_dossier,
 )
+from app.processes.service import process_for, version_steps
 
 # The counter issues the reception forms; the handling agency writes the later letters.
 COUNTER_FORMS = frozenset({FormKind.RECEIPT, FormKind.SUPPLEMENT, FormKind.REFUSAL})
@@ -73,31 +74,33 @@ async def _transfer_cutoff(rule_version_id: int | None) -> time:
 
 
 async def control_sheet(dossier: dict, counter_agency: str) -> list:
-    steps = await ProcedureStep.select(
-        ProcedureStep.position, ProcedureStep.name, ProcedureStep.allotted_hours,
-        ProcedureStep.agency.name.as_alias("agency_name"),
-    ).where(ProcedureStep.procedure == dossier["procedure"]).order_by(ProcedureStep.position)
-    pauses = [(p["started_at"], p["ended_at"]) for p in await DossierPause.select(
-        DossierPause.started_at, DossierPause.ended_at).where(
-        (DossierPause.dossier == dossier["id"]) & DossierPause.ended_at.is_not_null())]
+    """Form 06's rows under the process version the dossier is under."""
+    loaded = await process_for(dossier, now_utc())
+    names = {row["position"]: row["agency_name"] for row in await version_steps(
+        loaded.version_id)} if loaded.version_id else {}
+    all_pauses = await DossierPause.select(DossierPause.started_at, DossierPause.ended_at
+                                           ).where(DossierPause.dossier == dossier["id"])
+    pauses = [(p["started_at"], p["ended_at"]) for p in all_pauses]
     calendar = await current_calendar()
     cutoff = await _transfer_cutoff(dossier.get("rule_version"))
+    closed = [(start, end) for start, end in pauses if end is not None]
 
     def due_for(start: datetime, hours: Decimal) -> datetime:
         # Supplement waits inside a step do not count against the step (as for the dossier).
-        return deadline(start, hours, "hours", pauses=pauses, calendar=calendar)
+        return deadline(start, hours, "hours", pauses=closed, calendar=calendar)
 
     # Each transfer event names the agency it went to (older events, without one, fall back
     # to the dossier's current agency).
     transfer_agencies = [e.get("agency_name") or dossier["agency_name"]
                          for e in dossier["events"] if e["action"] == "transferred"]
     return control_rows(
-        [SheetEvent(e["action"], e["at"], e["step"], e.get("actor_name") or "", e["comment"])
-         for e in dossier["events"]],
-        [SheetStep(s["position"], s["name"], s["agency_name"] or dossier["agency_name"],
-                   Decimal(s["allotted_hours"])) for s in steps],
+        [SheetEvent(e["action"], e["at"], e["position"], e.get("actor_name") or "",
+                    e["comment"], e.get("assignee_name") or "") for e in dossier["events"]],
+        [SheetStep(s.position, s.name,
+                   names.get(s.position) or dossier["procedure_agency_name"],
+                   s.hours, s.kind.value) for s in loaded.process.steps],
         counter_agency=counter_agency, appointment=dossier["due_at"], due_for=due_for,
-        transfer_agencies=transfer_agencies,
+        transfer_agencies=transfer_agencies, pauses=pauses,
         reception_due=lambda received: reception_handover_due(received, calendar, cutoff),
     )
 

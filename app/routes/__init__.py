@@ -40,6 +40,7 @@ from app.routes.payments import (
     payment_callback,
 )
 from app.routes.procedure_history import ProcedureHistoryController
+from app.routes.processes import ProcessAdminController
 from app.routes.public import PublicController
 from app.routes.queue import QueueController
 from app.routes.ratings import KioskController, RatingController
@@ -101,6 +102,7 @@ CONTROLLERS = [
     IdentityController,
     CounterIdentityController,
     ResultFileController,
+    ProcessAdminController,
     RecoveryController,
 ]
 # Go-live back office (issue #15): organisation, catalogue, users.

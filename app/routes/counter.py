@@ -46,6 +46,15 @@ class CounterController(Controller):
     @post("/tiep-nhan/{procedure_id:int}", name="counter.receive")
     async def receive(self, request: Request, procedure_id: FromPath[int]) -> Template | Redirect:
         data = await read_form(request)
+        token = data.get("reception_token", "")
+        if not counter.valid_token(token):
+            errors = FormErrors()
+            errors.add("procedure", counter.STALE_FORM)
+            return await _reception_page(request, procedure_id, data, errors,
+                                         status_code=HTTP_400_BAD_REQUEST)
+        earlier = await counter.dossier_for_token(token)
+        if earlier is not None:
+            return _already_received(request, earlier)
         form = await request.form()
         component_ids = [int(v) for v in form.getall("components", []) if str(v).isdigit()]
         decision = decide(data, await counter.missing_required(procedure_id, component_ids))
@@ -56,7 +65,10 @@ class CounterController(Controller):
         if not errors:
             try:
                 dossier_id = await counter.receive(request.user, procedure_id, reception,
-                                                   decision.outcome, dict(decision.params))
+                                                   decision.outcome, dict(decision.params),
+                                                   token=token)
+            except counter.AlreadyReceived as done:  # the same form, a moment earlier
+                return _already_received(request, done.dossier_id)
             except (counter.ReceptionRefused, TransitionError) as exc:
                 errors.add("procedure", str(exc))
             else:
@@ -70,6 +82,13 @@ class CounterController(Controller):
                                      status_code=HTTP_400_BAD_REQUEST)
 
 
+def _already_received(request: Request, dossier_id: int) -> Redirect:
+    """The form was sent before: show what it made (the dossier page says so), never a
+    second dossier."""
+    page = request.app.route_reverse("dossier.detail", dossier_id=dossier_id)
+    return Redirect(f"{page}?da_gui_truoc=1", status_code=303)
+
+
 async def _reception_page(request, procedure_id, values, errors, ticked=(), status_code=200,
                           searched="", found=None):
     procedure = await catalog.get_procedure(procedure_id)
@@ -77,7 +96,10 @@ async def _reception_page(request, procedure_id, values, errors, ticked=(), stat
         raise NotFoundException("Không tìm thấy thủ tục này.")
     agencies = await Agency.select(Agency.id, Agency.name).where(
         Agency.active.eq(True)).order_by(Agency.name)
+    # A form shown again after an error keeps its token: nothing was made with it yet.
+    token = values.get("reception_token", "")
     return Template("counter/reception.html", status_code=status_code, context={
+        "token": token if counter.valid_token(token) else counter.new_reception_token(),
         "procedure": procedure, "values": values, "errors": errors, "ticked": set(ticked),
         "searched": searched, "found": found, "outcomes": OUTCOME_LABELS,
         "agencies": agencies})

@@ -1,4 +1,9 @@
-"""Staff view of one dossier: its state, history, the actions allowed now, the slip."""
+"""Staff view of one dossier: its state and step, history, the actions allowed now, the slip.
+
+Every action form carries the dossier's version: an action on a page made before someone
+else moved the dossier is refused (409) with who did what and when. A refused action shows
+the page again with the message and what was typed in that form.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
 from app.dossiers import queries
 from app.files import store
@@ -21,7 +26,8 @@ from app.signatures.view import signing_view
 from app.web.auth import requires_staff
 from app.web.forms import read_form
 from app.workflow import ACTION_LABELS, Action, TransitionError
-from app.workflow.service import actions_for, perform
+from app.workflow.page import process_view
+from app.workflow.service import StaleDossier, perform
 
 MAX_RESULT_BYTES = 20 * 1024 * 1024
 
@@ -46,13 +52,19 @@ class DossierController(Controller):
         await _load(request, dossier_id)  # scope check before anything else
         data = await read_form(request)
         try:
+            version = _form_version(data)
             # One transaction for the file and the action: a refused action keeps no file.
             async with store.atomic():
                 params = await _params(request, data)
-                await perform(dossier_id, request.user, data.get("action", ""), **params)
+                await perform(dossier_id, request.user, data.get("action", ""),
+                              expected_version=version, **params)
         except TransitionError as exc:
-            return await _detail_page(request, dossier_id, error=str(exc),
-                                      status_code=HTTP_400_BAD_REQUEST)
+            stale = isinstance(exc, StaleDossier)
+            form = await request.form()
+            typed = {**data, "components": [str(c) for c in form.getall("components", [])]}
+            return await _detail_page(request, dossier_id, error=str(exc), typed=typed,
+                                      status_code=HTTP_409_CONFLICT if stale
+                                      else HTTP_400_BAD_REQUEST)
         url = request.app.route_reverse("dossier.detail", dossier_id=dossier_id)
         return Redirect(f"{url}?da_thuc_hien={data.get('action', '')}", status_code=303)
 
@@ -64,18 +76,31 @@ async def _load(request: Request, dossier_id: int) -> dict:
     return dossier
 
 
-async def _detail_page(request, dossier_id, error="", status_code=200) -> Template:
+async def _detail_page(request, dossier_id, error="", typed=None,
+                       status_code=200) -> Template:
     dossier = await _load(request, dossier_id)
     done = request.query_params.get("da_thuc_hien", "")
+    view = await process_view(dossier_id, request.user)
     return Template("dossiers/detail.html", status_code=status_code, context={
-        "d": dossier, "actions": await actions_for(dossier_id, request.user),
+        "d": dossier, "view": view, "actions": view.actions,
         "labels": ACTION_LABELS, "Action": Action, "error": error,
+        # What was typed in the refused form, shown again in that form only.
+        "typed": typed or {},
         "done_label": ACTION_LABELS.get(done, ""),  # StrEnum keys match plain strings
-        "colleagues": await queries.colleagues(dossier["agency"]),
+        "resubmitted": request.query_params.get("da_gui_truoc") == "1",
         "agencies": await queries.other_agencies(dossier["agency"]),
         "procedure_components": await queries.procedure_components(dossier["procedure"]),
         "signing": await signing_view(dossier_id, request.user),
     })
+
+
+def _form_version(data: dict[str, str]) -> int:
+    """The dossier version the form was made from (every action form carries it)."""
+    text = data.get("version", "")
+    if not text.isdigit() or len(text) > 9:
+        raise TransitionError("Trang này đã cũ hoặc thiếu thông tin phiên bản hồ sơ; vui lòng "
+                              "tải lại trang rồi thao tác lại.")
+    return int(text)
 
 
 def _local_moment(text: str) -> datetime:

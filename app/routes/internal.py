@@ -14,7 +14,8 @@ from app.internal import service as internal
 from app.internal.logic import GRANTABLE_ROLES, Ground, Person
 from app.web.auth import requires_roles, requires_staff
 from app.web.forms import read_form
-from app.workflow import TransitionError
+from app.workflow import Action, TransitionError
+from app.workflow.service import actions_for
 
 ROWS_SHOWN, ROWS_MAX = 3, 20
 ACCOUNT_ADMINS = (Role.AGENCY_ADMIN, Role.PROVINCIAL_ADMIN)
@@ -117,8 +118,10 @@ async def _detail(request: Request, dossier_id: int, error: str = "",
         "r": row, "error": error, "Role": Role, "values": values or {},
         "submitted": request.query_params.get("da_gui") == "1",
         "decided": request.query_params.get("da_quyet_dinh") == "1",
-        "can_decide": request.user.role == Role.LEADER and row["office"] in
-        request.user.agency_ids and not row["decision"],
+        # The decision is the leader's at their step of the Office's process (approval or
+        # signature): shown to whoever holds it, when the request is there.
+        "can_decide": request.user.role == Role.LEADER and not row["decision"] and bool(
+            {Action.APPROVE, Action.SIGN} & set(await actions_for(dossier_id, request.user))),
     })
 
 

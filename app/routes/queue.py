@@ -80,7 +80,7 @@ class QueueController(Controller):
 async def _assignees(agency_ids) -> list[dict]:
     people: dict[int, dict] = {}
     for agency_id in agency_ids:
-        for person in await queries.colleagues(agency_id):
+        for person in await queries.holders(agency_id, None):  # handlers and leaders
             people.setdefault(person["id"], person)
     return sorted(people.values(), key=lambda p: p["full_name"])
 

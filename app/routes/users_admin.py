@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from app.accounts import admin
 from app.accounts.admin import AccountValues, AdminError
 from app.accounts.logic import ADMIN_ROLES, grantable_roles
-from app.accounts.roles import Role
+from app.accounts.roles import Position, Role
 from app.directory.tables import Agency
 from app.internal.logic import GROUND_LABELS, Ground
 from app.web.auth import requires_roles
@@ -63,7 +63,7 @@ class UsersAdminController(Controller):
             user_id = await admin.create(request.user, AccountValues(
                 username=data.get("username", ""), full_name=data.get("full_name", ""),
                 role=_role(data), agencies=_agencies(form), email=data.get("email", ""),
-                phone=data.get("phone", "")), data.get("reason", ""))
+                phone=data.get("phone", ""), position=_position(data)), data.get("reason", ""))
         except AdminError as exc:
             return await _new_page(request, FormErrors.of(exc),
                                    {**data, "agencies": _agencies(form)},
@@ -80,7 +80,8 @@ class UsersAdminController(Controller):
         agencies = _agencies(await request.form())
         return await _act(request, user_id, {**data, "agencies": agencies}, "luu",
                           lambda: admin.update(request.user, user_id, _role(data), agencies,
-                                               data.get("full_name", ""), data.get("reason", "")))
+                                               data.get("full_name", ""), data.get("reason", ""),
+                                               _position(data)))
 
     @post("/{user_id:int}/vo-hieu", name="users_admin.disable")
     async def disable(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
@@ -117,6 +118,13 @@ def _role(data: dict) -> Role:
         return Role.CITIZEN  # refused by the rules with "Bạn không được giao vai trò này."
 
 
+def _position(data: dict) -> Position:
+    try:
+        return Position(data.get("position", ""))
+    except ValueError:
+        return Position.NONE
+
+
 def _agencies(form) -> tuple[int, ...]:
     return tuple(sorted({int(v) for v in form.getall("agencies", [])
                          if isinstance(v, str) and v.isdigit() and len(v) < 10}))
@@ -142,7 +150,8 @@ async def _choices(request: Request) -> dict:
     if request.user.role != Role.PROVINCIAL_ADMIN:
         agencies = agencies.where(Agency.id.is_in(list(request.user.agency_ids) or [-1]))
     return {"agencies": await agencies.order_by(Agency.name),
-            "roles": grantable_roles(request.user.role), "grounds": GROUND_LABELS}
+            "roles": grantable_roles(request.user.role), "grounds": GROUND_LABELS,
+            "positions": list(Position)}
 
 
 async def _new_page(request: Request, errors: FormErrors, values: dict,
@@ -158,7 +167,7 @@ async def _detail(request: Request, user_id: int, errors: FormErrors, values: di
         raise NotFoundException("Không tìm thấy tài khoản, hoặc bạn không quản trị tài khoản "
                                 "này.")
     shown = {"full_name": account["full_name"], "role": account["role"],
-             "agencies": tuple(account["agencies"])}
+             "position": account["position"], "agencies": tuple(account["agencies"])}
     return Template("users_admin/detail.html", status_code=status_code, context={
         "account": account, "errors": errors, "values": {**shown, **(values or {})},
         "done": request.query_params.get("da", ""), "action_labels": ACTION_LABELS,

@@ -109,8 +109,10 @@ def accept(state: DossierState, actor: Actor, due_at: datetime | None = None) ->
     if state.receiving_agency_id not in (None, state.agency_id):
         # Received on behalf of another agency: the process-control sheet travels with it.
         effects += [Effect.ISSUE_FORM_06, Effect.NOTIFY_AGENCY]
+    reception = state.process.reception  # the counter's own step, when the process has one
     return move(
-        state, Action.ACCEPT, "accepted", status=Status.RECEIVED, step=None, assignee_id=None,
+        state, Action.ACCEPT, "accepted", status=Status.RECEIVED,
+        step=reception.position if reception else None, assignee_id=None,
         effects=tuple(effects), changes=changes,
     )
 

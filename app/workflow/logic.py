@@ -17,8 +17,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from app.accounts.roles import Role
+from app.accounts.roles import Position, Role
 from app.dossiers.logic import Channel, Status
+from app.processes.logic import Process, ProcessStep
 
 
 class TransitionError(ValueError):
@@ -135,8 +136,11 @@ class ResumePoint:
 class DossierState:
     """A snapshot of one dossier, built by the service layer from its rows.
 
-    `current_step` is a 1-based index into the procedure's internal process and is kept
-    while the dossier waits. `agency_id` is the agency settling the dossier;
+    `process` is the internal process version the dossier is under; `current_step` is the
+    position of the step it is at (the reception step once accepted, a work step in
+    processing, the return step once processed) and is kept while it waits. `approved`
+    means the latest approval step reached has recorded its approval; `signed` that the
+    result is signed. `agency_id` is the agency settling the dossier;
     `receiving_agency_id` the counter that received it when different (a public-service
     centre, or reception regardless of administrative boundary). `will_miss` is the
     service's forecast that `due_at` cannot be met. `has_apology_for_current_due` means an
@@ -149,7 +153,7 @@ class DossierState:
     agency_id: int
     now: datetime
     channel: Channel = Channel.IN_PERSON
-    step_count: int = 1
+    process: Process = Process()
     current_step: int | None = None
     assignee_id: int | None = None
     receiving_agency_id: int | None = None
@@ -169,10 +173,9 @@ class DossierState:
         # Rows hold plain integers; accept them so the service need not convert.
         object.__setattr__(self, "status", Status(self.status))
         object.__setattr__(self, "channel", Channel(self.channel))
-        if self.step_count < 1:
-            raise ValueError("a procedure has at least one step")
-        if self.current_step is not None and not 1 <= self.current_step <= self.step_count:
-            raise ValueError(f"step {self.current_step} outside 1..{self.step_count}")
+        count = self.process.count
+        if count and self.current_step is not None and not 1 <= self.current_step <= count:
+            raise ValueError(f"step {self.current_step} outside 1..{count}")
         if self.status == Status.PROCESSING and self.current_step is None:
             raise ValueError("a dossier in processing is at some step")
         waiting_from = self.withdrawn_from.status if self.withdrawn_from else None
@@ -182,6 +185,15 @@ class DossierState:
             self.resume_point is None
         ):
             raise ValueError("a waiting dossier remembers where to resume")
+
+    @property
+    def step_count(self) -> int:
+        return self.process.count
+
+    @property
+    def step(self) -> ProcessStep | None:
+        """The process step the dossier is at (None before acceptance)."""
+        return self.process.step(self.current_step)
 
     @property
     def fees_outstanding(self) -> int | Decimal:
@@ -201,15 +213,18 @@ class DossierState:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts. `is_owner` is true when the user is the dossier's applicant."""
+    """Who acts. `is_owner` is true when the user is the dossier's applicant; `position`
+    is a leader's (unit leader, agency leader, Chairman), which decides the steps they hold."""
 
     user_id: int
     role: Role
     agency_ids: frozenset[int] = frozenset()
     is_owner: bool = False
+    position: Position = Position.NONE
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "role", Role(self.role))
+        object.__setattr__(self, "position", Position(self.position or ""))
         object.__setattr__(self, "agency_ids", frozenset(self.agency_ids))
 
 

@@ -3,7 +3,8 @@
 `allowed_actions` and `apply` share one guard (`refusal`), so a button is shown exactly
 when pressing it would succeed, parameters aside. Guards run in this order: the transition
 table (status, role), who the actor is to this dossier (owner, agency, assignee, channel),
-the late rule, then the action's own preconditions (result, fees, step, approval).
+the approved internal process (who holds the step, which decisions belong to it,
+`app.workflow.steps`), the late rule, then the action's own preconditions (result, fees).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from app.workflow.logic import (
     advance,
 )
 from app.workflow.rules import LATE_BLOCKED, READ_ONLY_ROLES, TRANSITIONS
+from app.workflow.steps import return_target, step_refusal
 
 BUILDERS: dict[Action, Callable[..., Transition]] = {
     Action.SUBMIT: actions.submit,
@@ -53,7 +55,6 @@ BUILDERS: dict[Action, Callable[..., Transition]] = {
     Action.RETURN_RESULT: actions.return_result,
 }
 
-NOT_ASSIGNEE = "Chỉ người đang được giao xử lý hoặc lãnh đạo đơn vị mới được thực hiện."
 NO_RESULT_TO_FINISH = "Hồ sơ chưa có kết quả nên không thể kết thúc xử lý."
 NO_RESULT_TO_RETURN = "Hồ sơ chưa có kết quả nên không thể trả kết quả."
 _APOLOGY_FIRST = "cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi"
@@ -105,7 +106,8 @@ def refusal(state: DossierState, actor: Actor, action: Action) -> str | None:
         if actor.role in READ_ONLY_ROLES:
             return f"Vai trò “{actor.role.label}” chỉ được xem hồ sơ, không được xử lý."
         return f"Vai trò “{actor.role.label}” không được thực hiện “{action.label}”."
-    return _scope(state, actor, action) or _late(state, action) or _precondition(state, action)
+    return (_scope(state, actor, action) or step_refusal(state, actor, action)
+            or _late(state, action) or _precondition(state, action))
 
 
 def _scope(state: DossierState, actor: Actor, action: Action) -> str | None:
@@ -126,8 +128,6 @@ def _scope(state: DossierState, actor: Actor, action: Action) -> str | None:
             return "Hồ sơ trực tuyến chỉ được xem xét sau khi người nộp gửi hồ sơ."
     elif state.agency_id not in actor.agency_ids:
         return "Bạn không thuộc cơ quan đang giải quyết hồ sơ này."
-    elif role == Role.HANDLER and state.assignee_id != actor.user_id:
-        return NOT_ASSIGNEE
     return None
 
 
@@ -148,18 +148,16 @@ def _precondition(state: DossierState, action: Action) -> str | None:
             return "Hồ sơ đang xử lý: dùng “Dừng xử lý” thay cho từ chối tiếp nhận."
         if action in (Action.STOP, Action.REQUEST_WITHDRAWAL) and not started:
             return "Hồ sơ chưa được tiếp nhận nên không có việc xử lý để dừng hoặc rút."
-    finishing = state.status == Status.PROCESSING and state.current_step == state.step_count
+    processing = state.status == Status.PROCESSING
+    finishing = processing and state.current_step == state.process.last_work
     if action == Action.FORWARD and finishing and not state.has_result:
         return NO_RESULT_TO_FINISH
-    if action == Action.RETURN_STEP and state.current_step == 1:
-        return "Hồ sơ đang ở bước đầu tiên, không có bước trước để trả lại."
+    if action == Action.RETURN_STEP and return_target(state) is None:
+        return "Hồ sơ đang ở bước xử lý đầu tiên, không có bước trước để trả lại."
     if action == Action.APPROVE and state.approved:
-        return "Hồ sơ đã được phê duyệt."
-    if action == Action.SIGN:
-        if not state.approved:
-            return "Hồ sơ cần được phê duyệt trước khi ký."
-        if state.signed:
-            return "Kết quả đã được ký."
+        return "Hồ sơ đã được phê duyệt ở bước này."
+    if action == Action.SIGN and state.signed:
+        return "Kết quả đã được ký."
     if action == Action.ATTACH_DRAFT and state.signed:
         return "Kết quả đã được ký; muốn sửa dự thảo cần trả lại bước trước."
     if action == Action.ISSUE_RESULT and not state.signed:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from app.dossiers.logic import Status
+from app.processes.logic import ProcessStep, StepKind, describe_performers
 from app.workflow.actions import (
     moment,
     move,
@@ -29,6 +30,7 @@ from app.workflow.logic import (
     Transition,
     TransitionError,
 )
+from app.workflow.steps import forward_target, return_target
 
 
 def assign(state: DossierState, actor: Actor, assignee_id: Any = None) -> Transition:
@@ -41,28 +43,49 @@ def assign(state: DossierState, actor: Actor, assignee_id: Any = None) -> Transi
     )
 
 
-def forward(state: DossierState, actor: Actor, assignee_id: Any = None) -> Transition:
+def _enter(state: DossierState, actor: Actor, action: Action, target: ProcessStep,
+           event: str, assignee_id: Any, *, status: Status | None = None,
+           changes: dict[str, Any] | None = None, details: dict[str, Any] | None = None
+           ) -> Transition:
+    """Into another step of the process: its pool, or the named person holding it; to the
+    step's unit. The service checks a named person holds the step's role there; here only
+    the actor naming themselves, which needs no lookup."""
     assignee_id = optional_id(assignee_id)
+    if assignee_id == actor.user_id and not target.held_by(actor.role, actor.position):
+        who = describe_performers(target.performers)
+        raise TransitionError(f"Không thể tự nhận {state.process.named(target.position)}: "
+                              f"bước này do {who} thực hiện.")
+    changes = dict(changes or {})
+    agency = target.agency_id or state.agency_id
+    if agency != state.agency_id and state.receiving_agency_id is None:
+        changes["receiving_agency_id"] = state.agency_id  # the result comes back here
+    if target.kind == StepKind.APPROVAL:
+        changes["approved"] = False  # each approval step records its own approval
     notify = (Effect.NOTIFY_ASSIGNEE,) if assignee_id is not None else ()
-    if state.status == Status.RECEIVED:
-        return move(
-            state, Action.FORWARD, "processing_started", status=Status.PROCESSING, step=1,
-            assignee_id=assignee_id, effects=(Effect.RECORD_HANDOVER, *notify),
-        )
-    step = state.current_step
-    assert step is not None  # DossierState guarantees it in processing
-    if step < state.step_count:
-        return move(
-            state, Action.FORWARD, "forwarded", step=step + 1, assignee_id=assignee_id,
-            effects=(Effect.RECORD_HANDOVER, *notify),
-        )
+    return move(
+        state, action, event, status=status, step=target.position, assignee_id=assignee_id,
+        agency_id=agency, effects=(Effect.RECORD_HANDOVER, *notify), changes=changes,
+        details=details,
+    )
+
+
+def forward(state: DossierState, actor: Actor, assignee_id: Any = None) -> Transition:
+    target = forward_target(state)
+    if target is not None and state.status == Status.RECEIVED:
+        return _enter(state, actor, Action.FORWARD, target, "processing_started", assignee_id,
+                      status=Status.PROCESSING)
+    if target is not None:
+        return _enter(state, actor, Action.FORWARD, target, "forwarded", assignee_id)
     if assignee_id is not None:
         raise TransitionError(
             "Đây là bước cuối: hồ sơ về Bộ phận Một cửa để trả kết quả, không cần chọn người."
         )
+    back = state.process.return_step
     return move(
         state, Action.FORWARD, "processing_finished", status=Status.PROCESSED,
-        assignee_id=None, effects=(Effect.RECORD_HANDOVER, Effect.NOTIFY_APPLICANT),
+        step=back.position if back else state.current_step, assignee_id=None,
+        agency_id=back.agency_id if back else None,
+        effects=(Effect.RECORD_HANDOVER, Effect.NOTIFY_APPLICANT),
     )
 
 
@@ -70,15 +93,12 @@ def return_step(
     state: DossierState, actor: Actor, reason: Any = None, assignee_id: Any = None
 ) -> Transition:
     reason = required_text(reason, "Cần nêu rõ lý do trả lại bước trước.")
-    assignee_id = optional_id(assignee_id)
-    notify = (Effect.NOTIFY_ASSIGNEE,) if assignee_id is not None else ()
-    assert state.current_step is not None
+    target = return_target(state)
+    assert target is not None  # the machine refuses it at the first work step
     # What was approved or signed is being reworked, so it must be approved again.
-    return move(
-        state, Action.RETURN_STEP, "returned_to_previous_step", step=state.current_step - 1,
-        assignee_id=assignee_id, effects=(Effect.RECORD_HANDOVER, *notify),
-        changes={"approved": False, "signed": False}, details={"reason": reason},
-    )
+    return _enter(state, actor, Action.RETURN_STEP, target, "returned_to_previous_step",
+                  assignee_id, changes={"approved": False, "signed": False},
+                  details={"reason": reason})
 
 
 def transfer(

@@ -2,8 +2,9 @@
 
 This is the single source the machine checks first (`app.workflow.machine`) and the one a
 documentation page or test enumerates. Conditions that depend on more than status and role
-(assignee, agency, channel, late rule, result, fees) are guards in the machine; each rule's
-`note` names them.
+(assignee, agency, channel, the process step, late rule, result, fees) are guards in the
+machine; each rule's `note` names them. At a step of the internal process the roles here are
+narrowed to the step's own performers (`app.workflow.steps`).
 
 Read-only roles (agency admin, provincial admin, auditor) appear in no rule: they see
 dossiers but never move them, so a stray click cannot alter what they are inspecting.
@@ -74,10 +75,13 @@ _PROCESSING = {
     (_S.PROCESSING, _A.FORWARD): Rule(
         (_S.PROCESSING, _S.PROCESSED),
         HANDLER_OR_LEADER,
-        "next step; from the last step finishes, only with a result; late rule",
+        "the step's performers, to the next step (its pool or a person holding it); an "
+        "approval or signature recorded first; the last work step finishes, only with a "
+        "result; late rule",
     ),
     (_S.PROCESSING, _A.RETURN_STEP): Rule(
-        (_S.PROCESSING,), HANDLER_OR_LEADER, "not from step 1; voids approval; late rule"
+        (_S.PROCESSING,), HANDLER_OR_LEADER,
+        "not from the first work step; voids approval and signature; late rule"
     ),
     (_S.PROCESSING, _A.TRANSFER): Rule(
         (_S.PROCESSING,), HANDLER_OR_LEADER, "form 06, to a different agency; late rule"
@@ -92,14 +96,20 @@ _PROCESSING = {
         (_S.PROCESSING,), HANDLER_OR_LEADER, "form 04, new appointment"
     ),
     (_S.PROCESSING, _A.ATTACH_DRAFT): Rule(
-        (_S.PROCESSING,), HANDLER_OR_LEADER, "the draft result PDF; not once signed; voids approval"
+        (_S.PROCESSING,), HANDLER_OR_LEADER,
+        "the draft result PDF, by the step's performers; not once signed; voids approval"
     ),
-    (_S.PROCESSING, _A.APPROVE): Rule((_S.PROCESSING,), LEADER, "once; late rule"),
+    (_S.PROCESSING, _A.APPROVE): Rule(
+        (_S.PROCESSING,), LEADER, "at an approval step, by its performers, once; late rule"
+    ),
     (_S.PROCESSING, _A.SIGN): Rule(
-        (_S.PROCESSING,), LEADER, "after approval; a valid signature of the draft; late rule"
+        (_S.PROCESSING,), LEADER,
+        "at the signature step, by its performers, after the approval steps' approval; a "
+        "valid signature of the draft; late rule"
     ),
     (_S.PROCESSING, _A.ISSUE_RESULT): Rule(
-        (_S.PROCESSING,), HANDLER_OR_LEADER, "issues the signed file; only once signed; late rule"
+        (_S.PROCESSING,), HANDLER_OR_LEADER,
+        "at the process's issue step; issues the signed file, only once signed; late rule"
     ),
     (_S.PROCESSING, _A.REFUSE): Rule((_S.STOPPED,), LEADER, "refusal letter with reason"),
     (_S.PROCESSING, _A.STOP): Rule((_S.STOPPED,), LEADER, "form 05 with reason"),
@@ -118,7 +128,8 @@ TRANSITIONS: Mapping[tuple[Status, Action], Rule] = MappingProxyType(
         **_reception(_S.NEW),
         (_S.NEW, _A.PAY): Rule((_S.NEW,), PAYERS, "only with fees outstanding"),
         (_S.RECEIVED, _A.FORWARD): Rule(
-            (_S.PROCESSING,), COUNTER | LEADER, "hands over to step 1; late rule"
+            (_S.PROCESSING,), COUNTER | LEADER,
+            "to the first work step, by the reception step's performers; late rule"
         ),
         (_S.RECEIVED, _A.RECORD_APOLOGY): Rule(
             (_S.RECEIVED,), COUNTER | LEADER, "form 04, new appointment"

@@ -1,9 +1,10 @@
 """Applying the state machine to stored dossiers.
 
 One function, `perform`, is the only way a dossier changes state: inside one IMMEDIATE
-transaction it reads the dossier, asks the pure machine for the transition, writes the
-new state, the dossier event, any pause, apology or result record, and the audit entry.
-Either all of it is saved or none of it.
+transaction it reads the dossier, checks the form was made from the dossier as it is now
+(its `version`), asks the pure machine for the transition under the dossier's internal
+process, writes the new state, the dossier event, any pause, apology or result record, and
+the audit entry. Either all of it is saved or none of it.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 
 from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
-from app.accounts.tables import UserAgency
+from app.accounts.tables import User, UserAgency
 from app.audit import service as audit
 from app.calendar.deadlines import deadline, extend_by_office_time, office_time_between
 from app.calendar.service import current_calendar
-from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import Procedure, ProcedureComponent
 from app.counter.tables import ResultReturn
 from app.db import write_transaction
 from app.dossiers.logic import Channel, Status
@@ -30,10 +31,12 @@ from app.dossiers.tables import (
     DossierResult,
     RequestedComponent,
 )
-from app.formatting import now_utc
+from app.formatting import format_datetime, now_utc
 from app.integrations import dossier_changes
 from app.notifications.api import schedule_delivery
 from app.notifications.workflow import notify_transition
+from app.processes.logic import performers_of
+from app.processes.service import LoadedProcess, process_for
 from app.ratings.service import invite as rating_invite
 from app.signatures import results as signed_results
 from app.workflow import (
@@ -48,16 +51,22 @@ from app.workflow import (
     allowed_actions,
     apply,
 )
+from app.workflow.history import event_label
 
 
 class DossierNotFound(LookupError):
     pass
 
 
+class StaleDossier(TransitionError):
+    """The form was made from an older version of the dossier: someone acted meanwhile."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     row: dict
     state: DossierState
+    loaded: LoadedProcess
 
 
 def _point(status: int | None, step: int | None) -> ResumePoint | None:
@@ -68,27 +77,31 @@ async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
     row = await Dossier.select().where(Dossier.id == dossier_id).first()
     if row is None:
         raise DossierNotFound(dossier_id)
-    steps = await ProcedureStep.count().where(ProcedureStep.procedure == row["procedure"])
+    now = now or now_utc()
+    loaded = await process_for(row, now)
     has_result = await DossierResult.exists().where(DossierResult.dossier == dossier_id)
     apologised = row["due_at"] is not None and await DossierApology.exists().where(
         (DossierApology.dossier == dossier_id)
         & (DossierApology.previous_due_at == row["due_at"])
     )
     # Imported or bulk-generated history may lack the processing details the machine
-    # needs; such a dossier is taken to be at the first step.
+    # needs; such a dossier is taken to be at the first work step.
     current_step, status = row["current_step"], Status(row["status"])
+    first = loaded.process.first_work or 1
     if current_step is None and status == Status.PROCESSING:
-        current_step = 1
+        current_step = first
+    if loaded.process.count and (current_step or 0) > loaded.process.count:
+        current_step = loaded.process.count  # never a step the version lacks
     resume = _point(row["resume_status"], row["resume_step"])
     if resume is None and status in (Status.SUPPLEMENT_REQUESTED,
                                      Status.FINANCIAL_OBLIGATION):
-        resume = ResumePoint(Status.PROCESSING, 1)
+        resume = ResumePoint(Status.PROCESSING, first)
     withdrawn = _point(row["withdrawn_status"], row["withdrawn_step"])
     if withdrawn is None and status == Status.WITHDRAWAL_REQUESTED:
-        withdrawn = ResumePoint(Status.PROCESSING, 1)
+        withdrawn = ResumePoint(Status.PROCESSING, first)
     state = DossierState(
-        status=status, agency_id=row["agency"], now=now or now_utc(),
-        channel=Channel(row["channel"]), step_count=max(steps, 1),
+        status=status, agency_id=row["agency"], now=now,
+        channel=Channel(row["channel"]), process=loaded.process,
         current_step=current_step, assignee_id=row["assignee"],
         receiving_agency_id=row["receiving_agency"], due_at=row["due_at"],
         has_apology_for_current_due=apologised, approved=row["approved"],
@@ -96,12 +109,12 @@ async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
         fees_paid=row["fees_paid"], supplement_requests_count=row["supplement_requests"],
         resume_point=resume, withdrawn_from=withdrawn,
     )
-    return Snapshot(row=row, state=state)
+    return Snapshot(row=row, state=state, loaded=loaded)
 
 
 def actor_for(user: CurrentUser, dossier_row: dict) -> Actor:
     return Actor(user_id=user.id, role=user.role, agency_ids=frozenset(user.agency_ids),
-                 is_owner=dossier_row["applicant"] == user.id)
+                 is_owner=dossier_row["applicant"] == user.id, position=user.position)
 
 
 async def actions_for(dossier_id: int, user: CurrentUser) -> list[Action]:
@@ -155,14 +168,37 @@ async def recompute_due(row: dict) -> datetime | None:
                     calendar=await current_calendar())
 
 
-async def _check_assignee(user_id: int, agency_id: int) -> None:
-    works_there = await UserAgency.exists().where(
-        (UserAgency.user == user_id) & (UserAgency.agency == agency_id)
-        & UserAgency.user.active.eq(True)
-        & UserAgency.user.role.is_in([Role.HANDLER.value, Role.LEADER.value]))
-    if not works_there:
+async def _check_assignee(snap: Snapshot, transition: Transition) -> None:
+    """A named assignee must hold the step the dossier lands on (its role and, for leaders,
+    position) and work, active, in the step's unit."""
+    user_id, process = transition.assignee_id, snap.state.process
+    person = await User.select(User.role, User.position, User.full_name).where(
+        (User.id == user_id) & User.active.eq(True)).first()
+    works_there = person is not None and await UserAgency.exists().where(
+        (UserAgency.user == user_id) & (UserAgency.agency == transition.agency_id))
+    step = process.step(transition.step)
+    if not works_there or person["role"] not in (Role.HANDLER.value, Role.LEADER.value):
         raise TransitionError("Người được giao phải là chuyên viên hoặc lãnh đạo đang làm việc "
                               "tại cơ quan giải quyết hồ sơ.")
+    if step is not None and not step.performers & performers_of(person["role"],
+                                                               person["position"]):
+        raise TransitionError(f"{person['full_name']} không được thực hiện "
+                              f"{process.named(step.position)}.")
+
+
+async def _stale_message(dossier_id: int, process) -> str:
+    last = await DossierEvent.select(
+        DossierEvent.at, DossierEvent.action, DossierEvent.step,
+        DossierEvent.actor.full_name.as_alias("actor_name"),
+    ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id, ascending=False
+                                                          ).first()
+    if last is None:
+        return "Hồ sơ vừa được cập nhật; vui lòng tải lại trang."
+    step = process.step(last["step"])
+    what = event_label(last["action"], step.kind if step else None).lower()
+    who = last["actor_name"] or "hệ thống"
+    return (f"Hồ sơ vừa được {who} cập nhật lúc {format_datetime(last['at'])} ({what}); "
+            "vui lòng tải lại trang.")
 
 
 async def _due_after_pause(row: dict) -> datetime | None:
@@ -203,12 +239,10 @@ async def _step_due(snap: Snapshot, transition: Transition) -> datetime | None:
                 return kept
             waited = office_time_between(paused_at, transition.at, calendar=calendar)
             return extend_by_office_time(kept, waited, calendar=calendar)
-    step = await ProcedureStep.select(ProcedureStep.allotted_hours).where(
-        (ProcedureStep.procedure == snap.row["procedure"])
-        & (ProcedureStep.position == transition.step)).first()
-    if step is None or not step["allotted_hours"]:
+    step = snap.state.process.step(transition.step)
+    if step is None or not step.hours:
         return None
-    return deadline(transition.at, step["allotted_hours"], "hours", calendar=calendar)
+    return deadline(transition.at, step.hours, "hours", calendar=calendar)
 
 
 async def _record_requested_components(row: dict, transition: Transition) -> None:
@@ -261,21 +295,29 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
     return extra
 
 
-async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
-                  **params: Any) -> Transition:
+async def perform(dossier_id: int, user: CurrentUser, action: Action | str, *,
+                  expected_version: int | None = None, **params: Any) -> Transition:
     """Do `action` on the dossier as `user`, or raise TransitionError (Vietnamese message)
-    with nothing changed."""
+    with nothing changed. `expected_version`: the dossier's version the user's form was
+    made from; any other version is refused (`StaleDossier`)."""
     async with write_transaction():
         snap = await snapshot(dossier_id)
+        if expected_version is not None and expected_version != snap.row["version"]:
+            raise StaleDossier(await _stale_message(dossier_id, snap.state.process))
         if action == Action.ACCEPT and params.get("due_at") is None:
             # The legal clock starts at reception: at the counter that is the row's
             # received_at; online and postal dossiers are received at acceptance.
             received = snap.row["received_at"] or snap.state.now
             params["due_at"] = await recompute_due({**snap.row, "received_at": received})
         transition = apply(snap.state, actor_for(user, snap.row), action, **params)
-        if transition.assignee_id not in (None, snap.state.assignee_id):
-            await _check_assignee(transition.assignee_id, transition.agency_id)
+        if transition.assignee_id is not None and (
+                transition.assignee_id != snap.state.assignee_id
+                or transition.step != snap.state.current_step):
+            await _check_assignee(snap, transition)
         values = _dossier_update(transition)
+        values[Dossier.version] = snap.row["version"] + 1
+        if transition.action == Action.ACCEPT and snap.row["process_version"] is None:
+            values[Dossier.process_version] = snap.loaded.version_id
         values[Dossier.step_due_at] = await _step_due(snap, transition)
         if transition.action == Action.ACCEPT and snap.row["received_at"] is None:
             values[Dossier.received_at] = transition.at
@@ -287,7 +329,9 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
         await DossierEvent(
             dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
             agency=transition.agency_id, from_status=transition.from_status.value,
-            to_status=transition.status.value, step=transition.step, comment=comment).save()
+            to_status=transition.status.value, step=transition.step, comment=comment,
+            process_step=snap.loaded.step_id(transition.step),
+            assignee=transition.assignee_id).save()
         await audit.record(
             f"dossier.{transition.event}", "dossier", dossier_id,
             {"action": transition.action.value, "from": transition.from_status.value,
@@ -303,4 +347,5 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
     return transition
 
 
-__all__ = ["DossierNotFound", "TransitionError", "actions_for", "perform", "snapshot"]
+__all__ = ["DossierNotFound", "StaleDossier", "TransitionError", "actions_for", "perform",
+           "snapshot"]

@@ -18,11 +18,13 @@ from piccolo.columns.combination import Or, Where
 
 from app.accounts.service import CurrentUser
 from app.calendar.service import current_calendar
-from app.catalog.tables import Field, Procedure, ProcedureStep
+from app.catalog.tables import Field, Procedure
 from app.dossiers.logic import OPEN_STATUSES, Status
 from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier
 from app.formatting import LOCAL_TZ, now_utc
+from app.processes.service import label_steps
+from app.processes.tables import ProcessStepRow
 from app.workflow.watch import RUNNING_STATUSES, _clock_runs, due_soon_horizon
 from app.workqueue import text_index
 from app.workqueue.logic import (
@@ -108,8 +110,8 @@ _SORTS = {
 def _columns() -> tuple:
     return (
         Dossier.id, Dossier.code, Dossier.status, Dossier.current_step, Dossier.channel,
-        Dossier.applicant_name, Dossier.applicant_id_number, Dossier.received_at,
-        Dossier.due_at, Dossier.clock_paused_at, Dossier.agency,
+        Dossier.process_version, Dossier.applicant_name, Dossier.applicant_id_number,
+        Dossier.received_at, Dossier.due_at, Dossier.clock_paused_at, Dossier.agency,
         Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.short_name.as_alias("agency_short"),
         Dossier.agency.name.as_alias("agency_name"),
@@ -146,7 +148,7 @@ async def find(user: CurrentUser, f: QueueFilter, *, now: datetime | None = None
     for row in rows:  # late now: the clock runs and the appointment has passed
         row["late"] = bool(row["due_at"] and row["due_at"] < now and row["status"] in running
                            and not row["clock_paused_at"])
-    return QueuePage(rows=rows, total=total, capped=capped)
+    return QueuePage(rows=await label_steps(rows), total=total, capped=capped)
 
 
 async def filter_options(user: CurrentUser, f: QueueFilter) -> dict[str, list]:
@@ -168,10 +170,11 @@ async def filter_options(user: CurrentUser, f: QueueFilter) -> dict[str, list]:
     else:
         procedures = procedures.where(Procedure.id == (f.procedure or -1))
     procedure_rows = await procedures
-    last = await ProcedureStep.select(ProcedureStep.position).where(
-        ProcedureStep.procedure.is_in([p["id"] for p in procedure_rows] or [-1])
-        if own is not None else ProcedureStep.position > 0).order_by(
-        ProcedureStep.position, ascending=False).first()
+    # The internal processes' versions (app.processes) say how many steps there are.
+    last = await ProcessStepRow.select(ProcessStepRow.position).where(
+        ProcessStepRow.version.procedure.is_in([p["id"] for p in procedure_rows] or [-1])
+        if own is not None else ProcessStepRow.position > 0).order_by(
+        ProcessStepRow.position, ascending=False).first()
     return {"procedures": procedure_rows, "fields": await fields,
             "steps": list(range(1, (last["position"] if last else 0) + 1)),
             "procedures_need_field": own is None and f.field is None}

@@ -70,6 +70,40 @@ def upload_component_pages(page: Page, file_for) -> list[str]:
     return headings
 
 
+def switch_user(page: Page, base: str, username: str, password: str,
+                url: str | None = None) -> None:
+    """Sign out whoever is signed in, sign `username` in, and open `url`."""
+    if page.get_by_role("button", name="Đăng xuất").count():
+        page.get_by_role("button", name="Đăng xuất").click()
+    login(page, base, username, password)
+    if url:
+        page.goto(url)
+
+
+def attach_draft(page: Page, draft: Path) -> None:
+    """The drafter at their step: attaches the draft result (dự thảo kết quả)."""
+    page.get_by_label("Tệp PDF dự thảo kết quả").set_input_files(str(draft))
+    page.get_by_role("button", name="Trình dự thảo kết quả").click()
+    expect(page.get_by_text("Đã thực hiện: Trình dự thảo kết quả.")).to_be_visible()
+
+
+def sign_and_issue(page: Page) -> None:
+    """The signer at the signature step of a dossier page: "Ký số" on the server (their
+    key registered, `tests.signing_world.give_live_key`), then issues the result."""
+    page.get_by_role("button", name="Ký số", exact=True).click()
+    expect(page.get_by_text("Đã thực hiện: Ký số kết quả.")).to_be_visible()
+    page.get_by_role("button", name="Ban hành kết quả").click()
+    expect(page.get_by_text("Đã thực hiện: Ban hành kết quả.")).to_be_visible()
+
+
+def return_at_counter(page: Page) -> None:
+    """The counter at the return step: fees collected if any are owed, result handed over."""
+    if page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").count():
+        page.get_by_role("button", name="Xác nhận đã nộp phí, lệ phí").click()
+    page.get_by_role("button", name="Trả kết quả").click()
+    expect(page.locator(".facts")).to_contain_text("Đã trả kết quả")
+
+
 def add_online_procedure(live_server, code: str, name: str, components: list[tuple[str, bool]],
                          time_limit_days: int = 3) -> int:
     """A procedure of the justice department submitted fully online, free, with these
@@ -87,3 +121,22 @@ def add_online_procedure(live_server, code: str, name: str, components: list[tup
                             "required) VALUES (?, ?, ?, ?)", procedure, position, component,
                             int(required))
     return procedure
+
+
+def add_process(live_server, procedure: int, steps) -> int:
+    """Version 1 of the procedure's internal process, published (in force since 2020),
+    written as the admin pages would store it; its id. `steps`: (name, kind, performers
+    as stored — comma-separated, office hours) in order."""
+    live_server.execute(
+        "INSERT INTO process_version (procedure, number, status, effective_from, "
+        "decision_number, decision_date, note, created_at, published_at) VALUES (?, 1, "
+        "'published', '2020-01-01 00:00:00+00:00', '99/QĐ-UBND', '2020-01-01', '', "
+        "'2020-01-01 00:00:00+00:00', '2020-01-01 00:00:00+00:00')", procedure)
+    ((version,),) = live_server.query("SELECT id FROM process_version WHERE procedure = ?",
+                                      procedure)
+    for position, (name, kind, performers, hours) in enumerate(steps, start=1):
+        live_server.execute(
+            "INSERT INTO process_step (version, position, name, kind, performers, "
+            "allotted_hours) VALUES (?, ?, ?, ?, ?, ?)", version, position, name, kind,
+            performers, hours)
+    return version

@@ -1,11 +1,10 @@
 """In Chromium, a province goes live without editing code: `init` on an empty database, the
 admin sets a password from the printed link, creates units and two agencies, imports 20
 procedures (with components) from a spreadsheet built here, publishes an amendment of one
-through a decision, creates three staff users who set their passwords from their links, and
-a dossier of an imported procedure is received at the counter and finished.
-
-(The internal process editor belongs to another piece of work; once it is in main this walk
-gives the published procedure its process.)
+through a decision, creates three staff users who set their passwords from their links,
+gives an imported procedure its internal process in the process editor (a draft, then
+published under the approving decision), and a dossier of that procedure is received at the
+counter, taken through its steps (the handler's draft, the leader's "Ký số") and finished.
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests import pdfs
 from tests.browser.conftest import LiveServer, free_port
-from tests.browser.helpers import SERVER_DATABASES, login
+from tests.browser.helpers import SERVER_DATABASES, login, sign_and_issue
 from tests.catalog_workbooks import procedures
+from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Golive2026xyz"
@@ -36,7 +35,9 @@ def fresh(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     import os
 
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PUBLIC_URL": url}
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PUBLIC_URL": url,
+           # The test CA made by give_live_key below (app.signatures.demo), read at each use.
+           "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem")}
     server = LiveServer(url=url, var_dir=var_dir, env=env)
     out = server.cli("init", "--province", "Tỉnh Thử", "--admin", "quantri",
                      "--name", "Nguyễn Quản Trị", "--email", "quantri@tinh.example.vn")
@@ -166,9 +167,34 @@ def test_a_province_goes_live_from_init(page: Page, fresh, tmp_path):
     for username in ("quay.mot", "thuly.mot", "lanhdao.mot"):
         set_password(page, links[username])
 
-    # A dossier of an imported procedure: received at the counter, processed, returned.
-    result = tmp_path / "ket-qua.pdf"
-    result.write_bytes(pdfs.simple("Ket qua"))
+    # The imported procedure's internal process (7 working days = 56 office hours), drafted
+    # in the process editor and published under its approving decision.
+    login(page, base, "quantri", PASSWORD)
+    page.goto(f"{base}/quan-tri/quy-trinh?q=1.000004")
+    page.get_by_role("link", name="Thủ tục nhập số 4").click()
+    submit(page, "Soạn phiên bản mới")
+    page.get_by_label("Số quyết định").fill("90/QĐ-UBND")
+    page.get_by_label("Ngày ký (dd/mm/yyyy)").fill("01/02/2026")
+    page.get_by_label("Có hiệu lực từ ngày (dd/mm/yyyy)").fill("02/02/2026")
+    for n, (name, kind, performer, hours) in enumerate((
+            ("Tiếp nhận hồ sơ", "reception", "counter_officer", "4"),
+            ("Thẩm định hồ sơ, dự thảo kết quả", "appraisal", "handler", "44"),
+            ("Lãnh đạo ký kết quả", "signature", "leader", "4"),
+            ("Trả kết quả", "return", "counter_officer", "4"))):
+        page.locator(f"[name=step-{n}-name]").fill(name)
+        page.locator(f"[name=step-{n}-kind]").select_option(kind)
+        page.locator(f"[name=step-{n}-performers][value={performer}]").check()
+        page.locator(f"[name=step-{n}-hours]").fill(hours)
+    submit(page, "Lưu dự thảo")
+    submit(page, "Ban hành phiên bản 1")
+    expect(page.locator(".notice")).to_contain_text("Đã ban hành phiên bản 1")
+    page.get_by_role("button", name="Đăng xuất").click()
+    (server.var_dir / "demo-signing").mkdir(exist_ok=True)  # no demo here: the test's CA
+    give_live_key(server, "lanhdao.mot", "Cán bộ lanhdao.mot")
+
+    # A dossier of that procedure: received at the counter, processed, returned.
+    draft = tmp_path / "du-thao.pdf"
+    draft.write_bytes(draft_pdf())
     ((imported,),) = server.query("SELECT id FROM procedure WHERE code = '1.000004'")
     login(page, base, "quay.mot", PASSWORD)
     page.goto(f"{base}/mot-cua/tiep-nhan/{imported}")
@@ -182,10 +208,11 @@ def test_a_province_goes_live_from_init(page: Page, fresh, tmp_path):
     act(page, "forward", assignee_id="thuly.mot")
     switch(page, base, "thuly.mot")
     page.goto(dossier_url)
-    act(page, "issue_result", file=str(result))
+    act(page, "attach_draft", file=str(draft))
+    act(page, "forward", assignee_id="lanhdao.mot")
     switch(page, base, "lanhdao.mot")
     page.goto(dossier_url)
-    act(page, "approve")
+    sign_and_issue(page)
     act(page, "forward")
     expect(page.locator(".facts")).to_contain_text("Đã xử lý xong")
     switch(page, base, "quay.mot")

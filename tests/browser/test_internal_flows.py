@@ -21,10 +21,11 @@ def _agency(server, short_name: str) -> str:
     return str(agency_id)
 
 
-def _users(server, *specs: tuple[str, str, str]) -> None:
-    for username, role, agency in specs:
+def _users(server, *specs: tuple[str, ...]) -> None:
+    """(username, role, agency[, leader's position]) each."""
+    for username, role, agency, *position in specs:
         args = ["createuser", username, "--name", f"Cán bộ {username}", "--role", role,
-                "--password", PASSWORD]
+                "--password", PASSWORD, *(["--position", position[0]] if position else [])]
         server.cli(*args, *(["--agency", agency] if agency else []))
 
 
@@ -37,7 +38,8 @@ def test_account_request_approved_then_revoked_on_a_live_session(
     base, office, agency = live_server.url, _agency(live_server, "VP UBND tỉnh"), _agency(
         live_server, "Sở Tư pháp")
     _users(live_server, ("qt.noibo", "agency_admin", agency),
-           ("vt.noibo", "counter_officer", office), ("ld.noibo", "leader", office))
+           ("vt.noibo", "counter_officer", office), ("cv.noibo", "handler", office),
+           ("ld.noibo", "leader", office, "agency_leader"))
     give_live_key(live_server, "ld.noibo", "Cán bộ ld.noibo")  # the result is signed
 
     login(page, base, "qt.noibo", PASSWORD)
@@ -58,12 +60,17 @@ def test_account_request_approved_then_revoked_on_a_live_session(
     page.get_by_role("link", name="Xử lý hồ sơ (tiếp nhận, chuyển bước)").click()
     page.get_by_role("button", name="Tiếp nhận hồ sơ").click()
     expect(page.locator(".facts")).to_contain_text("Đã tiếp nhận")
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()  # to the handler
+    _logout(page)
+
+    login(page, base, "cv.noibo", PASSWORD)  # the Office's officer prepares it
+    page.goto(request_url)
+    expect(page.get_by_role("button", name="Phê duyệt đề nghị")).to_have_count(0)
+    page.get_by_role("link", name="Xử lý hồ sơ (tiếp nhận, chuyển bước)").click()
+    page.get_by_role("button", name="Chuyển bước tiếp theo").click()  # to the leader
     _logout(page)
 
     login(page, base, "ld.noibo", PASSWORD)  # the Office's leader decides
-    page.goto(request_url)
-    page.get_by_role("link", name="Xử lý hồ sơ (tiếp nhận, chuyển bước)").click()
-    page.get_by_role("button", name="Chuyển bước tiếp theo").click()
     page.goto(request_url)
     page.get_by_role("button", name="Phê duyệt đề nghị").click()
     expect(page.get_by_text("Mỗi người đã được gửi đường dẫn đặt mật khẩu")).to_be_visible()

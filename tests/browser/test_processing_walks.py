@@ -1,20 +1,22 @@
-"""In Chromium, the issue's walks: a dossier through the counter and a two-step internal
+"""In Chromium, the issue's walks: a dossier through the counter and a five-step internal
 process, an inter-agency transfer, a supplement round, a late dossier with an apology, a
 refusal at the counter, and a result returned by post.
 
-One two-step procedure (handler, then leader) and one set of officers are made once for
-the module; each walk receives its own dossier at the counter, as a person would.
+One procedure with its approved process (counter, handler, leader approves, leader signs,
+counter) and one set of officers are made once for the module; each walk receives its own
+dossier at the counter, as a person would.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import add_process, switch_user
 from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
@@ -33,13 +35,20 @@ class Walk:
         self.server.execute(sql, *params)
 
 
+STEPS = (("Tiếp nhận hồ sơ", "reception", "counter_officer", 4),
+         ("Thẩm định hồ sơ", "handling", "handler", 60),
+         ("Lãnh đạo phòng xem xét", "approval", "leader", 4),
+         ("Lãnh đạo Sở ký kết quả", "signature", "leader", 8),
+         ("Trả kết quả", "return", "counter_officer", 4))
+
+
 @pytest.fixture(scope="module")
 def walk(live_server, tmp_path_factory) -> Walk:
     ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
     ((finance,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tài chính'")
     for username, role, agency in (
         ("quay.walk", "counter_officer", justice), ("thuly.walk", "handler", justice),
-        ("lanhdao.walk", "leader", justice), ("lanhdao.tc", "leader", finance),
+        ("lanhdao.walk", "leader", justice), ("thuly.tc", "handler", finance),
         ("buuta.walk", "postal_staff", justice),
     ):
         live_server.cli("createuser", username, "--name", f"Cán bộ {username}", "--role", role,
@@ -49,7 +58,6 @@ def walk(live_server, tmp_path_factory) -> Walk:
                 live_server)
     walk.result_pdf.write_bytes(draft_pdf())
     give_live_key(live_server, "lanhdao.walk", "Cán bộ lanhdao.walk")
-    give_live_key(live_server, "lanhdao.tc", "Cán bộ lanhdao.tc")
     walk.execute(
         "INSERT INTO procedure (code, name, search_text, field, agency, level,"
         " time_limit_amount, time_limit_unit, fee_amount, online_level)"
@@ -59,18 +67,12 @@ def walk(live_server, tmp_path_factory) -> Walk:
         "SELECT id FROM procedure WHERE code = 'WALK.1'")
     walk.execute("INSERT INTO procedure_component (procedure, position, name) "
                  "VALUES (?, 1, 'Tờ khai đề nghị')", walk.procedure_id)
-    for position, name, role in ((1, "Thẩm định hồ sơ", "handler"),
-                                 (2, "Phê duyệt, ký kết quả", "leader")):
-        walk.execute("INSERT INTO procedure_step (procedure, position, name, role, "
-                     "allotted_hours) VALUES (?, ?, ?, ?, 32)", walk.procedure_id, position,
-                     name, role)
+    add_process(live_server, walk.procedure_id, STEPS)
     return walk
 
 
 def as_user(page: Page, walk: Walk, username: str) -> None:
-    if page.get_by_role("button", name="Đăng xuất").count():
-        page.get_by_role("button", name="Đăng xuất").click()
-    login(page, walk.base, username, PASSWORD)
+    switch_user(page, walk.base, username, PASSWORD)
 
 
 def receive(page: Page, walk: Walk, name: str, cccd: str, *, channel: str = "1",
@@ -90,6 +92,7 @@ def receive(page: Page, walk: Walk, name: str, cccd: str, *, channel: str = "1",
     if reason:
         page.get_by_label("Lý do, giấy tờ cần bổ sung hoặc ghi chú").fill(reason)
     page.get_by_role("button", name="Ghi nhận kết quả kiểm tra").click()
+    page.wait_for_url(re.compile(r"/can-bo/ho-so/\d+"))  # the slip, or the dossier page
     if page.get_by_role("link", name="Xem hồ sơ").count():  # accepted: the slip first
         page.get_by_role("link", name="Xem hồ sơ").click()
     return page.url.split("?")[0]
@@ -121,53 +124,72 @@ def status(page: Page) -> Locator:
     return page.locator(".facts")
 
 
-def finish_as_leader(page: Page, walk: Walk, url: str, *, attach_draft: bool = True) -> None:
-    """The leader of the settling agency at the last step: the draft result (unless the
-    handler attached it), approval, "Ký số" on the server, issue, finish."""
+def finish_as_leader(page: Page, walk: Walk, url: str) -> None:
+    """The leader of the settling agency from the approval step: approves, takes the
+    signature step, signs, issues the result and ends processing."""
     page.goto(url)
-    if attach_draft:
-        do(page, "attach_draft", file=walk.result_pdf)
+    expect(status(page)).to_contain_text("Bước 3/5: Lãnh đạo phòng xem xét")
     do(page, "approve")
+    do(page, "forward", assignee="lanhdao.walk")
+    expect(status(page)).to_contain_text("Bước 4/5: Lãnh đạo Sở ký kết quả")
     page.get_by_role("button", name="Ký số", exact=True).click()
     expect(page.locator(".error-summary")).to_have_count(0)
     do(page, "issue_result")
     do(page, "forward")
     expect(status(page)).to_contain_text("Đã xử lý xong")
+    expect(status(page)).to_contain_text("Bước 5/5: Trả kết quả")
 
 
-def test_two_step_process_from_counter_to_return(page: Page, walk):
+def to_the_leader(page: Page, walk: Walk, url: str) -> None:
+    """The handler's step: the draft result attached, handed to the leaders."""
+    as_user(page, walk, "thuly.walk")
+    page.goto(url)
+    do(page, "attach_draft", file=walk.result_pdf)
+    do(page, "forward")
+    as_user(page, walk, "lanhdao.walk")
+
+
+def test_process_from_counter_to_return(page: Page, walk):
     url = receive(page, walk, "Rơ Châm Hưng", "064190002001")
-    do(page, "forward", assignee="thuly.walk")  # the counter hands over to step 1
-    expect(status(page)).to_contain_text("bước 1")
+    expect(status(page)).to_contain_text("Bước 1/5: Tiếp nhận hồ sơ")
+    do(page, "forward", assignee="thuly.walk")  # the counter hands over to the handler
+    expect(status(page)).to_contain_text("Bước 2/5: Thẩm định hồ sơ")
 
     as_user(page, walk, "thuly.walk")
     page.goto(url)
+    expect(action(page, "approve")).to_have_count(0)  # not the handler's to approve
     do(page, "attach_draft", file=walk.result_pdf)  # the handler drafts the result
     do(page, "forward", assignee="lanhdao.walk")
-    expect(status(page)).to_contain_text("bước 2")
+    expect(status(page)).to_contain_text("Bước 3/5")
     as_user(page, walk, "lanhdao.walk")
-    finish_as_leader(page, walk, url, attach_draft=False)
+    finish_as_leader(page, walk, url)
 
     as_user(page, walk, "quay.walk")
     page.goto(url)
     do(page, "return_result", receiver_name="Rơ Châm Hưng")
     expect(status(page)).to_contain_text("Đã trả kết quả")
     expect(status(page)).to_contain_text("tại Bộ phận Một cửa · người nhận Rơ Châm Hưng")
+    history = page.locator(".timeline")
+    for name in ("Tiếp nhận", "Chuyển xử lý", "Trình duyệt", "Phê duyệt", "Ký số",
+                 "Ban hành kết quả", "Trả kết quả"):
+        expect(history).to_contain_text(name)
 
 
 def test_inter_agency_transfer(page: Page, walk):
     url = receive(page, walk, "A Thắng", "064190002002")
     do(page, "forward")
-    as_user(page, walk, "lanhdao.walk")
+    as_user(page, walk, "thuly.walk")
     page.goto(url)
     do(page, "transfer", agency="Sở Tài chính tỉnh Quảng Ngãi", reason="Xác minh nghĩa vụ thuế")
     expect(page.get_by_text("Bạn không có thao tác nào")).to_be_visible()  # no longer ours
 
-    as_user(page, walk, "lanhdao.tc")
+    as_user(page, walk, "thuly.tc")
     page.goto(url)
     expect(status(page)).to_contain_text("Sở Tài chính tỉnh Quảng Ngãi")
     expect(status(page)).to_contain_text("Sở Tư pháp tỉnh Quảng Ngãi")  # received there
-    do(page, "forward")
+    do(page, "attach_draft", file=walk.result_pdf)
+    do(page, "forward")  # the approval is the Department's, back where the process says
+    as_user(page, walk, "lanhdao.walk")
     finish_as_leader(page, walk, url)
     as_user(page, walk, "quay.walk")  # the result goes back where it was received
     page.goto(url)
@@ -187,7 +209,7 @@ def test_supplement_round(page: Page, walk):
     as_user(page, walk, "quay.walk")  # the applicant brings the paper to the counter
     page.goto(url)
     do(page, "supply_supplement")
-    expect(status(page)).to_contain_text("Đang xử lý · bước 1")
+    expect(status(page)).to_contain_text("Đang xử lý · Bước 2/5: Thẩm định hồ sơ")
     told = walk.server.query(
         "SELECT event FROM outbox_message WHERE dossier = ? ORDER BY id",
         int(url.rsplit("/", 1)[1]))
@@ -226,9 +248,7 @@ def test_refusal_at_the_counter(page: Page, walk):
 def test_result_returned_by_post(page: Page, walk):
     url = receive(page, walk, "Hồ Văn Bình", "064190002006", channel="3")
     do(page, "forward")
-    as_user(page, walk, "lanhdao.walk")
-    page.goto(url)
-    do(page, "forward")
+    to_the_leader(page, walk, url)
     finish_as_leader(page, walk, url)
 
     as_user(page, walk, "buuta.walk")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import login
+from tests.browser.helpers import add_process, login
 
 pytestmark = pytest.mark.browser
 DESK = {"width": 1366, "height": 768}
@@ -94,7 +94,8 @@ def test_leader_assigns_ten_dossiers_at_once(desk: Page, live_server):
         "SELECT id FROM dossier WHERE agency = ? AND status = 10 ORDER BY id DESC LIMIT 10",
         agency)]
     marks = ",".join("?" * len(chosen))
-    live_server.execute(f"UPDATE dossier SET status = 4, current_step = 1, assignee = NULL, "
+    # Step 2: the first work step of the demo processes (step 1 is the counter's reception).
+    live_server.execute(f"UPDATE dossier SET status = 4, current_step = 2, assignee = NULL, "
                         f"applicant_name = 'Phạm Văn Mười Hai' WHERE id IN ({marks})", *chosen)
     base = live_server.url
     login(desk, base, "lanhdao.phancong", "BanLamViec2026")
@@ -123,6 +124,11 @@ def test_form_01_with_ten_components_prints_on_one_page(desk: Page, live_server)
         " field, agency, level, 5, 'working_days', 0, online_level, 1, 0, 0 FROM procedure "
         "WHERE agency = ? LIMIT 1", agency)
     ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = 'TEST.MUOI'")
+    add_process(live_server, procedure, (  # received only under an approved process
+        ("Tiếp nhận hồ sơ", "reception", "counter_officer", 4),
+        ("Thụ lý hồ sơ", "handling", "handler", 28),
+        ("Lãnh đạo ký", "signature", "leader", 4),
+        ("Trả kết quả", "return", "counter_officer", 4)))
     for n in range(1, 11):
         live_server.execute(
             "INSERT INTO procedure_component (procedure, position, name, kind, quantity, "

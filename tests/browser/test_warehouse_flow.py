@@ -15,7 +15,12 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests import pdfs
 from tests.browser.conftest import SMS_INBOUND_TOKEN
-from tests.browser.helpers import add_online_procedure, login, upload_component_pages
+from tests.browser.helpers import (
+    add_online_procedure,
+    add_process,
+    login,
+    upload_component_pages,
+)
 from tests.browser.test_citizen_journey import serious_violations
 from tests.browser.test_page_weight import (
     FIRST_VISIT_BUDGET,
@@ -36,7 +41,8 @@ PASSWORD = "Kho2026xyz"
 
 @pytest.fixture(scope="module")
 def procedure_id(live_server) -> int:
-    """An online procedure of the justice department with one leader step, and its staff."""
+    """An online procedure of the justice department whose process has one leader step
+    between the counter's (approved and signed there), and its staff."""
     ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
     for username, role in (("quay.kho", "counter_officer"), ("lanhdao.kho", "leader")):
         live_server.cli("createuser", username, "--name", f"Cán bộ {username}", "--role", role,
@@ -45,9 +51,10 @@ def procedure_id(live_server) -> int:
                     "--id-number", CCCD, "--password", PASSWORD)
     procedure = add_online_procedure(live_server, "KHO.1", "Cấp bản sao trích lục hộ tịch", [
         ("Tờ khai đề nghị cấp bản sao", True), ("Bản chụp CCCD", True)])
-    live_server.execute("INSERT INTO procedure_step (procedure, position, name, role, "
-                        "allotted_hours) VALUES (?, 1, 'Phê duyệt, ký kết quả', 'leader', 16)",
-                        procedure)
+    add_process(live_server, procedure, (  # one leader step between the counter's
+        ("Tiếp nhận hồ sơ", "reception", "counter_officer", 4),
+        ("Phê duyệt, ký kết quả", "signature", "leader", 16),
+        ("Trả kết quả", "return", "counter_officer", 4)))
     return procedure
 
 
@@ -126,12 +133,11 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
     officer.goto(f"{base}/can-bo/ho-so/{dossier_id}")
     do(officer, "accept")
     do(officer, "forward", assignee="lanhdao.kho")  # the counter hands over to the step
-    expect(status(officer)).to_contain_text("bước 1")
+    expect(status(officer)).to_contain_text("Bước 2/3: Phê duyệt, ký kết quả")
     officer.get_by_role("button", name="Đăng xuất").click()
     login(officer, base, "lanhdao.kho", PASSWORD)
     officer.goto(f"{base}/can-bo/ho-so/{dossier_id}")
-    do(officer, "attach_draft", file=result)
-    do(officer, "approve")
+    do(officer, "attach_draft", file=result)  # the signature step's own: no approval step
     officer.get_by_role("button", name="Ký số", exact=True).click()
     do(officer, "issue_result")
     do(officer, "forward")

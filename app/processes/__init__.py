@@ -1,0 +1,1 @@
+"""Internal processes (quy trình nội bộ): versioned, approved steps the workflow enforces."""
