@@ -44,7 +44,8 @@ def consumer(db: Path, monkeypatch):
     monkeypatch.delenv("MOTCUA_IOFFICE")
     assert not huey.immediate
     huey.flush()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTCUA_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("MOTCUA_") or k.startswith("MOTCUA_FAKE_NOW")}
     env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir), "MOTCUA_DVCQG": "sandbox",
             "MOTCUA_HUEY_DATABASE": str(huey.storage.filename), **FAILING}
     log = (get_settings().var_dir / "consumer.log").open("w")

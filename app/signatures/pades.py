@@ -29,6 +29,7 @@ with warnings.catch_warnings():  # pyHanko imports cryptography's deprecated DSA
     from pyhanko.sign.validation import SignatureCoverageLevel, validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+from app.formatting import now_utc
 from app.signatures.logic import SignatureFacts
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,8 @@ def _sign_at(pdf_signer, writer, at: datetime, text_params: dict) -> bytes:
 def inspect(pdf: bytes, trust_roots: list[asn1_x509.Certificate],
             moment: datetime | None = None) -> SignatureFacts:
     """The facts of the file's last signature, checked against `trust_roots` only (no
-    network: revocation is not fetched), as of `moment` (default: the system clock)."""
+    network: revocation is not fetched), as of `moment` (default: the application's clock,
+    so an installation or a test running at an injected time judges certificates at it)."""
     if not pdf.startswith(b"%PDF-"):
         return SignatureFacts(readable=False)
     try:
@@ -160,7 +162,7 @@ def inspect(pdf: bytes, trust_roots: list[asn1_x509.Certificate],
     last = signatures[-1]
     try:
         context = ValidationContext(trust_roots=trust_roots, allow_fetching=False,
-                                    moment=moment)
+                                    moment=moment or now_utc())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             status = validate_pdf_signature(last, context)

@@ -77,6 +77,9 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         field_limit=field_limit,  # maxlength of a field, the limit read_form enforces
         kept_form=kept_form,  # kept_form(request): a refused form sent back to its page
         session_ends_soon=session_ends_soon,  # session_ends_soon(user): end time or None
+        # seconds_until(moment): by the server's clock, so a phone set to the wrong time
+        # still counts down the right minutes
+        seconds_until=lambda moment: max(0, int((moment - formatting.now_utc()).total_seconds())),
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

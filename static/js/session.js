@@ -3,7 +3,8 @@
 (function () {
   var box = document.getElementById("session-ends");
   if (!box) return;
-  var ends = Number(box.getAttribute("data-ends")) * 1000;
+  // Seconds left as the server counted them: the phone's own clock may be wrong.
+  var ends = Date.now() + Number(box.getAttribute("data-left")) * 1000;
   var left = document.getElementById("session-left");
   function tick() {
     var minutes = Math.ceil((ends - Date.now()) / 60000);

@@ -57,6 +57,7 @@ NOT_PAGES = {
     "/healthz": "JSON for monitoring",
     "/thu-tuc/{procedure_id:int}/mau/{component_id:int}": "a file download",
     "/kho-du-lieu/{document_id:int}": "a file download",
+    "/ket-qua/{code:str}": "a file download; a refused link is one sentence in the base layout",
     "/dat-mat-khau/{token:str}": "staff accounts only (internal account procedure)",
     "/dang-nhap/xac-thuc": "staff second factor",
     "/dang-nhap/thiet-lap-xac-thuc": "staff second factor",

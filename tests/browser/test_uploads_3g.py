@@ -12,13 +12,14 @@ import io
 import random
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import Browser, Page, expect
 
+from app.formatting import now_utc
 from tests import pdfs
 from tests.browser.helpers import add_online_procedure, login
 from tests.browser.test_page_weight import (
@@ -109,7 +110,7 @@ def test_a_phone_photo_is_shrunk_and_sent_over_3g_with_progress(browser: Browser
           f"{first_visit / 1024:.1f} KB as a first visit")
 
     # The session ends in under ten minutes: the step says when, and counts down.
-    ends = datetime.now(UTC) + timedelta(minutes=9, seconds=30)
+    ends = now_utc() + timedelta(minutes=9, seconds=30)  # by the app's clock
     live_server.execute("UPDATE user_session SET expires_at = ? WHERE revoked_at IS NULL AND "
                         "user = (SELECT id FROM app_user WHERE username = ?)", str(ends), CCCD)
     page.reload()
