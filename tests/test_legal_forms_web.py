@@ -84,3 +84,29 @@ def test_transfer_cutoff_comes_from_the_dossiers_rule_version(db):
     rule_id = run(make())
     assert run(_transfer_cutoff(rule_id)) == time(14, 30)
     assert run(_transfer_cutoff(None)) == time(15, 0)  # the decree's default
+
+
+def test_a_slip_due_at_24_00_names_the_office_hours_for_collecting(client, world):  # noqa: F811
+    """Civil Code art. 148: the legal deadline stays "24:00 dd/mm/yyyy"; the slip adds the
+    office hours of that day, in which the paper result is handed over."""
+    from datetime import datetime
+
+    from app.dossiers.tables import Dossier
+    from app.formatting import LOCAL_TZ
+
+    Dossier.update({Dossier.due_at: datetime(2026, 2, 24, tzinfo=LOCAL_TZ)}).where(
+        Dossier.id == world["dossier_id"]).run_sync()
+    as_(client, world["counter"])
+    wanted = ("24:00 23/02/2026</strong>; trả kết quả trong giờ hành chính ngày 23/02/2026 "
+              "(07:30–11:30, 13:00–17:00)")
+    for page in (f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt",
+                 f"/can-bo/ho-so/{world['dossier_id']}/phieu-hen"):
+        assert wanted in client.get(page).text, page
+    receipt = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt"
+    pdf = pdf_text(client.get(f"{receipt}/pdf").content)
+    assert "giờ hành chính ngày 23/02/2026" in " ".join(pdf.split())
+    # An appointment inside office hours prints as it is.
+    Dossier.update({Dossier.due_at: datetime(2026, 2, 23, 10, tzinfo=LOCAL_TZ)}).where(
+        Dossier.id == world["dossier_id"]).run_sync()
+    page = client.get(f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt").text
+    assert "10:00 23/02/2026</strong></p>" in page and "giờ hành chính ngày" not in page

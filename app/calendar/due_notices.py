@@ -4,9 +4,10 @@ Issue #16: adding and then deleting one day off sent 35 + 12 SMS. A recomputed a
 is therefore not announced at once: the recomputation `hold`s a `DueNotice` remembering
 the appointment the applicant was last told, and the periodic `send_due_notices` (every
 few minutes) sends, from the end of the office day (`Settings.due_notice_time`:
-`MOTCUA_DUE_NOTICE_TIME`, default 16:30 local), only where the appointment still differs from that. An undo the same day
-leaves nothing to say; a dossier finished, or given an apology with its own letter,
-meanwhile is not told either. Each send or drop is one transaction with its audit entry.
+`MOTCUA_DUE_NOTICE_TIME`, default 16:30 local), only where the appointment still differs
+from that. An undo the same day leaves nothing to say; a dossier finished, or given an
+apology with its own letter, meanwhile is not told either. Each send or drop is one
+transaction with its audit entry.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from app.directory.tables import Agency
 from app.dossiers import queries
 from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
 from app.legal_forms import numbers
+from app.legal_forms.appointment import collection_note
 from app.legal_forms.control_sheet import (
     PAPER_TRANSFER_CUTOFF,
     SheetEvent,
@@ -129,6 +130,7 @@ async def form_context(dossier: dict, kind: FormKind, actor_id: int | None = Non
         context["rows"] = await control_sheet(dossier, counter["name"])
     if kind == FormKind.RECEIPT:
         context["book"] = await numbers.book_entry(dossier)
+        context["collect_note"] = collection_note(dossier["due_at"], await current_calendar())
     await _number(context, dossier, kind, actor_id)
     return context
 
