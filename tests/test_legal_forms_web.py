@@ -110,3 +110,21 @@ def test_a_slip_due_at_24_00_names_the_office_hours_for_collecting(client, world
         Dossier.id == world["dossier_id"]).run_sync()
     page = client.get(f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt").text
     assert "10:00 23/02/2026</strong></p>" in page and "giờ hành chính ngày" not in page
+
+
+def test_forms_04_and_05_are_signed_by_the_agencys_official(client, world):  # noqa: F811
+    """The stop notice (and the apology) name the handling agency's first signing official;
+    without one recorded, the title alone, as before."""
+    from app.directory.tables import AgencySigner
+    from app.dossiers.tables import Dossier
+
+    as_(client, world["counter"])
+    notice = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/stop_notice"
+    unsigned = " ".join(pdf_text(client.get(f"{notice}/pdf").content).split())
+    assert "THỦ TRƯỞNG CƠ QUAN" in unsigned
+    agency = Dossier.select(Dossier.agency).first().run_sync()["agency"]
+    AgencySigner(agency=agency, full_name="Đinh Văn Tâm", title="Giám đốc",
+                 position=1).save().run_sync()
+    signed = " ".join(pdf_text(client.get(f"{notice}/pdf").content).split())
+    assert "GIÁM ĐỐC" in signed and "Đinh Văn Tâm" in signed
+    assert "THỦ TRƯỞNG CƠ QUAN" not in signed

@@ -29,7 +29,7 @@ from app.catalog.tables import Field, Procedure, ProcedureComponent, ProcedureSt
 from app.db import write_transaction
 from app.demo.users import create_demo_users
 from app.directory.service import CURRENT_ERA, load_current_units, load_units_file, unit_ids
-from app.directory.tables import Agency
+from app.directory.tables import Agency, AgencySigner
 from app.dossiers.tables import RuleVersion
 from app.formatting import LOCAL_TZ
 from app.signatures.demo import create_demo_signers
@@ -130,6 +130,11 @@ async def _insert_agencies(agencies: list[dict], units: dict[str, int]) -> dict[
             await Agency.update({Agency.parent: ids[a["parent"]]}).where(
                 Agency.id == ids[a["code"]]
             )
+    await _bulk(AgencySigner, [
+        AgencySigner(agency=ids[a["code"]], full_name=s["full_name"], title=s["title"],
+                     position=position)
+        for a in agencies for position, s in enumerate(a.get("signers", ()), start=1)
+    ])
     return ids
 
 

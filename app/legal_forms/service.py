@@ -10,7 +10,7 @@ from decimal import Decimal
 from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
 from app.catalog.tables import ProcedureStep
-from app.directory.queries import letterhead_of
+from app.directory.queries import letterhead_of, signature_of
 from app.directory.tables import Agency
 from app.dossiers import queries
 from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
@@ -32,6 +32,9 @@ from app.legal_forms.sets import (
     available_forms,
     set_for_dossier,
 )
+
+# Letters the head of the handling agency signs (its first signing official, by name).
+HEAD_SIGNED = frozenset({FormKind.APOLOGY, FormKind.STOP_NOTICE})
 
 
 class FormNotAvailable(LookupError):
@@ -121,6 +124,8 @@ async def form_context(dossier: dict, kind: FormKind) -> dict:
             DossierApology.created_by.full_name.as_alias("created_by_name"),
         ).where(DossierApology.dossier == dossier["id"]).order_by(
             DossierApology.id, ascending=False).first()
+    if kind in HEAD_SIGNED:
+        context["signer"] = await signature_of(context["issuer"]["id"], "Thủ trưởng cơ quan")
     if kind == FormKind.SUPPLEMENT:
         context["requested"] = await queries.requested_components(dossier["id"])
     if kind == FormKind.CONTROL_SHEET:
