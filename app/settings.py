@@ -6,9 +6,11 @@ overrides them with environment variables (see README). Data lives under `var/`.
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +24,20 @@ def _env(name: str, default: str) -> str:
 
 def _env_bool(name: str, default: bool) -> bool:
     return _env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+def _env_time(name: str, default: time) -> time:
+    """A local time of day ("HH:MM"); a value that is not one keeps the default, with an
+    error in the log rather than a worker that never starts."""
+    value = _env(name, "").strip()
+    if not value:
+        return default
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        logging.getLogger(__name__).error("MOTCUA_%s=%r is not a time of day (HH:MM); "
+                                          "using %s", name, value, default.strftime("%H:%M"))
+        return default
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,9 @@ class Settings:
     draft_abandon_days: int = 30  # unsent online drafts older than this are purged
     job_keep_days: int = 30  # succeeded job rows kept this long
     file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
+    # Calendar changes: applicants whose appointment moved are told from this local time of
+    # the day on (app.calendar.due_notices), so a change undone the same day tells nobody.
+    due_notice_time: time = time(16, 30)
     _secret: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -114,6 +133,7 @@ def load_settings() -> Settings:
         debug=_env_bool("DEBUG", False),
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),
         draft_abandon_days=int(_env("DRAFT_ABANDON_DAYS", "30")),
+        due_notice_time=_env_time("DUE_NOTICE_TIME", time(16, 30)),
     )
 
 

@@ -216,3 +216,70 @@ async def test_demo_signers_have_keys_trusted_by_the_demo_and_never_behind_https
     finally:
         monkeypatch.delenv("MOTCUA_HTTPS")
         get_settings.cache_clear()
+
+
+def test_publishing_document_covers_every_field_once():
+    from app.demo.publishing import DATA, decision_problems
+
+    document = __import__("json").loads(DATA.read_text(encoding="utf-8"))
+    fields = {f["code"] for f in read_data("procedures.json")["fields"]}
+    assert decision_problems(document, fields) == []
+    broken = {**document, "decisions": document["decisions"][1:]}
+    assert decision_problems(broken, fields)  # a field nobody publishes is refused
+
+
+async def test_every_demo_procedure_is_version_1_of_a_publishing_decision(demo):
+    """Published through the catalogue's own code: a decision with its dates, version 1 in
+    force whose content is on the procedure's row, public history and version pages."""
+    from app.catalog import reading
+    from app.catalog.tables import ProcedureVersion, PublishingDecision
+    from app.directory.tables import AgencySigner
+
+    procedures = await Procedure.select(Procedure.id, Procedure.current_version,
+                                        Procedure.methods, Procedure.subjects)
+    versions = await ProcedureVersion.select(
+        ProcedureVersion.id, ProcedureVersion.procedure, ProcedureVersion.number,
+        ProcedureVersion.status, ProcedureVersion.change,
+        ProcedureVersion.decision.number.as_alias("decision"))
+    assert len(versions) == len(procedures) >= 40
+    assert {(v["number"], v["status"], v["change"]) for v in versions} == {
+        (1, "in_force", "add")}
+    assert {p["current_version"] for p in procedures} == {v["id"] for v in versions}
+    assert all(p["methods"].startswith("in_person,post") and p["subjects"] for p in procedures)
+    decision = await PublishingDecision.select().where(
+        PublishingDecision.number == "1078/QĐ-UBND").first()
+    assert (decision["signed_on"], decision["effective_from"]) == (date(2025, 6, 20),
+                                                                   date(2025, 7, 1))
+    assert decision["issuer"] == "Chủ tịch Ủy ban nhân dân tỉnh Quảng Ngãi"
+    [history] = await reading.history(procedures[0]["id"])
+    assert history["decision_number"] and history["status_label"] == "Đang có hiệu lực"
+    page = await reading.published_version(procedures[0]["id"], 1)
+    assert page["content"].legal_bases and page["content"].result_text
+    # What indicators 1.1 and 1.2 read: decisions signed in June 2025, with the newest
+    # legal basis (Nghị định 118/2025, 01/07/2025) and the day each was made public.
+    facts = await reading.publication_facts(date(2025, 6, 1), date(2025, 6, 30))
+    public = [p for p in procedures if p["id"] in {f["procedure"] for f in facts}]
+    assert len(facts) == len(public) == len(procedures) - len(INTERNAL)
+    assert {f["newest_basis_from"] for f in facts} == {date(2025, 7, 1)}
+    assert {f["decision_number"] for f in facts} >= {"1102/QĐ-UBND", "1134/QĐ-UBND"}
+    # Indicator 1.3: every public page is complete but the two without their result.
+    incomplete = [p for p in await reading.completeness() if p["missing"]]
+    assert [p["missing"] for p in incomplete] == [["Kết quả thực hiện"]] * 2
+    assert await AgencySigner.count() >= 5
+
+
+def test_demo_version_pages_show_the_decision(demo):
+    from litestar.testing import TestClient
+
+    from app.main import create_app
+
+    procedure = Procedure.select(Procedure.id).where(
+        Procedure.code == "1.001193").first().run_sync()["id"]
+    with TestClient(app=create_app()) as client:
+        history = client.get(f"/thu-tuc/{procedure}/lich-su")
+        version = client.get(f"/thu-tuc/{procedure}/phien-ban/1")
+    assert history.status_code == 200 and "1078/QĐ-UBND" in history.text
+    assert version.status_code == 200
+    for expected in ("Quyết định số 1078/QĐ-UBND ngày 20/06/2025", "Luật Hộ tịch số 60/2014/QH13",
+                     "Giấy khai sinh (bản chính)", "Qua dịch vụ bưu chính công ích"):
+        assert expected in version.text, expected

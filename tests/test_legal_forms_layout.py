@@ -32,7 +32,7 @@ from tests.pdf_layout import find_phrase, on_one_line, page_count, pages_of_word
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 LONG_REASON = ("Bản sao giấy khai sinh chưa được chứng thực; tờ khai ghi sai ngày cấp căn cước "
-               "và thiếu chữ ký của người yêu cầu cấp phiếu. ") * 14
+               "và thiếu chữ ký của người yêu cầu cấp phiếu. ") * 18
 
 
 @pytest.fixture

@@ -90,3 +90,47 @@ def test_transfer_cutoff_comes_from_the_dossiers_rule_version(db):
     rule_id = run(make())
     assert run(_transfer_cutoff(rule_id)) == time(14, 30)
     assert run(_transfer_cutoff(None)) == time(15, 0)  # the decree's default
+
+
+def test_a_slip_due_at_24_00_names_the_office_hours_for_collecting(client, world):  # noqa: F811
+    """Civil Code art. 148: the legal deadline stays "24:00 dd/mm/yyyy"; the slip adds the
+    office hours of that day, in which the paper result is handed over."""
+    from datetime import datetime
+
+    from app.dossiers.tables import Dossier
+    from app.formatting import LOCAL_TZ
+
+    Dossier.update({Dossier.due_at: datetime(2026, 2, 24, tzinfo=LOCAL_TZ)}).where(
+        Dossier.id == world["dossier_id"]).run_sync()
+    as_(client, world["counter"])
+    wanted = ("24:00 23/02/2026</strong>; trả kết quả trong giờ hành chính ngày 23/02/2026 "
+              "(07:30–11:30, 13:00–17:00)")
+    for page in (f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt",
+                 f"/can-bo/ho-so/{world['dossier_id']}/phieu-hen"):
+        assert wanted in client.get(page).text, page
+    receipt = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt"
+    pdf = pdf_text(client.get(f"{receipt}/pdf").content)
+    assert "giờ hành chính ngày 23/02/2026" in " ".join(pdf.split())
+    # An appointment inside office hours prints as it is.
+    Dossier.update({Dossier.due_at: datetime(2026, 2, 23, 10, tzinfo=LOCAL_TZ)}).where(
+        Dossier.id == world["dossier_id"]).run_sync()
+    page = client.get(f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/receipt").text
+    assert "10:00 23/02/2026</strong></p>" in page and "giờ hành chính ngày" not in page
+
+
+def test_forms_04_and_05_are_signed_by_the_agencys_official(client, world):  # noqa: F811
+    """The stop notice (and the apology) name the handling agency's first signing official;
+    without one recorded, the title alone, as before."""
+    from app.directory.tables import AgencySigner
+    from app.dossiers.tables import Dossier
+
+    as_(client, world["counter"])
+    notice = f"/can-bo/ho-so/{world['dossier_id']}/bieu-mau/stop_notice"
+    unsigned = " ".join(pdf_text(client.get(f"{notice}/pdf").content).split())
+    assert "THỦ TRƯỞNG CƠ QUAN" in unsigned
+    agency = Dossier.select(Dossier.agency).first().run_sync()["agency"]
+    AgencySigner(agency=agency, full_name="Đinh Văn Tâm", title="Giám đốc",
+                 position=1).save().run_sync()
+    signed = " ".join(pdf_text(client.get(f"{notice}/pdf").content).split())
+    assert "GIÁM ĐỐC" in signed and "Đinh Văn Tâm" in signed
+    assert "THỦ TRƯỞNG CƠ QUAN" not in signed

@@ -49,3 +49,16 @@ def test_place_and_initials():
 ])
 def test_dateline_zero_rules(moment, text):
     assert dateline("Quảng Ngãi", moment) == text
+
+
+def test_signature_names_the_official_or_falls_back_to_the_title():
+    from app.documents.letterhead import Signature, signature
+
+    assert signature("Giám đốc", " Đinh Văn Tâm ", "Thủ trưởng cơ quan") == Signature(
+        "GIÁM ĐỐC", "Đinh Văn Tâm")
+    assert signature("KT. Giám đốc — Phó Giám đốc", "Võ Thị Mai", "x") == Signature(
+        "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", "Võ Thị Mai")
+    assert signature("TM. Ủy ban nhân dân\nChủ tịch", "A Thuận", "x").title == (
+        "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH")
+    assert signature(None, None, "Thủ trưởng cơ quan") == Signature("THỦ TRƯỞNG CƠ QUAN", "")
+    assert signature("  ", "Ai đó", "Chánh Văn phòng") == Signature("CHÁNH VĂN PHÒNG", "")

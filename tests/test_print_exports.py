@@ -90,3 +90,29 @@ async def test_report_without_a_provincial_office_still_exports(db):
     export_id = await service.export_period(monthly_period(2026, 3), trigger="on_demand")
     words = pages_of_words(await stored(export_id, "pdf"))[0]
     assert find_phrase(words, "BÁO CÁO") and not find_phrase(words, "Số:")
+
+
+async def test_report_is_signed_by_the_offices_signing_official_by_name(office):
+    """The signature block names the Provincial Office's first signing official (issue #16
+    asked for "title and name"); an official retired from the list signs no more."""
+    from app.directory.tables import AgencySigner
+
+    retired = AgencySigner(agency=office.id, full_name="Lê Văn Cũ", title="Chánh Văn phòng",
+                           position=0, active=False)
+    await retired.save()
+    await AgencySigner(agency=office.id, full_name="Trần Quốc Việt",
+                       title="KT. Chánh Văn phòng — Phó Chánh Văn phòng", position=2).save()
+    export_id = await service.export_period(monthly_period(2026, 3), trigger="on_demand")
+    last = pages_of_words(await stored(export_id, "pdf"))[-1]
+    authority, own, name = (find_phrase(last, "KT. CHÁNH VĂN PHÒNG"),
+                            find_phrase(last, "PHÓ CHÁNH VĂN PHÒNG"),
+                            find_phrase(last, "Trần Quốc Việt"))
+    assert authority and own and name and authority[0].y0 < own[0].y0 < name[0].y0
+    assert not find_phrase(last, "Lê Văn Cũ")
+    sheet = load_workbook(io.BytesIO(await stored(export_id, "xlsx"))).worksheets[0]
+    [top] = [c for row in sheet.iter_rows() for c in row if c.value == "KT. CHÁNH VĂN PHÒNG"]
+    column = next(sheet.iter_cols(min_col=top.column, max_col=top.column, min_row=top.row,
+                                  values_only=True))
+    below = [value for value in column if value is not None]
+    assert below[:2] == ["KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"]
+    assert below[-1] == "Trần Quốc Việt" and top.font.b

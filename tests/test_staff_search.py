@@ -174,3 +174,22 @@ async def test_filter_choices_follow_the_scope(world):
     by_field = await search.filter_options(auditor, parse_filter(
         {"linh_vuc": str(world["field"].id)}, FormErrors()))
     assert [p["id"] for p in by_field["procedures"]] == [world["px2"].id]
+
+
+async def test_a_whole_code_typed_with_spaces_is_found_as_the_lookup_finds_it(db):
+    """One normaliser for codes: the staff search makes a whole code canonical with the
+    citizen lookup's `canonical_code`, so a code read out over the phone in groups
+    ("0000017h55 260312 0004") is found in both places."""
+    from app.dossiers.service import resolve_code
+
+    justice = await factories.agency("Sở Tư pháp tỉnh Quảng Ngãi", code="000.00.17.H55")
+    procedure = await factories.procedure(justice)
+    wanted = await add(procedure, "000.00.17.H55-260312-0004", "Đặng Thị Hoà")
+    await add(procedure, "000.00.17.H55-260312-0040", "Trần Văn Khác")
+    handler = await officer(Role.HANDLER, [justice.id], "thuly.ma")
+    for typed in ("0000017h55 260312 0004", "000 00 17 H55 260312 0004",
+                  " 000.00.17.h55-260312-0004 ", "0000017H55-2603120004"):
+        assert await resolve_code(typed) == "000.00.17.H55-260312-0004", typed
+        assert await found(handler, q=typed) == [wanted], typed
+    # What is not a whole code keeps the staff search's own keys: a tail, a prefix.
+    assert set(await found(handler, q="260312-00")) == {wanted, wanted + 1}

@@ -3,15 +3,15 @@
 Issue #16: adding and then deleting one day off sent 35 + 12 SMS. A recomputed appointment
 is therefore not announced at once: the recomputation `hold`s a `DueNotice` remembering
 the appointment the applicant was last told, and the periodic `send_due_notices` (every
-few minutes) sends, from the end of the office day (`MOTCUA_DUE_NOTICE_TIME`, default
-16:30 local), only where the appointment still differs from that. An undo the same day
-leaves nothing to say; a dossier finished, or given an apology with its own letter,
-meanwhile is not told either. Each send or drop is one transaction with its audit entry.
+few minutes) sends, from the end of the office day (`Settings.due_notice_time`:
+`MOTCUA_DUE_NOTICE_TIME`, default 16:30 local), only where the appointment still differs
+from that. An undo the same day leaves nothing to say; a dossier finished, or given an
+apology with its own letter, meanwhile is not told either. Each send or drop is one
+transaction with its audit entry.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, time, timedelta
 
 from app.audit import service as audit
@@ -21,18 +21,10 @@ from app.dossiers.logic import OPEN_STATUSES
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
 from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.notifications.api import schedule_delivery
+from app.settings import get_settings
 from app.workflow.notices import notify_due_recomputed
 
 BATCH = 200
-DEFAULT_SEND_AT = time(16, 30)
-
-
-def send_at() -> time:
-    """The local time notices of the day go out (MOTCUA_DUE_NOTICE_TIME, "HH:MM")."""
-    try:
-        return time.fromisoformat(os.environ.get("MOTCUA_DUE_NOTICE_TIME", "") or "x")
-    except ValueError:
-        return DEFAULT_SEND_AT
 
 
 def notice_moment(now: datetime, at: time) -> datetime:
@@ -46,7 +38,7 @@ def notice_moment(now: datetime, at: time) -> datetime:
 async def hold(dossier_id: int, previous_due: datetime, now: datetime) -> None:
     """Inside the recomputation's transaction: remember what the applicant was told (the
     appointment before the first change not yet announced) and when to tell them."""
-    send = notice_moment(now, send_at())
+    send = notice_moment(now, get_settings().due_notice_time)
     pending = await DueNotice.select(DueNotice.id).where(DueNotice.dossier == dossier_id).first()
     if pending is None:
         await DueNotice(dossier=dossier_id, told_due_at=previous_due, changed_at=now,

@@ -164,6 +164,22 @@ class WorkingCalendar:
         moment = to_local(moment)
         return any(start <= moment < end for start, end in self.office_blocks(moment.date()))
 
+    def collection_day(self, due: datetime) -> date | None:
+        """The day a result due at `due` is handed over at the counter when `due` is not
+        office time: the last day whose office hours end by then. A calendar-day limit ends
+        at 24:00 (Civil Code art. 148(6)), when offices are closed, so its result is
+        collected during the office hours of that last day. None when `due` is within office
+        hours or ends one of them (hour and working-day limits end there)."""
+        local = to_local(due)
+        if any(start <= local <= end for start, end in self.office_blocks(local.date())):
+            return None
+        day = local.date()
+        for _ in range(MAX_WALK_DAYS):
+            if any(end <= local for _, end in self.office_blocks(day)):
+                return day
+            day -= ONE_DAY
+        return None
+
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself if the office is open, else the next opening."""
         moment = to_local(moment)

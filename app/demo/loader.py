@@ -4,7 +4,8 @@ Units, agencies, the catalogue and the rule versions come from JSON under `data/
 can be read and corrected without touching code; users come from `app.demo.users`. Each
 part is guarded (units by their province row, the catalogue by `database_is_empty`, rule
 versions and users by their codes), so loading twice adds nothing. The catalogue is
-bulk-inserted in one write transaction with one audit entry.
+bulk-inserted in one write transaction with one audit entry, then published as version 1
+under its publishing decisions (`app.demo.publishing`, each version audited as any).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from app.catalog.logic import (
 )
 from app.catalog.tables import Field, Procedure, ProcedureComponent
 from app.db import write_transaction
+from app.demo.publishing import publish_demo_catalogue
 from app.demo.users import create_demo_users
 from app.directory.service import CURRENT_ERA, load_current_units, load_units_file, unit_ids
-from app.directory.tables import Agency
+from app.directory.tables import Agency, AgencySigner
 from app.dossiers.tables import RuleVersion
 from app.formatting import LOCAL_TZ
 from app.processes.admin import ProcessError, publish_new
@@ -101,6 +103,7 @@ async def load_catalogue() -> dict[str, int]:
             agency_ids = await _insert_agencies(agencies, await unit_ids(CURRENT_ERA))
             counts["agencies"] = len(agency_ids)
             counts.update(await _insert_procedures(catalogue, agency_ids))
+            counts["published_versions"] = await publish_demo_catalogue()
         counts["rule_versions"] = await _insert_rule_versions(read_data("rule_versions.json"))
         if any(counts.values()):
             await audit.record("demo.catalogue_loaded", "catalogue", "demo", counts)
@@ -133,6 +136,11 @@ async def _insert_agencies(agencies: list[dict], units: dict[str, int]) -> dict[
             await Agency.update({Agency.parent: ids[a["parent"]]}).where(
                 Agency.id == ids[a["code"]]
             )
+    await _bulk(AgencySigner, [
+        AgencySigner(agency=ids[a["code"]], full_name=s["full_name"], title=s["title"],
+                     position=position)
+        for a in agencies for position, s in enumerate(a.get("signers", ()), start=1)
+    ])
     return ids
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from app.directory.tables import Agency
-from app.documents.letterhead import Letterhead, letterhead
+from app.directory.tables import Agency, AgencySigner
+from app.documents.letterhead import Letterhead, Signature, letterhead, signature
 from app.settings import get_settings
 
 
@@ -29,3 +29,13 @@ async def letterhead_of(agency_id: int) -> Letterhead:
         raise LookupError(f"agency {agency_id} not found")
     return letterhead(row["name"], row["parent_name"], row["unit_name"], row["unit_level"],
                       get_settings().province_name)
+
+
+async def signature_of(agency_id: int, fallback_title: str) -> Signature:
+    """Who signs the agency's documents: its first active signing official (the head comes
+    first), or the title alone when none is recorded."""
+    row = await AgencySigner.select(AgencySigner.title, AgencySigner.full_name).where(
+        (AgencySigner.agency == agency_id) & AgencySigner.active.eq(True)).order_by(
+        AgencySigner.position).order_by(AgencySigner.id).first()
+    return signature(row["title"] if row else None, row["full_name"] if row else None,
+                     fallback_title)

@@ -10,6 +10,10 @@ Names come from the directory: "Sở Tư pháp tỉnh Quảng Ngãi" under "Ủy
 Quảng Ngãi" prints as "SỞ TƯ PHÁP" under "UBND TỈNH QUẢNG NGÃI"; an agency without a
 parent, such as a commune's people's committee, prints its own name on two lines
 ("ỦY BAN NHÂN DÂN" / "XÃ ĐĂK TÔ"), as the decree's samples do.
+
+The signature block names the agency's signing official (`AgencySigner`): the title in
+capitals, an authority line over the signer's own title ("KT. GIÁM ĐỐC" / "PHÓ GIÁM
+ĐỐC"), and the name under the room to sign; with no official recorded, the title alone.
 """
 
 from __future__ import annotations
@@ -86,6 +90,21 @@ def letterhead(name: str, parent_name: str | None, unit_name: str | None,
         parent_line=_abbreviate_committee(parent_name).upper() if parent_name else "",
         agency_lines=lines, place=place_name(unit_name, level_name, province),
         symbol=initials(lines[0]))
+
+
+@dataclass(frozen=True)
+class Signature:
+    title: str  # capitals; an authority line and the signer's title separated by "\n"
+    name: str = ""  # "" when the agency has no signing official recorded
+
+
+def signature(title: str | None, name: str | None, fallback_title: str) -> Signature:
+    """"KT. Giám đốc — Phó Giám đốc", "Trần Văn B" → "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC", the name;
+    no recorded official (`title` None or blank) → `fallback_title` without a name."""
+    if not title or not title.strip():
+        return Signature(fallback_title.upper())
+    lines = [line.strip() for line in re.split(r"\s*[—–\n]\s*", title) if line.strip()]
+    return Signature("\n".join(line.upper() for line in lines), (name or "").strip())
 
 
 def dateline(place: str, moment: datetime) -> str:

@@ -1,9 +1,10 @@
 """Register numbers of issued letters, and a dossier's place in its counter's book.
 
-A letter (forms 01–05) is numbered the first time it is printed, per issuing agency, form
-and year, in one IMMEDIATE transaction with its audit entry; every later print shows the
-same number. The tracking book has one volume a year per counter ("Quyển số: 01/2026");
-a dossier's entry number is its rank among that counter's receptions of the year.
+A letter (forms 01–05) is numbered when it is issued (`issuing`, from the action's own
+transaction), per issuing agency, form and year, with its audit entry; every print reads
+that number and writes nothing. The tracking book has one volume a year per counter
+("Quyển số: 01/2026"); a dossier's entry number is its rank among that counter's
+receptions of the year.
 """
 
 from __future__ import annotations
@@ -15,37 +16,40 @@ from piccolo.query.functions.aggregate import Max
 from app.audit import service as audit
 from app.db import write_transaction
 from app.dossiers.tables import Dossier
-from app.formatting import LOCAL_TZ, now_utc, to_local
+from app.formatting import LOCAL_TZ, to_local
 from app.legal_forms.book_service import at_counter
 from app.legal_forms.tables import IssuedForm
 
 BOOK_VOLUME = 1  # one electronic volume a year; a counter on paper keeps its own numbering
 
 
-async def letter_number(dossier_id: int, kind: str, about_id: int | None, agency_id: int,
-                        at: datetime, actor_id: int | None) -> int:
+async def letter_number(key: str, dossier_id: int, kind: str, agency_id: int, at: datetime,
+                        actor_id: int | None) -> int:
     """The letter's number: the one it was given, or the next of its agency, form and year
-    (the year of the event the letter is about)."""
-    key = f"{dossier_id}:{kind}:{about_id or 0}"
-    found = await IssuedForm.select(IssuedForm.number).where(IssuedForm.key == key).first()
-    if found is not None:
-        return found["number"]
+    (the year of the moment it is issued). Joins the caller's write transaction."""
     year = to_local(at).year
     async with write_transaction():
-        found = await IssuedForm.select(IssuedForm.number).where(IssuedForm.key == key).first()
-        if found is not None:  # numbered by a print that won the race
-            return found["number"]
+        found = await issued_number(key)
+        if found is not None:
+            return found
         top = await IssuedForm.select(Max(IssuedForm.number, alias="top")).where(
             (IssuedForm.agency == agency_id) & (IssuedForm.kind == kind)
             & (IssuedForm.year == year)).first()
         number = ((top or {}).get("top") or 0) + 1
         row = IssuedForm(key=key, dossier=dossier_id, kind=kind, agency=agency_id, year=year,
-                         number=number, issued_at=now_utc())
+                         number=number, issued_at=at)
         await row.save()
         await audit.record("legal_form.numbered", "issued_form", row.id, {
             "dossier": dossier_id, "kind": kind, "year": year, "number": number},
             actor_id=actor_id)
     return number
+
+
+async def issued_number(key: str) -> int | None:
+    """The number a letter was given when issued; None for one issued before letters were
+    numbered (its print leaves the number to be written by hand)."""
+    found = await IssuedForm.select(IssuedForm.number).where(IssuedForm.key == key).first()
+    return None if found is None else found["number"]
 
 
 async def book_entry(dossier: dict) -> tuple[str, int] | None:

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
-from app.directory.queries import letterhead_of
+from app.directory.queries import letterhead_of, signature_of
 from app.directory.tables import Agency
 from app.dossiers import queries
 from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
 from app.formatting import now_utc
 from app.legal_forms import numbers
+from app.legal_forms.appointment import collection_note
 from app.legal_forms.control_sheet import (
     PAPER_TRANSFER_CUTOFF,
     SheetEvent,
@@ -22,6 +23,7 @@ from app.legal_forms.control_sheet import (
     control_rows,
     reception_handover_due,
 )
+from app.legal_forms.issuing import COUNTER_FORMS, letter_key
 from app.legal_forms.sets import (
     FORM_EVENTS,
     FormKind,
@@ -32,8 +34,8 @@ from app.legal_forms.sets import (
 )
 from app.processes.service import process_for, version_steps
 
-# The counter issues the reception forms; the handling agency writes the later letters.
-COUNTER_FORMS = frozenset({FormKind.RECEIPT, FormKind.SUPPLEMENT, FormKind.REFUSAL})
+# Letters the head of the handling agency signs (its first signing official, by name).
+HEAD_SIGNED = frozenset({FormKind.APOLOGY, FormKind.STOP_NOTICE})
 
 
 class FormNotAvailable(LookupError):
@@ -105,9 +107,8 @@ async def control_sheet(dossier: dict, counter_agency: str) -> list:
     )
 
 
-async def form_context(dossier: dict, kind: FormKind, actor_id: int | None = None) -> dict:
-    """Everything the form's template shows, or FormNotAvailable. A letter printed for the
-    first time is given its register number (by `actor_id`)."""
+async def form_context(dossier: dict, kind: FormKind) -> dict:
+    """Everything the form's template shows, or FormNotAvailable. Reads only."""
     form_set = dossier_form_set(dossier)
     spec = form_set.spec(kind)
     if spec is None or spec not in offered_forms(dossier):
@@ -126,18 +127,23 @@ async def form_context(dossier: dict, kind: FormKind, actor_id: int | None = Non
             DossierApology.created_by.full_name.as_alias("created_by_name"),
         ).where(DossierApology.dossier == dossier["id"]).order_by(
             DossierApology.id, ascending=False).first()
+    if kind in HEAD_SIGNED:
+        context["signer"] = await signature_of(context["issuer"]["id"], "Thủ trưởng cơ quan")
     if kind == FormKind.SUPPLEMENT:
         context["requested"] = await queries.requested_components(dossier["id"])
     if kind == FormKind.CONTROL_SHEET:
         context["rows"] = await control_sheet(dossier, counter["name"])
     if kind == FormKind.RECEIPT:
         context["book"] = await numbers.book_entry(dossier)
-    await _number(context, dossier, kind, actor_id)
+        context["collect_note"] = collection_note(dossier["due_at"], await current_calendar())
+    await _number(context, dossier, kind)
     return context
 
 
-async def _number(context: dict, dossier: dict, kind: FormKind, actor_id: int | None) -> None:
-    """The letterhead of the issuer, the letter's date and "Số: 07/PXL-STP"."""
+async def _number(context: dict, dossier: dict, kind: FormKind) -> None:
+    """The letterhead of the issuer, the letter's date and "Số: 07/PXL-STP": the number
+    given when the letter was issued (`issuing`), read only; a letter issued before
+    numbering began shows dots, for the number to be written by hand."""
     issuer, spec, event = context["issuer"], context["spec"], context["event"]
     head = await letterhead_of(issuer["id"])
     apology = context.get("apology")
@@ -145,6 +151,6 @@ async def _number(context: dict, dossier: dict, kind: FormKind, actor_id: int | 
     dated = (about or {}).get("created_at") or (about or {}).get("at") or dossier["created_at"]
     context.update(head=head, dated_at=dated, number="")
     if spec.symbol and about is not None:
-        number = await numbers.letter_number(dossier["id"], kind.value, about["id"],
-                                             issuer["id"], dated, actor_id)
-        context["number"] = f"{number:02d}/{spec.symbol}-{head.symbol}"
+        number = await numbers.issued_number(letter_key(dossier["id"], kind, about["id"]))
+        shown = "……" if number is None else f"{number:02d}"
+        context["number"] = f"{shown}/{spec.symbol}-{head.symbol}"

@@ -34,7 +34,8 @@ class Report:
     # Presentation (app.reports.issuer): who issues it, its number, who signs.
     head: Letterhead | None = None
     number: str = ""
-    signer_title: str = "THỦ TRƯỞNG CƠ QUAN"
+    signer_title: str = "THỦ TRƯỞNG CƠ QUAN"  # lines separated by "\n"
+    signer_name: str = ""
 
     @property
     def dated(self) -> str:
@@ -98,17 +99,21 @@ def to_xlsx(report: Report) -> bytes:
 
 
 def _signature_rows(sheet, report: Report, width: int) -> None:
-    """Under the table: where it goes on the left, who signs on the right."""
+    """Under the table: where it goes on the left, who signs on the right (the title's
+    lines, the hint, room to sign, the name)."""
     from openpyxl.styles import Font
 
     sheet.append([])
     right = max(2, width // 2)
-    lines = (("Nơi nhận:", report.signer_title, True),
-             (f"- {RECIPIENTS[0]};", "(Ký, ghi rõ họ tên, đóng dấu)", False),
-             (f"- {RECIPIENTS[1]}.", None, False))
-    for left, signer, bold in lines:
+    titles = report.signer_title.split("\n")
+    signer = [(t, True) for t in titles] + [("(Ký, ghi rõ họ tên, đóng dấu)", False)]
+    if report.signer_name:
+        signer += [(None, False)] * 3 + [(report.signer_name, True)]
+    left = ["Nơi nhận:", f"- {RECIPIENTS[0]};", f"- {RECIPIENTS[1]}."]
+    for index in range(max(len(left), len(signer))):
+        text, bold = signer[index] if index < len(signer) else (None, False)
         row: list = [None] * right
-        row[0], row[right - 1] = left, signer
+        row[0], row[right - 1] = left[index] if index < len(left) else None, text
         sheet.append(row)
         if bold:
             sheet.cell(sheet.max_row, right).font = Font(bold=True)

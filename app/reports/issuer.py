@@ -3,12 +3,14 @@
 
 The Provincial Office (Văn phòng UBND tỉnh, kind `van_phong` under the province's people's
 committee) runs the system and issues the report; without one, the province's committee
-itself. Reports are numbered per year in the order they are exported ("Số: 03/BC-VP").
+itself. Reports are numbered per year in the order they are exported ("Số: 03/BC-VP"), and
+signed by the issuer's first signing official (its title and name), or under the title
+alone when none is recorded.
 """
 
 from __future__ import annotations
 
-from app.directory.queries import letterhead_of
+from app.directory.queries import letterhead_of, signature_of
 from app.directory.tables import Agency
 from app.reports.export import Report
 from app.reports.tables import ReportExport
@@ -34,4 +36,6 @@ async def dress(report: Report) -> None:
     report.head = await letterhead_of(agency["id"])
     issued = await ReportExport.count().where(ReportExport.year == report.period.year)
     report.number = f"{issued + 1:02d}/BC-{report.head.symbol}"
-    report.signer_title = SIGNER_TITLES.get(agency["kind"], "THỦ TRƯỞNG CƠ QUAN")
+    signer = await signature_of(agency["id"],
+                                SIGNER_TITLES.get(agency["kind"], "THỦ TRƯỞNG CƠ QUAN"))
+    report.signer_title, report.signer_name = signer.title, signer.name

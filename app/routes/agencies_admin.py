@@ -16,6 +16,7 @@ from app.documents.sheets import MAX_BYTES, ImportReport
 from app.routes.catalog_import import xlsx
 from app.routes.organisation import GUARD, optional_id, read_upload
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 
 
 class AgenciesController(Controller):
@@ -24,7 +25,8 @@ class AgenciesController(Controller):
 
     @get("/", name="agencies_admin.list")
     async def index(self, request: Request) -> Template:
-        return await _agencies_page(request, FormErrors(), {})
+        forms = (request.app.route_reverse("agencies_admin.create"),)
+        return await _agencies_page(request, FormErrors(), refill(request, {}, forms=forms))
 
     @post("/", name="agencies_admin.create")
     async def create(self, request: Request) -> Template | Redirect:
@@ -32,7 +34,10 @@ class AgenciesController(Controller):
 
     @get("/{agency_id:int}", name="agencies_admin.detail")
     async def detail(self, request: Request, agency_id: FromPath[int]) -> Template:
-        return await _agency_page(request, agency_id, FormErrors(), None)
+        forms = tuple(request.app.route_reverse(name, agency_id=agency_id) for name in (
+            "agencies_admin.save", "agencies_admin.add_counter", "agencies_admin.add_signer"))
+        return await _agency_page(request, agency_id, FormErrors(),
+                                  refill(request, {}, forms=forms))
 
     @post("/{agency_id:int}", name="agencies_admin.save")
     async def save(self, request: Request, agency_id: FromPath[int]) -> Template | Redirect:

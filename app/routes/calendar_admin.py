@@ -15,6 +15,7 @@ from app.calendar import admin
 from app.tasks.calendar import recompute_due_dates
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 from app.workflow.recompute import preview
 
 _BLOCK = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$")
@@ -44,7 +45,9 @@ class CalendarAdminController(Controller):
 
     @get("/", name="calendar_admin.page")
     async def page(self, request: Request) -> Template:
-        return await _page(request, FormErrors(), {})
+        forms = tuple(request.app.route_reverse(name) for name in (
+            "calendar_admin.add_hours", "calendar_admin.add_day"))
+        return await _page(request, FormErrors(), refill(request, {}, forms=forms))
 
     @post("/gio-lam-viec", name="calendar_admin.add_hours")
     async def add_hours(self, request: Request) -> Template | Redirect:

@@ -24,6 +24,7 @@ from app.db import write_transaction
 from app.directory.tables import Agency
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 
 PROVINCIAL = requires_roles(Role.PROVINCIAL_ADMIN)
 
@@ -63,7 +64,9 @@ class CatalogAdminController(Controller):
 
     @get("/{procedure_id:int}", name="catalog_admin.procedure")
     async def procedure(self, request: Request, procedure_id: FromPath[int]) -> Template:
-        return await _procedure_page(request, procedure_id, FormErrors(), {})
+        forms = (request.app.route_reverse("catalog_admin.abolish", procedure_id=procedure_id),)
+        return await _procedure_page(request, procedure_id, FormErrors(),
+                                     refill(request, {}, forms=forms))
 
     @post("/{procedure_id:int}/ban-nhap", name="catalog_admin.new_version")
     async def new_version(self, request: Request, procedure_id: FromPath[int]
@@ -95,7 +98,10 @@ class CatalogAdminController(Controller):
     @get("/ban-nhap/{version_id:int}", name="catalog_admin.draft")
     async def draft(self, request: Request, version_id: FromPath[int]) -> Template:
         row = await _draft(request, version_id)
-        return await _editor(request, row, form_values(row["content"]), FormErrors())
+        save, publish = (request.app.route_reverse(name, version_id=version_id)
+                         for name in ("catalog_admin.save", "catalog_admin.publish"))
+        values = refill(request, form_values(row["content"]), whole=save, forms=(publish,))
+        return await _editor(request, row, values, FormErrors())
 
     @post("/ban-nhap/{version_id:int}", name="catalog_admin.save")
     async def save(self, request: Request, version_id: FromPath[int]) -> Template | Redirect:

@@ -16,11 +16,13 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
+from app.calendar.service import current_calendar
 from app.dossiers import queries
 from app.files import store
 from app.files.inspect import pdf_problem
 from app.files.logic import sniff
 from app.formatting import LOCAL_TZ
+from app.legal_forms.appointment import collection_note
 from app.signatures.logic import Problem, message
 from app.signatures.view import signing_view
 from app.web.auth import requires_staff
@@ -45,7 +47,8 @@ class DossierController(Controller):
         dossier = await _load(request, dossier_id)
         if dossier["received_at"] is None:  # refused or redirected: no receipt exists
             raise NotFoundException("Hồ sơ chưa được tiếp nhận nên không có phiếu hẹn.")
-        return Template("dossiers/slip.html", context={"d": dossier})
+        note = collection_note(dossier["due_at"], await current_calendar())
+        return Template("dossiers/slip.html", context={"d": dossier, "collect_note": note})
 
     @post("/{dossier_id:int}/thao-tac", name="dossier.act")
     async def act(self, request: Request, dossier_id: FromPath[int]) -> Template | Redirect:

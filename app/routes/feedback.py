@@ -156,7 +156,8 @@ class FeedbackStaffController(Controller):
 
     @get("/{feedback_id:int}", name="feedback.detail")
     async def detail(self, request: Request, feedback_id: FromPath[int]) -> Template:
-        return await _detail(request, feedback_id)
+        act = request.app.route_reverse("feedback.act", feedback_id=feedback_id)
+        return await _detail(request, feedback_id, values=refill(request, {}, whole=act))
 
     @post("/{feedback_id:int}/xu-ly", name="feedback.act")
     async def act(self, request: Request, feedback_id: FromPath[int]) -> Template | Redirect:

@@ -14,6 +14,7 @@ from app.internal import service as internal
 from app.internal.logic import GRANTABLE_ROLES, Ground, Person
 from app.web.auth import requires_roles, requires_staff
 from app.web.forms import read_form
+from app.web.kept_forms import refill
 from app.workflow import Action, TransitionError
 from app.workflow.service import actions_for
 
@@ -48,7 +49,8 @@ class InternalRequestController(Controller):
 
     @get("/moi", name="internal.new", guards=[requires_roles(Role.AGENCY_ADMIN)])
     async def new(self, request: Request) -> Template:
-        return await _form(request, {}, "")
+        whole = request.app.route_reverse("internal.submit")
+        return await _form(request, refill(request, {}, whole=whole), "")
 
     @post("/moi", name="internal.submit", guards=[requires_roles(Role.AGENCY_ADMIN)])
     async def submit(self, request: Request) -> Template | Redirect:
@@ -66,7 +68,9 @@ class InternalRequestController(Controller):
 
     @get("/{dossier_id:int}", name="internal.detail")
     async def detail(self, request: Request, dossier_id: FromPath[int]) -> Template:
-        return await _detail(request, dossier_id)
+        forms = tuple(request.app.route_reverse(name, dossier_id=dossier_id)
+                      for name in ("internal.decide", "internal.handover"))
+        return await _detail(request, dossier_id, values=refill(request, {}, forms=forms))
 
     @post("/{dossier_id:int}/quyet-dinh", name="internal.decide",
           guards=[requires_roles(Role.LEADER)])
@@ -131,7 +135,8 @@ class AccountsController(Controller):
 
     @get("/", name="internal.accounts")
     async def accounts(self, request: Request) -> Template:
-        return await _accounts(request)
+        forms = (request.app.route_reverse("internal.revoke"),)
+        return await _accounts(request, values=refill(request, {}, forms=forms))
 
     @post("/thu-hoi", name="internal.revoke")
     async def revoke(self, request: Request) -> Template | Redirect:

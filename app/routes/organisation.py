@@ -20,6 +20,7 @@ from app.formatting import now_utc, to_local
 from app.routes.catalog_import import xlsx
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 
 GUARD = [requires_roles(Role.PROVINCIAL_ADMIN)]
 
@@ -56,7 +57,8 @@ class UnitsController(Controller):
 
     @get("/", name="units_admin.list")
     async def index(self, request: Request) -> Template:
-        return await _units_page(request, FormErrors(), {})
+        forms = (request.app.route_reverse("units_admin.create"),)
+        return await _units_page(request, FormErrors(), refill(request, {}, forms=forms))
 
     @post("/", name="units_admin.create")
     async def create(self, request: Request) -> Template | Redirect:
@@ -134,7 +136,11 @@ async def _unit_page(request: Request, unit_id: int, errors: FormErrors, values:
     shown = {k: "" if v is None else v for k, v in unit.items()}
     for name in ("valid_from", "valid_to"):
         shown[name] = unit[name].strftime("%d/%m/%Y") if unit[name] else ""
+    if values is None:  # the page opened: what was stored, or what a kept form typed
+        save, merge = (request.app.route_reverse(name, unit_id=unit_id)
+                       for name in ("units_admin.save", "units_admin.merge"))
+        values = refill(request, shown, whole=save, forms=(merge,))
     return Template("organisation/unit.html", status_code=status_code, context={
-        "unit": unit, "errors": errors, "values": values if values is not None else shown,
+        "unit": unit, "errors": errors, "values": values,
         "choices": await reading.unit_choices(unit["era"]),
         "saved": request.query_params.get("da_luu") == "1"})

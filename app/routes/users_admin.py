@@ -17,6 +17,7 @@ from app.directory.tables import Agency
 from app.internal.logic import GROUND_LABELS, Ground
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 
 ACTION_LABELS = {
     "user.created": "Tạo tài khoản", "user.updated": "Sửa vai trò, cơ quan",
@@ -53,7 +54,9 @@ class UsersAdminController(Controller):
 
     @get("/moi", name="users_admin.new")
     async def new(self, request: Request) -> Template:
-        return await _new_page(request, FormErrors(), {})
+        whole = request.app.route_reverse("users_admin.create")
+        return await _new_page(request, FormErrors(),
+                               _agency_ids(refill(request, {}, whole=whole), whole))
 
     @post("/moi", name="users_admin.create")
     async def create(self, request: Request) -> Template | Redirect:
@@ -72,7 +75,11 @@ class UsersAdminController(Controller):
 
     @get("/{user_id:int}", name="users_admin.detail")
     async def detail(self, request: Request, user_id: FromPath[int]) -> Template:
-        return await _detail(request, user_id, FormErrors(), None)
+        update, *actions = (request.app.route_reverse(name, user_id=user_id) for name in (
+            "users_admin.update", "users_admin.disable", "users_admin.enable",
+            "users_admin.reset_factor", "users_admin.send_link"))
+        kept = refill(request, {}, whole=update, forms=tuple(actions))
+        return await _detail(request, user_id, FormErrors(), _agency_ids(kept, update))
 
     @post("/{user_id:int}", name="users_admin.update")
     async def update(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
@@ -126,8 +133,21 @@ def _position(data: dict) -> Position:
 
 
 def _agencies(form) -> tuple[int, ...]:
-    return tuple(sorted({int(v) for v in form.getall("agencies", [])
+    return _ids(form.getall("agencies", []))
+
+
+def _ids(values) -> tuple[int, ...]:
+    return tuple(sorted({int(v) for v in values
                          if isinstance(v, str) and v.isdigit() and len(v) < 10}))
+
+
+def _agency_ids(values: dict, form: str) -> dict:
+    """The values kept from the account form (`form`) with the agencies it ticked as ids
+    (kept as text, or a list of texts); none ticked is none."""
+    if values.get("_form") != form:
+        return values
+    ticked = values.get("agencies", [])
+    return {**values, "agencies": _ids([ticked] if isinstance(ticked, str) else ticked)}
 
 
 
@@ -141,7 +161,8 @@ async def _act(request: Request, user_id: int, data: dict, done: str, change
     try:
         await change()
     except AdminError as exc:
-        return await _detail(request, user_id, FormErrors.of(exc), data, HTTP_400_BAD_REQUEST)
+        return await _detail(request, user_id, FormErrors.of(exc),
+                             {**data, "_form": request.url.path}, HTTP_400_BAD_REQUEST)
     return _back(request, user_id, done)
 
 

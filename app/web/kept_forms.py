@@ -9,10 +9,18 @@ the web process's memory (one web process per VM, like the lookup limiter) under
 token held in a cookie of the browser that typed them, and go to the first visit of that
 page by the same account (or, when the session had ended, by whoever signs in on that
 browser); a short life and a bounded store keep memory small.
+
+Staff forms come back too (`refill(request, values, whole=…)`): a page with several forms
+gets back only the fields of the form that was sent (`kept.action`, the path it posted
+to), and a form that posts all of its page's values replaces them, so a box the person
+unticked stays unticked. Passwords, one-time codes and files are never kept. A form on a
+page that a post itself drew (an error shown again, a preview) goes back to the nearest
+page above it that can be opened, since the post's own address cannot.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -39,17 +47,26 @@ REASONS = {
                  "tối đa 20 MB.",
 }
 FILES_NOT_KEPT = "Tệp đính kèm đã chọn chưa được gửi: hãy chọn lại tệp."
+# Pages whose "code" is a one-time code (second factor, recovery), never kept.
+ONE_TIME_CODE_PAGES = ("/dang-nhap/xac-thuc", "/dang-nhap/thiet-lap-xac-thuc", "/quen-mat-khau/")
+
+
+def is_secret(name: str, action: str) -> bool:
+    """A field never kept: passwords and passphrases anywhere, one-time codes where asked."""
+    return "password" in name or "passphrase" in name or (
+        name == "code" and action.startswith(ONE_TIME_CODE_PAGES))
 
 
 @dataclass
 class KeptForm:
     page: str  # path of the page the form was on
-    values: dict[str, str]
+    values: dict[str, str | list[str]]  # a list for a name sent several times (tick boxes)
     reason: str
     had_files: bool
     user_id: int | None
     expires: float
     refilled: bool = False  # set when the page filled its fields from `values`
+    action: str = ""  # path the form posted to: which of the page's forms it was
 
 
 class KeptForms:
@@ -98,17 +115,44 @@ def origin_page(request: Request) -> str | None:
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
-def posted_fields(request: Request) -> tuple[dict[str, str], bool]:
-    """The text fields already parsed (the CSRF check reads every form post) and whether
-    files came with them. Nothing is read from the network here."""
+def posted_fields(request: Request) -> tuple[dict[str, str | list[str]], bool]:
+    """The text fields already parsed (the CSRF check reads every form post), a list for
+    a name sent several times, and whether files came with them. Nothing is read from
+    the network here; secrets (`is_secret`) are left out."""
     form = ScopeState.from_scope(request.scope).form
     if not isinstance(form, dict):
         return {}, False
-    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in form.items()}
     every = [x for v in form.values() for x in (v if isinstance(v, list) else [v])]
     had_files = any(isinstance(x, UploadFile) and x.filename for x in every)
-    values, _ = clean_fields(flat)
-    return {k: v for k, v in values.items() if "password" not in k}, had_files
+    flat = {k: (v[0] if isinstance(v, list) and v else v) for k, v in form.items()}
+    values: dict[str, str | list[str]] = dict(clean_fields(flat)[0])
+    for name, many in form.items():
+        if isinstance(many, list) and len(many) > 1:
+            values[name] = [clean_fields({name: v})[0].get(name, "") for v in many
+                            if isinstance(v, str)]
+    return {k: v for k, v in values.items() if not is_secret(k, request.url.path)}, had_files
+
+
+def _get_route_patterns(request: Request) -> list[re.Pattern]:
+    patterns = []
+    for route in request.app.routes:
+        if "GET" in route.methods:
+            parts = ["[^/]+" if part.startswith("{") else re.escape(part)
+                     for part in route.path.split("/")]
+            patterns.append(re.compile("/".join(parts) + "/?"))
+    return patterns
+
+
+def page_to_open(request: Request, page: str) -> str:
+    """`page`, or when it cannot be opened (the form was on the answer to a post, which
+    has no address of its own to GET) the nearest page above it that can."""
+    patterns = _get_route_patterns(request)
+    path = urlsplit(page).path
+    while path not in ("", "/"):
+        if any(p.fullmatch(path) for p in patterns):
+            return page if path == urlsplit(page).path else path
+        path = path.rsplit("/", 1)[0]
+    return "/"
 
 
 def send_back(request: Request, reason: str,
@@ -118,14 +162,16 @@ def send_back(request: Request, reason: str,
     page = origin_page(request)
     if page is None or request.method != "POST":
         return None
+    page = page_to_open(request, page)
     parsed, had_files = posted_fields(request)
     values = parsed if values is None else values
-    if sum(len(k) + len(v) for k, v in values.items()) > MAX_ENTRY_CHARS:
+    if sum(len(k) + len(str(v)) for k, v in values.items()) > MAX_ENTRY_CHARS:
         values = {}
     user = request.scope.get("user")
     entry = KeptForm(page=urlsplit(page).path, values=values, reason=reason,
                      had_files=had_files or reason == REASONS["too_large"],
-                     user_id=user.id if user else None, expires=time.monotonic() + KEEP_SECONDS)
+                     user_id=user.id if user else None, expires=time.monotonic() + KEEP_SECONDS,
+                     action=request.url.path)
     token = STORE.put(entry, time.monotonic())
     target = page
     if reason == REASONS["session"]:
@@ -152,10 +198,20 @@ def restore(request: Request) -> KeptForm | None:
     return state.kept_form
 
 
-def refill(request: Request, values: dict) -> dict:
-    """`values` with what the person had typed in place, when their form was kept."""
+def refill(request: Request, values: dict, *, whole: str | None = None,
+           forms: tuple[str, ...] = ()) -> dict:
+    """`values` with what the person had typed in place, when their form was kept.
+
+    `whole`: the path of the page's main form, which posts every field of `values`: its
+    kept fields replace them (an unticked box stays unticked). `forms`: the paths of the
+    page's other forms that may be refilled; a form kept from anywhere else is not laid
+    over this page's values. The path the kept form posted to is `values["_form"]`, for
+    pages whose forms share a field name."""
     kept = restore(request)
-    if kept is None:
+    allowed = forms + ((whole,) if whole else ())
+    if kept is None or (allowed and kept.action not in allowed):
         return values
     kept.refilled = True
-    return {**values, **kept.values}
+    if kept.action == whole:
+        return {**kept.values, "_form": kept.action}
+    return {**values, **kept.values, "_form": kept.action}

@@ -33,6 +33,7 @@ from app.dossiers.tables import (
 )
 from app.formatting import format_datetime, now_utc
 from app.integrations import dossier_changes
+from app.legal_forms.issuing import number_issued_letters
 from app.notifications.api import schedule_delivery
 from app.notifications.workflow import notify_transition
 from app.processes.logic import performers_of
@@ -326,12 +327,16 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str, *,
             values[Dossier.due_at] = await _due_after_pause(snap.row)
         await Dossier.update(values).where(Dossier.id == dossier_id)
         comment = str(params.get("reason") or params.get("comment") or "")
-        await DossierEvent(
+        event = DossierEvent(
             dossier=dossier_id, at=transition.at, actor=user.id, action=transition.event,
             agency=transition.agency_id, from_status=transition.from_status.value,
             to_status=transition.status.value, step=transition.step, comment=comment,
             process_step=snap.loaded.step_id(transition.step),
-            assignee=transition.assignee_id).save()
+            assignee=transition.assignee_id)
+        await event.save()
+        # Effect.ISSUE_FORM_0x: the letters issued now get their register numbers.
+        await number_issued_letters(dossier_id, transition.effects, event.id, transition.at,
+                                    user.id)
         await audit.record(
             f"dossier.{transition.event}", "dossier", dossier_id,
             {"action": transition.action.value, "from": transition.from_status.value,

@@ -4,7 +4,9 @@ One search box takes any key an officer has at hand: a dossier code with or with
 dots ("000.00.17.H55-260312-0004", "0000017H552603120004", or just "260312-0004"), an
 applicant's name without diacritics, a CCCD, a phone number (with spaces or +84), a tax
 code ("0101234567-001"). Keys holding a digit are matched as prefixes of one token each;
-words are folded names. The filter travels in the URL, so a search is a link.
+words are folded names. A whole code typed with spaces is made canonical first, by the
+lookup's `canonical_code` (`search.search_terms`). The filter travels in the URL, so a
+search is a link.
 """
 
 from __future__ import annotations
@@ -122,10 +124,6 @@ class QueueFilter:
     channel: int | None = None
     sort: str = DEFAULT_SORT
     page: int = 1
-
-    @property
-    def terms(self) -> Terms:
-        return parse_terms(self.text)
 
     @property
     def status_value(self) -> Status | None:

@@ -20,7 +20,7 @@ from app.accounts.service import CurrentUser
 from app.calendar.service import current_calendar
 from app.catalog.tables import Field, Procedure
 from app.dossiers.logic import OPEN_STATUSES, Status
-from app.dossiers.service import visible_to
+from app.dossiers.service import resolve_code, visible_to
 from app.dossiers.tables import Dossier
 from app.formatting import LOCAL_TZ, now_utc
 from app.processes.service import label_steps
@@ -36,6 +36,7 @@ from app.workqueue.logic import (
     QueueFilter,
     Terms,
     fts_query,
+    parse_terms,
 )
 
 MAX_CANDIDATES = 2000
@@ -119,6 +120,17 @@ def _columns() -> tuple:
     )
 
 
+async def search_terms(text: str) -> Terms:
+    """The typed text as search terms. A whole dossier code, typed with or without its
+    dots, dashes and spaces, is first made canonical by the citizen lookup's own
+    normaliser (`dossiers.service.resolve_code` → `logic.canonical_code`, which knows
+    where the agency part ends from the agencies' codes), so "0000017h55 260312 0004"
+    finds here what it finds there; what is not a whole code (a tail such as
+    "260312-0004", a name, a number) goes on to `parse_terms`, which the lookup does not
+    need: it takes only whole codes, and the four digits as a second factor."""
+    return parse_terms(await resolve_code(text) or text) if text else Terms()
+
+
 def page_query(where: Where, sort: str):
     """The rows of a page, in the chosen order (tests read its query plan)."""
     query = Dossier.select(*_columns()).where(where)
@@ -133,7 +145,7 @@ async def find(user: CurrentUser, f: QueueFilter, *, now: datetime | None = None
     now = now or now_utc()
     where = await conditions(user, f, now)
     capped = False
-    terms = f.terms
+    terms = await search_terms(f.text)
     if terms:
         ids = await text_index.matching_ids(fts_query(terms, _scope_ids(user)),
                                             MAX_CANDIDATES + 1)

@@ -52,6 +52,8 @@ CITIZEN_ROUTES = {  # route -> what is measured there (see the test for how it i
     "/chi-so-phuc-vu/{indicator:str}": "one indicator with its formula",
     "/danh-sach-tre-han": "public late lists", "/thu-tuc/{procedure_id:int}/lich-su":
     "a procedure's published versions",
+    "/thu-tuc/{procedure_id:int}/phien-ban/{number:int}": "one published version (the demo's "
+    "version 1, with its decision and legal bases)",
 }
 NOT_PAGES = {
     "/healthz": "JSON for monitoring",
@@ -67,8 +69,6 @@ NOT_PAGES = {
     "/sandbox/dvcqg": "a tester's page of the sandbox national portal",
     "/danh-sach-tre-han/{slug:str}": "needs an approved list: measured at 360 px by "
     "test_service_index_phone.py",
-    "/thu-tuc/{procedure_id:int}/phien-ban/{number:int}": "the demo has no earlier version "
-    "yet; the page is the procedure page's template",
 }
 
 # What the page looks like to the person: wider than the screen, a text field without a
@@ -145,7 +145,8 @@ def test_every_citizen_page_fits_a_320_and_a_360_px_phone(browser: Browser, live
           "/quen-mat-khau": "/quen-mat-khau", "/chi-so-phuc-vu/bieu-do": "/chi-so-phuc-vu/bieu-do",
           "/chi-so-phuc-vu/{indicator:str}": "/chi-so-phuc-vu/on_time",
           "/danh-sach-tre-han": "/danh-sach-tre-han",
-          "/thu-tuc/{procedure_id:int}/lich-su": f"/thu-tuc/{procedure}/lich-su"}
+          "/thu-tuc/{procedure_id:int}/lich-su": f"/thu-tuc/{procedure}/lich-su",
+          "/thu-tuc/{procedure_id:int}/phien-ban/{number:int}": f"/thu-tuc/{procedure}/phien-ban/1"}
     at = {route: base + path for route, path in at.items()}
 
     citizen = browser.new_context()
@@ -219,7 +220,8 @@ def test_every_citizen_page_fits_a_320_and_a_360_px_phone(browser: Browser, live
               "/danh-gia/{token:str}", "/phan-anh/xac-thuc/{token:str}",
               "/phan-anh/theo-doi/{token:str}", "/chi-so-phuc-vu/bieu-do",
               "/chi-so-phuc-vu/{indicator:str}", "/danh-sach-tre-han",
-              "/thu-tuc/{procedure_id:int}/lich-su"}
+              "/thu-tuc/{procedure_id:int}/lich-su",
+              "/thu-tuc/{procedure_id:int}/phien-ban/{number:int}"}
     for route, url in sorted(at.items()):
         measure(anonymous if route in public else page, url, problems)
     measure(page, base + "/trang-khong-co", problems)  # an error page, signed in
