@@ -69,7 +69,7 @@ def test_numbers_exist_right_after_the_actions(client, world):  # noqa: F811
                                    Outcome.SUPPLEMENT, {"reason": "Thiếu tờ khai"})
         refused = await receive(counter, world["procedure_id"], reception("A Thuận"),
                                 Outcome.REFUSE, {"reason": "Không thuộc thẩm quyền"})
-        await perform(second, leader, Action.FORWARD, assignee_id=leader.id)
+        await perform(second, counter, Action.FORWARD, assignee_id=world["handler_user"].id)
         await Dossier.update({Dossier.due_at: Dossier.received_at}).where(Dossier.id == second)
         due = (await Dossier.select(Dossier.due_at).where(Dossier.id == second).first())["due_at"]
         await perform(second, leader, Action.RECORD_APOLOGY, reason="Chờ xác minh",
