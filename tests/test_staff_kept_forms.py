@@ -173,14 +173,11 @@ def test_internal_decision_and_feedback_handling_come_back(client):
     async def make():
         office_row, agency, procedure, users = await office_world()
         from app.internal import service as internal
-        from app.workflow import Action
-        from app.workflow.service import perform
-        from tests.test_internal import person
+        from tests.test_internal import person, to_the_leader
 
         dossier_id = await internal.submit_request(users["quantri"], procedure.id, "cap",
                                                    "15/STP-VP", [person()])
-        await perform(dossier_id, users["vanthu"], Action.ACCEPT)
-        await perform(dossier_id, users["lanhdao"], Action.FORWARD)
+        await to_the_leader(dossier_id, users)
         return dossier_id, accounts.cookie_value(users["lanhdao"].session_token)
 
     dossier_id, cookie = run(make())
