@@ -71,6 +71,7 @@ from app.notifications.tables import (
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
+from app.service_index.tables import IndexSnapshot
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
@@ -133,6 +134,7 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            SandboxZaloReply]
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 TABLES += [LateList, LateListRow]
+TABLES += [IndexSnapshot]  # service index: monthly snapshots for the charts (#18)
 
 APP_CONFIG = AppConfig(
     app_name="motcua",
