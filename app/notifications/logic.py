@@ -31,6 +31,7 @@ class Event(StrEnum):
     DUE_RECOMPUTED = "due_recomputed"
     STOPPED = "stopped"
     VERIFY_CODE = "verify_code"  # one-time code proving a phone (anonymous feedback)
+    LATE_LIST_PENDING = "late_list_pending"  # to provincial admins: a late list awaits approval
 
 
 EVENT_LABELS = {
@@ -47,6 +48,7 @@ EVENT_LABELS = {
     Event.DUE_RECOMPUTED: "Thay đổi ngày hẹn trả kết quả",
     Event.STOPPED: "Dừng xử lý hồ sơ",
     Event.VERIFY_CODE: "Mã xác thực số điện thoại",
+    Event.LATE_LIST_PENDING: "Nhắc duyệt danh sách trễ hạn hằng tháng",
 }
 
 
@@ -87,6 +89,7 @@ PLACEHOLDERS = {
     "lookup_url": "Địa chỉ trang tra cứu",
     "link": "Đường dẫn riêng (đặt mật khẩu, đánh giá, xem trả lời)",
     "province": "Tên tỉnh",
+    "month": "Tháng của danh sách trễ hạn (ví dụ 3/2026)",
 }
 
 
@@ -118,6 +121,8 @@ _SMS = {
     Event.STOPPED: "Ho so {code} da dung xu ly. Ly do: {reason}",
     Event.VERIFY_CODE: "Ma xac thuc phan anh, kien nghi: {code}. Het han sau 10 phut. "
                        "Khong chia se ma nay.",
+    Event.LATE_LIST_PENDING: "Danh sach tre han thang {month} chua duoc duyet, han cong bo "
+                             "{due_date}. Duyet tai: {link}",
 }
 
 _EMAIL = {
@@ -161,6 +166,10 @@ _EMAIL = {
     Event.VERIFY_CODE: Template(
         "Mã xác thực để gửi phản ánh, kiến nghị: {code}. Mã hết hạn sau 10 phút.",
         "Mã xác thực"),
+    Event.LATE_LIST_PENDING: Template(
+        "Kính gửi {name},\n\nDanh sách cơ quan, cán bộ có hồ sơ trễ hạn tháng {month} vẫn là "
+        "bản nháp, chưa được duyệt. Hạn công bố: {due_date}.\nRà soát và duyệt tại {link}.",
+        "Danh sách trễ hạn tháng {month} chờ duyệt"),
 }
 
 
