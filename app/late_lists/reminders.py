@@ -6,6 +6,7 @@ with its audit entry; delivered by the worker after the commit."""
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 
 from app.accounts.roles import Role
@@ -17,6 +18,8 @@ from app.late_lists import logic
 from app.late_lists.tables import LateList
 from app.notifications.api import Event, notify_contact, schedule_delivery
 from app.notifications.config import notify_settings
+
+log = logging.getLogger(__name__)
 
 
 async def _send(admin: dict, row: dict, today: date) -> int:
@@ -49,4 +52,7 @@ async def remind(today: date) -> int:
             queued += sent
     if queued:
         schedule_delivery()
+    elif not any(a["email"] or a["phone"] for a in admins):
+        log.warning("late list %s awaits approval but no active provincial admin has an "
+                    "e-mail or phone to be reminded at", [r["id"] for r in drafts])
     return queued
