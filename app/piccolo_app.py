@@ -73,6 +73,7 @@ from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.processes.tables import ProcessStepRow, ProcessVersion
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
+from app.service_index.tables import IndexSnapshot
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
@@ -139,6 +140,7 @@ TABLES += [ProcessVersion, ProcessStepRow, ReceptionToken]
 TABLES += [LateList, LateListRow]
 TABLES += [PasswordReset, NumberClaim]
 TABLES += [BatchRun, IssuedForm, DueNotice]
+TABLES += [IndexSnapshot]  # service index: monthly snapshots for the charts (#18)
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

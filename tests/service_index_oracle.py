@@ -56,8 +56,9 @@ def progress_sql(s: str, e: str, limit: int) -> str:
     FROM judged"""
 
 
-def dossier_sql(s: str, e: str) -> str:
-    """Dossiers received or processed in the period with each fact (0/1)."""
+def dossier_sql(s: str, e: str, document: str = "1") -> str:
+    """Dossiers received or processed in the period with each fact (0/1); `document`: SQL
+    saying the procedure `p`'s result is a document."""
     result = "EXISTS (SELECT 1 FROM dossier_result r WHERE r.dossier = d.id " \
              "AND (r.file IS NOT NULL OR r.sha256 <> ''))"
     return f"""
@@ -74,7 +75,9 @@ def dossier_sql(s: str, e: str) -> str:
       EXISTS (SELECT 1 FROM payment x WHERE x.dossier = d.id AND x.status = 'paid') AS paid,
       p.fee_amount > 0 AND p.active = 1 AS fee,
       EXISTS (SELECT 1 FROM app_user u WHERE u.id = d.applicant
-              AND u.id_verified_at < '{e}') AS verified, d.procedure
+              AND u.id_verified_at < '{e}') AS verified, d.procedure,
+      EXISTS (SELECT 1 FROM national_sync n WHERE n.dossier = d.id
+              AND n.reception_synced_at IS NOT NULL) AS synced, {document} AS document
     FROM dossier d JOIN procedure p ON p.id = d.procedure
     WHERE p.internal = 0 AND d.received_at IS NOT NULL AND d.received_at < '{e}'
       AND ((d.received_at >= '{s}' AND d.status <> 0)

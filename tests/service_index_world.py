@@ -8,6 +8,7 @@ Expected figures, by hand (Sở Tư pháp / UBND xã Ba Tơ / province):
 - received in March 7 / 2 / 9; processed in March 4 / 1 / 5 (next_month ends in April);
 - 3.3 online with an e-result: good, ba_to_done → 1/7, 1/2, 2/9;
 - 5.4: 9 − 4 late − 2 with a complaint or unsatisfied rating (late, ba_to_done) = 3/9.
+Publishing decisions, pages, result kinds and the portal sync: tests/service_index_catalogue.py
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from app.accounts.tables import User
+from app.catalog.content import ProcedureContent
 from app.catalog.tables import Procedure
 from app.dossiers.logic import Status
 from app.dossiers.tables import (
@@ -33,6 +35,7 @@ from app.payments.tables import Payment
 from app.ratings.tables import Rating
 from app.warehouse.tables import WarehouseDocument
 from tests import factories
+from tests.service_index_catalogue import publish_march
 
 
 def march(day: int, hour: int = 9, month: int = 3) -> datetime:
@@ -127,6 +130,9 @@ async def build() -> World:
     await Rating(dossier=ba_to_done, agency=b.id, channel="kiosk", average=Decimal(2),
                  satisfied=False, created_at=march(12)).save()
     await _feedback(world, a.id)
+    await publish_march(world, p2.id, q.id, ProcedureContent(
+        code="2.000001", name="Cấp bản sao trích lục hộ tịch", field_id=q.field,
+        agency_id=b.id, level="xa", time_limit_amount=Decimal(1)))
     return world
 
 

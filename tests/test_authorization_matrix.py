@@ -167,9 +167,11 @@ POLICY |= {
 POLICY |= {
     ("GET", "/danh-sach-tre-han"): EVERYONE,
     ("GET", "/danh-sach-tre-han/{slug:str}"): EVERYONE,
-    ("GET", "/quan-tri/danh-sach-tre-han"): {Role.PROVINCIAL_ADMIN.value},
+    # Auditors read drafts too (#18); only the provincial admin builds and approves.
+    ("GET", "/quan-tri/danh-sach-tre-han"): {Role.PROVINCIAL_ADMIN.value, Role.AUDITOR.value},
     ("POST", "/quan-tri/danh-sach-tre-han/lap"): {Role.PROVINCIAL_ADMIN.value},
-    ("GET", "/quan-tri/danh-sach-tre-han/{list_id:int}"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/quan-tri/danh-sach-tre-han/{list_id:int}"): {Role.PROVINCIAL_ADMIN.value,
+                                                          Role.AUDITOR.value},
     ("POST", "/quan-tri/danh-sach-tre-han/{list_id:int}/duyet"): {Role.PROVINCIAL_ADMIN.value},
 }
 POLICY |= {

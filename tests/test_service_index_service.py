@@ -5,6 +5,7 @@ what cannot be computed yet, and the configuration file."""
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -15,21 +16,35 @@ from app.service_index.logic import ConfigError, IndexConfig, Measure
 from tests.service_index_world import build
 
 MARCH = service.month_period(2026, 3)
+TRANSPARENCY = ("published_on_time", "catalogue_on_time", "content_complete",
+                "dossiers_synced")
+
+
+@pytest.fixture
+def portal(monkeypatch):
+    """The national portal connected (its sandbox): 1.4 is computed and weights 3.3."""
+    monkeypatch.setenv("MOTCUA_DVCQG", "sandbox")
 
 
 @pytest.mark.anyio
-async def test_province_counts_follow_the_formulas(db):
+async def test_province_counts_follow_the_formulas(db, portal):
     await build()
     province, agencies = await service.province_index(MARCH, IndexConfig())
     m = province.measures
+    assert m["published_on_time"] == Measure(1, 3)   # q late once, r with no dated basis
+    assert m["catalogue_on_time"] == Measure(2, 3)   # q's QĐ 106 public a day late
+    assert m["content_complete"] == Measure(1, 3)    # p (old row) and q lack parts
+    assert m["dossiers_synced"] == Measure(3, 9)     # internal and February not counted
     assert m["on_time"] == Measure(5, 9)         # open overdue and 2 supplements are late
     assert m["processing_time"] == Measure(2, 2)  # both procedures within their limit
     assert m["online_procedures"] == Measure(2, 3)
     assert m["online_services_used"] == Measure(2, 2)
-    assert m["online_dossiers"] == Measure(2, 9)  # online and with an e-result
+    # online with an e-result, or (ba_to_open) of a procedure whose result is no document;
+    # weighted by the sync rate of 1.4
+    assert m["online_dossiers"] == Measure(3, 9, Fraction(3, 9))
     assert m["payment_procedures"] == Measure(1, 1)
     assert m["paid_online"] == Measure(1, 5)      # failed payment does not count
-    assert m["e_results"] == Measure(3, 5)        # processed in March
+    assert m["e_results"] == Measure(2, 4)        # processed in March, results documents
     assert m["digitised"] == Measure(2, 5)
     assert m["reused"] == Measure(1, 9)           # received in March, not processed
     assert m["warehouse_used"] == Measure(2, 9)
@@ -39,28 +54,34 @@ async def test_province_counts_follow_the_formulas(db):
     assert m["feedback_satisfaction"] == Measure(1, 2)  # PA-3 repeats PA-1: PA-1 raised again
     assert m["reception_satisfaction"] == Measure(3, 9)
     assert [a.name for a in agencies] == ["Sở Tư pháp", "UBND xã Ba Tơ"]
-    for key in ("published_on_time", "catalogue_on_time", "content_complete",
-                "dossiers_synced"):
-        scored = province.result.indicator(key)
-        assert scored.status == "unavailable" and scored.score == 0 and scored.reason
+    # 1.1 5 × 1/3 + 1.2 4 × 2/3 + 1.3 4 × 1/3 + 1.4 5 × 1/3, each cut to 0,01
+    assert province.result.groups[0].score == Decimal("7.31")
+    assert province.result.score == Decimal("49.18")
 
 
 @pytest.mark.anyio
-async def test_each_agency_gets_its_own_counts_and_score(db):
+async def test_each_agency_gets_its_own_counts_and_score(db, portal):
     await build()
     _, (tu_phap, ba_to) = await service.province_index(MARCH, IndexConfig())
     assert tu_phap.measures["on_time"] == Measure(3, 7)
     assert ba_to.measures["on_time"] == Measure(2, 2)
-    assert ba_to.measures["online_dossiers"] == Measure(1, 2)
+    assert ba_to.measures["online_dossiers"] == Measure(2, 2, Fraction(1, 2))
+    assert tu_phap.measures["online_dossiers"] == Measure(1, 7, Fraction(2, 7))
     assert ba_to.measures["paid_online"] == Measure(0, 0)
     assert ba_to.measures["reception_satisfaction"] == Measure(1, 2)  # unsatisfied rating
     assert tu_phap.measures["feedback_classified"] == Measure(2, 3)  # PA-2 by its subject
     assert ba_to.measures["feedback_classified"] == Measure(0, 0)
-    # Ba Tơ: 20 (2.1) + 4 + 4 + 6 (3.3: 50 % ≥ 50) + 5 (4.1) + 0 (4.2) + 0 + 0 + 0 (4.5
-    # 0/1) + 6 × 50/90 (5.4) = 42.33; N/A and unavailable indicators score 0.
-    assert ba_to.result.score == Decimal("42.33")
+    assert [tu_phap.measures[k] for k in TRANSPARENCY] == [
+        Measure(1, 1), Measure(1, 1), Measure(1, 2), Measure(2, 7)]
+    assert [ba_to.measures[k] for k in TRANSPARENCY] == [   # r, abolished, is Ba Tơ's
+        Measure(0, 2), Measure(1, 2), Measure(0, 1), Measure(1, 2)]
+    # Ba Tơ: 0 (1.1) + 2 (1.2) + 0 (1.3) + 2.5 (1.4) + 20 (2.1) + 4 + 4 + 6 (3.3: 100 % ×
+    # 1/2 synced ≥ 50) + 0 (4.1 N/A: its only result is no document) + 0 (4.2) + 0 + 0 +
+    # 0 (4.5 0/1) + 6 × 50/90 (5.4) = 41.83; N/A indicators score 0.
+    assert ba_to.result.score == Decimal("41.83")
     assert ba_to.result.band.name == "Yếu"
     assert ba_to.result.indicator("paid_online").status == "empty"
+    assert ba_to.result.indicator("e_results").status == "empty"
     assert ba_to.result.indicator("population_data").measure == Measure(0, 1)
 
 
@@ -83,7 +104,7 @@ async def test_drill_down_lists_the_items_behind_a_rate(db):
     times = await service.drill_down(MARCH, None, "processing_time", IndexConfig())
     assert all(i.note for i in times.items)
     unavailable = await service.drill_down(MARCH, None, "dossiers_synced", IndexConfig())
-    assert unavailable.items == [] and unavailable.measure is None
+    assert unavailable.items == [] and unavailable.measure is None  # portal not connected
 
 
 @pytest.mark.anyio
@@ -137,4 +158,4 @@ async def test_public_figures_are_kept_for_a_minute(db):
     assert again.measures["online_dossiers"] == first.measures["online_dossiers"]
     now[0] += service.CACHE_SECONDS
     fresh, _ = await service.cached_province_index(MARCH, IndexConfig(), clock=lambda: now[0])
-    assert fresh.measures["online_dossiers"] == Measure(3, 9)  # late has an e-result
+    assert fresh.measures["online_dossiers"] == Measure(4, 9)  # late has an e-result

@@ -42,10 +42,13 @@ def test_public_page_grades_the_total_out_of_100(client, world):
     assert response.status_code == 200
     html = response.text
     assert "Toàn tỉnh · Tháng 3/2026" in html
-    assert "<strong>43,70</strong> / 100 điểm · xếp loại <strong>Yếu</strong>" in html
+    # Without the national portal connected: 1.4 not computed, 3.3 not weighted
+    # (tests/test_service_index_transparency.py has the figures with it).
+    assert "<strong>50,19</strong> / 100 điểm · xếp loại <strong>Trung bình</strong>" in html
     assert "Riêng các chỉ số đã đo được" in html  # the second figure, labelled
     assert "5 / 9" in html and "55,56%" in html          # 2.1 with the open overdue one
-    assert "chưa tính được" in html and "Chưa đồng bộ hồ sơ với Cổng" in html
+    assert "chưa tính được" in html and "chưa kết nối Cổng Dịch vụ công quốc gia" in html
+    assert "1 / 3" in html and "33,33%" in html          # 1.1: one procedure on time
     assert "Sở Tư pháp" in html and "UBND xã Ba Tơ" in html
     # Nothing that identifies a person or a dossier on the public page.
     assert "Nguyễn Văn An" not in html and "Trần Thị Bình" not in html
@@ -55,7 +58,7 @@ def test_public_page_grades_the_total_out_of_100(client, world):
 def test_one_agency_and_an_empty_rate_is_na(client, world):
     html = client.get(PAGE, params={**MARCH, "co_quan": world.ba_to}).text
     assert "UBND xã Ba Tơ · Tháng 3/2026" in html
-    assert "<strong>42,33</strong> / 100 điểm" in html
+    assert "<strong>39,33</strong> / 100 điểm" in html
     assert "N/A" in html                  # no dossier with fees: not 0 %
     assert "Theo cơ quan" not in html
 
@@ -107,11 +110,11 @@ def test_each_indicator_page_states_formula_threshold_and_source(client, world):
     html = client.get(f"{PAGE}/online_dossiers", params=MARCH).text
     assert "3.3 Hồ sơ trực tuyến" in html and "nhân với tỷ lệ đồng bộ" in html
     assert "50%: đạt hoặc vượt ngưỡng" in html and "Nguồn dữ liệu" in html
-    assert "2 / 9 hồ sơ" in html and "tạm lấy 100%" in html
+    assert "3 / 9 hồ sơ" in html and "tạm lấy 100%" in html
     # Dossier lists are for staff: the public sees why and where to sign in.
     assert "chỉ dành cho cán bộ" in html and world.codes["good"] not in html
     unavailable = client.get(f"{PAGE}/dossiers_synced", params=MARCH).text
-    assert "Chưa tính được: Chưa đồng bộ" in unavailable
+    assert "Chưa tính được: Hệ thống chưa kết nối" in unavailable
     assert client.get(f"{PAGE}/khong-co").status_code == 404
 
 
@@ -181,3 +184,14 @@ def test_the_trend_ends_with_the_chosen_period(client, world):
     html = client.get(f"{PAGE}/bieu-do", params=MARCH).text
     assert "<td>Tháng 4/2025</td>" in html and "<td>Tháng 3/2026</td>" in html
     assert "Tháng 4/2026" not in html and "Tháng 3/2025" not in html
+
+
+def test_transparency_lists_procedures_with_the_dates_they_were_judged_on(client, world):
+    html = client.get(f"{PAGE}/published_on_time", params={**MARCH, "chon": "tat-ca"}).text
+    assert "Cấp bản sao trích lục hộ tịch" in html  # abolished in March, still listed
+    assert "hạn ký 09/03/2026: trễ hạn" in html
+    assert "không có căn cứ pháp lý ghi ngày có hiệu lực" in html
+    assert "“undated_basis”" in html                 # the assumption, on the page
+    complete = client.get(f"{PAGE}/content_complete", params=MARCH).text
+    assert "Thiếu: Trình tự thực hiện" in complete
+    assert world.codes["good"] not in complete

@@ -131,6 +131,20 @@ class WorkingCalendar:
             day += ONE_DAY
         raise ValueError("Không tìm thấy ngày làm việc nào trong khoảng thời gian quá dài.")
 
+    def working_day_offset(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (before it when `count` is negative),
+        `day` itself not counted: limits stated in whole working days between two dated
+        acts ("5 working days before the law takes effect", "within 5 working days of the
+        decision"), where office hours do not matter."""
+        step = ONE_DAY if count >= 0 else -ONE_DAY
+        left = abs(count)
+        for _ in range(MAX_WALK_DAYS):
+            if not left:
+                return day
+            day += step
+            left -= self.is_working_day(day)
+        raise ValueError("Không tìm thấy ngày làm việc nào trong khoảng thời gian quá dài.")
+
     # --- hours --------------------------------------------------------------------------
 
     def office_hours_on(self, day: date) -> OfficeHours:

@@ -11,6 +11,7 @@ day has come (the worker every few minutes, and on publishing), with the clock i
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 
 from app.audit import service as audit
@@ -83,6 +84,22 @@ async def procedure_columns(content: ProcedureContent) -> dict[str, object]:
         "methods": ",".join(content.methods),
         "legal_basis": json.dumps(content.to_json()["legal_bases"], ensure_ascii=False),
     }
+
+
+def content_from_row(row: dict, components) -> ProcedureContent:
+    """The inverse of `procedure_columns`: a procedure row (and its components) as content,
+    for procedures loaded before versions were kept."""
+    bases = json.loads(row["legal_basis"]) if isinstance(row["legal_basis"], str) \
+        else row["legal_basis"]
+    plain = ("code", "name", "level", "subjects", "steps_text", "where_to_submit",
+             "time_limit_amount", "time_limit_unit", "fee_amount", "fee_text", "fee_exemptions",
+             "result_kind", "result_text", "conditions", "online_level", "online_payment",
+             "boundary_free")
+    content = ProcedureContent.from_json({
+        **{name: row[name] for name in plain}, "field_id": row["field"],
+        "agency_id": row["agency"], "methods": [m for m in row["methods"].split(",") if m],
+        "legal_bases": bases or []})
+    return replace(content, components=tuple(components))
 
 
 async def _columns(content: ProcedureContent, version: dict) -> dict:

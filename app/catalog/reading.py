@@ -3,12 +3,11 @@ one version as published, and the publishing facts the service index needs (1.1â
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import date
 
 from app.catalog.content import Component, ProcedureContent, missing_parts
-from app.catalog.in_force import load_content
+from app.catalog.in_force import content_from_row, load_content
 from app.catalog.tables import (
     Field,
     FormTemplate,
@@ -19,6 +18,7 @@ from app.catalog.tables import (
 )
 from app.catalog.versions import PUBLISHED, Change, VersionStatus
 from app.directory.tables import Agency
+from app.formatting import now_utc, to_local
 from app.text import fold
 
 
@@ -44,17 +44,7 @@ async def legacy_content(procedure_id: int) -> ProcedureContent:
             name=c["name"], kind=c["kind"], quantity=c["quantity"], required=c["required"],
             form_name=c["form_template"], form_sha256=form["sha256"] if form else "",
             form_filename=form["filename"] if form else "", component_id=c["id"]))
-    bases = json.loads(row["legal_basis"]) if isinstance(row["legal_basis"], str) \
-        else row["legal_basis"]
-    plain = ("code", "name", "level", "subjects", "steps_text", "where_to_submit",
-             "time_limit_amount", "time_limit_unit", "fee_amount", "fee_text", "fee_exemptions",
-             "result_kind", "result_text", "conditions", "online_level", "online_payment",
-             "boundary_free")
-    content = ProcedureContent.from_json({
-        **{name: row[name] for name in plain}, "field_id": row["field"],
-        "agency_id": row["agency"], "methods": [m for m in row["methods"].split(",") if m],
-        "legal_bases": bases or []})
-    return replace(content, components=tuple(components))
+    return content_from_row(row, components)
 
 
 async def latest_content(procedure_id: int) -> ProcedureContent:
@@ -132,15 +122,13 @@ async def publication_facts(first_day: date, last_day: date) -> list[dict]:
 
 
 async def completeness() -> list[dict]:
-    """Every public procedure in force with the parts of its page that are missing
-    (indicator 1.3: complete when the list is empty)."""
-    procedures = await Procedure.select(Procedure.id, Procedure.code).where(
-        Procedure.active.eq(True) & Procedure.internal.eq(False)).order_by(Procedure.code)
-    found = []
-    for row in procedures:
-        content = await latest_in_force(row["id"])
-        found.append({**row, "missing": missing_parts(content)})
-    return found
+    """Every public procedure in force today with the parts of its page that are missing
+    (indicator 1.3: complete when the list is empty); `public_pages.pages_on` for another
+    day."""
+    from app.catalog.public_pages import pages_on
+
+    return [{"id": p["id"], "code": p["code"], "missing": p["missing"]}
+            for p in await pages_on(to_local(now_utc()).date())]
 
 
 async def latest_in_force(procedure_id: int) -> ProcedureContent:

@@ -14,7 +14,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     done = asyncio.run(service.run_schedule(to_local(now_utc()).date()))
     print(f"Bản nháp tháng trước: {done['drafted'] or 'đã duyệt, không lập lại'}; "
-          f"đã công bố: {len(done['published'])} danh sách.")
+          f"đã công bố: {len(done['published'])} danh sách; "
+          f"tin nhắc duyệt đã xếp gửi: {done['reminded']}.")
     return 0
 
 

@@ -6,7 +6,9 @@ appointment, open past it at the end, or with an apology (form 04) — leaving o
 index's "more than one supplement request" rule, which is about how a dossier was handled,
 not about its date. Each late dossier counts for its agency and for its officer (the one
 holding it, else who last moved it out of processing, as on the staff late page).
-The list of month M is due in public by the 5th of month M+1 (seed 002's plan).
+The list of month M is due in public by the 5th of month M+1 (seed 002's plan); while it
+is still a draft on the day before and on the day itself, the provincial admins are
+reminded (`reminds_on`).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from app.service_index.rules import DossierTiming, on_time
 
 PUBLISH_DAY = 5
+REMIND_DAYS_BEFORE = 1  # the 4th and the 5th
+ADMIN_PATH = "/quan-tri/danh-sach-tre-han"  # the admin's review pages (routes.late_lists)
 NO_OFFICER = "Chưa giao người xử lý"
 ANY_NUMBER_OF_SUPPLEMENTS = 10**9
 
@@ -30,6 +34,13 @@ def late_at_end(timing: DossierTiming, end: datetime) -> bool:
 
 def publish_by(year: int, month: int) -> date:
     return date(year + (month == 12), month % 12 + 1, PUBLISH_DAY)
+
+
+def reminds_on(today: date, publish_by: date, status: str) -> bool:
+    """A draft is brought to the admins' attention on the day before it is due in public and
+    on the day itself; an approved or published list needs nothing."""
+    return status == "draft" and (
+        publish_by - timedelta(days=REMIND_DAYS_BEFORE) <= today <= publish_by)
 
 
 def previous_month(day: date) -> tuple[int, int]:

@@ -119,10 +119,14 @@ async def publish_approved() -> list[int]:
 
 async def run_schedule(today: date) -> dict:
     """The periodic job: draft last month's list (refreshed until approved), publish what
-    was approved. Safe to run any number of times."""
+    was approved, remind the admins of a draft due in public today or tomorrow. Safe to
+    run any number of times."""
+    from app.late_lists.reminders import remind
+
     year, month_number = logic.previous_month(today)
     drafted = await build_draft(year, month_number)
-    return {"drafted": drafted, "published": await publish_approved()}
+    return {"drafted": drafted, "published": await publish_approved(),
+            "reminded": await remind(today)}
 
 
 async def lists(status: str | None = None) -> list[dict]:

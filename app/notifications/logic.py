@@ -35,6 +35,7 @@ class Event(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # told after a reset, in case it was not them
     ID_NUMBER_MOVED = "id_number_moved"  # the account that held a CCCD lost it
     ID_NUMBER_RECLAIMED = "id_number_reclaimed"  # the CCCD's owner now holds it
+    LATE_LIST_PENDING = "late_list_pending"  # to provincial admins: a late list awaits approval
 
 
 EVENT_LABELS = {
@@ -55,6 +56,7 @@ EVENT_LABELS = {
     Event.PASSWORD_CHANGED: "Mật khẩu đã được đặt lại",
     Event.ID_NUMBER_MOVED: "Tài khoản bị khóa vì số CCCD thuộc về người khác",
     Event.ID_NUMBER_RECLAIMED: "Số CCCD được chuyển về tài khoản của chủ thẻ",
+    Event.LATE_LIST_PENDING: "Nhắc duyệt danh sách trễ hạn hằng tháng",
 }
 
 
@@ -95,6 +97,7 @@ PLACEHOLDERS = {
     "lookup_url": "Địa chỉ trang tra cứu",
     "link": "Đường dẫn riêng (đặt mật khẩu, đánh giá, xem trả lời)",
     "province": "Tên tỉnh",
+    "month": "Tháng của danh sách trễ hạn (ví dụ 3/2026)",
 }
 
 
@@ -134,6 +137,8 @@ _SMS = {
                            "the CCCD da xac thuc so nay. Thac mac: Bo phan Mot cua.",
     Event.ID_NUMBER_RECLAIMED: "So CCCD {code} da thuoc tai khoan Dich vu cong cua ong/ba. "
                                "Dat mat khau (neu can): {link}",
+    Event.LATE_LIST_PENDING: "Danh sach tre han thang {month} chua duoc duyet, han cong bo "
+                             "{due_date}. Duyet tai: {link}",
 }
 
 _EMAIL = {
@@ -193,6 +198,10 @@ _EMAIL = {
         "Số CCCD {code} trước đây do một tài khoản khác chưa xác thực đăng ký. Tài khoản đó "
         "đã bị khóa; số CCCD nay thuộc tài khoản Dịch vụ công của ông/bà.\nĐặt mật khẩu "
         "(nếu cần) tại {link}.", "Số CCCD đã thuộc tài khoản của ông/bà"),
+    Event.LATE_LIST_PENDING: Template(
+        "Kính gửi {name},\n\nDanh sách cơ quan, cán bộ có hồ sơ trễ hạn tháng {month} vẫn là "
+        "bản nháp, chưa được duyệt. Hạn công bố: {due_date}.\nRà soát và duyệt tại {link}.",
+        "Danh sách trễ hạn tháng {month} chờ duyệt"),
 }
 
 

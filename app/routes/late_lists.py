@@ -1,6 +1,7 @@
 """Public monthly lists of agencies and officers with late dossiers: the public pages (only
 published lists), and the provincial admin's review — build a month's draft now, look at
-it, approve exactly the rows seen (the worker then publishes it)."""
+it, approve exactly the rows seen (the worker then publishes it). Auditors see the same
+pages, drafts included, without the forms: they may not build or approve."""
 
 from __future__ import annotations
 
@@ -49,15 +50,18 @@ class LateListController(Controller):
             "list": row, "rows": rows, "period": late_lists.month(year, month)})
 
 
+APPROVERS = [requires_roles(Role.PROVINCIAL_ADMIN)]
+
+
 class LateListAdminController(Controller):
-    path = "/quan-tri/danh-sach-tre-han"
-    guards = [requires_roles(Role.PROVINCIAL_ADMIN)]
+    path = logic.ADMIN_PATH
+    guards = [requires_roles(Role.PROVINCIAL_ADMIN, Role.AUDITOR)]
 
     @get("/", name="late_lists.admin")
     async def admin(self, request: Request) -> Template:
         return await _admin_page(request)
 
-    @post("/lap", name="late_lists.build")
+    @post("/lap", name="late_lists.build", guards=APPROVERS)
     async def build(self, request: Request) -> Template | Redirect:
         chosen = (await read_form(request)).get("thang", "")
         if not chosen:
@@ -86,9 +90,10 @@ class LateListAdminController(Controller):
             "list": row, "rows": rows, "period": late_lists.month(row["year"], row["month"]),
             "overdue": row["status"] == "draft"
             and to_local(now_utc()).date() > row["publish_by"], "error": "",
-            "approved": request.query_params.get("da_duyet") == "1"})
+            "approved": request.query_params.get("da_duyet") == "1",
+            "can_approve": _approver(request)})
 
-    @post("/{list_id:int}/duyet", name="late_lists.approve")
+    @post("/{list_id:int}/duyet", name="late_lists.approve", guards=APPROVERS)
     async def approve(self, request: Request, list_id: FromPath[int]) -> Redirect | Template:
         data = await read_form(request)
         if data.get("da_ra_soat") != "1":
@@ -109,7 +114,7 @@ async def _review_error(request: Request, list_id: int, message: str, status: in
     row, rows = found
     return Template("late_lists/review.html", status_code=status, context={
         "list": row, "rows": rows, "period": late_lists.month(row["year"], row["month"]),
-        "overdue": False, "error": message, "approved": False})
+        "overdue": False, "error": message, "approved": False, "can_approve": True})
 
 
 async def _admin_page(request: Request, errors: dict[str, str] | None = None,
@@ -120,4 +125,9 @@ async def _admin_page(request: Request, errors: dict[str, str] | None = None,
                     else 200, context={
                         "lists": await late_lists.lists(), "months": months, "today": today,
                         "errors": errors or {}, "chosen": chosen or months[0].slug,
-                        "publish_day": logic.PUBLISH_DAY})
+                        "publish_day": logic.PUBLISH_DAY, "can_approve": _approver(request)})
+
+
+def _approver(request: Request) -> bool:
+    """Only the provincial admin builds and approves; an auditor reads."""
+    return request.user.role == Role.PROVINCIAL_ADMIN

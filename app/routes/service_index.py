@@ -132,8 +132,9 @@ class ServiceIndexController(Controller):
         except PeriodError as exc:
             raise HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
         config = index_config()
-        shown, _, agencies = await figures(period, agency_id, config)
-        history = await trends.months(period.last_day, day, config)
+        shown, province, agencies = await figures(period, agency_id, config)
+        history = await trends.months(period.last_day, day, config,
+                                      known={period: (province, agencies)})
         online = trends.rate_series(history, "online_dossiers", agency_id)
         context = {"shown": shown, "period": period, "agency_id": agency_id,
                    "online": online, "online_chart": charts.line_chart(

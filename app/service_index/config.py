@@ -15,6 +15,10 @@ from typing import Any
 from app.service_index.indicators import GROUP_NAMES, GROUP_POINTS, INDICATORS, Indicator
 
 CENT = Decimal("0.01")
+RESULT_KINDS = ("document", "none")
+UNDATED_BASIS = ("late", "excluded")
+_OPTIONS = ("indicators", "bands", "max_supplement_requests", "empty_scores_full",
+            "default_result_kind", "undated_basis")
 
 
 class ConfigError(ValueError):
@@ -44,6 +48,12 @@ class IndexConfig:
     max_supplement_requests: int = 1
     # An indicator with nothing to count (N/A) scores 0 unless this is set (verify).
     empty_scores_full: bool = False
+    # The result kind of a procedure whose kind the catalogue never recorded (loaded before
+    # versions were kept): "document" (a paper or file is issued) or "none".
+    default_result_kind: str = "document"
+    # 1.1 for a version with no dated legal basis (an abolition republishes the old page):
+    # "late" (on time cannot be shown) or "excluded" from the count (verify).
+    undated_basis: str = "late"
 
     def indicator(self, key: str) -> Indicator | None:
         return next((i for i in self.indicators if i.key == key), None)
@@ -89,6 +99,10 @@ def validate(config: IndexConfig) -> IndexConfig:
         raise ConfigError("Điểm sàn của mức xếp loại không quá 100.")
     if config.max_supplement_requests < 0:
         raise ConfigError("Số lần yêu cầu bổ sung tối đa không được âm.")
+    if config.default_result_kind not in RESULT_KINDS:
+        raise ConfigError("“default_result_kind” phải là “document” hoặc “none”.")
+    if config.undated_basis not in UNDATED_BASIS:
+        raise ConfigError("“undated_basis” phải là “late” hoặc “excluded”.")
     return config
 
 
@@ -97,14 +111,14 @@ def parse_config(text: str) -> IndexConfig:
     {"indicators": {"on_time": {"points": 16, "threshold": 95},
                     "processing_time": {"points": 4}},
      "bands": [{"name": "Xuất sắc", "minimum": 90}, ...], "max_supplement_requests": 1,
-     "empty_scores_full": false}"""
+     "empty_scores_full": false, "default_result_kind": "document", "undated_basis": "late"}"""
     try:
         data = json.loads(text)
     except ValueError as exc:
         raise ConfigError(f"Tệp cấu hình bộ chỉ số không phải JSON hợp lệ: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError("Tệp cấu hình bộ chỉ số phải là một đối tượng JSON.")
-    unknown = set(data) - {"indicators", "bands", "max_supplement_requests", "empty_scores_full"}
+    unknown = set(data) - set(_OPTIONS)
     if unknown:
         raise ConfigError(f"Mục cấu hình không được hỗ trợ: {', '.join(sorted(unknown))}.")
     config = IndexConfig()
@@ -136,4 +150,6 @@ def parse_config(text: str) -> IndexConfig:
     full = data.get("empty_scores_full", config.empty_scores_full)
     if not isinstance(full, bool):
         raise ConfigError("“empty_scores_full” phải là true hoặc false.")
-    return validate(IndexConfig(tuple(indicators), bands, limit, full))
+    kinds = {key: data.get(key, getattr(config, key))
+             for key in ("default_result_kind", "undated_basis")}
+    return validate(IndexConfig(tuple(indicators), bands, limit, full, **kinds))

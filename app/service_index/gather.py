@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from app.calendar.deadlines import deadline
 from app.calendar.logic import WorkingCalendar
@@ -20,8 +20,10 @@ from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure
 from app.dossiers.logic import OPEN_STATUSES, Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent, DossierPause
+from app.formatting import now_utc, to_local
 from app.reports.logic import CLOSING_ACTIONS, Period
 from app.service_index import side_facts
+from app.service_index.catalogue_facts import CatalogueFacts, catalogue_facts
 from app.service_index.config import IndexConfig
 from app.service_index.rules import DossierTiming
 
@@ -42,6 +44,7 @@ class Facts:
     finished: set[int] = field(default_factory=set)  # processed in the period
     sides: side_facts.SideFacts = field(default_factory=side_facts.SideFacts)
     feedback: side_facts.FeedbackFacts = field(default_factory=side_facts.FeedbackFacts)
+    catalogue: CatalogueFacts = field(default_factory=CatalogueFacts)
     memo: dict = field(default_factory=dict)  # sets several indicators share (2.1's late)
     start: datetime = field(init=False)
     end: datetime = field(init=False)
@@ -159,9 +162,14 @@ async def progress_timings(period: Period, config: IndexConfig) -> tuple[list[di
     return candidates, facts
 
 
-async def gather(period: Period, agency_ids: list[int] | None, config: IndexConfig) -> Facts:
-    """Everything the indicators read for `period`, within `agency_ids` (None: province)."""
+async def gather(period: Period, agency_ids: list[int] | None, config: IndexConfig,
+                 today: date | None = None) -> Facts:
+    """Everything the indicators read for `period`, within `agency_ids` (None: province);
+    `today` (local) bounds the catalogue's pages of a period still running."""
     facts = Facts(period, config, await current_calendar())
+    facts.catalogue = await catalogue_facts(period, agency_ids,
+                                            today or to_local(now_utc()).date(),
+                                            config.default_result_kind)
     facts.procedures = {p["id"]: p for p in await _scoped(Procedure.select(
         Procedure.id, Procedure.code, Procedure.name, Procedure.agency, Procedure.online_level,
         Procedure.fee_amount, Procedure.time_limit_amount, Procedure.time_limit_unit).where(
@@ -181,7 +189,8 @@ async def gather(period: Period, agency_ids: list[int] | None, config: IndexConf
     await _timings(facts, candidates)
     facts.agency_of = {
         "dossier": {i: d["agency"] for i, d in facts.dossiers.items()},
-        "procedure": {i: p["agency"] for i, p in facts.procedures.items()},
+        "procedure": {i: p["agency"] for i, p in
+                      {**facts.catalogue.named, **facts.procedures}.items()},
     }
     facts.sides = await side_facts.dossier_sides(set(facts.received) | facts.finished,
                                                  facts.start, facts.end)

@@ -49,26 +49,37 @@ def _i(key, code, group, name, points, threshold, unit, formula, source, verify=
 
 SPLIT = "Cách chia điểm trong nhóm chưa được công bố (giả định, cần xác minh)."
 NO_T = "Ngưỡng đạt điểm tối đa chưa được công bố: tạm lấy 100% (cần xác minh)."
+KIND = ("Loại kết quả theo danh mục thủ tục; thủ tục chưa ghi loại kết quả (nạp trước khi có "
+        "phiên bản) lấy theo cấu hình “default_result_kind” (mặc định: là giấy tờ).")
 
 INDICATORS: tuple[Indicator, ...] = (
     _i("published_on_time", "1.1", "transparency", "TTHC công bố đúng hạn", "5", "100",
        PROCEDURES, "Số TTHC có quyết định công bố ban hành chậm nhất trước ngày văn bản quy "
        "phạm pháp luật có hiệu lực 5 ngày làm việc ÷ số TTHC được công bố (mới, sửa đổi, bãi "
        "bỏ) bằng quyết định ban hành trong kỳ; mỗi TTHC tính một lần trong kỳ.",
-       "Quyết định công bố TTHC và ngày hiệu lực của căn cứ pháp lý.", f"{SPLIT} {NO_T}"),
+       "Quyết định công bố (số, ngày ký) và ngày có hiệu lực của căn cứ pháp lý mới nhất của "
+       "từng phiên bản thủ tục.", f"{SPLIT} {NO_T} Phiên bản không có căn cứ pháp lý ghi ngày "
+       "có hiệu lực (thường là bãi bỏ: trang được công bố lại như cũ) tính là trễ hạn (cấu hình "
+       "“undated_basis”)."),
     _i("catalogue_on_time", "1.2", "transparency", "TTHC cập nhật, công khai đúng hạn", "4",
        "100", PROCEDURES, "Số TTHC được công khai trên danh mục trong 5 ngày làm việc kể từ "
        "ngày quyết định công bố ÷ số TTHC phải công khai trong kỳ.",
-       "Quyết định công bố và thời điểm công khai trên Cổng Dịch vụ công.", NO_T),
+       "Quyết định công bố và thời điểm phiên bản được công khai trên danh mục thủ tục.",
+       f"{NO_T} “Công khai” là thời điểm phiên bản được đưa lên danh mục của hệ thống này; "
+       "thời điểm công khai trên Cơ sở dữ liệu quốc gia về TTHC không được đồng bộ về. Một "
+       "quyết định chỉ được biết khi đã có phiên bản công bố theo quyết định đó."),
     _i("content_complete", "1.3", "transparency", "TTHC công khai đầy đủ nội dung", "4", "100",
        PROCEDURES, "Số TTHC đang công khai có đủ các bộ phận theo Nghị định 63/2010 Điều 8 "
        "khoản 2 (tên, trình tự, cách thức, thành phần và số lượng hồ sơ, thời hạn, đối tượng, "
        "cơ quan; kết quả và phí khi có) ÷ số TTHC đang công khai.",
-       "Nội dung các trang thủ tục đang công khai.", f"{SPLIT} {NO_T}"),
+       "Nội dung các trang thủ tục đang công khai.", f"{SPLIT} {NO_T} Tính theo trang công "
+       "khai vào ngày cuối kỳ (hôm nay nếu kỳ chưa kết thúc); phí, lệ phí, mẫu đơn và yêu cầu, "
+       "điều kiện chỉ bắt buộc khi có nên không kiểm tra."),
     _i("dossiers_synced", "1.4", "transparency", "Hồ sơ đồng bộ lên Cổng DVCQG", "5", "100",
        DOSSIERS, "Số hồ sơ có ngày tiếp nhận trong kỳ đã đồng bộ lên Cổng Dịch vụ công quốc "
-       "gia ÷ số hồ sơ tiếp nhận trong kỳ.", "Nhật ký đồng bộ hồ sơ với Cổng DVCQG.",
-       f"{SPLIT} {NO_T}"),
+       "gia ÷ số hồ sơ tiếp nhận trong kỳ.", "Trạng thái đồng bộ từng hồ sơ: Cổng DVCQG đã xác "
+       "nhận hồ sơ kèm ngày tiếp nhận.", f"{SPLIT} {NO_T} Khi hệ thống chưa kết nối Cổng "
+       "DVCQG, chỉ số không tính được (0 điểm)."),
     _i("on_time", "2.1", "progress", "Hồ sơ xử lý trước hạn, đúng hạn", "20", "100", DOSSIERS,
        "Số hồ sơ đã xử lý hoặc đang xử lý trong kỳ còn trong hạn ÷ tổng số hồ sơ tiếp nhận "
        "hoặc xử lý trong kỳ. Thời điểm kết thúc: xử lý xong, trả kết quả, hoặc dừng/từ chối/"
@@ -97,8 +108,10 @@ INDICATORS: tuple[Indicator, ...] = (
     _i("online_dossiers", "3.3", "online", "Hồ sơ trực tuyến", "6", "50", DOSSIERS,
        "Số hồ sơ tiếp nhận trực tuyến trong kỳ, có kết quả điện tử khi kết quả là giấy tờ ÷ "
        "số hồ sơ tiếp nhận trong kỳ, nhân với tỷ lệ đồng bộ (chỉ số 1.4). Kênh: 1 trực tiếp, "
-       "2 trực tuyến, 3 bưu chính công ích.", "Hồ sơ: kênh nộp, kết quả điện tử.",
-       f"{SPLIT} Khi chưa tính được chỉ số 1.4, tỷ lệ đồng bộ tạm lấy 100%."),
+       "2 trực tuyến, 3 bưu chính công ích.", "Hồ sơ: kênh nộp, kết quả "
+       "điện tử; loại kết quả của thủ tục; tỷ lệ đồng bộ (1.4).",
+       f"{SPLIT} Khi chưa kết nối Cổng DVCQG (chỉ số 1.4 không tính được), tỷ lệ đồng bộ tạm "
+       f"lấy 100%. {KIND}"),
     _i("payment_procedures", "3.5", "online",
        "TTHC có nghĩa vụ tài chính tích hợp thanh toán trực tuyến", "4", "80", PROCEDURES,
        "Số TTHC có phí, lệ phí có hồ sơ được thanh toán trực tuyến trong kỳ ÷ số TTHC có phí, "
@@ -109,13 +122,13 @@ INDICATORS: tuple[Indicator, ...] = (
        "khác 0.", "Hồ sơ, danh mục TTHC (phí) và giao dịch thanh toán.", f"{SPLIT} {NO_T}"),
     _i("e_results", "4.1", "digitisation", "Cấp kết quả điện tử", "5", "100", DOSSIERS,
        "Số hồ sơ của TTHC có kết quả là giấy tờ, xử lý xong trong kỳ, có tệp kết quả điện tử "
-       "÷ số hồ sơ đó.", "Hồ sơ xử lý xong và tệp kết quả.",
-       f"{SPLIT} {NO_T} Chưa có thuộc tính “kết quả là giấy tờ”: coi mọi TTHC có kết quả "
-       "là giấy tờ."),
+       "÷ số hồ sơ đó.", "Hồ sơ xử lý xong, tệp kết quả, "
+       "loại kết quả của thủ tục.",
+       f"{SPLIT} {NO_T} {KIND}"),
     _i("digitised", "4.2", "digitisation", "Số hóa hồ sơ", "5", "80", DOSSIERS,
        "Số hồ sơ xử lý xong trong kỳ có thành phần được số hóa (có tệp) và có kết quả điện tử "
        "khi kết quả là giấy tờ ÷ số hồ sơ xử lý xong trong kỳ.",
-       "Thành phần hồ sơ (tệp), kết quả điện tử.", SPLIT),
+       "Thành phần hồ sơ (tệp), kết quả điện tử, loại kết quả của thủ tục.", f"{SPLIT} {KIND}"),
     _i("reused", "4.3", "digitisation", "Tái sử dụng dữ liệu số hóa", "4", "80", DOSSIERS,
        "Số hồ sơ tiếp nhận trong kỳ có ít nhất một thành phần lấy lại từ dữ liệu đã số hóa "
        "÷ số hồ sơ tiếp nhận trong kỳ.", "Thành phần hồ sơ lấy từ kho dữ liệu.", SPLIT),

@@ -1,5 +1,6 @@
 """What the index decides about one item, as 766-index.md words it. Pure: no I/O.
 
+- 1.1 and 1.2: whether a publishing decision came in time, and its page after it;
 - 2.1: which dossiers a period judges, the moment their processing ends, and whether that
   was on time (`DossierTiming`, `judged`, `end_moment`, `on_time`);
 - 2.2: a finished dossier's processing time in its procedure's own unit;
@@ -12,14 +13,47 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from app.calendar.deadlines import office_time_between
 from app.calendar.logic import WorkingCalendar
 from app.catalog.logic import TimeUnit
+from app.formatting import to_local
 
 DAYS_PER_MONTH = 30  # 2.2 in months: a month of processing counted as 30 days (verify)
+# 1.1: a province's publishing decision is dated at least this many working days before the
+# newest legal basis takes effect; 1.2: the page is public within this many after it.
+DECISION_LEAD_DAYS = 5
+CATALOGUE_DAYS = 5
+
+
+# -- 1.1 and 1.2 publishing ---------------------------------------------------------------
+
+
+def latest_decision_day(basis_from: date, calendar: WorkingCalendar) -> date:
+    """The last day a decision may be signed for 1.1: 5 working days before the newest
+    legal basis takes effect (effective Monday 16/3/2026 → Monday 9/3/2026)."""
+    return calendar.working_day_offset(basis_from, -DECISION_LEAD_DAYS)
+
+
+def decision_on_time(signed_on: date, basis_from: date | None,
+                     calendar: WorkingCalendar) -> bool | None:
+    """1.1 for one version; None when no legal basis carries an effective date."""
+    if basis_from is None:
+        return None
+    return signed_on <= latest_decision_day(basis_from, calendar)
+
+
+def public_by(signed_on: date, calendar: WorkingCalendar) -> date:
+    """The last day the page may become public for 1.2: the 5th working day after the
+    decision's date (signed Monday 9/3/2026 → Monday 16/3/2026, through its 24:00)."""
+    return calendar.working_day_offset(signed_on, CATALOGUE_DAYS)
+
+
+def made_public_on_time(signed_on: date, published_at: datetime,
+                        calendar: WorkingCalendar) -> bool:
+    return to_local(published_at).date() <= public_by(signed_on, calendar)
 
 
 @dataclass(frozen=True)

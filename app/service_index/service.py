@@ -20,10 +20,11 @@ from app.catalog.tables import Procedure
 from app.directory.tables import Agency
 from app.reports.periods import Kind, Period, make_period
 from app.service_index import logic
+from app.service_index.evidence import Evidence, Result, Unavailable
 from app.service_index.gather import Facts, gather
 from app.service_index.indicators import DOSSIERS, PROCEDURES
 from app.service_index.logic import IndexConfig, IndexScore, Measure
-from app.service_index.sources import SOURCES, SYNC_RATE_OF, Evidence, Result, Unavailable
+from app.service_index.sources import SOURCES, SYNC_RATE_OF
 from app.settings import get_settings
 
 
@@ -155,8 +156,8 @@ def _item(facts: Facts, evidence: Evidence, item_id: int, counted: bool,
         procedure = facts.procedures.get(row["procedure"]) or others[row["procedure"]]
         return Item(item_id, row["code"], f"{procedure['code']} · {procedure['name']}",
                     row["agency"], agencies.get(row["agency"], ""), counted, note)
-    if evidence.unit == PROCEDURES:
-        p = facts.procedures[item_id]
+    if evidence.unit == PROCEDURES:  # an abolished one is named by the catalogue's facts
+        p = facts.procedures.get(item_id) or facts.catalogue.named[item_id]
         return Item(item_id, p["code"], p["name"], p["agency"], agencies.get(p["agency"], ""),
                     counted, note)
     f = facts.feedback.rows[item_id]

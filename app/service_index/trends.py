@@ -1,9 +1,10 @@
 """The index month by month, for the charts: the province's score, an agency's on-time and
 online rates, and late dossiers by agency in one period.
 
-Every month is the cached index of that month (`service.cached_province_index`): a month
-that is over is kept an hour, the running one a minute, so a chart page costs at most one
-computation of the current month once the past ones are warm.
+A month already over is read from the worker's snapshot (`snapshots`); the month shown on
+the page comes with its live figures (the page computed them already); a month without a
+snapshot that counts (a new install, a changed configuration, the worker behind) is
+computed here and kept like the public page's figures (`service.cached_province_index`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from app.reports.periods import Kind, Period, started_periods
-from app.service_index import service
+from app.service_index import service, snapshots
 from app.service_index.charts import Point
 from app.service_index.config import IndexConfig
+from app.service_index.snapshots import Figures, figures_of
 
 MONTHS = 12
 
@@ -25,14 +27,24 @@ class Series:
     periods: list[Period]
 
 
-async def months(until: date, today: date, config: IndexConfig, count: int = MONTHS):
-    """(period, province, agencies) for the `count` months up to the one holding `until`
-    (never past `today`), oldest first."""
+async def months(until: date, today: date, config: IndexConfig, count: int = MONTHS,
+                 known: dict[Period, tuple] | None = None):
+    """(period, province, agencies) as `Figures` for the `count` months up to the one
+    holding `until` (never past `today`), oldest first. `known`: period → (province,
+    agencies) as `service.AgencyIndex`, figures the caller has already."""
+    periods = list(reversed(started_periods(Kind.MONTH, min(until, today), count)))
+    stored = await snapshots.read_months(periods, config)
     out = []
-    for period in reversed(started_periods(Kind.MONTH, min(until, today), count)):
-        province, agencies = await service.cached_province_index(
-            period, config, closed=period.last_day < today)
-        out.append((period, province, agencies))
+    for period in periods:
+        if known and period in known:
+            province, agencies = known[period]
+        elif period in stored:
+            out.append((period, *stored[period]))
+            continue
+        else:
+            province, agencies = await service.cached_province_index(
+                period, config, closed=period.last_day < today)
+        out.append((period, figures_of(province), [figures_of(a) for a in agencies]))
     return out
 
 
@@ -41,7 +53,7 @@ def _label(period: Period) -> str:
 
 
 def score_series(history) -> Series:
-    return Series([Point(_label(p), province.result.score) for p, province, _ in history],
+    return Series([Point(_label(p), province.score) for p, province, _ in history],
                   [p for p, _, _ in history])
 
 
@@ -49,7 +61,7 @@ def rate_series(history, key: str, agency_id: int | None) -> Series:
     """An indicator's rate per month for the province or one agency (None: N/A)."""
     points = []
     for period, province, agencies in history:
-        shown = province if agency_id is None else next(
+        shown: Figures | None = province if agency_id is None else next(
             (a for a in agencies if a.agency_id == agency_id), None)
         measure = shown.measures.get(key) if shown is not None else None
         rate = measure.rate if measure is not None else None
@@ -65,4 +77,3 @@ def late_by_agency(agencies) -> list[tuple[str, int]]:
         if measure is not None and measure.denominator > measure.numerator:
             rows.append((agency.name, measure.denominator - measure.numerator))
     return rows
-

@@ -14,6 +14,7 @@ from app.tasks import (
     late_lists,  # noqa: F401
     notifications,  # noqa: F401
     reports,  # noqa: F401
+    service_index,  # noqa: F401
     system,  # noqa: F401
 )
 

@@ -52,15 +52,16 @@ async def sync_evidence(start: datetime, end: datetime,
                         agency_ids: list[int] | None = None) -> SyncFacts:
     """Dossiers received in [start, end) — of the agencies given, else the province."""
     where = (Dossier.received_at >= start) & (Dossier.received_at < end)
+    held = ((NationalSync.dossier.received_at >= start) & (NationalSync.dossier.received_at < end)
+            & NationalSync.reception_synced_at.is_not_null())
     if agency_ids is not None:
         where &= Dossier.agency.is_in(list(agency_ids) or [-1])
+        held &= NationalSync.dossier.agency.is_in(list(agency_ids) or [-1])
     received = {row["id"] for row in await Dossier.select(Dossier.id).where(where)}
-    synced = set()
-    if received:
-        rows = await NationalSync.select(NationalSync.dossier).where(
-            NationalSync.dossier.is_in(list(received))
-            & NationalSync.reception_synced_at.is_not_null())
-        synced = {row["dossier"] for row in rows}
+    # A join on the period rather than `IN (ids)`: a year of a large province holds more
+    # dossiers than a statement may carry parameters.
+    synced = {row["dossier"] for row in await NationalSync.select(NationalSync.dossier).where(
+        held)}
     return SyncFacts(frozenset(received), frozenset(synced))
 
 
