@@ -12,6 +12,15 @@ from app.accounts.tables import (
     UserAgency,
     UserSession,
 )
+from app.archive.tables import (
+    ArchivalDocument,
+    ArchivalFile,
+    ArchiveHold,
+    ArchivePackage,
+    DisposalItem,
+    DisposalList,
+    RetentionRule,
+)
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, OfficeHoursVersion
 from app.catalog.tables import (
@@ -109,6 +118,8 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [RetentionRule, ArchivePackage, ArchivalFile, ArchivalDocument, DisposalList,
+           DisposalItem, ArchiveHold]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -10,9 +10,14 @@ from pathlib import Path
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 
 
-def html_to_pdf(html: str) -> bytes:
+# The archive's PDF/A flavour (app.archive): part 2, level B, as OCRmyPDF writes too.
+PDFA_VARIANT = "pdf/a-2b"
+
+
+def html_to_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    """`pdf_variant=PDFA_VARIANT` writes PDF/A (XMP identification, sRGB output intent)."""
     # Imported here: WeasyPrint's first import builds a font cache (seconds), which the web
     # process should not pay at start-up for pages that never print.
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(STATIC_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(STATIC_DIR)).write_pdf(pdf_variant=pdf_variant)

@@ -23,12 +23,19 @@ def place_date(place: str, moment: datetime) -> str:
 
 
 def render_html(request: Request, template: str, context: dict, *, pdf: bool) -> str:
-    engine = request.app.template_engine
+    return compose_html(request.app.template_engine, str(request.base_url), template,
+                        {**context, "request": request}, pdf=pdf)
+
+
+def compose_html(engine: Any, base_url: str, template: str, context: dict, *,
+                 pdf: bool) -> str:
+    """A form's HTML from any template engine (the app's, or `offline_engine()` in a
+    worker), with the QR to the lookup at `base_url` and the letter's dateline."""
     event = context.get("event")
     moment = (event or {}).get("at") or now_utc()
     full = {
-        **context, "request": request, "pdf": pdf,
-        "qr": lookup_qr_svg(str(request.base_url), context["d"]["code"]),
+        **context, "pdf": pdf,
+        "qr": lookup_qr_svg(base_url, context["d"]["code"]),
         "place_date": place_date(get_settings().province_name, moment),
     }
     return engine.get_template(template).render(**full)

@@ -1,0 +1,34 @@
+"""Archive tasks: build a closed dossier's archival file (queued at closing), and a sweep
+that builds any file still pending (a queue that was down, dossiers closed before the
+archive existed).
+
+Building is idempotent: a built file is never rebuilt, so a retry or a second run after
+the sweep changes nothing.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from app.archive import service
+from app.archive.pdfa import ConversionError
+from app.jobs.api import RETRY_POLICY, describe
+from app.jobs.logic import PermanentError
+from app.tasks import huey, run_async
+
+
+@huey.task(**RETRY_POLICY)
+def build_archival_file(dossier_id: int) -> str:
+    try:
+        return run_async(lambda: service.build_file(dossier_id))
+    except (service.NotClosed, ConversionError) as exc:
+        raise PermanentError(str(exc)) from exc
+
+
+@huey.periodic_task(crontab(minute="*/15"), **RETRY_POLICY)
+def archive_pending_files() -> dict[str, int]:
+    return run_async(service.build_pending)
+
+
+describe(build_archival_file, "Lập hồ sơ lưu trữ điện tử của hồ sơ đã kết thúc")
+describe(archive_pending_files, "Lập hồ sơ lưu trữ còn chờ (mỗi 15 phút)", quiet=True)
