@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from app.accounts.roles import PROVINCE_WIDE_ROLES, Role
 from app.dossiers.logic import Status
 from app.text import fold
 
@@ -20,6 +21,20 @@ from app.text import fold
 # refused or redirected at reception, stopped, refused or withdrawn in processing (all
 # STOPPED), or its result returned.
 CLOSED_STATUSES = frozenset({Status.NOT_RECEIVED, Status.STOPPED, Status.RETURNED})
+
+
+# Who sees the archive (their agencies; provincial admins and auditors the province), who
+# may ask for a hand-over package, who confirms receiving one, who decides on disposal.
+READERS = frozenset({Role.PROVINCIAL_ADMIN, Role.AGENCY_ADMIN, Role.ARCHIVIST, Role.AUDITOR})
+PACKAGERS = frozenset({Role.PROVINCIAL_ADMIN, Role.AGENCY_ADMIN, Role.ARCHIVIST})
+RECEIVERS = frozenset({Role.ARCHIVIST})
+HOLDERS = frozenset({Role.PROVINCIAL_ADMIN, Role.ARCHIVIST})
+DECIDERS = frozenset({Role.PROVINCIAL_ADMIN})
+
+
+def in_scope(role: Role, agency_ids: tuple[int, ...], agency_id: int) -> bool:
+    """Whether a user of this role and these agencies may see or act for `agency_id`."""
+    return role in PROVINCE_WIDE_ROLES or agency_id in agency_ids
 
 
 class FileStatus(StrEnum):

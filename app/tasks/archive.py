@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from app.archive import service
+from app.archive import package, service
 from app.archive.pdfa import ConversionError
 from app.jobs.api import RETRY_POLICY, describe
 from app.jobs.logic import PermanentError
@@ -32,3 +32,14 @@ def archive_pending_files() -> dict[str, int]:
 
 describe(build_archival_file, "Lập hồ sơ lưu trữ điện tử của hồ sơ đã kết thúc")
 describe(archive_pending_files, "Lập hồ sơ lưu trữ còn chờ (mỗi 15 phút)", quiet=True)
+
+
+@huey.task(context=True, **RETRY_POLICY)
+def build_package(package_id: int, task=None) -> str:
+    try:
+        return run_async(lambda: package.build_package(package_id, task.id if task else None))
+    except (package.PackageError, package.FixityError) as exc:
+        raise PermanentError(str(exc)) from exc
+
+
+describe(build_package, "Lập gói nộp lưu hồ sơ điện tử (BagIt)")
