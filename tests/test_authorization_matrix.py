@@ -161,6 +161,32 @@ POLICY |= {
     ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
     ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
 }
+# The archive: its readers see their agencies' files (province-wide for provincial admins
+# and auditors); the archivist confirms hand-overs; the provincial admin decides disposal
+# and retention rules.
+ARCHIVE_READERS = {Role.PROVINCIAL_ADMIN.value, Role.AGENCY_ADMIN.value, Role.ARCHIVIST.value,
+                   Role.AUDITOR.value}
+ARCHIVE_HOLDERS = {Role.PROVINCIAL_ADMIN.value, Role.ARCHIVIST.value}
+PROVINCE = {Role.PROVINCIAL_ADMIN.value}
+POLICY |= {
+    ("GET", "/luu-tru"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/ho-so/{file_id:int}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/ho-so/{file_id:int}/tai-lieu/{document_id:int}"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/ho-so/{file_id:int}/giu-lai"): ARCHIVE_HOLDERS,
+    ("POST", "/luu-tru/ho-so/{file_id:int}/giu-lai/{hold_id:int}/bo"): ARCHIVE_HOLDERS,
+    ("GET", "/luu-tru/nop-luu"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/nop-luu"): ARCHIVE_HOLDERS | {Role.AGENCY_ADMIN.value},
+    ("GET", "/luu-tru/nop-luu/{package_id:int}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/nop-luu/{package_id:int}/tep/{name:str}"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/nop-luu/{package_id:int}/xac-nhan"): {Role.ARCHIVIST.value},
+    ("GET", "/luu-tru/huy"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/huy"): ARCHIVE_HOLDERS,
+    ("GET", "/luu-tru/huy/{list_id:int}"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/huy/{list_id:int}/quyet-dinh"): PROVINCE,
+    ("GET", "/luu-tru/thoi-han-bao-quan"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/thoi-han-bao-quan"): PROVINCE,
+    ("POST", "/luu-tru/thoi-han-bao-quan/{rule_id:int}/xoa"): PROVINCE,
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
@@ -226,6 +252,9 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
+    for name in ("file_id", "hold_id", "package_id", "list_id", "rule_id"):  # the archive's
+        url = url.replace("{%s:int}" % name, "999999")
+    url = url.replace("{name:str}", "muc-luc-ho-so.xlsx")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

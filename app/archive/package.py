@@ -135,14 +135,16 @@ def bag_info(package: dict, rows: list[dict]) -> dict[str, str]:
     }
 
 
-def write_descriptions(folder, package: dict, rows: list[dict], size: int, moment) -> None:
-    """The indexes, the package description and the hand-over record, into `folder`."""
+def write_descriptions(folder, package: dict, rows: list[dict], size: int, moment, *,
+                       record: bool = True) -> None:
+    """The indexes, the package description and (`record`) the hand-over record."""
     outputs = {
         package_files.INDEX_XLSX: package_files.index_xlsx(package, rows),
         package_files.INDEX_PDF: package_files.index_pdf(package, rows, moment),
         package_files.DESCRIPTION_JSON: package_files.description(package, rows),
-        package_files.RECORD_PDF: package_files.record(package, rows, size, moment),
     }
+    if record:
+        outputs[package_files.RECORD_PDF] = package_files.record(package, rows, size, moment)
     for name, data in outputs.items():
         (folder / name).write_bytes(data)
 
@@ -191,6 +193,17 @@ async def _build(package: dict, task_id: str | None) -> str:
         await audit.record("archive.package_built", "archive_package", package["id"], {
             "code": package["code"], "files": totals["files"], "tagmanifest_sha256": tagmanifest})
     return tagmanifest
+
+
+async def record_rewrite(package_id: int, rows: list[dict], tagmanifest: str) -> None:
+    """After files left the bag (disposal): its counts and its new tag-manifest digest."""
+    totals = package_files.totals(rows)
+    await ArchivePackage.update({
+        ArchivePackage.file_count: totals["files"],
+        ArchivePackage.document_count: totals["documents"],
+        ArchivePackage.page_count: totals["pages"],
+        ArchivePackage.tagmanifest_sha256: tagmanifest,
+    }).where(ArchivePackage.id == package_id)
 
 
 async def confirm(user: CurrentUser, package_id: int, note: str) -> None:

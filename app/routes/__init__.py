@@ -1,5 +1,8 @@
 """Thin controllers, one module per area; `CONTROLLERS` registers them all."""
 
+from app.routes.archive import ArchiveController
+from app.routes.archive_disposal import DisposalController, RetentionController
+from app.routes.archive_packages import PackageController
 from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
 from app.routes.citizen import CitizenController
@@ -77,4 +80,8 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    ArchiveController,
+    PackageController,
+    DisposalController,
+    RetentionController,
 ]

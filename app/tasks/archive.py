@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from huey import crontab
 
-from app.archive import package, service
+from app.archive import disposal, package, service
 from app.archive.pdfa import ConversionError
+from app.formatting import now_utc, to_local
 from app.jobs.api import RETRY_POLICY, describe
 from app.jobs.logic import PermanentError
 from app.tasks import huey, run_async
@@ -43,3 +44,22 @@ def build_package(package_id: int, task=None) -> str:
 
 
 describe(build_package, "Lập gói nộp lưu hồ sơ điện tử (BagIt)")
+
+
+@huey.task(**RETRY_POLICY)
+def execute_disposal(list_id: int) -> dict[str, int]:
+    try:
+        return run_async(lambda: disposal.execute(list_id))
+    except disposal.DisposalError as exc:
+        raise PermanentError(str(exc)) from exc
+
+
+# Daily at 00:40 local time: retention ends on 1 January, so a list appears on the first
+# run of the year with something to destroy, and waits for the provincial admin.
+@huey.periodic_task(crontab(hour="17", minute="40"), **RETRY_POLICY)
+def propose_disposal() -> int | None:
+    return run_async(lambda: disposal.propose_if_none_waiting(to_local(now_utc()).date()))
+
+
+describe(execute_disposal, "Hủy hồ sơ lưu trữ theo danh mục đã phê duyệt")
+describe(propose_disposal, "Lập danh mục hồ sơ lưu trữ hết thời hạn bảo quản")
