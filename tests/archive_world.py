@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from PIL import Image, ImageDraw, ImageFont
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
+from app.accounts.tables import User, UserAgency
 from app.catalog.tables import Field, ProcedureComponent, ProcedureStep
 from app.counter.service import Reception, receive
 from app.documents.pdf import PDFA_VARIANT, html_to_pdf
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import DossierComponent
 from app.files import store
+from app.formatting import now_utc
 from app.workflow import Action
-from app.workflow.service import perform
+from app.workflow.service import perform, snapshot
 from tests import factories
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -80,9 +83,12 @@ class World:
 
 
 async def _staff(role: Role, agency_id: int, username: str):
-    user = await accounts.create_user(
-        username=username, password="abc12345", full_name=f"Trần Văn {username.title()}",
-        role=role, agency_ids=[agency_id])
+    # Signed in by session, never by password: the row is written without an argon2 hash
+    # (a quarter of a second each), with an unusable password.
+    user = User(username=username, full_name=f"Trần Văn {username.title()}", role=role.value,
+                password_hash="!", created_at=now_utc())
+    await user.save()
+    await UserAgency(user=user.id, agency=agency_id).save()
     token = await accounts.start_session(user, "127.0.0.1", "t")
     return await accounts.load_session(token), accounts.cookie_value(token)
 
@@ -137,16 +143,36 @@ async def attach(dossier_id: int, position: int, data: bytes, content_type: str,
     return stored.sha256
 
 
-async def returned(world: World, procedure, result: bytes | None = None, **kwargs) -> int:
-    """Received, processed through both steps with a PDF/A result, and returned."""
+async def returned(world: World, procedure, result: bytes | None = None, *,
+                   supplements: int = 0, apology: bool = False, **kwargs) -> int:
+    """Received, processed through both steps with a PDF/A result, and returned; on the
+    way, `supplements` supplement requests (naming the first component) answered at the
+    counter, and an apology with a new appointment."""
     dossier_id = await received(world, procedure, **kwargs)
     await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    first = (await _components(procedure.id))[0]
+    for number in range(supplements):
+        await perform(dossier_id, world.handler, Action.REQUEST_SUPPLEMENT,
+                      reason=f"Bổ sung lần {number + 1}: bản chụp rõ nét",
+                      components=[first])
+        await perform(dossier_id, world.counter, Action.SUPPLY_SUPPLEMENT)
+    if apology:
+        due = (await snapshot(dossier_id)).row["due_at"]
+        await perform(dossier_id, world.handler, Action.RECORD_APOLOGY,
+                      new_due_at=due + timedelta(days=3), reason="Chờ xác minh của Công an xã")
     await perform(dossier_id, world.handler, Action.FORWARD, assignee_id=world.leader.id)
     stored = await store.store(result or pdfa_document("Kết quả", f"Hồ sơ {dossier_id}"),
                                "application/pdf")
     await perform(dossier_id, world.leader, Action.ISSUE_RESULT, sha256=stored.sha256)
     await perform(dossier_id, world.leader, Action.FORWARD)
     await perform(dossier_id, world.counter, Action.RETURN_RESULT)
+    return dossier_id
+
+
+async def stopped(world: World, procedure) -> int:
+    dossier_id = await received(world, procedure)
+    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    await perform(dossier_id, world.leader, Action.STOP, reason="Người yêu cầu đã chết")
     return dossier_id
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from app.archive.logic import Retention, Usage, document_filename, document_identifier
 
@@ -92,5 +92,3 @@ def manifest_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
-def parse_day(text: str) -> date:
-    return date.fromisoformat(text)

@@ -92,9 +92,12 @@ def to_pdfa(data: bytes, content_type: str) -> Converted:
     is_pdf = content_type == "application/pdf"
     if not is_pdf and content_type not in _IMAGE_TYPES:
         raise ConversionError(f"không chuyển được tệp loại {content_type} sang PDF/A")
+    try:
+        pages = page_count(data) if is_pdf else 1
+    except pikepdf.PdfError as exc:
+        raise ConversionError(f"tệp PDF hỏng, không đọc được: {exc}") from exc
     if is_pdf and archival_problem(data) is None:
-        return Converted(data, Conversion.KEPT, page_count(data))
-    pages = page_count(data) if is_pdf else 1
+        return Converted(data, Conversion.KEPT, pages)
     timeout = 30 + SECONDS_PER_PAGE * pages
     with tempfile.TemporaryDirectory(prefix="archive-pdfa-") as folder:
         source = Path(folder) / ("in.pdf" if is_pdf else f"in{_IMAGE_TYPES[content_type]}")

@@ -11,7 +11,7 @@ periodic sweep and the jobs page's "Chạy lại" build it again.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
 from app.archive import documents, logic, metadata, storage
 from app.archive.logic import FileStatus
@@ -155,7 +155,7 @@ async def _build(row: dict) -> str:
         await ArchivalDocument.insert(*[ArchivalDocument(
             file=row["id"], position=d["position"], identifier=d["identifier"],
             source=d["source"], number_symbol=d["number_symbol"],
-            doc_date=metadata.parse_day(d["date"]), doc_type=d["type"], summary=d["summary"],
+            doc_date=date.fromisoformat(d["date"]), doc_type=d["type"], summary=d["summary"],
             issuing_agency=d["issuing_agency"], signer=d["signer"], pages=d["pages"],
             format=d["format"], reliability=d["reliability"], conversion=d["conversion"],
             filename=d["filename"], size=d["size"], sha256=d["sha256"]) for d in described])

@@ -1,0 +1,183 @@
+"""Archival files of closed dossiers, built through the real workflow, file store, WeasyPrint,
+OCRmyPDF and Tesseract: what each file holds, that every PDF is PDF/A and sound, that the
+description matches the bytes, and how closing queues the build."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from app.archive import pdfa, service, storage
+from app.archive.logic import FileStatus
+from app.archive.tables import ArchivalDocument, ArchivalFile, RetentionRule
+from app.audit import service as audit
+from app.audit.tables import AuditEntry
+from app.dossiers.logic import Status
+from app.dossiers.tables import Dossier
+from app.formatting import now_utc
+from app.jobs.tables import JobRun
+from app.workflow import Action, TransitionError
+from app.workflow.service import perform
+from tests import factories
+from tests.archive_world import (
+    attach,
+    make_world,
+    pdfa_document,
+    phone_photo,
+    plain_pdf,
+    received,
+    refused_at_counter,
+    returned,
+    scanned_pdf,
+    stopped,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+async def _file(dossier_id: int) -> dict:
+    return await ArchivalFile.select().where(ArchivalFile.dossier == dossier_id).first()
+
+
+async def _documents(file_id: int) -> list[dict]:
+    return await ArchivalDocument.select().where(ArchivalDocument.file == file_id).order_by(
+        ArchivalDocument.position)
+
+
+async def test_closing_records_the_file_as_pending_in_the_closing_transaction(db):
+    world = await make_world()
+    dossier_id = await received(world, world.procedures[0])
+    assert await _file(dossier_id) is None  # still open
+    with pytest.raises(TransitionError):  # a refused move queues nothing
+        await perform(dossier_id, world.handler, Action.STOP, reason="x")
+    assert await ArchivalFile.count() == 0
+    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    await perform(dossier_id, world.leader, Action.STOP, reason="Người yêu cầu rút đơn")
+    row = await _file(dossier_id)
+    # Not in immediate mode: the build waits in the queue; the row is there from the commit.
+    assert row["status"] == FileStatus.PENDING.value and row["agency"] == world.agency.id
+
+
+async def test_closing_queues_the_build_after_commit(db, immediate_huey):
+    world = await make_world()
+    dossier_id = await refused_at_counter(world, world.procedures[0])
+    row = await _file(dossier_id)
+    assert row["status"] == FileStatus.BUILT.value, row["error"]
+    job = await JobRun.select().where(JobRun.task.like("%build_archival_file")).first()
+    assert job["status"] == "succeeded" and job["agency"] == world.agency.id
+    kinds = [d["source"] for d in await _documents(row["id"])]
+    assert kinds == ["form", "event_log"]  # form 03; no component files, no result
+    assert "Từ chối tiếp nhận" in row["notes"]
+    assert await audit.verify() == []
+
+
+async def test_every_document_is_sound_pdfa_and_the_description_matches_the_bytes(db):
+    world = await make_world()
+    field_rule = RetentionRule(field=world.procedures[0].field, years=20, usage="public",
+                               updated_at=now_utc())
+    await field_rule.save()
+    dossier_id = await returned(world, world.procedures[0], supplements=2, apology=True)
+    await attach(dossier_id, 1, scanned_pdf(), "application/pdf", digitised=True)
+    await attach(dossier_id, 2, pdfa_document("Căn cước công dân"), "application/pdf")
+    code = await service.build_file(dossier_id)
+    row = await _file(dossier_id)
+    documents = await _documents(row["id"])
+    sources = [d["source"] for d in documents]
+    assert sources[:2] == ["component", "component"] and sources[-2:] == ["result", "event_log"]
+    summaries = [d["summary"] for d in documents if d["source"] == "form"]
+    # Form 01, both supplement requests (each its own issue), the apology, the control sheet.
+    assert sum("Phiếu yêu cầu bổ sung" in s for s in summaries) == 2
+    assert any("Phiếu xin lỗi" in s for s in summaries)
+    assert {d["conversion"] for d in documents} >= {"converted", "rendered", "kept"}
+    folder = storage.file_folder(code)
+    for document in documents:
+        data = (folder / document["filename"]).read_bytes()
+        assert storage.sha256_file(folder / document["filename"]) == document["sha256"]
+        assert pdfa.pdfa_claim(data) == "2B", document["filename"]
+        assert pdfa.qpdf_problem(data) is None, document["filename"]
+    scan = folder / documents[0]["filename"]
+    text = subprocess.run(["pdftotext", str(scan), "-"], capture_output=True, text=True).stdout
+    assert "KHAI SINH" in text.upper()  # Tesseract `vie` gave the scan a text layer
+    manifest = json.loads((folder / "metadata.json").read_bytes())
+    assert storage.sha256_file(folder / "metadata.json") == row["manifest_sha256"]
+    assert manifest["file"]["document_count"] == len(documents) == row["document_count"]
+    assert manifest["file"]["page_count"] == sum(d["pages"] for d in documents)
+    assert [d["sha256"] for d in manifest["documents"]] == [d["sha256"] for d in documents]
+    assert (manifest["file"]["retention"], row["retention_years"]) == ("20 năm", 20)
+    assert row["expires_on"].year == row["year"] + 21
+    assert "Số lần yêu cầu bổ sung: 2" in row["notes"] and "xin lỗi" in row["notes"]
+    index = folder / "muc-luc-van-ban.pdf"
+    assert pdfa.archival_problem(index.read_bytes()) is None
+
+
+def test_photos_are_converted_and_pdfs_pikepdf_cannot_vouch_for_are_reimaged():
+    photo = pdfa.to_pdfa(phone_photo(), "image/jpeg")
+    assert photo.conversion == "converted" and photo.pages == 1
+    reimaged = pdfa.to_pdfa(plain_pdf("Giấy khai sinh"), "application/pdf")
+    assert reimaged.conversion == "rasterised"
+    for made in (photo, reimaged):
+        assert pdfa.archival_problem(made.data) is None
+    kept = pdfa.to_pdfa(pdfa_document("Tờ khai"), "application/pdf")
+    assert kept.conversion == "kept"
+    with pytest.raises(pdfa.ConversionError, match="không chuyển được"):
+        pdfa.to_pdfa(b"GIF89a", "image/gif")
+
+
+async def test_stopped_and_refused_dossiers_are_archived_with_their_letters(db):
+    world = await make_world()
+    stopped_id = await stopped(world, world.procedures[1])
+    await service.build_file(stopped_id)
+    summaries = [d["summary"] for d in await _documents((await _file(stopped_id))["id"])]
+    assert any("dừng giải quyết" in s for s in summaries)
+    assert (await _file(stopped_id))["notes"].startswith("Kết thúc: Dừng giải quyết")
+
+
+async def test_a_built_file_is_never_rebuilt(db):
+    world = await make_world()
+    dossier_id = await refused_at_counter(world, world.procedures[2])
+    code = await service.build_file(dossier_id)
+    before = (await _file(dossier_id))["manifest_sha256"]
+    built_at = (await _file(dossier_id))["built_at"]
+    assert await service.build_file(dossier_id) == code
+    after = await _file(dossier_id)
+    assert (after["manifest_sha256"], after["built_at"]) == (before, built_at)
+    assert await AuditEntry.count().where(AuditEntry.action == "archive.file_built") == 1
+
+
+async def test_a_broken_component_fails_the_build_loudly_and_a_rerun_repairs_it(
+        db, immediate_huey):
+    from app.tasks.archive import build_archival_file
+
+    world = await make_world()
+    dossier_id = await received(world, world.procedures[0])
+    await attach(dossier_id, 1, b"%PDF-1.7 not really a pdf", "application/pdf")
+    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    await perform(dossier_id, world.leader, Action.STOP, reason="Hồ sơ giả mạo")
+    row = await _file(dossier_id)
+    assert row["status"] == FileStatus.FAILED.value and "PDF hỏng" in row["error"]
+    job = await JobRun.select().where(JobRun.task.like("%build_archival_file")).first()
+    assert job["status"] == "failed" and "PDF hỏng" in job["last_error"]
+    assert job["attempts"] == 1  # a broken file is not retried for nothing
+    await attach(dossier_id, 1, pdfa_document("Tờ khai"), "application/pdf")
+    build_archival_file(dossier_id)  # what "Chạy lại" on the jobs page does
+    assert (await _file(dossier_id))["status"] == FileStatus.BUILT.value
+
+
+async def test_the_sweep_builds_closed_dossiers_the_queue_missed_and_never_open_ones(db):
+    world = await make_world()
+    imported = await factories.dossier(world.procedures[0], status=Status.RETURNED)
+    still_open = await factories.dossier(world.procedures[0], status=Status.PROCESSING)
+    queued = await stopped(world, world.procedures[1])
+    counts = await service.build_pending()
+    assert counts == {"built": 1, "failed": 0}  # the queued one is within its grace time
+    assert (await _file(imported.id))["status"] == FileStatus.BUILT.value
+    assert await _file(still_open.id) is None
+    await ArchivalFile.update({ArchivalFile.queued_at: now_utc() - timedelta(hours=1)}).where(
+        ArchivalFile.dossier == queued)
+    assert await service.build_pending() == {"built": 1, "failed": 0}
+    with pytest.raises(service.NotClosed):
+        await service.build_file(still_open.id)
+    assert await Dossier.count() == 3
