@@ -144,11 +144,15 @@ async def attach(dossier_id: int, position: int, data: bytes, content_type: str,
 
 
 async def returned(world: World, procedure, result: bytes | None = None, *,
-                   supplements: int = 0, apology: bool = False, **kwargs) -> int:
-    """Received, processed through both steps with a PDF/A result, and returned; on the
-    way, `supplements` supplement requests (naming the first component) answered at the
+                   supplements: int = 0, apology: bool = False,
+                   files: dict[int, tuple[bytes, str]] | None = None, **kwargs) -> int:
+    """Received (with `files` for components, by position, as the counter digitises
+    them), processed through both steps with a PDF/A result, and returned; on the way,
+    `supplements` supplement requests (naming the first component) answered at the
     counter, and an apology with a new appointment."""
     dossier_id = await received(world, procedure, **kwargs)
+    for position, (data, content_type) in (files or {}).items():
+        await attach(dossier_id, position, data, content_type, digitised=True)
     await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
     first = (await _components(procedure.id))[0]
     for number in range(supplements):
@@ -181,3 +185,10 @@ async def refused_at_counter(world: World, procedure) -> int:
     await perform(dossier.id, world.counter, Action.REFUSE,
                   reason="Hồ sơ không thuộc trường hợp được giải quyết")
     return dossier.id
+
+
+async def stranger() -> str:
+    """The session cookie of an archivist of another agency."""
+    other = await factories.agency("Sở Xây dựng")
+    _, cookie = await _staff(Role.ARCHIVIST, other.id, "luutru.khac")
+    return cookie

@@ -177,7 +177,7 @@ POLICY |= {
     ("GET", "/luu-tru/nop-luu"): ARCHIVE_READERS,
     ("POST", "/luu-tru/nop-luu"): ARCHIVE_HOLDERS | {Role.AGENCY_ADMIN.value},
     ("GET", "/luu-tru/nop-luu/{package_id:int}"): ARCHIVE_READERS,
-    ("GET", "/luu-tru/nop-luu/{package_id:int}/tep/{name:str}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/nop-luu/{package_id:int}/tep/{filename:str}"): ARCHIVE_READERS,
     ("POST", "/luu-tru/nop-luu/{package_id:int}/xac-nhan"): {Role.ARCHIVIST.value},
     ("GET", "/luu-tru/huy"): ARCHIVE_READERS,
     ("POST", "/luu-tru/huy"): ARCHIVE_HOLDERS,
@@ -253,8 +253,8 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
     for name in ("file_id", "hold_id", "package_id", "list_id", "rule_id"):  # the archive's
-        url = url.replace("{%s:int}" % name, "999999")
-    url = url.replace("{name:str}", "muc-luc-ho-so.xlsx")
+        url = url.replace(f"{{{name}:int}}", "999999")
+    url = url.replace("{filename:str}", "muc-luc-ho-so.xlsx")
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -75,15 +75,16 @@ class PackageController(Controller):
             return Template("archive/_package_status.html", context=context)
         return Template("archive/package.html", context=context)
 
-    @get("/{package_id:int}/tep/{name:str}", name="archive.package_file")
+    @get("/{package_id:int}/tep/{filename:str}", name="archive.package_file")
     async def download(self, request: Request, package_id: FromPath[int],
-                       name: FromPath[str]) -> Response:
+                       filename: FromPath[str]) -> Response:
         row = await _package(request, package_id)
-        path = storage.package_folder(row["code"]) / "data" / name if name in DOWNLOADS else None
+        path = (storage.package_folder(row["code"]) / "data" / filename
+                if filename in DOWNLOADS else None)
         if path is None or not path.exists():
             raise NotFoundException("Gói chưa có tệp này.")
-        return Response(path.read_bytes(), media_type=DOWNLOADS[name], headers={
-            "Content-Disposition": f'attachment; filename="{row["code"]}-{name}"'})
+        return Response(path.read_bytes(), media_type=DOWNLOADS[filename], headers={
+            "Content-Disposition": f'attachment; filename="{row["code"]}-{filename}"'})
 
     @post("/{package_id:int}/xac-nhan", name="archive.package_confirm",
           guards=[requires_roles(*logic.RECEIVERS)])

@@ -21,7 +21,7 @@ from app.jobs import service as jobs_service
 from app.jobs.api import RETRY_POLICY, describe
 from app.jobs.logic import PermanentError
 from app.settings import get_settings
-from app.tasks import huey
+from app.tasks import huey, run_async
 
 
 @huey.periodic_task(crontab(hour="19", minute="30"), **RETRY_POLICY)
@@ -61,7 +61,7 @@ def verify_all_files() -> int:
 # Sundays after the stored files: every archived document and hand-over package.
 @huey.periodic_task(crontab(day_of_week="0", hour="20", minute="30"), **RETRY_POLICY)
 def verify_archive() -> int:
-    checked, problems = asyncio.run(fixity.verify_all())
+    checked, problems = run_async(fixity.verify_all)
     if problems:
         raise PermanentError(str(fixity.ArchiveCorrupted(checked, problems)))
     return checked
