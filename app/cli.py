@@ -1,5 +1,5 @@
 """Command line: `python -m app migrate | seed | createuser | reset-second-factor | deadline |
-audit verify`.
+audit verify | files … | archive …`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     from app.files.cli import add_files_parser
 
     add_files_parser(sub)
+
+    from app.archive.cli import add_archive_parser
+
+    add_archive_parser(sub)
 
     from app.system.restore_check import add_restore_check_parser
 

@@ -83,3 +83,21 @@ async def test_manifests_rewritten_to_match_a_change_are_still_caught(db):
     _, problems = await fixity.verify_all()
     assert problems == [f"gói {built['code']}: tagmanifest-sha256.txt khác bản đã ghi khi "
                         "lập gói"]
+
+
+def test_the_verify_command_exits_non_zero_and_names_the_file(db):
+    from tests.cli_helpers import app_cli
+    from tests.conftest import run
+
+    async def make():
+        world = await make_world()
+        files, _ = await _packaged(world)
+        return files
+
+    files = run(make())
+    clean = app_cli("archive", "verify", var_dir=db.parent)
+    assert clean.returncode == 0 and "0 lỗi" in clean.stdout
+    flip_one_byte(storage.document_path(files[0]["code"], "metadata.json"))
+    broken = app_cli("archive", "verify", var_dir=db.parent)
+    assert broken.returncode == 1
+    assert f"hồ sơ {files[0]['code']}: tệp metadata.json" in broken.stderr
