@@ -181,3 +181,19 @@ async def test_the_sweep_builds_closed_dossiers_the_queue_missed_and_never_open_
     with pytest.raises(service.NotClosed):
         await service.build_file(still_open.id)
     assert await Dossier.count() == 3
+
+
+async def test_one_run_builds_a_file_and_a_run_that_died_is_taken_over(db):
+    world = await make_world()
+    dossier_id = await refused_at_counter(world, world.procedures[0])
+    await ArchivalFile.update({ArchivalFile.status: FileStatus.BUILDING.value,
+                               ArchivalFile.queued_at: now_utc()}).where(
+        ArchivalFile.dossier == dossier_id)
+    with pytest.raises(service.BuildInProgress):  # the queue's run while the sweep builds
+        await service.build_file(dossier_id)
+    assert await service.build_pending() == {"built": 0, "failed": 0}
+    assert not storage.root().joinpath("files").exists()  # the second run wrote nothing
+    await ArchivalFile.update({ArchivalFile.queued_at: now_utc() - timedelta(hours=2)}).where(
+        ArchivalFile.dossier == dossier_id)  # that run died two hours ago
+    assert await service.build_pending() == {"built": 1, "failed": 0}
+    assert (await _file(dossier_id))["status"] == FileStatus.BUILT.value

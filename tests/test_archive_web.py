@@ -103,6 +103,8 @@ def test_hand_over_request_confirmation_and_scope(client, archived):
     detail = f"{page}/{package['id']}"
     as_(client, archived["stranger"])
     assert client.get(detail).status_code == 404
+    foreign = post_form(client, page, page, {"co_quan": str(world.agency.id), "nam": "2026"})
+    assert foreign.status_code == 400 and "không nộp lưu hồ sơ của cơ quan này" in foreign.text
     assert client.get(f"{detail}/tep/muc-luc-ho-so.pdf").status_code == 404
     as_(client, world.cookies["archivist"])
     unchecked = post_form(client, detail, f"{detail}/xac-nhan", {"ghi_chu": "Đã nhận"})

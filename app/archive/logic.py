@@ -39,14 +39,15 @@ def in_scope(role: Role, agency_ids: tuple[int, ...], agency_id: int) -> bool:
 
 class FileStatus(StrEnum):
     PENDING = "pending"  # queued at closing, not built yet
+    BUILDING = "building"  # claimed by one run (`queued_at` is when)
     BUILT = "built"
     FAILED = "failed"
     DISPOSED = "disposed"
 
     @property
     def label(self) -> str:
-        return {"pending": "Đang lập", "built": "Đã lập", "failed": "Lỗi khi lập",
-                "disposed": "Đã hủy"}[self.value]
+        return {"pending": "Chờ lập", "building": "Đang lập", "built": "Đã lập",
+                "failed": "Lỗi khi lập", "disposed": "Đã hủy"}[self.value]
 
 
 class PackageStatus(StrEnum):

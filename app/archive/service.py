@@ -30,10 +30,19 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "metadata.json"
 INDEX_NAME = "muc-luc-van-ban.pdf"
+SWEEP_BATCH = 20
+SWEEP_GRACE_MINUTES = 10  # a file queued at closing is normally built within seconds
+# A run holding a file this long has died (a file of hundreds of scanned pages takes
+# minutes at ~2 s a page).
+BUILD_STALE_MINUTES = 60
 
 
 class NotClosed(ValueError):
     """Only a closed dossier gets an archival file."""
+
+
+class BuildInProgress(RuntimeError):
+    """Another run is building this file now; this one stops without touching it."""
 
 
 async def file_closed_dossier(dossier_id: int, agency_id: int) -> None:
@@ -106,12 +115,31 @@ async def _pending_row(dossier_id: int) -> dict:
     return await ArchivalFile.select().where(ArchivalFile.dossier == dossier_id).first()
 
 
+async def _claim(row: dict) -> bool:
+    """Take the file for this run: pending, failed, or left `building` by a run that died
+    (`BUILD_STALE_MINUTES`). False when another run holds it or it is done."""
+    now = now_utc()
+    stale = now - timedelta(minutes=BUILD_STALE_MINUTES)
+    async with write_transaction():
+        taken = await ArchivalFile.update({ArchivalFile.status: FileStatus.BUILDING.value,
+                                           ArchivalFile.queued_at: now}).where(
+            (ArchivalFile.id == row["id"])
+            & (ArchivalFile.status.is_in([FileStatus.PENDING.value, FileStatus.FAILED.value])
+               | ((ArchivalFile.status == FileStatus.BUILDING.value)
+                  & (ArchivalFile.queued_at < stale)))
+        ).returning(ArchivalFile.id)
+    return bool(taken)
+
+
 async def build_file(dossier_id: int) -> str:
     """Build (or finish) the dossier's archival file; returns its code. A file already
-    built is left as it is: its checksums are what packages and fixity runs rely on."""
+    built is left as it is: its checksums are what packages and fixity runs rely on. Two
+    runs at once (the queue and the sweep) cannot both build it: one claims it."""
     row = await _pending_row(dossier_id)
     if row["status"] in (FileStatus.BUILT.value, FileStatus.DISPOSED.value):
         return row["code"]
+    if not await _claim(row):
+        raise BuildInProgress(f"Hồ sơ lưu trữ của hồ sơ {dossier_id} đang được lập.")
     try:
         return await _build(row)
     except Exception as exc:
@@ -165,17 +193,17 @@ async def _build(row: dict) -> str:
     return facts.code
 
 
-SWEEP_BATCH = 20
-SWEEP_GRACE_MINUTES = 10  # a file queued at closing is normally built within seconds
-
-
 async def build_pending(limit: int = SWEEP_BATCH) -> dict[str, int]:
-    """Build files still pending after the grace time, then closed dossiers without a
-    file at all, `limit` at a time; one failure does not stop the others."""
-    stale = now_utc() - timedelta(minutes=SWEEP_GRACE_MINUTES)
+    """Build files still pending (or left building by a run that died) after the grace
+    time, then closed dossiers without a file at all, `limit` at a time; one failure
+    does not stop the others."""
+    now = now_utc()
+    waiting = (((ArchivalFile.status == FileStatus.PENDING.value)
+                & (ArchivalFile.queued_at < now - timedelta(minutes=SWEEP_GRACE_MINUTES)))
+               | ((ArchivalFile.status == FileStatus.BUILDING.value)  # a run that died
+                  & (ArchivalFile.queued_at < now - timedelta(minutes=BUILD_STALE_MINUTES))))
     pending = [r["dossier"] for r in await ArchivalFile.select(ArchivalFile.dossier).where(
-        (ArchivalFile.status == FileStatus.PENDING.value) & (ArchivalFile.queued_at < stale)
-    ).order_by(ArchivalFile.id).limit(limit)]
+        waiting).order_by(ArchivalFile.id).limit(limit)]
     missing = [r["id"] for r in await Dossier.select(Dossier.id).where(
         Dossier.status.is_in([s.value for s in logic.CLOSED_STATUSES])
         & Dossier.id.not_in(ArchivalFile.select(ArchivalFile.dossier))

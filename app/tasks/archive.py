@@ -1,9 +1,11 @@
-"""Archive tasks: build a closed dossier's archival file (queued at closing), and a sweep
+"""Archive tasks: build a closed dossier's archival file (queued at closing) and a sweep
 that builds any file still pending (a queue that was down, dossiers closed before the
-archive existed).
+archive existed); build a hand-over package; propose disposal lists daily and carry out
+an approved one.
 
-Building is idempotent: a built file is never rebuilt, so a retry or a second run after
-the sweep changes nothing.
+Each is safe to run twice: a built file is never rebuilt and a file being built is
+claimed by one run; a package build starts from scratch; a disposal rerun only finishes
+what a crash left.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from app.tasks import huey, run_async
 def build_archival_file(dossier_id: int) -> str:
     try:
         return run_async(lambda: service.build_file(dossier_id))
+    except service.BuildInProgress as exc:
+        return str(exc)  # the other run finishes it
     except (service.NotClosed, ConversionError) as exc:
         raise PermanentError(str(exc)) from exc
 
