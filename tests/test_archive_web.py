@@ -5,7 +5,9 @@ an archivist of another agency who sees none of it."""
 from __future__ import annotations
 
 import io
+import zipfile
 
+import bagit
 import pytest
 from openpyxl import load_workbook
 
@@ -83,7 +85,7 @@ def test_retention_rules_refuse_bad_input_and_keep_what_was_typed(client, archiv
     assert removed.status_code == 200 and RetentionRule.count().run_sync() == 0
 
 
-def test_hand_over_request_confirmation_and_scope(client, archived):
+def test_hand_over_request_download_confirmation_and_scope(client, archived, tmp_path):
     world, files = archived["world"], archived["files"]
     as_(client, world.cookies["agency_admin"])
     page = "/luu-tru/nop-luu"
@@ -101,7 +103,14 @@ def test_hand_over_request_confirmation_and_scope(client, archived):
     assert rows[3][1] == "Mã hồ sơ" and {r[1] for r in rows[4:]} == {f["code"] for f in files}
 
     detail = f"{page}/{package['id']}"
+    # What the archive receives: the bag as a ZIP, checked with bagit alone.
+    bag = client.get(f"{detail}/goi.zip")
+    assert bag.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(bag.content)) as archive:
+        archive.extractall(tmp_path)
+    bagit.Bag(str(tmp_path / package["code"])).validate()
     as_(client, archived["stranger"])
+    assert client.get(f"{detail}/goi.zip").status_code == 404
     assert client.get(detail).status_code == 404
     foreign = post_form(client, page, page, {"co_quan": str(world.agency.id), "nam": "2026"})
     assert foreign.status_code == 400 and "không nộp lưu hồ sơ của cơ quan này" in foreign.text

@@ -178,6 +178,7 @@ POLICY |= {
     ("POST", "/luu-tru/nop-luu"): ARCHIVE_HOLDERS | {Role.AGENCY_ADMIN.value},
     ("GET", "/luu-tru/nop-luu/{package_id:int}"): ARCHIVE_READERS,
     ("GET", "/luu-tru/nop-luu/{package_id:int}/tep/{filename:str}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/nop-luu/{package_id:int}/goi.zip"): ARCHIVE_READERS,
     ("POST", "/luu-tru/nop-luu/{package_id:int}/xac-nhan"): {Role.ARCHIVIST.value},
     ("GET", "/luu-tru/huy"): ARCHIVE_READERS,
     ("POST", "/luu-tru/huy"): ARCHIVE_HOLDERS,

@@ -136,23 +136,38 @@ async def result_pieces(dossier: dict, agency_name: str) -> list[Piece]:
     common = {"doc_date": _day(result["signed_at"] or result["issued_at"]),
               "issuing_agency": agency_name, "signer": result["signer"] or result["issuer"] or ""}
     if stored["content_type"] == "application/pdf" and signed.is_signed(data):
-        claim = pdfa.pdfa_claim(data)
-        report = signed.report(data, digest, now_utc())
-        text = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True).encode()
-        return [
-            Piece(source="result", name="ket qua da ky so", data=data,
-                  conversion=Conversion.SIGNED_KEPT, pages=pdfa.page_count(data),
-                  doc_type="Kết quả giải quyết TTHC", summary=summary,
-                  format=f"PDF/A-{claim.lower()}" if claim else "PDF (đã ký số)", **common),
-            Piece(source="signature_report", name="bao cao kiem tra chu ky", data=text,
-                  conversion=Conversion.JSON, pages=0, doc_type="Báo cáo kiểm tra chữ ký số",
-                  summary=f"Kiểm tra chữ ký số của kết quả hồ sơ {dossier['code']}",
-                  format="JSON", extension="json", **common),
-        ]
+        return _signed_pieces(data, digest, summary, common, dossier["code"])
     made = pdfa.to_pdfa(data, stored["content_type"])
     return [Piece(source="result", name="ket qua", data=made.data, conversion=made.conversion,
                   pages=made.pages, doc_type="Kết quả giải quyết TTHC", summary=summary,
                   **common)]
+
+
+def _signed_pieces(data: bytes, digest: str, summary: str, common: dict,
+                   code: str) -> list[Piece]:
+    """The signed result as it is, its signature report, and — when the signed file is not
+    PDF/A — a PDF/A copy for long-term reading (whose signature no longer verifies)."""
+    claim = pdfa.pdfa_claim(data)
+    report = signed.report(data, digest, now_utc())
+    text = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    pieces = [
+        Piece(source="result", name="ket qua da ky so", data=data,
+              conversion=Conversion.SIGNED_KEPT, pages=pdfa.page_count(data),
+              doc_type="Kết quả giải quyết TTHC", summary=summary,
+              format=f"PDF/A-{claim.lower()}" if claim else "PDF (đã ký số)", **common),
+        Piece(source="signature_report", name="bao cao kiem tra chu ky", data=text,
+              conversion=Conversion.JSON, pages=0, doc_type="Báo cáo kiểm tra chữ ký số",
+              summary=f"Kiểm tra chữ ký số của kết quả hồ sơ {code}", format="JSON",
+              extension="json", **common),
+    ]
+    if not claim:
+        copy = pdfa.to_pdfa(data, "application/pdf", signed_copy=True)
+        pieces.append(Piece(
+            source="result_copy", name="ket qua ban pdfa", data=copy.data,
+            conversion=copy.conversion, pages=copy.pages, doc_type="Kết quả giải quyết TTHC",
+            summary=f"{summary} — bản PDF/A để đọc lâu dài (chữ ký số xem ở bản gốc)",
+            **common))
+    return pieces
 
 
 async def collect(dossier_id: int) -> tuple[dict, list[Piece]]:

@@ -87,8 +87,10 @@ def _ocrmypdf(source: Path, target: Path, extra: list[str], timeout: float) -> i
     return done.returncode
 
 
-def to_pdfa(data: bytes, content_type: str) -> Converted:
-    """An archival PDF/A of an uploaded or scanned document (PDF, JPEG or PNG)."""
+def to_pdfa(data: bytes, content_type: str, *, signed_copy: bool = False) -> Converted:
+    """An archival PDF/A of an uploaded or scanned document (PDF, JPEG or PNG).
+    `signed_copy`: a preservation copy of a signed PDF that is not PDF/A — the copy's
+    signature no longer verifies (the signed original is kept beside it)."""
     is_pdf = content_type == "application/pdf"
     if not is_pdf and content_type not in _IMAGE_TYPES:
         raise ConversionError(f"không chuyển được tệp loại {content_type} sang PDF/A")
@@ -96,7 +98,7 @@ def to_pdfa(data: bytes, content_type: str) -> Converted:
         pages = page_count(data) if is_pdf else 1
     except pikepdf.PdfError as exc:
         raise ConversionError(f"tệp PDF hỏng, không đọc được: {exc}") from exc
-    if is_pdf and archival_problem(data) is None:
+    if is_pdf and not signed_copy and archival_problem(data) is None:
         return Converted(data, Conversion.KEPT, pages)
     timeout = 30 + SECONDS_PER_PAGE * pages
     with tempfile.TemporaryDirectory(prefix="archive-pdfa-") as folder:
@@ -104,6 +106,8 @@ def to_pdfa(data: bytes, content_type: str) -> Converted:
         target = Path(folder) / "out.pdf"
         source.write_bytes(data)
         image = [] if is_pdf else ["--image-dpi", "150"]
+        if signed_copy:
+            image.append("--invalidate-digital-signatures")
         code = _ocrmypdf(source, target, ["--skip-text", "--pdfa-backend", "internal", *image],
                          timeout)
         conversion = Conversion.CONVERTED

@@ -2,7 +2,8 @@
 knows its layout, so no other code builds an archive path.
 
     files/<file code>/<nnn-name>.pdf, metadata.json, muc-luc-van-ban.pdf
-    packages/<package code>/            a BagIt bag (bagit.txt, manifests, data/…)
+    packages/<package code>/            a BagIt bag (bagit.txt, manifests, data/…),
+                                        downloaded as a ZIP made on the fly
 
 Folders are written under a temporary name and renamed into place, so a reader (a
 package build, a fixity run) never sees half a file; a crash leaves only `.incoming-*`
@@ -12,10 +13,12 @@ folders, which the next write of the same code replaces.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,6 +123,40 @@ def remove_file_folder(code: str) -> bool:
         return False
     shutil.rmtree(folder)
     return True
+
+
+class _Sink(io.RawIOBase):
+    """An unseekable sink: what zipfile writes is collected and handed on in pieces."""
+
+    def __init__(self) -> None:
+        self.pieces: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.pieces.append(bytes(data))
+        return len(data)
+
+    def drain(self) -> Iterator[bytes]:
+        pieces, self.pieces = self.pieces, []
+        yield from pieces
+
+
+def zip_package(code: str) -> Iterator[bytes]:
+    """The package's bag as a ZIP (stored, not compressed: PDFs are compressed already),
+    produced piece by piece so a package of gigabytes never sits in memory."""
+    folder = package_folder(code)
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            name = f"{code}/{path.relative_to(folder).as_posix()}"
+            with path.open("rb") as source, archive.open(name, "w", force_zip64=True) as entry:
+                while block := source.read(CHUNK):
+                    entry.write(block)
+                    yield from sink.drain()
+            yield from sink.drain()
+    yield from sink.drain()  # the central directory
 
 
 def folder_size(folder: Path) -> int:

@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
-from litestar.response import Redirect, Template
+from litestar.response import Redirect, Stream, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.archive import logic, package_files, queries, storage
@@ -85,6 +85,15 @@ class PackageController(Controller):
             raise NotFoundException("Gói chưa có tệp này.")
         return Response(path.read_bytes(), media_type=DOWNLOADS[filename], headers={
             "Content-Disposition": f'attachment; filename="{row["code"]}-{filename}"'})
+
+    @get("/{package_id:int}/goi.zip", name="archive.package_zip")
+    async def download_bag(self, request: Request, package_id: FromPath[int]) -> Stream:
+        row = await _package(request, package_id)
+        if row["status"] not in (PackageStatus.BUILT.value, PackageStatus.CONFIRMED.value):
+            raise NotFoundException("Gói chưa lập xong.")
+        return Stream(storage.zip_package(row["code"]), media_type="application/zip",
+                      headers={"Content-Disposition":
+                               f'attachment; filename="{row["code"]}.zip"'})
 
     @post("/{package_id:int}/xac-nhan", name="archive.package_confirm",
           guards=[requires_roles(*logic.RECEIVERS)])
