@@ -17,7 +17,7 @@ from app.audit import service as audit
 from app.audit.tables import AuditEntry
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier
-from app.formatting import now_utc
+from app.formatting import now_utc, to_local
 from app.jobs.tables import JobRun
 from app.workflow import Action, TransitionError
 from app.workflow.service import perform
@@ -197,3 +197,16 @@ async def test_one_run_builds_a_file_and_a_run_that_died_is_taken_over(db):
         ArchivalFile.dossier == dossier_id)  # that run died two hours ago
     assert await service.build_pending() == {"built": 1, "failed": 0}
     assert (await _file(dossier_id))["status"] == FileStatus.BUILT.value
+
+
+async def test_a_hand_over_waits_for_files_not_built_yet(db):
+    from app.archive import package
+
+    world = await make_world()
+    dossier_id = await stopped(world, world.procedures[0])  # pending: no consumer here
+    closed = (await _file(dossier_id))["closed_at"]
+    day = to_local(closed).date()
+    with pytest.raises(package.PackageError, match="chưa lập xong"):
+        await package.request_package(world.agency_admin, world.agency.id, day, day)
+    await service.build_file(dossier_id)
+    assert await package.request_package(world.agency_admin, world.agency.id, day, day)

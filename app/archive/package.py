@@ -45,14 +45,16 @@ async def request_package(user: CurrentUser, agency_id: int, start: date, end: d
     if not logic.in_scope(user.role, user.agency_ids, agency_id):
         raise PackageError("Bạn không nộp lưu hồ sơ của cơ quan này.")
     low, high = _period_bounds(start, end)
+    # By when the dossier closed: a file not built yet has no end date of its own.
     in_period = ((ArchivalFile.agency == agency_id) & ArchivalFile.package.is_null()
-                 & (ArchivalFile.end_at >= low) & (ArchivalFile.end_at < high))
+                 & (ArchivalFile.closed_at >= low) & (ArchivalFile.closed_at < high))
     async with write_transaction():
         agency = await Agency.select(Agency.code).where(Agency.id == agency_id).first()
         if agency is None:
             raise PackageError("Không có cơ quan này.")
         unready = await ArchivalFile.count().where(
             in_period & ArchivalFile.status.is_in([FileStatus.PENDING.value,
+                                                   FileStatus.BUILDING.value,
                                                    FileStatus.FAILED.value]))
         if unready:
             raise PackageError(f"Còn {unready} hồ sơ lưu trữ trong khoảng thời gian này chưa "

@@ -11,7 +11,7 @@ periodic sweep and the jobs page's "Chạy lại" build it again.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.archive import documents, logic, metadata, storage
 from app.archive.logic import FileStatus
@@ -23,7 +23,7 @@ from app.catalog.tables import Procedure
 from app.db import after_commit, write_transaction
 from app.directory.tables import Agency
 from app.dossiers.logic import Status
-from app.dossiers.tables import Dossier
+from app.dossiers.tables import Dossier, DossierEvent
 from app.formatting import now_utc, to_local
 
 log = logging.getLogger(__name__)
@@ -45,18 +45,18 @@ class BuildInProgress(RuntimeError):
     """Another run is building this file now; this one stops without touching it."""
 
 
-async def file_closed_dossier(dossier_id: int, agency_id: int) -> None:
+async def file_closed_dossier(dossier_id: int, agency_id: int, closed_at: datetime) -> None:
     """Inside the closing transaction: the file is pending from the same commit; the
     build is queued once that commit is done."""
-    if await _record_pending(dossier_id, agency_id):
+    if await _record_pending(dossier_id, agency_id, closed_at):
         after_commit(lambda: _enqueue_build(dossier_id, agency_id))
 
 
-async def _record_pending(dossier_id: int, agency_id: int) -> bool:
+async def _record_pending(dossier_id: int, agency_id: int, closed_at: datetime) -> bool:
     if await ArchivalFile.exists().where(ArchivalFile.dossier == dossier_id):
         return False
     await ArchivalFile(dossier=dossier_id, agency=agency_id, status=FileStatus.PENDING.value,
-                       queued_at=now_utc()).save()
+                       closed_at=closed_at, queued_at=now_utc()).save()
     return True
 
 
@@ -106,12 +106,15 @@ async def _pending_row(dossier_id: int) -> dict:
     row = await ArchivalFile.select().where(ArchivalFile.dossier == dossier_id).first()
     if row is not None:
         return row
-    dossier = await Dossier.select(Dossier.agency, Dossier.status).where(
+    dossier = await Dossier.select(Dossier.agency, Dossier.status, Dossier.created_at).where(
         Dossier.id == dossier_id).first()
     if dossier is None or Status(dossier["status"]) not in logic.CLOSED_STATUSES:
         raise NotClosed(f"Hồ sơ {dossier_id} chưa kết thúc nên chưa lập hồ sơ lưu trữ.")
+    last = await DossierEvent.select(DossierEvent.at).where(
+        DossierEvent.dossier == dossier_id).order_by(DossierEvent.at, ascending=False).first()
     async with write_transaction():
-        await _record_pending(dossier_id, dossier["agency"])
+        await _record_pending(dossier_id, dossier["agency"],
+                              last["at"] if last else dossier["created_at"])
     return await ArchivalFile.select().where(ArchivalFile.dossier == dossier_id).first()
 
 

@@ -71,7 +71,8 @@ class ArchivalFile(Table, tablename="archival_file"):
     dossier = ForeignKey(Dossier, null=False, on_delete=OnDelete.restrict, unique=True)
     agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict, index=True)
     status = Varchar(length=20, index=True)  # logic.FileStatus
-    queued_at = Timestamptz()
+    closed_at = Timestamptz(index=True)  # when the dossier closed
+    queued_at = Timestamptz()  # queued at closing; when a build claimed it, once building
     code = Varchar(length=120, unique=True, null=True, default=None)  # mã hồ sơ
     title = Text(default="")
     year = Integer(null=True, default=None, index=True)  # the year the file ended

@@ -309,7 +309,7 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
         if Effect.INVITE_RATING in transition.effects:
             await rating_invite(dossier_id)  # same transaction as the return
         if transition.status in CLOSED_STATUSES:  # its archival file, built after commit
-            await file_closed_dossier(dossier_id, transition.agency_id)
+            await file_closed_dossier(dossier_id, transition.agency_id, transition.at)
         queued = await notify_transition(dossier_id, transition, params)
     if queued:
         schedule_delivery()

@@ -118,7 +118,7 @@ class User(Table, tablename="app_user", schema=None):
     )
 
 
-ID = "2026-12-05T20:04:12:448889"
+ID = "2026-12-05T21:03:20:193046"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -129,6 +129,13 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="DisposalList",
+        tablename="archive_disposal_list",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
         class_name="RetentionRule",
         tablename="archive_retention_rule",
         schema=None,
@@ -136,15 +143,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="DisposalItem",
-        tablename="archive_disposal_item",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="ArchiveHold",
-        tablename="archive_hold",
+        class_name="ArchivePackage",
+        tablename="archive_package",
         schema=None,
         columns=None,
     )
@@ -164,17 +164,193 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="DisposalList",
-        tablename="archive_disposal_list",
+        class_name="ArchiveHold",
+        tablename="archive_hold",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="ArchivePackage",
-        tablename="archive_package",
+        class_name="DisposalItem",
+        tablename="archive_disposal_item",
         schema=None,
         columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="proposed_at",
+        db_column_name="proposed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="proposed_by",
+        db_column_name="proposed_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="decided_at",
+        db_column_name="decided_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="decided_by",
+        db_column_name="decided_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="decision",
+        db_column_name="decision",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DisposalList",
+        tablename="archive_disposal_list",
+        column_name="executed_at",
+        db_column_name="executed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -336,14 +512,36 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalItem",
-        tablename="archive_disposal_item",
-        column_name="disposal",
-        db_column_name="disposal",
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="code",
+        db_column_name="code",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 80,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="agency",
+        db_column_name="agency",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": DisposalList,
+            "references": Agency,
             "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -360,21 +558,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalItem",
-        tablename="archive_disposal_item",
-        column_name="file",
-        db_column_name="file",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="period_from",
+        db_column_name="period_from",
+        column_class_name="Date",
+        column_class=Date,
         params={
-            "references": ArchivalFile,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
+            "default": DateNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -384,81 +579,36 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalItem",
-        tablename="archive_disposal_item",
-        column_name="outcome",
-        db_column_name="outcome",
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="period_to",
+        db_column_name="period_to",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="status",
+        db_column_name="status",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
             "length": 20,
-            "default": "pending",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DisposalItem",
-        tablename="archive_disposal_item",
-        column_name="held_reason",
-        db_column_name="held_reason",
-        column_class_name="Text",
-        column_class=Text,
-        params={
             "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DisposalItem",
-        tablename="archive_disposal_item",
-        column_name="disposed_at",
-        db_column_name="disposed_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchiveHold",
-        tablename="archive_hold",
-        column_name="file",
-        db_column_name="file",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": ArchivalFile,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -472,31 +622,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchiveHold",
-        tablename="archive_hold",
-        column_name="reason",
-        db_column_name="reason",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchiveHold",
-        tablename="archive_hold",
-        column_name="placed_by",
-        db_column_name="placed_by",
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="requested_by",
+        db_column_name="requested_by",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -517,10 +646,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchiveHold",
-        tablename="archive_hold",
-        column_name="placed_at",
-        db_column_name="placed_at",
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="requested_at",
+        db_column_name="requested_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -538,10 +667,158 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchiveHold",
-        tablename="archive_hold",
-        column_name="released_by",
-        db_column_name="released_by",
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="built_at",
+        db_column_name="built_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="error",
+        db_column_name="error",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="file_count",
+        db_column_name="file_count",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="document_count",
+        db_column_name="document_count",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="page_count",
+        db_column_name="page_count",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="size_bytes",
+        db_column_name="size_bytes",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="tagmanifest_sha256",
+        db_column_name="tagmanifest_sha256",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="confirmed_by",
+        db_column_name="confirmed_by",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -562,15 +839,36 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchiveHold",
-        tablename="archive_hold",
-        column_name="released_at",
-        db_column_name="released_at",
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="confirmed_at",
+        db_column_name="confirmed_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivePackage",
+        tablename="archive_package",
+        column_name="confirmation_note",
+        db_column_name="confirmation_note",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -640,6 +938,27 @@ async def forwards():
         params={
             "length": 20,
             "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchivalFile",
+        tablename="archival_file",
+        column_name="closed_at",
+        db_column_name="closed_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1451,37 +1770,17 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="code",
-        db_column_name="code",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="ArchiveHold",
+        tablename="archive_hold",
+        column_name="file",
+        db_column_name="file",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
+            "references": ArchivalFile,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1495,10 +1794,55 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="proposed_at",
-        db_column_name="proposed_at",
+        table_class_name="ArchiveHold",
+        tablename="archive_hold",
+        column_name="reason",
+        db_column_name="reason",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchiveHold",
+        tablename="archive_hold",
+        column_name="placed_by",
+        db_column_name="placed_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ArchiveHold",
+        tablename="archive_hold",
+        column_name="placed_at",
+        db_column_name="placed_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1516,10 +1860,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="proposed_by",
-        db_column_name="proposed_by",
+        table_class_name="ArchiveHold",
+        tablename="archive_hold",
+        column_name="released_by",
+        db_column_name="released_by",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -1540,10 +1884,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="decided_at",
-        db_column_name="decided_at",
+        table_class_name="ArchiveHold",
+        tablename="archive_hold",
+        column_name="released_at",
+        db_column_name="released_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1561,102 +1905,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="decided_by",
-        db_column_name="decided_by",
+        table_class_name="DisposalItem",
+        tablename="archive_disposal_item",
+        column_name="disposal",
+        db_column_name="disposal",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": User,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="decision",
-        db_column_name="decision",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DisposalList",
-        tablename="archive_disposal_list",
-        column_name="executed_at",
-        db_column_name="executed_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="code",
-        db_column_name="code",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 80,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="agency",
-        db_column_name="agency",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Agency,
+            "references": DisposalList,
             "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
@@ -1673,18 +1929,21 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="period_from",
-        db_column_name="period_from",
-        column_class_name="Date",
-        column_class=Date,
+        table_class_name="DisposalItem",
+        tablename="archive_disposal_item",
+        column_name="file",
+        db_column_name="file",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": DateNow(),
+            "references": ArchivalFile,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1694,81 +1953,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="period_to",
-        db_column_name="period_to",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="status",
-        db_column_name="status",
+        table_class_name="DisposalItem",
+        tablename="archive_disposal_item",
+        column_name="outcome",
+        db_column_name="outcome",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
             "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="requested_by",
-        db_column_name="requested_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="requested_at",
-        db_column_name="requested_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
+            "default": "pending",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1782,31 +1975,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="built_at",
-        db_column_name="built_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="error",
-        db_column_name="error",
+        table_class_name="DisposalItem",
+        tablename="archive_disposal_item",
+        column_name="held_reason",
+        db_column_name="held_reason",
         column_class_name="Text",
         column_class=Text,
         params={
@@ -1824,166 +1996,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="file_count",
-        db_column_name="file_count",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="document_count",
-        db_column_name="document_count",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="page_count",
-        db_column_name="page_count",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="size_bytes",
-        db_column_name="size_bytes",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="tagmanifest_sha256",
-        db_column_name="tagmanifest_sha256",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="confirmed_by",
-        db_column_name="confirmed_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="confirmed_at",
-        db_column_name="confirmed_at",
+        table_class_name="DisposalItem",
+        tablename="archive_disposal_item",
+        column_name="disposed_at",
+        db_column_name="disposed_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ArchivePackage",
-        tablename="archive_package",
-        column_name="confirmation_note",
-        db_column_name="confirmation_note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
