@@ -16,6 +16,16 @@ MOTCUA_PAYMENT_GATEWAY ?= sandbox
 # Registrations are checked against the sandbox population registry (its people: the demo
 # citizens and app/demo/data/population.json); a deployment sets `http` and its address.
 MOTCUA_POPULATION_REGISTRY ?= sandbox
+# National integrations (#19): the demo talks to the sandbox national portal, identity
+# provider (VNeID), document system and Zalo OA; a deployment sets `http` and their settings.
+MOTCUA_DVCQG ?= sandbox
+MOTCUA_VNEID ?= sandbox
+MOTCUA_IOFFICE ?= sandbox
+MOTCUA_ZALO_OA ?= sandbox
+# Signatures (ký số) are trusted when they chain to this PEM bundle. The demo trusts its own
+# CA, made by `seed --demo` in var/demo-signing/; a deployment names its real roots (and
+# behind HTTPS a demo root is refused anyway).
+MOTCUA_SIGNING_TRUST_ROOTS ?= $(CURDIR)/var/demo-signing/ca.pem
 # `make restore`: where the copy goes, and an optional point in time (RFC 3339, UTC).
 RESTORE_DIR ?= $(CURDIR)/var/restore
 TIMESTAMP ?=
@@ -54,6 +64,8 @@ serve:
 	MOTCUA_HUEY_DATABASE="$(MOTCUA_HUEY_DATABASE)" MOTCUA_HUEY_REPLICA_URL="$(MOTCUA_HUEY_REPLICA_URL)" \
 	MOTCUA_PAYMENT_GATEWAY="$(MOTCUA_PAYMENT_GATEWAY)" \
 	MOTCUA_POPULATION_REGISTRY="$(MOTCUA_POPULATION_REGISTRY)" \
+	MOTCUA_DVCQG="$(MOTCUA_DVCQG)" MOTCUA_VNEID="$(MOTCUA_VNEID)" MOTCUA_IOFFICE="$(MOTCUA_IOFFICE)" MOTCUA_ZALO_OA="$(MOTCUA_ZALO_OA)" \
+	MOTCUA_SIGNING_TRUST_ROOTS="$(MOTCUA_SIGNING_TRUST_ROOTS)" \
 		$(BIN)/honcho start --port $${PORT:-8000}
 
 # Restore the replicas (latest, or TIMESTAMP=2026-12-03T10:00:00Z) into RESTORE_DIR and check

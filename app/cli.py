@@ -1,5 +1,5 @@
-"""Command line: `python -m app migrate | seed | createuser | reset-second-factor | deadline |
-audit verify | files … | archive …`.
+"""Command line: `python -m app migrate | init | seed | createuser | reset-second-factor |
+deadline | catalog import/export | signing | files … | archive … | audit verify`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -38,6 +38,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
             started = time.monotonic()
             users = asyncio.run(load_demo())
             print(f"Đã nạp tỉnh mẫu trong {time.monotonic() - started:.1f} giây.")
+            from app.signatures.demo import demo_directory
+
+            print(f"Khóa ký số thử nghiệm: {demo_directory()} (CA thử nghiệm: ca.pem; "
+                  "chỉ dùng cho bản demo).")
             print("Tài khoản mẫu (mật khẩu chỉ hiện một lần):")
             for username, role_label, password in users:
                 print(f"  {username:<24} {password:<20} {role_label}")
@@ -150,9 +154,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_archive_parser(sub)
 
+    from app.signatures.cli import add_signing_parser
+
+    add_signing_parser(sub)
+
     from app.system.restore_check import add_restore_check_parser
 
     add_restore_check_parser(sub)
+
+    from app.catalog_io.cli import add_catalog_parser
+    from app.system.initialise import add_init_parser
+
+    add_init_parser(sub)
+    add_catalog_parser(sub)
 
     audit = sub.add_parser("audit", help="audit log tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

@@ -29,10 +29,12 @@ from app.catalog.tables import (
     Procedure,
     ProcedureComponent,
     ProcedureStep,
+    ProcedureVersion,
+    PublishingDecision,
 )
 from app.counter.tables import PaperReception, ResultReturn
 from app.digitisation.tables import Scan
-from app.directory.tables import AdminUnit, Agency
+from app.directory.tables import AdminUnit, Agency, AgencyCounter, AgencySigner
 from app.dossiers.tables import (
     DailySequence,
     DeadlineAlert,
@@ -48,6 +50,18 @@ from app.dossiers.tables import (
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
 from app.identity.tables import IdentityCheck, SandboxPerson
+from app.integrations.dvcqg.tables import (
+    NationalDossierLink,
+    NationalFeedbackLink,
+    NationalSync,
+    Reconciliation,
+    SandboxPortalFiling,
+    SandboxPortalReceipt,
+)
+from app.integrations.ioffice.tables import OfficialDocument, SandboxDocumentRegister
+from app.integrations.tables import PartnerCall, PartnerOutbox
+from app.integrations.vneid.tables import NationalAccountLink, OidcLogin, SandboxOidcCode
+from app.integrations.zalo.tables import SandboxZaloReply
 from app.internal.tables import (
     AccountChange,
     AccountRequest,
@@ -65,6 +79,7 @@ from app.notifications.tables import (
 from app.payments.tables import Payment, PaymentCallback, SandboxTransaction
 from app.ratings.tables import Rating, RatingInvite, RatingOfficer
 from app.reports.tables import ReportExport
+from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
 
@@ -120,6 +135,13 @@ TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
 TABLES += [RetentionRule, ArchivePackage, ArchivalFile, ArchivalDocument, DisposalList,
            DisposalItem, ArchiveHold]
+TABLES += [AgencyCounter, AgencySigner, PublishingDecision, ProcedureVersion]
+# National integrations (#19): partner outbox and call log, portal sync, VNeID, iOffice, Zalo.
+TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, NationalFeedbackLink,
+           Reconciliation, SandboxPortalReceipt, SandboxPortalFiling, OfficialDocument,
+           SandboxDocumentRegister, NationalAccountLink, OidcLogin, SandboxOidcCode,
+           SandboxZaloReply]
+TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

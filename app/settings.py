@@ -82,6 +82,16 @@ def load_or_create_secret(path: Path) -> str:
     return key
 
 
+def province_name_file(var_dir: Path) -> Path:
+    """Written by `python -m app init`; `MOTCUA_PROVINCE_NAME` overrides it."""
+    return var_dir / "province_name"
+
+
+def _stored_province_name(var_dir: Path) -> str:
+    path = province_name_file(var_dir)
+    return path.read_text(encoding="utf-8").strip() if path.exists() else "Quảng Ngãi"
+
+
 def load_settings() -> Settings:
     var_dir = Path(_env("VAR_DIR", str(ROOT / "var"))).resolve()
     return Settings(
@@ -91,7 +101,7 @@ def load_settings() -> Settings:
         files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
         replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
         secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),
-        province_name=_env("PROVINCE_NAME", "Quảng Ngãi"),
+        province_name=_env("PROVINCE_NAME", _stored_province_name(var_dir)),
         https=_env_bool("HTTPS", False),
         debug=_env_bool("DEBUG", False),
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),

@@ -29,6 +29,7 @@ from app.formatting import now_utc
 from app.workflow import Action
 from app.workflow.service import perform, snapshot
 from tests import factories
+from tests.signing_world import sign_and_issue
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SCAN_LINES = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
@@ -80,6 +81,7 @@ class World:
     agency_admin: object
     provincial_admin: object
     cookies: dict
+    signing: object = None  # tests/signing_world.Signing: the leader signs on the server
 
 
 async def _staff(role: Role, agency_id: int, username: str):
@@ -93,7 +95,9 @@ async def _staff(role: Role, agency_id: int, username: str):
     return await accounts.load_session(token), accounts.cookie_value(token)
 
 
-async def make_world() -> World:
+async def make_world(signing=None) -> World:
+    """`signing` (the `signing` fixture) is needed to return results: the leader gets a
+    server-held key from the test CA the fixture trusts."""
     agency = await factories.agency("Sở Tư pháp tỉnh Quảng Ngãi", code="000.00.17.H55")
     field = await Field.objects().get_or_create(Field.code == "HT", {Field.name: "Hộ tịch"})
     procedures = []
@@ -115,7 +119,10 @@ async def make_world() -> World:
                       ("agency_admin", Role.AGENCY_ADMIN),
                       ("provincial_admin", Role.PROVINCIAL_ADMIN)):
         staff[key], cookies[key] = await _staff(role, agency.id, key.replace("_", ""))
-    return World(agency=agency, procedures=procedures, cookies=cookies, **staff)
+    if signing is not None:
+        await signing.give_key(staff["leader"].username, staff["leader"].full_name)
+    return World(agency=agency, procedures=procedures, cookies=cookies, signing=signing,
+                 **staff)
 
 
 async def _components(procedure_id: int) -> list[int]:
@@ -147,9 +154,10 @@ async def returned(world: World, procedure, result: bytes | None = None, *,
                    supplements: int = 0, apology: bool = False,
                    files: dict[int, tuple[bytes, str]] | None = None, **kwargs) -> int:
     """Received (with `files` for components, by position, as the counter digitises
-    them), processed through both steps with a PDF/A result, and returned; on the way,
-    `supplements` supplement requests (naming the first component) answered at the
-    counter, and an apology with a new appointment."""
+    them), processed through both steps with a PDF/A draft result that the leader approves
+    and signs on the server, issued and returned; on the way, `supplements` supplement
+    requests (naming the first component) answered at the counter, and an apology with a
+    new appointment. Needs a world made with `signing`."""
     dossier_id = await received(world, procedure, **kwargs)
     for position, (data, content_type) in (files or {}).items():
         await attach(dossier_id, position, data, content_type, digitised=True)
@@ -165,9 +173,8 @@ async def returned(world: World, procedure, result: bytes | None = None, *,
         await perform(dossier_id, world.handler, Action.RECORD_APOLOGY,
                       new_due_at=due + timedelta(days=3), reason="Chờ xác minh của Công an xã")
     await perform(dossier_id, world.handler, Action.FORWARD, assignee_id=world.leader.id)
-    stored = await store.store(result or pdfa_document("Kết quả", f"Hồ sơ {dossier_id}"),
-                               "application/pdf")
-    await perform(dossier_id, world.leader, Action.ISSUE_RESULT, sha256=stored.sha256)
+    draft = result or pdfa_document("Kết quả", f"Hồ sơ {dossier_id}")
+    await sign_and_issue(dossier_id, world.leader, world.leader, draft)
     await perform(dossier_id, world.leader, Action.FORWARD)
     await perform(dossier_id, world.counter, Action.RETURN_RESULT)
     return dossier_id

@@ -6,6 +6,9 @@ from datetime import timedelta
 from decimal import Decimal
 from itertools import count
 
+from app.accounts.roles import Role
+from app.accounts.service import CurrentUser
+from app.accounts.tables import User, UserAgency
 from app.catalog.tables import Field, Procedure
 from app.directory.tables import Agency
 from app.dossiers.logic import Status, format_dossier_code
@@ -47,3 +50,16 @@ async def dossier(procedure_row: Procedure, *, applicant_id: int | None = None,
     )
     await row.save()
     return row
+
+
+async def staff(role: Role, agency_ids=(), username: str | None = None) -> CurrentUser:
+    """A staff account row (no usable password: service tests act as it directly) and the
+    CurrentUser a session would give."""
+    name = username or f"{role.value}.{next(_seq)}"
+    row = User(username=name, full_name=f"Cán bộ {name}", role=role.value,
+               password_hash="!", created_at=now_utc())
+    await row.save()
+    for agency_id in agency_ids:
+        await UserAgency(user=row.id, agency=agency_id).save()
+    return CurrentUser(id=row.id, username=name, full_name=row.full_name, role=role,
+                       agency_ids=tuple(agency_ids), session_token="")

@@ -9,12 +9,15 @@ from app.accounts import service as accounts
 from app.accounts.roles import Role
 from app.catalog.tables import ProcedureComponent, ProcedureStep
 from app.counter.service import Reception, receive
-from app.dossiers.logic import Channel
+from app.dossiers.logic import Channel, Status
+from app.dossiers.tables import Dossier, DossierResult
 from app.files import store
+from app.formatting import now_utc
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import factories
 from tests.conftest import run
+from tests.signing_world import sign_and_issue
 
 
 async def _staff(role, agency_id, username):
@@ -55,16 +58,26 @@ def world(client):
     return run(make())
 
 
-async def dossier_with_result(world, result: bytes) -> int:
-    """A second dossier of the world, processed to the end with `result` as its file."""
+async def dossier_with_result(world, result: bytes, signing=None) -> int:
+    """A second dossier of the world, processed to the end with `result` as its file: with
+    `signing` (tests/signing_world), drafted, approved, signed on the server and issued, so
+    the result is `result` with the leader's signature; without, a result recorded before
+    signatures were required (an image or a damaged file from those days)."""
     counter, leader = world["counter_user"], world["leader_user"]
     dossier_id = await receive(counter, world["procedure_id"], Reception(
         applicant_name="Hồ Thị Ngọc Ánh", applicant_id_number="051190009876",
         applicant_phone="0912345678", applicant_address="Xã Đăk Hà", channel=Channel.IN_PERSON,
         component_ids=[world["component_id"]]))
     await perform(dossier_id, leader, Action.FORWARD, assignee_id=leader.id)
-    stored = await store.store(result, "application/pdf")
-    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=stored.sha256)
+    if signing is not None:
+        await signing.give_key(leader.username, leader.full_name)
+        await sign_and_issue(dossier_id, leader, leader, result)
+        return dossier_id
+    stored = await store.store(result, "application/octet-stream")
+    await DossierResult(dossier=dossier_id, file=stored.id, sha256=stored.sha256,
+                        issued_at=now_utc(), issued_by=leader.id).save()
+    await Dossier.update({Dossier.status: Status.PROCESSED.value}).where(
+        Dossier.id == dossier_id)
     return dossier_id
 
 

@@ -16,7 +16,7 @@ from app.archive.tables import ArchivalDocument, ArchivalFile, RetentionRule
 from app.audit import service as audit
 from app.audit.tables import AuditEntry
 from app.dossiers.logic import Status
-from app.dossiers.tables import Dossier
+from app.dossiers.tables import Dossier, DossierResult
 from app.formatting import now_utc, to_local
 from app.jobs.tables import JobRun
 from app.workflow import Action, TransitionError
@@ -34,6 +34,7 @@ from tests.archive_world import (
     scanned_pdf,
     stopped,
 )
+from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 
@@ -74,8 +75,9 @@ async def test_closing_queues_the_build_after_commit(db, immediate_huey):
     assert await audit.verify() == []
 
 
-async def test_every_document_is_sound_pdfa_and_the_description_matches_the_bytes(db):
-    world = await make_world()
+async def test_every_document_is_sound_pdfa_and_the_description_matches_the_bytes(
+        db, signing):  # noqa: F811
+    world = await make_world(signing)
     field_rule = RetentionRule(field=world.procedures[0].field, years=20, usage="public",
                                updated_at=now_utc())
     await field_rule.save()
@@ -86,14 +88,23 @@ async def test_every_document_is_sound_pdfa_and_the_description_matches_the_byte
     row = await _file(dossier_id)
     documents = await _documents(row["id"])
     sources = [d["source"] for d in documents]
-    assert sources[:2] == ["component", "component"] and sources[-2:] == ["result", "event_log"]
+    assert sources[:2] == ["component", "component"]
+    assert sources[-3:] == ["result", "signature_report", "event_log"]
     summaries = [d["summary"] for d in documents if d["source"] == "form"]
     # Form 01, both supplement requests (each its own issue), the apology, the control sheet.
     assert sum("Phiếu yêu cầu bổ sung" in s for s in summaries) == 2
     assert any("Phiếu xin lỗi" in s for s in summaries)
-    assert {d["conversion"] for d in documents} >= {"converted", "rendered", "kept"}
+    assert {d["conversion"] for d in documents} >= {"converted", "rendered", "kept",
+                                                    "signed_kept", "json"}
     folder = storage.file_folder(code)
+    result = next(d for d in documents if d["source"] == "result")
+    assert result["conversion"] == "signed_kept" and result["signer"] == world.leader.full_name
+    report = json.loads((folder / documents[-2]["filename"]).read_bytes())
+    assert report["document_sha256"] == result["sha256"]
+    assert report["last_signature"]["valid"] and report["last_signature"]["certificate_trusted"]
     for document in documents:
+        if document["format"] == "JSON":
+            continue
         data = (folder / document["filename"]).read_bytes()
         assert storage.sha256_file(folder / document["filename"]) == document["sha256"]
         assert pdfa.pdfa_claim(data) == "2B", document["filename"]
@@ -210,3 +221,19 @@ async def test_a_hand_over_waits_for_files_not_built_yet(db):
         await package.request_package(world.agency_admin, world.agency.id, day, day)
     await service.build_file(dossier_id)
     assert await package.request_package(world.agency_admin, world.agency.id, day, day)
+
+
+async def test_a_signed_result_that_is_not_pdfa_is_kept_signed_with_a_pdfa_reading_copy(
+        db, signing):  # noqa: F811
+    world = await make_world(signing)
+    dossier_id = await returned(world, world.procedures[2], result=draft_pdf())
+    code = await service.build_file(dossier_id)
+    documents = await _documents((await _file(dossier_id))["id"])
+    by_source = {d["source"]: d for d in documents}
+    signed, copy = by_source["result"], by_source["result_copy"]
+    assert signed["format"] == "PDF (đã ký số)" and signed["conversion"] == "signed_kept"
+    issued = await DossierResult.select(DossierResult.sha256).first()
+    assert signed["sha256"] == issued["sha256"]  # byte for byte the issued, signed file
+    folder = storage.file_folder(code)
+    assert pdfa.archival_problem((folder / copy["filename"]).read_bytes()) is None
+    assert "bản PDF/A để đọc lâu dài" in copy["summary"]

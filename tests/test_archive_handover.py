@@ -1,10 +1,12 @@
 """Issue #22's acceptance drill: fifty dossiers of three procedures are closed through the
 real workflow (one refused at the counter, one with a supplement request and an apology,
-a few with scanned components), the agency admin asks for the year's hand-over package on
+a few with scanned components; every result drafted, approved, signed on the server with
+a key of the test CA and issued), the agency admin asks for the package of the period on
 the web page, the worker builds it, and the archive's checks hold without our software:
 the bag validates with `bagit`, every PDF in it declares PDF/A in its XMP metadata
-(pikepdf) and passes `qpdf --check`, and each file's manifest counts and checksums match
-the files. The archivist then confirms and the dossiers stay readable.
+(pikepdf) and passes `qpdf --check`, each file's manifest counts and checksums match the
+files, and a signed result taken out of the bag still validates (pyHanko, pdfsig). The
+archivist then confirms and the dossiers stay readable.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ import pytest
 
 from app.archive import storage
 from app.archive.tables import ArchivalFile, ArchivePackage
+from app.dossiers.tables import DossierResult
 from app.formatting import format_date, to_local
 from app.jobs.tables import JobRun
+from app.signatures import pades
+from app.signatures.certificates import trust_roots
 from tests.archive_world import (
     make_world,
     pdfa_document,
@@ -29,6 +34,7 @@ from tests.archive_world import (
     scanned_pdf,
 )
 from tests.conftest import post_form, run
+from tests.signing_world import signing  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 DOSSIERS = 50
@@ -39,8 +45,8 @@ def _pdfs(folder: Path) -> list[Path]:
 
 
 def test_fifty_closed_dossiers_make_a_package_the_archive_can_verify_alone(
-        client, immediate_huey):
-    world = run(make_world())
+        client, immediate_huey, signing):  # noqa: F811
+    world = run(make_world(signing))
 
     async def close_all() -> list[int]:
         ids = [await refused_at_counter(world, world.procedures[0]),
@@ -96,6 +102,19 @@ def test_fifty_closed_dossiers_make_a_package_the_archive_can_verify_alone(
     special_code = next(f["code"] for f in files if f["dossier"] == ids[1])
     special = json.loads((folder / "data" / special_code / "metadata.json").read_text())
     assert "Số lần yêu cầu bổ sung: 1" in special["file"]["notes"]
+
+    # The signed result, taken out of the bag, still validates: pyHanko against the trusted
+    # CA, and poppler's pdfsig from outside.
+    signed = next(d for d in special["documents"] if d["source"] == "result")
+    assert signed["conversion"] == "signed_kept" and signed["format"] == "PDF/A-2b"
+    path = folder / "data" / special_code / signed["filename"]
+    issued = DossierResult.select().where(DossierResult.dossier == ids[1]).first().run_sync()
+    assert storage.sha256_file(path) == issued["signed_sha256"]
+    facts = pades.inspect(path.read_bytes(), trust_roots())
+    assert (facts.intact, facts.whole_file, facts.trusted) == (True, True, True)
+    assert facts.signer_name == world.leader.full_name
+    outside = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in outside and "Total document signed" in outside
 
     client.cookies.set("motcua_session", world.cookies["archivist"])
     url = f"/luu-tru/nop-luu/{package['id']}"

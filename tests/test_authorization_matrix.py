@@ -61,6 +61,7 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo/ho-so/{dossier_id:int}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/phieu-hen"): STAFF,
     ("POST", "/can-bo/ho-so/{dossier_id:int}/thao-tac"): STAFF,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/ket-qua/{kind:str}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}"): STAFF,
     ("GET", "/can-bo/ho-so/{dossier_id:int}/bieu-mau/{form:str}/pdf"): STAFF,
@@ -188,10 +189,58 @@ POLICY |= {
     ("POST", "/luu-tru/thoi-han-bao-quan"): PROVINCE,
     ("POST", "/luu-tru/thoi-han-bao-quan/{rule_id:int}/xoa"): PROVINCE,
 }
+# Go-live back office (#15): organisation and catalogue publishing for the provincial admin;
+# drafts and staff accounts for agency admins too (scoped in the service); history public.
+PROVINCIAL = {Role.PROVINCIAL_ADMIN.value}
+POLICY |= {
+    ("GET", "/quan-tri"): ADMINS,
+    ("GET", "/thu-tuc/{procedure_id:int}/lich-su"): EVERYONE,
+    ("GET", "/thu-tuc/{procedure_id:int}/phien-ban/{number:int}"): EVERYONE,
+    **{(method, "/quan-tri/don-vi-hanh-chinh" + tail): PROVINCIAL for method, tail in [
+        ("GET", ""), ("POST", ""), ("GET", "/{unit_id:int}"), ("POST", "/{unit_id:int}"),
+        ("POST", "/{unit_id:int}/sap-nhap"), ("GET", "/xuat.xlsx"), ("POST", "/nhap")]},
+    **{(method, "/quan-tri/co-quan" + tail): PROVINCIAL for method, tail in [
+        ("GET", ""), ("POST", ""), ("GET", "/{agency_id:int}"), ("POST", "/{agency_id:int}"),
+        ("POST", "/{agency_id:int}/quay"), ("POST", "/{agency_id:int}/nguoi-ky"),
+        ("POST", "/{agency_id:int}/quay/{item_id:int}/xoa"),
+        ("POST", "/{agency_id:int}/nguoi-ky/{item_id:int}/xoa"), ("GET", "/xuat.xlsx"),
+        ("POST", "/nhap")]},
+    **{(method, "/quan-tri/thu-tuc" + tail): ADMINS for method, tail in [
+        ("GET", ""), ("POST", "/moi"), ("GET", "/{procedure_id:int}"),
+        ("POST", "/{procedure_id:int}/ban-nhap"), ("GET", "/ban-nhap/{version_id:int}"),
+        ("POST", "/ban-nhap/{version_id:int}"), ("POST", "/ban-nhap/{version_id:int}/xoa"),
+        ("POST", "/ban-nhap/{version_id:int}/mau/{index:int}"), ("GET", "/quyet-dinh")]},
+    **{(method, "/quan-tri/thu-tuc" + tail): PROVINCIAL for method, tail in [
+        ("POST", "/{procedure_id:int}/bai-bo"), ("POST", "/ban-nhap/{version_id:int}/cong-bo"),
+        ("GET", "/nhap"), ("POST", "/nhap"), ("GET", "/mau-nhap.xlsx"),
+        ("GET", "/xuat.xlsx")]},
+    **{(method, "/quan-tri/nguoi-dung" + tail): ADMINS for method, tail in [
+        ("GET", ""), ("GET", "/moi"), ("POST", "/moi"), ("GET", "/{user_id:int}"),
+        ("POST", "/{user_id:int}"), ("POST", "/{user_id:int}/vo-hieu"),
+        ("POST", "/{user_id:int}/kich-hoat"), ("POST", "/{user_id:int}/dat-lai-xac-thuc"),
+        ("POST", "/{user_id:int}/gui-duong-dan")]},
+}
+# National integrations (#19): sign-in with VNeID and the sandboxes' own pages (404 unless
+# the sandbox is configured) for everyone; the sync pages for admins and staff.
+POLICY |= {
+    ("GET", "/dang-nhap/vneid"): EVERYONE,
+    ("GET", "/dang-nhap/vneid/ve"): EVERYONE,
+    ("GET", "/sandbox/vneid/dang-nhap"): EVERYONE,
+    ("POST", "/sandbox/vneid/dang-nhap"): EVERYONE,
+    ("GET", "/sandbox/dvcqg"): EVERYONE,
+    ("POST", "/sandbox/dvcqg/nop"): EVERYONE,
+    ("GET", "/quan-tri/lien-thong"): ADMINS | {Role.AUDITOR.value},
+    ("POST", "/quan-tri/lien-thong/{row_id:int}/gui-lai"): ADMINS,
+    ("GET", "/can-bo/ho-so/{dossier_id:int}/lien-thong"): STAFF,
+}
 # Framework routes outside the policy: static files and the OpenAPI documents.
 # /api/v1/sms is the SMS gateway's webhook: no session or role can reach it, only the
 # gateway's own Bearer token (tests/test_notifications_inbound.py checks that).
-IGNORED_PREFIXES = ("/static", "/api/schema", "/api/v1/sms")
+# /api/v1/dvcqg, /api/v1/zalo and /api/v1/sandbox/vneid are the national portal's and
+# Zalo's webhooks and the sandbox identity provider's machine endpoints: signatures and
+# client secrets, never sessions (tests/test_national_inbound.py, test_vneid.py).
+IGNORED_PREFIXES = ("/static", "/api/schema", "/api/v1/sms", "/api/v1/dvcqg", "/api/v1/zalo",
+                    "/api/v1/sandbox/vneid")
 
 ACTORS = ["anonymous", *sorted(APPLICANTS), *sorted(STAFF)]
 
@@ -256,6 +305,10 @@ def request_as(client, world, actor: str, method: str, path: str):
     for name in ("file_id", "hold_id", "package_id", "list_id", "rule_id"):  # the archive's
         url = url.replace(f"{{{name}:int}}", "999999")
     url = url.replace("{filename:str}", "muc-luc-ho-so.xlsx")
+    url = url.replace("{row_id:int}", "999999")  # no such delivery: 404 when allowed
+    for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
+        url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
+    url = url.replace("ket-qua/{kind:str}", "ket-qua/du-thao")  # no draft yet: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

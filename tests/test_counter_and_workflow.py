@@ -1,7 +1,6 @@
 """A dossier's whole life through the services: counter reception to return."""
 
 import asyncio
-import hashlib
 from decimal import Decimal
 
 import pytest
@@ -16,6 +15,7 @@ from app.dossiers.tables import Dossier, DossierEvent, DossierPause, DossierResu
 from app.workflow import Action, TransitionError
 from app.workflow.service import perform, snapshot
 from tests import factories
+from tests.signing_world import sign_and_issue, signing  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.anyio
 
@@ -77,7 +77,7 @@ async def test_other_agencys_procedure_is_refused_unless_boundary_free(office):
         await receive(office["counter"], foreign.id, reception(office))
 
 
-async def test_whole_life_with_supplement_result_payment_and_return(office):
+async def test_whole_life_with_supplement_result_payment_and_return(office, signing):  # noqa: F811
     counter, handler, leader = office["counter"], office["handler"], office["leader"]
     dossier_id = await receive(counter, office["procedure"].id, reception(office))
     await perform(dossier_id, leader, Action.FORWARD, assignee_id=handler.id)
@@ -93,9 +93,10 @@ async def test_whole_life_with_supplement_result_payment_and_return(office):
     await perform(dossier_id, handler, Action.FORWARD, assignee_id=leader.id)  # to step 2
     with pytest.raises(TransitionError, match="chưa có kết quả"):
         await perform(dossier_id, leader, Action.FORWARD)  # finishing needs a result
-    digest = hashlib.sha256(b"ket qua").hexdigest()
-    await perform(dossier_id, leader, Action.ISSUE_RESULT, sha256=digest)
-    assert (await DossierResult.select().first())["sha256"] == digest
+    await signing.give_key("lanhdao", "Lãnh đạo Sở")
+    await sign_and_issue(dossier_id, leader, leader)
+    issued = await DossierResult.select().first()
+    assert issued["sha256"] == issued["signed_sha256"] != ""  # the signed file is the result
     await perform(dossier_id, leader, Action.FORWARD)
     assert (await snapshot(dossier_id)).state.status == Status.PROCESSED
 
@@ -117,13 +118,12 @@ async def test_refused_action_changes_nothing(office):
     before = (await snapshot(dossier_id)).row
     events_before = await DossierEvent.count()
     with pytest.raises(TransitionError, match="Không thể thực hiện"):
-        await perform(dossier_id, office["handler"], Action.ISSUE_RESULT,
-                      sha256=hashlib.sha256(b"x").hexdigest())
+        await perform(dossier_id, office["handler"], Action.ISSUE_RESULT)
     assert (await snapshot(dossier_id)).row == before
     assert await DossierEvent.count() == events_before
 
 
-async def test_each_step_gets_its_own_deadline(office):
+async def test_each_step_gets_its_own_deadline(office, signing):  # noqa: F811
     from datetime import timedelta
 
     from app.calendar.deadlines import deadline
@@ -154,8 +154,8 @@ async def test_each_step_gets_its_own_deadline(office):
     assert second["current_step"] == 2
     assert second["step_due_at"] == deadline(moved.at, Decimal(8), "hours", calendar=calendar)
 
-    await perform(dossier_id, leader, Action.ISSUE_RESULT,
-                  sha256=hashlib.sha256(b"ket qua").hexdigest())
+    await signing.give_key("lanhdao", "Lãnh đạo Sở")
+    await sign_and_issue(dossier_id, leader, leader)
     await perform(dossier_id, leader, Action.FORWARD)
     assert (await snapshot(dossier_id)).row["step_due_at"] is None  # processing finished
 

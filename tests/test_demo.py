@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import vietnam_provinces as vp
@@ -25,6 +26,9 @@ from app.dossiers.tables import RuleVersion
 from app.identity.logic import Outcome
 from app.identity.sandbox import SandboxRegistry, demo_people
 from app.identity.tables import SandboxPerson
+from app.settings import get_settings
+from app.signatures.certificates import trust_roots
+from app.signatures.tables import SigningCertificate
 from tests.conftest import run, use_var_dir
 
 pytestmark = pytest.mark.anyio
@@ -177,9 +181,32 @@ async def test_returned_passwords_authenticate(demo):
 
 
 async def test_loading_twice_adds_nothing_and_the_audit_chain_holds(demo):
-    tables = (AdminUnit, Agency, Procedure, ProcedureComponent, ProcedureStep, RuleVersion, User)
+    tables = (AdminUnit, Agency, Procedure, ProcedureComponent, ProcedureStep, RuleVersion, User,
+              SigningCertificate)
     before = [await table.count() for table in tables]
     assert not await database_is_empty()
     assert await load_demo() == []
     assert [await table.count() for table in tables] == before
     assert await audit.verify() == []
+
+
+async def test_demo_signers_have_keys_trusted_by_the_demo_and_never_behind_https(
+        demo, monkeypatch):
+    leaders = {u["id"] for u in await User.select(User.id).where(User.role == Role.LEADER)}
+    keys = await SigningCertificate.select()
+    assert leaders and leaders <= {k["user"] for k in keys if k["pkcs12_path"]}
+    counters = await UserAgency.select(UserAgency.agency).where(
+        UserAgency.user.role == Role.COUNTER_OFFICER.value)
+    assert {c["agency"] for c in counters} <= {k["agency"] for k in keys if k["user"] is None}
+    assert all(Path(k["pkcs12_path"]).stat().st_mode & 0o077 == 0 for k in keys)  # 0600
+
+    demo_ca = Path(keys[0]["pkcs12_path"]).parent / "ca.pem"
+    monkeypatch.setenv("MOTCUA_SIGNING_TRUST_ROOTS", str(demo_ca))
+    assert len(trust_roots()) == 1
+    monkeypatch.setenv("MOTCUA_HTTPS", "1")
+    get_settings.cache_clear()
+    try:
+        assert trust_roots() == []  # production must not trust the demo CA
+    finally:
+        monkeypatch.delenv("MOTCUA_HTTPS")
+        get_settings.cache_clear()

@@ -17,10 +17,11 @@ from app.internal import logic
 from app.internal import service as internal
 from app.internal.logic import Ground, Kind, Person, System
 from app.internal.tables import AccountChange, AccountRequestPerson, SetPasswordToken
-from app.workflow import Action
+from app.workflow import Action, TransitionError
 from app.workflow.service import perform
 from tests import factories
 from tests.conftest import login, post_form, run
+from tests.signing_world import signing  # noqa: F401  (fixture)
 
 NOW = factories.now_utc()
 
@@ -66,9 +67,10 @@ def test_token_problems_and_staff_password_rules():
 # -- through the workflow ------------------------------------------------------------------
 
 
-async def office_world():
+async def office_world(signing=None):  # noqa: F811
     """The Provincial Office with its internal procedure (4 steps), its counter officer
-    and leader, and a requesting agency with its admin."""
+    and leader, and a requesting agency with its admin. With `signing`, the server holds
+    the leader's signing key (an approved request's result is signed, tests/signing_world)."""
     office = await factories.agency("Văn phòng UBND tỉnh")
     agency = await factories.agency("Sở Tư pháp")
     procedure = await factories.procedure(office, "Cấp phát, thu hồi tài khoản")
@@ -85,11 +87,13 @@ async def office_world():
                                           full_name=name, role=role, agency_ids=[where.id])
         token = await accounts.start_session(user, "127.0.0.1", "test")
         users[name] = await accounts.load_session(token)
+    if signing is not None:
+        await signing.give_key("lanhdao", "Lãnh đạo Văn phòng")
     return office, agency, procedure, users
 
 
-async def submitted(kind: str, people: list[Person]):
-    office, agency, procedure, users = await office_world()
+async def submitted(kind: str, people: list[Person], signing=None):  # noqa: F811
+    office, agency, procedure, users = await office_world(signing)
     dossier_id = await internal.submit_request(users["quantri"], procedure.id, kind,
                                                "15/STP-VP", people)
     await perform(dossier_id, users["vanthu"], Action.ACCEPT)
@@ -116,9 +120,9 @@ def test_submission_is_a_new_online_dossier_of_the_office(db):
     run(go())
 
 
-def test_revocation_request_approved_ends_sessions_and_flags_dossiers(db):
+def test_revocation_request_approved_ends_sessions_and_flags_dossiers(signing):  # noqa: F811
     async def go():
-        office, agency, procedure, users = await office_world()
+        office, agency, procedure, users = await office_world(signing)
         officer = await accounts.create_user(
             username="chuyenvien", password="Noibo2026xyz", full_name="Võ Thị Mai",
             role=Role.HANDLER, agency_ids=[agency.id], email="mai@stp.example.vn")
@@ -225,10 +229,11 @@ def test_request_form_and_pages(client):
     assert accounts_page.status_code == 200 and "quantri" in accounts_page.text
 
 
-def test_grant_approved_creates_scoped_accounts_and_sends_links_not_passwords(client):
+def test_grant_approved_creates_scoped_accounts_and_sends_links_not_passwords(
+        client, signing):  # noqa: F811
     async def go():
         dossier_id, agency, users = await submitted(
-            "cap", [person(1), person(2, role=Role.LEADER.value, phone="")])
+            "cap", [person(1), person(2, role=Role.LEADER.value, phone="")], signing)
         await internal.decide(dossier_id, users["lanhdao"], approve=True)
         return dossier_id, agency
 
@@ -255,9 +260,10 @@ def test_grant_approved_creates_scoped_accounts_and_sends_links_not_passwords(cl
     assert {h["account_name"] for h in history} == {"canbo1", "canbo2"}
 
 
-def test_document_system_grant_records_the_account_and_who_handed_it_over(db):
+def test_document_system_grant_records_the_account_and_who_handed_it_over(
+        signing):  # noqa: F811
     async def go():
-        office, agency, procedure, users = await office_world()
+        office, agency, procedure, users = await office_world(signing)
         await Procedure.update({Procedure.code: "NB.H55.02"}).where(
             Procedure.id == procedure.id)
         dossier_id = await internal.submit_request(users["quantri"], procedure.id, "", "",
@@ -282,4 +288,17 @@ def test_document_system_grant_records_the_account_and_who_handed_it_over(db):
         assert (change["kind"], change["account_name"]) == ("cap", "canbo1.stp")
         with pytest.raises(internal.InternalError, match="đã được ghi nhận"):
             await internal.record_handover(dossier_id, listed["id"], "x", "y", users["vanthu"])
+    run(go())
+
+
+def test_approval_without_the_leaders_signing_key_carries_out_nothing(signing):  # noqa: F811
+    async def go():
+        dossier_id, agency, users = await submitted("cap", [person(1)])  # no key given
+        with pytest.raises(TransitionError, match="Máy chủ không giữ khóa ký số"):
+            await internal.decide(dossier_id, users["lanhdao"], approve=True)
+        assert not await User.exists().where(User.email == "canbo1@sotuphap.example.vn")
+        assert await AccountChange.count() == 0
+        row = await Dossier.select(Dossier.status, Dossier.approved).where(
+            Dossier.id == dossier_id).first()
+        assert (row["status"], row["approved"]) == (Status.PROCESSING, False)
     run(go())

@@ -1,7 +1,6 @@
 """Paper conversion of an electronic result: recorded with its audit entry, every page of
 the PDF stamped with the mark, converter and QR; the public lookup shows the SHA-256."""
 
-import hashlib
 import io
 
 from pypdf import PdfReader
@@ -9,21 +8,23 @@ from pypdf import PdfReader
 from app.audit import service as audit
 from app.audit.tables import AuditEntry
 from app.documents.pdf import html_to_pdf
+from app.dossiers.tables import DossierResult
 from app.legal_forms.tables import ResultConversion
 from tests.conftest import csrf_from, run
 from tests.legal_forms_world import as_, dossier_with_result, world  # noqa: F401
+from tests.signing_world import signing  # noqa: F401  (fixture)
 
 RESULT_HTML = ("<html><body style='font-family: DejaVu Sans'><h1>Quyết định cấp giấy phép"
                "</h1><p style='page-break-after: always'>Trang một</p><p>Trang hai</p>"
                "</body></html>")
 
 
-def test_convert_stamps_every_page_and_lookup_shows_the_digest(client, world):  # noqa: F811
-    result = html_to_pdf(RESULT_HTML)
-    dossier_id = run(dossier_with_result(world, result))
+def test_convert_stamps_every_page_and_lookup_shows_the_digest(
+        client, world, signing):  # noqa: F811
+    dossier_id = run(dossier_with_result(world, html_to_pdf(RESULT_HTML), signing))
     as_(client, world["counter"])
     start = client.get(f"/can-bo/ho-so/{dossier_id}/chuyen-doi-giay")
-    digest = hashlib.sha256(result).hexdigest()
+    digest = DossierResult.select().first().run_sync()["sha256"]  # the signed file
     assert start.status_code == 200 and digest in start.text
     done = client.post(f"/can-bo/ho-so/{dossier_id}/chuyen-doi-giay",
                        data={"_csrf_token": csrf_from(start.text)}, follow_redirects=False)

@@ -16,7 +16,6 @@ from app.digitisation import service as digitisation
 from app.dossiers import queries
 from app.dossiers.logic import Status
 from app.dossiers.tables import DossierComponent
-from app.files import store
 from app.identity import service as identity
 from app.identity.sandbox import add_person
 from app.warehouse.tables import WarehouseDocument
@@ -25,6 +24,7 @@ from app.workflow.service import perform
 from tests import factories
 from tests.conftest import csrf_from, post_form, run
 from tests.digitisation_helpers import as_current, counter_world, printed_page
+from tests.signing_world import sign_and_issue, signing  # noqa: F401  (fixture)
 
 CCCD_A, CCCD_B = "052090001234", "062190009999"
 
@@ -165,16 +165,17 @@ def test_uploads_are_filed_and_reused_by_their_owner_only(client, people):
     assert client.get(f"/kho-du-lieu/{document_id}").status_code == 404
 
 
-def test_an_issued_result_is_filed_in_the_applicants_warehouse(client, people):
+def test_an_issued_result_is_filed_in_the_applicants_warehouse(client, people,
+                                                                signing):  # noqa: F811
     async def issue():
         leader = await accounts.create_user(
             username="lanhdao", password="abc12345", full_name="Lãnh đạo",
             role=Role.LEADER, agency_ids=[people["agency"].id])
+        await signing.give_key("lanhdao", "Lãnh đạo")
         dossier = await factories.dossier(people["procedure"], applicant_id=people["user_a"].id,
                                           id_number=CCCD_A)
-        stored = await store.store(b"%PDF-1.4\n% ket qua\n", "application/pdf")
-        await perform(dossier.id, as_current(leader, Role.LEADER, [people["agency"].id]),
-                      Action.ISSUE_RESULT, sha256=stored.sha256)
+        officer = as_current(leader, Role.LEADER, [people["agency"].id])
+        await sign_and_issue(dossier.id, officer, officer)
         return dossier.id
 
     dossier_id = run(issue())

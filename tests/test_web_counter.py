@@ -14,6 +14,7 @@ from app.identity import service as identity
 from app.notifications.tables import OutboxMessage
 from tests import factories
 from tests.conftest import csrf_from, run
+from tests.signing_world import draft_pdf, signing  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -51,7 +52,8 @@ def act(client, dossier_id, action, files=None, **fields):
                        files=files, follow_redirects=False)
 
 
-def test_counter_receives_prints_slip_and_dossier_is_processed(client, office):
+def test_counter_receives_prints_slip_and_dossier_is_processed(client, office, signing):  # noqa: F811
+    run(signing.give_key(Role.LEADER.value, "Cán bộ Lãnh đạo"))
     as_user(client, office, Role.COUNTER_OFFICER)
     url = f"/mot-cua/tiep-nhan/{office['procedure_id']}"
     form = client.get(url)
@@ -82,9 +84,14 @@ def test_counter_receives_prints_slip_and_dossier_is_processed(client, office):
     as_user(client, office, Role.HANDLER)
     refused = act(client, dossier_id, "forward")
     assert refused.status_code == 400 and "chưa có kết quả" in refused.text
-    result = act(client, dossier_id, "issue_result",
-                 files={"file": ("ket-qua.pdf", b"%PDF-1.4 ket qua", "application/pdf")})
-    assert result.status_code == 303
+    drafted = act(client, dossier_id, "attach_draft",
+                  files={"file": ("du-thao.pdf", draft_pdf(), "application/pdf")})
+    assert drafted.status_code == 303
+    as_user(client, office, Role.LEADER)
+    assert act(client, dossier_id, "approve").status_code == 303
+    assert act(client, dossier_id, "sign", signing="server").status_code == 303
+    as_user(client, office, Role.HANDLER)
+    assert act(client, dossier_id, "issue_result").status_code == 303
     assert act(client, dossier_id, "forward").status_code == 303
 
     as_user(client, office, Role.COUNTER_OFFICER)

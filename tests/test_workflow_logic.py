@@ -34,7 +34,7 @@ DEPT = 1  # Sở Tư pháp settles the dossier
 CENTRE = 2  # Trung tâm Phục vụ hành chính công receives it
 OTHER = 3  # Sở Tài chính, for inter-agency work
 SIGNED_SHA = "ab" * 32
-RESULT_SHA = "cd" * 32
+DRAFT_SHA = "cd" * 32
 
 citizen = Actor(100, Role.CITIZEN, is_owner=True)
 stranger = Actor(101, Role.CITIZEN)
@@ -101,10 +101,13 @@ def test_in_person_dossier_through_two_steps_to_return():
     assert (state.current_step, state.assignee_id, t.event) == (2, leader.user_id, "forwarded")
     assert allowed_actions(state, lan) == []  # no longer hers
 
+    state, t = do(state, leader, Action.ATTACH_DRAFT, sha256=DRAFT_SHA.upper())
+    assert dict(t.details) == {"sha256": DRAFT_SHA, "attached_by": 400}
     state, _ = do(state, leader, Action.APPROVE)
-    state, t = do(state, leader, Action.SIGN, sha256=SIGNED_SHA.upper())
-    assert dict(t.details) == {"signer_id": 400, "signed_at": NOW, "sha256": SIGNED_SHA}
-    state, t = do(state, leader, Action.ISSUE_RESULT, sha256=RESULT_SHA)
+    state, t = do(state, leader, Action.SIGN, signing="upload", sha256=SIGNED_SHA.upper())
+    assert dict(t.details) == {"signer_id": 400, "signed_at": NOW, "signing": "upload",
+                               "sha256": SIGNED_SHA}
+    state, t = do(state, leader, Action.ISSUE_RESULT)
     assert state.has_result and Effect.STORE_RESULT in t.effects
 
     state, t = do(state, leader, Action.FORWARD)
@@ -264,15 +267,35 @@ def test_return_to_previous_step_voids_the_approval():
                  Action.RETURN_STEP, reason="x")
 
 
-def test_signing_comes_after_approval_and_records_a_real_hash():
+def test_signing_comes_after_approval_and_issuing_after_signing():
     state = at_step(2, assignee=leader)
     refused_with("Hồ sơ cần được phê duyệt trước khi ký.", state, leader, Action.SIGN,
-                 sha256=SIGNED_SHA)
+                 signing="server")
+    refused_with("Kết quả chưa được ký số hợp lệ nên chưa thể ban hành.", state, leader,
+                 Action.ISSUE_RESULT)
+    assert Action.ISSUE_RESULT not in allowed_actions(state, leader)
     state, _ = do(state, leader, Action.APPROVE)
-    refused_with("Mã SHA-256 của tệp đã ký không hợp lệ (cần 64 ký tự 0–9, a–f).", state,
-                 leader, Action.SIGN, sha256="abc")
-    state, _ = do(state, leader, Action.SIGN, sha256=SIGNED_SHA)
-    refused_with("Kết quả đã được ký.", state, leader, Action.SIGN, sha256=SIGNED_SHA)
+    refused_with("Chọn cách ký: ký số trên hệ thống hoặc tải lên tệp đã ký số.", state, leader,
+                 Action.SIGN)
+    refused_with("Cần chọn tệp PDF đã ký số để tải lên.", state, leader, Action.SIGN,
+                 signing="upload", sha256="abc")
+    refused_with("Ký số trên hệ thống không kèm tệp tải lên.", state, leader, Action.SIGN,
+                 signing="server", sha256=SIGNED_SHA)
+    state, t = do(state, leader, Action.SIGN, signing="server")
+    assert state.signed and t.details["sha256"] is None
+    refused_with("Kết quả đã được ký.", state, leader, Action.SIGN, signing="server")
+    refused_with("Kết quả đã được ký; muốn sửa dự thảo cần trả lại bước trước.", state,
+                 leader, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    state, t = do(state, leader, Action.ISSUE_RESULT)
+    assert state.has_result and Effect.STORE_RESULT in t.effects
+
+
+def test_a_new_draft_needs_a_new_approval():
+    state, _ = do(at_step(2, assignee=leader), leader, Action.APPROVE)
+    state, t = do(state, leader, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
+    assert not state.approved and t.event == "result_draft_attached"
+    refused_with("Hồ sơ cần được phê duyệt trước khi ký.", state, leader, Action.SIGN,
+                 signing="server")
 
 
 def test_financial_obligation_keeps_the_clock_and_returns_to_the_step_once_paid():
@@ -315,7 +338,7 @@ def test_a_dossier_cannot_be_finished_or_returned_without_a_result():
     refused_with("Hồ sơ chưa có kết quả nên không thể trả kết quả.", processed_without_result,
                  counter, Action.RETURN_RESULT)
 
-    with_result, _ = do(last_step, leader, Action.ISSUE_RESULT, sha256=RESULT_SHA)
+    with_result, _ = do(replace(last_step, signed=True), leader, Action.ISSUE_RESULT)
     finished, _ = do(with_result, leader, Action.FORWARD)
     assert finished.status == Status.PROCESSED
 
@@ -347,7 +370,7 @@ def test_late_dossier_is_blocked_until_an_apology_sets_a_new_appointment():
     )
     refused_with(
         "Hồ sơ đã quá hạn: cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi "
-        "tiếp tục xử lý.", state, lan, Action.ISSUE_RESULT, sha256=RESULT_SHA,
+        "tiếp tục xử lý.", state, lan, Action.ISSUE_RESULT,
     )
     assert not set(allowed_actions(state, lan)) & LATE_BLOCKED
     assert Action.RECORD_APOLOGY in allowed_actions(state, lan)
@@ -488,8 +511,8 @@ def test_parameter_messages_are_vietnamese():
     refused_with("Cần chọn cơ quan nhận hồ sơ liên thông.", state, leader, Action.TRANSFER)
     refused_with("Cần ghi rõ các giấy tờ phải bổ sung và lý do.", state, leader,
                  Action.REQUEST_SUPPLEMENT)
-    refused_with("Mã SHA-256 của tệp kết quả không hợp lệ (cần 64 ký tự 0–9, a–f).", state,
-                 leader, Action.ISSUE_RESULT, sha256="z" * 64)
+    refused_with("Cần chọn tệp PDF dự thảo kết quả.", state, leader, Action.ATTACH_DRAFT,
+                 sha256="z" * 64)
     refused_with("Ngày hẹn trả kết quả phải sau thời điểm tiếp nhận.", draft(), counter,
                  Action.ACCEPT, due_at=NOW)
     refused_with("Thao tác không hợp lệ.", state, leader, "teleport")

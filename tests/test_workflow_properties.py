@@ -63,7 +63,8 @@ CLOCK_MOVES = {
 
 WEIGHTS = {
     Action.SUBMIT: 4, Action.ACCEPT: 4, Action.FORWARD: 8, Action.SUPPLY_SUPPLEMENT: 4,
-    Action.PAY: 4, Action.RECORD_APOLOGY: 4, Action.APPROVE: 2, Action.SIGN: 2,
+    Action.PAY: 4, Action.RECORD_APOLOGY: 4, Action.ATTACH_DRAFT: 2, Action.APPROVE: 2,
+    Action.SIGN: 2,
     Action.ISSUE_RESULT: 4, Action.RETURN_RESULT: 8, Action.CANCEL_WITHDRAWAL: 2,
 }
 
@@ -94,8 +95,10 @@ def params_for(data, state: DossierState, action: Action) -> dict:
         return {"amount": data.draw(st.integers(1, 5_000_000))}
     if action == Action.RECORD_APOLOGY:
         return {"new_due_at": later, "reason": "Chờ xác minh"}
-    if action in (Action.SIGN, Action.ISSUE_RESULT):
+    if action == Action.ATTACH_DRAFT:
         return {"sha256": data.draw(st.text("0123456789abcdef", min_size=64, max_size=64))}
+    if action == Action.SIGN:
+        return {"signing": "server"}  # the signature's validity is the service's check
     return {}
 
 

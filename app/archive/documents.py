@@ -136,19 +136,19 @@ async def result_pieces(dossier: dict, agency_name: str) -> list[Piece]:
     common = {"doc_date": _day(result["signed_at"] or result["issued_at"]),
               "issuing_agency": agency_name, "signer": result["signer"] or result["issuer"] or ""}
     if stored["content_type"] == "application/pdf" and signed.is_signed(data):
-        return _signed_pieces(data, digest, summary, common, dossier["code"])
+        return await _signed_pieces(data, digest, summary, common, dossier["code"])
     made = pdfa.to_pdfa(data, stored["content_type"])
     return [Piece(source="result", name="ket qua", data=made.data, conversion=made.conversion,
                   pages=made.pages, doc_type="Kết quả giải quyết TTHC", summary=summary,
                   **common)]
 
 
-def _signed_pieces(data: bytes, digest: str, summary: str, common: dict,
-                   code: str) -> list[Piece]:
+async def _signed_pieces(data: bytes, digest: str, summary: str, common: dict,
+                         code: str) -> list[Piece]:
     """The signed result as it is, its signature report, and — when the signed file is not
     PDF/A — a PDF/A copy for long-term reading (whose signature no longer verifies)."""
     claim = pdfa.pdfa_claim(data)
-    report = signed.report(data, digest, now_utc())
+    report = await signed.report(data, digest, now_utc())
     text = json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True).encode()
     pieces = [
         Piece(source="result", name="ket qua da ky so", data=data,

@@ -1,10 +1,9 @@
 """What the archive records about a signed PDF, without touching its bytes.
 
 A signed result is kept byte for byte (re-rendering would break the signature); beside it
-goes a report of its signatures: who, when, and whether the last signature still covers
-the whole file (its /ByteRange spans every byte but the signature itself, so nothing was
-appended after signing). Certificate-chain validation belongs to `app.signatures`
-(branch w13-sign); until it is merged the report says the chain was not checked.
+goes a report of its signatures: each one's byte range as the file states it, and the
+validation of the last by `app.signatures` (pyHanko against the configured trust roots,
+no network): intact, covering the whole file, certificate trusted, who and when.
 """
 
 from __future__ import annotations
@@ -14,7 +13,10 @@ from datetime import datetime
 
 import pikepdf
 
-REPORT_SCHEMA = "motcua-signature-report/1"
+from app.signatures import signing
+from app.signatures.logic import integrity_problem, message
+
+REPORT_SCHEMA = "motcua-signature-report/2"
 
 
 def _text(value) -> str:
@@ -57,15 +59,24 @@ def is_signed(data: bytes) -> bool:
     return bool(signatures(data))
 
 
-def report(data: bytes, sha256: str, checked_at: datetime) -> dict:
+async def report(data: bytes, sha256: str, checked_at: datetime) -> dict:
     """The validation report kept beside a signed document (JSON in the archive)."""
-    found = signatures(data)
+    facts = await signing.inspect(data)
+    problem = integrity_problem(facts)
     return {
         "schema": REPORT_SCHEMA,
         "document_sha256": sha256,
         "checked_at": checked_at.isoformat(),
-        "signatures": found,
-        "intact": bool(found) and found[-1]["covers_whole_file"],
-        "certificate_chain_checked": False,
+        "signatures": signatures(data),
+        "last_signature": {
+            "valid": problem is None,
+            "problem": message(problem) if problem else "",
+            "intact": facts.intact, "covers_whole_file": facts.whole_file,
+            "certificate_trusted": facts.trusted, "signer": facts.signer_name,
+            "certificate_sha256": facts.signer_fingerprint,
+            "signed_at": facts.signed_at.isoformat() if facts.signed_at else None,
+        },
+        "checked_with": "pyHanko, trust roots of MOTCUA_SIGNING_TRUST_ROOTS, no revocation "
+                        "fetching",
         "note": "Chữ ký được giữ nguyên; tệp lưu trữ là đúng tệp đã ký (cùng SHA-256).",
     }

@@ -66,3 +66,41 @@ async def template_file(component: dict) -> tuple[bytes, str, str]:
             await FormTemplate(component=component["id"], file=stored.id, filename=name,
                                generated=True).save()
     return pdf, "application/pdf", name
+
+
+# The official forms agencies upload: PDF, Word 97–2003 (.doc, OLE) or Word (.docx, zip).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Macro storages inside a .doc, as UTF-16 names in its directory (a heuristic, like the PDF
+# check: the officer's Word still opens downloads in protected view).
+_DOC_MACROS = ("Macros".encode("utf-16-le"), "_VBA_PROJECT".encode("utf-16-le"))
+MAX_FORM_BYTES = 5 * 1024 * 1024
+
+
+def official_form(content: bytes, filename: str) -> tuple[str | None, str, str]:
+    """(problem in Vietnamese or None, content type, download name) of an uploaded form."""
+    import io
+    import zipfile
+
+    from app.files.inspect import pdf_problem
+
+    stem = re.sub(r"[^a-z0-9]+", "-", fold(filename.rsplit(".", 1)[0])).strip("-")[:80]
+    if not content:
+        return "Tệp rỗng. Vui lòng chọn lại tệp.", "", ""
+    if len(content) > MAX_FORM_BYTES:
+        return "Tệp mẫu đơn tối đa 5 MB.", "", ""
+    if content.startswith(b"%PDF-"):
+        return pdf_problem(content), "application/pdf", f"{stem or 'mau-don'}.pdf"
+    if content.startswith(_OLE):
+        if any(marker in content for marker in _DOC_MACROS):
+            return "Tệp Word có macro, hệ thống không nhận; lưu lại không có macro.", "", ""
+        return None, "application/msword", f"{stem or 'mau-don'}.doc"
+    if content.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            names = set()
+        if "word/document.xml" in names and not any("vbaProject" in n for n in names):
+            return (None, "application/vnd.openxmlformats-officedocument."
+                          "wordprocessingml.document", f"{stem or 'mau-don'}.docx")
+    return "Chỉ nhận mẫu đơn dạng PDF, Word (.doc, .docx) không có macro.", "", ""

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
+from app.catalog.content import METHOD_LABELS
 from app.catalog.logic import split_steps
-from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep
+from app.catalog.tables import Procedure, ProcedureComponent, ProcedureStep, ProcedureVersion
+from app.catalog.versions import Change, VersionStatus
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -16,17 +21,48 @@ async def count_procedures() -> int:
     return await Procedure.count().where(Procedure.active.eq(True))
 
 
+async def _versions(procedure: dict) -> None:
+    """The version in force (with its decision) and one waiting for its day, if any."""
+    rows = await ProcedureVersion.select(
+        ProcedureVersion.number, ProcedureVersion.status, ProcedureVersion.change,
+        ProcedureVersion.effective_from,
+        ProcedureVersion.decision.number.as_alias("decision_number"),
+        ProcedureVersion.decision.signed_on.as_alias("decision_signed_on"),
+    ).where((ProcedureVersion.procedure == procedure["id"]) & ProcedureVersion.status.is_in(
+        [VersionStatus.IN_FORCE.value, VersionStatus.SCHEDULED.value]))
+    procedure["version"] = next((r for r in rows if r["status"] == VersionStatus.IN_FORCE),
+                                None)
+    procedure["upcoming"] = next((r for r in rows if r["status"] == VersionStatus.SCHEDULED),
+                                 None)
+    procedure["abolished"] = bool(procedure["version"]) and (
+        procedure["version"]["change"] == Change.ABOLISH)
+
+
 async def get_procedure(procedure_id: int) -> dict | None:
+    """The public page of a procedure in force, or of one abolished (its history stays
+    public); None for one never published."""
     procedure = await Procedure.select(
         *_COLUMNS, Procedure.fee_text, Procedure.steps_text, Procedure.where_to_submit,
-        Procedure.boundary_free,
+        Procedure.boundary_free, Procedure.active, Procedure.subjects, Procedure.methods,
+        Procedure.fee_exemptions, Procedure.result_kind, Procedure.result_text,
+        Procedure.conditions, Procedure.legal_basis, Procedure.online_payment,
     ).where(Procedure.id == procedure_id).first()
     if procedure is None:
         return None
+    await _versions(procedure)
+    if not procedure["active"] and not procedure["abolished"]:
+        return None
     procedure["components"] = await ProcedureComponent.select().where(
-        ProcedureComponent.procedure == procedure_id
+        (ProcedureComponent.procedure == procedure_id) & ProcedureComponent.active.eq(True)
     ).order_by(ProcedureComponent.position)
     procedure["published_steps"] = split_steps(procedure["steps_text"])
+    procedure["method_labels"] = [METHOD_LABELS[m] for m in procedure["methods"].split(",")
+                                  if m in METHOD_LABELS]
+    bases = procedure["legal_basis"]
+    procedure["legal_bases"] = [
+        {"title": b["title"], "effective_from": date.fromisoformat(b["effective_from"])
+         if b.get("effective_from") else None}
+        for b in (json.loads(bases) if isinstance(bases, str) else bases or [])]
     procedure["steps"] = await ProcedureStep.select().where(
         ProcedureStep.procedure == procedure_id
     ).order_by(ProcedureStep.position)

@@ -1,12 +1,15 @@
 """Tables of the catalogue: fields, procedures, their components and internal process."""
 
 from piccolo.columns import (
+    JSON,
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     Numeric,
     OnDelete,
     Text,
+    Timestamptz,
     Varchar,
 )
 from piccolo.columns.reference import LazyTableReference
@@ -47,6 +50,19 @@ class Procedure(Table, tablename="procedure"):
     steps_text = Text(default="")  # the published order of execution (trình tự thực hiện)
     where_to_submit = Text(default="")
     active = Boolean(default=True)
+    # The rest of what Nghị định 63/2010 art. 8(2) puts on a public procedure page; the
+    # in-force content is copied here from its `ProcedureVersion` (app.catalog.publishing).
+    subjects = Text(default="")  # đối tượng thực hiện
+    methods = Varchar(length=60, default="")  # in_person,online,post (cách thức thực hiện)
+    fee_exemptions = Text(default="")
+    result_kind = Varchar(length=20, default="document")  # document | none
+    result_text = Text(default="")  # kết quả thực hiện
+    conditions = Text(default="")  # yêu cầu, điều kiện
+    legal_basis = JSON(default="[]")  # [{"title": ..., "effective_from": "YYYY-MM-DD"}]
+    online_payment = Boolean(default=False)
+    current_version = ForeignKey(LazyTableReference("ProcedureVersion",
+                                                    module_path="app.catalog.tables"),
+                                 null=True, on_delete=OnDelete.restrict)
 
 
 class ProcedureComponent(Table, tablename="procedure_component"):
@@ -59,6 +75,8 @@ class ProcedureComponent(Table, tablename="procedure_component"):
     quantity = Integer(default=1)
     required = Boolean(default=True)
     form_template = Varchar(length=200, default="")  # name of the form (mẫu đơn, tờ khai)
+    # False once a newer version dropped it: kept (old dossiers point at it), not offered.
+    active = Boolean(default=True)
 
 
 class ProcedureStep(Table, tablename="procedure_step"):
@@ -85,3 +103,46 @@ class FormTemplate(Table, tablename="form_template"):
                       null=False, on_delete=OnDelete.restrict)
     filename = Varchar(length=200)
     generated = Boolean(default=False)
+
+
+class PublishingDecision(Table, tablename="publishing_decision"):
+    """A decision publishing procedures (quyết định công bố TTHC): its number, the day it
+    was signed and the day it takes effect. Each version it publishes adds, amends or
+    abolishes one procedure; the dates feed service-index indicators 1.1–1.2."""
+
+    number = Varchar(length=80, unique=True)  # e.g. 1234/QĐ-UBND
+    signed_on = Date()
+    effective_from = Date()
+    issuer = Varchar(length=255, default="")
+    title = Text(default="")
+    created_at = Timestamptz()
+    created_by = ForeignKey(LazyTableReference("User", module_path="app.accounts.tables"),
+                            null=True, on_delete=OnDelete.restrict)
+
+
+class ProcedureVersion(Table, tablename="procedure_version"):
+    """One version of a procedure's public content, immutable once published.
+
+    `content` is the whole page (app.catalog.content.ProcedureContent as JSON). A draft
+    (status "draft", no number) is edited until the provincial admin publishes it through a
+    decision; it is then "scheduled" until its effective day, "in_force" from then, and
+    "superseded" by the next. Dossiers keep the version they were received under
+    (`dossier.procedure_version`)."""
+
+    # None for the draft of a procedure not yet published: its row is made on publishing.
+    procedure = ForeignKey(Procedure, null=True, on_delete=OnDelete.restrict, index=True)
+    number = Integer(null=True, default=None)
+    status = Varchar(length=20, default="draft", index=True)
+    change = Varchar(length=20, default="add")  # add | amend | abolish
+    decision = ForeignKey(PublishingDecision, null=True, on_delete=OnDelete.restrict)
+    effective_from = Date(null=True, default=None, index=True)
+    content = JSON(default="{}")
+    newest_basis_from = Date(null=True, default=None)  # newest legal basis in force (1.1)
+    note = Text(default="")
+    created_at = Timestamptz()
+    created_by = ForeignKey(LazyTableReference("User", module_path="app.accounts.tables"),
+                            null=True, on_delete=OnDelete.restrict)
+    published_at = Timestamptz(null=True, default=None)  # made public in the catalogue (1.2)
+    published_by = ForeignKey(LazyTableReference("User", module_path="app.accounts.tables"),
+                              null=True, on_delete=OnDelete.restrict)
+    applied_at = Timestamptz(null=True, default=None)  # became the in-force content

@@ -132,6 +132,7 @@ async def missing_required(procedure_id: int, ticked: list[int]) -> list[str]:
     """Names of the procedure's required components the officer did not tick."""
     rows = await ProcedureComponent.select(ProcedureComponent.id, ProcedureComponent.name).where(
         (ProcedureComponent.procedure == procedure_id) & ProcedureComponent.required.eq(True)
+        & ProcedureComponent.active.eq(True)
     ).order_by(ProcedureComponent.position)
     return [row["name"] for row in rows if row["id"] not in ticked]
 
@@ -166,7 +167,7 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
                                "hướng dẫn công dân đến đúng cơ quan.")
     receiving_agency = procedure["agency"] if own else user.agency_ids[0]
     components = await ProcedureComponent.select().where(
-        (ProcedureComponent.procedure == procedure_id)
+        (ProcedureComponent.procedure == procedure_id) & ProcedureComponent.active.eq(True)
         & ProcedureComponent.id.is_in(reception.component_ids or [-1]))
     now = now_utc()
     account = await _applicant_account(reception.applicant_id_number)
@@ -178,6 +179,7 @@ async def receive(user: CurrentUser, procedure_id: int, reception: Reception,
             code=await next_code(receiving_agency, to_local(now).date()),
             procedure=procedure_id, agency=procedure["agency"],
             receiving_agency=receiving_agency, applicant_name=reception.applicant_name,
+            procedure_version=procedure["current_version"],
             applicant=account["id"] if account else None,
             applicant_id_number=reception.applicant_id_number,
             applicant_phone=reception.applicant_phone,

@@ -32,6 +32,7 @@ from app.directory.service import CURRENT_ERA, load_current_units, load_units_fi
 from app.directory.tables import Agency
 from app.dossiers.tables import RuleVersion
 from app.formatting import LOCAL_TZ
+from app.signatures.demo import create_demo_signers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PROVINCE_CODE = 51
@@ -79,7 +80,9 @@ async def load_demo() -> list[tuple[str, str, str]]:
     await load_current_units(PROVINCE_CODE)
     await load_units_file(DATA_DIR / "kontum_2020.json")
     await load_catalogue()
-    return await create_demo_users()
+    users = await create_demo_users()
+    await create_demo_signers()  # after the users: every demo leader gets a signing key
+    return users
 
 
 async def load_catalogue() -> dict[str, int]:
@@ -173,6 +176,13 @@ async def _insert_procedures(catalogue: dict, agency_ids: dict[str, int]) -> dic
 def local_midnight_utc(day: str) -> datetime:
     """A rule takes effect at 00:00 local time on its date."""
     return datetime.combine(date.fromisoformat(day), time(), LOCAL_TZ).astimezone(UTC)
+
+
+async def load_rule_versions() -> int:
+    """The dated one-stop rule sets: legal configuration rather than demo data, so `init`
+    loads them too. Joins the caller's transaction."""
+    async with write_transaction():
+        return await _insert_rule_versions(read_data("rule_versions.json"))
 
 
 async def _insert_rule_versions(document: dict) -> int:

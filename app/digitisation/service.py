@@ -9,6 +9,7 @@ digitised), files it in the applicant's warehouse and writes the audit entry. OC
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 
 from app.accounts.service import CurrentUser
@@ -22,6 +23,8 @@ from app.dossiers.tables import Dossier, DossierComponent
 from app.files import store
 from app.files.logic import sniff
 from app.formatting import now_utc
+from app.signatures import scans
+from app.signatures.signing import SignatureRefused
 from app.text import fold
 from app.warehouse import service as warehouse
 
@@ -68,12 +71,20 @@ async def scan_component(user: CurrentUser, dossier: dict, component_id: int,
     if component is None:
         raise ScanRefused("Thành phần hồ sơ không hợp lệ.")
     data, content_type = await asyncio.to_thread(assemble, files)
-    facts = images.facts(data, content_type)
-    stored = await store.store(data, content_type)
-    async with write_transaction():
+    now = now_utc()
+    try:  # the electronic copy carries the receiving agency's signature (when configured)
+        signed_data, signed = await scans.sign_scan(dossier, data, now)
+    except SignatureRefused as exc:
+        raise ScanRefused(f"Chưa ký số được bản số hóa: {exc}") from None
+    facts = images.facts(signed_data, content_type)
+    async with store.atomic():
+        stored = await store.store(signed_data, content_type)
+        if signed is not None:
+            await scans.record(dossier["id"], stored, hashlib.sha256(data).hexdigest(), signed,
+                               user.id, now)
         scan = Scan(component=component_id, dossier=dossier["id"], file=stored.id,
                     sha256=facts.sha256, size=facts.size, page_count=facts.page_count,
-                    status=ScanStatus.QUEUED.value, created_at=now_utc(), created_by=user.id)
+                    status=ScanStatus.QUEUED.value, created_at=now, created_by=user.id)
         await scan.save()
         await DossierComponent.update({
             DossierComponent.file: stored.id, DossierComponent.digitised: True,
@@ -85,7 +96,7 @@ async def scan_component(user: CurrentUser, dossier: dict, component_id: int,
             owner_id_number=dossier["applicant_id_number"])
         await audit.record("dossier.component_digitised", "dossier", dossier["id"], {
             "component": component_id, "sha256": facts.sha256, "size": facts.size,
-            "pages": facts.page_count}, actor_id=user.id)
+            "pages": facts.page_count, "signed": signed is not None}, actor_id=user.id)
     return scan.id
 
 
@@ -129,6 +140,9 @@ async def scans_of(dossier_id: int) -> dict[int, dict]:
         Scan.id, Scan.component, Scan.sha256, Scan.size, Scan.page_count, Scan.status,
         Scan.id_numbers, Scan.error, Scan.created_at, Scan.finished_at,
     ).where(Scan.dossier == dossier_id).order_by(Scan.id).output(load_json=True)
+    signatures = await scans.signed_scans(dossier_id)
+    for row in rows:
+        row["signature"] = signatures.get(row["sha256"])
     return {row["component"]: row for row in rows}  # later scans overwrite earlier ones
 
 

@@ -1,6 +1,6 @@
 """Tables of the directory domain: the administrative-unit tree and the agencies."""
 
-from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Varchar
+from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Varchar
 from piccolo.table import Table
 
 
@@ -20,6 +20,11 @@ class AdminUnit(Table, tablename="admin_unit"):
     parent = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
     depth = Integer(default=0)
     active = Boolean(default=True)
+    # Validity and mergers (app.directory.logic): a unit merged into another stops on
+    # `valid_to` and names its successor; agencies and dossiers that point at it keep it.
+    valid_from = Date(null=True, default=None)
+    valid_to = Date(null=True, default=None)
+    replaced_by = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
 
 
 class Agency(Table, tablename="agency"):
@@ -37,4 +42,27 @@ class Agency(Table, tablename="agency"):
     address = Varchar(length=255, default="")
     phone = Varchar(length=40, default="")
     email = Varchar(length=120, default="")
+    active = Boolean(default=True)
+    # The agency's code on the national public service portal (Cổng DVCQG), when it differs
+    # from the code used in dossier codes.
+    portal_code = Varchar(length=60, default="")
+
+
+class AgencyCounter(Table, tablename="agency_counter"):
+    """A reception counter (quầy) of an agency, e.g. "Quầy số 3 — Tư pháp"."""
+
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=120)
+    location = Varchar(length=255, default="")
+    active = Boolean(default=True)
+
+
+class AgencySigner(Table, tablename="agency_signer"):
+    """An official who signs the agency's documents (người có thẩm quyền ký), with the title
+    printed above the signature; `position` orders them (the head first)."""
+
+    agency = ForeignKey(Agency, null=False, on_delete=OnDelete.cascade, index=True)
+    full_name = Varchar(length=200)
+    title = Varchar(length=200)  # e.g. "Giám đốc", "KT. Giám đốc — Phó Giám đốc"
+    position = Integer(default=0)
     active = Boolean(default=True)

@@ -14,7 +14,7 @@ from piccolo.columns import (
 from piccolo.table import Table
 
 from app.accounts.tables import User
-from app.catalog.tables import Procedure, ProcedureComponent
+from app.catalog.tables import Procedure, ProcedureComponent, ProcedureVersion
 from app.directory.tables import Agency
 
 
@@ -49,6 +49,9 @@ class Dossier(Table, tablename="dossier"):
 
     code = Varchar(length=60, unique=True)
     procedure = ForeignKey(Procedure, null=False, on_delete=OnDelete.restrict, index=True)
+    # The published version of the procedure the dossier was received under (None for
+    # dossiers from before versions were kept): its components, limit and fees.
+    procedure_version = ForeignKey(ProcedureVersion, null=True, on_delete=OnDelete.restrict)
     agency = ForeignKey(Agency, null=False, on_delete=OnDelete.restrict, index=True)
     receiving_agency = ForeignKey(Agency, null=True, on_delete=OnDelete.restrict)
     applicant = ForeignKey(User, null=True, on_delete=OnDelete.restrict, index=True)
@@ -168,6 +171,7 @@ class DossierResult(Table, tablename="dossier_result"):
     signed_sha256 = Varchar(length=64, default="")
     signed_by = ForeignKey(User, null=True, on_delete=OnDelete.restrict)
     signed_at = Timestamptz(null=True, default=None)
+    certificate_fingerprint = Varchar(length=64, default="")  # SHA-256 of the signer's
 
 
 class DeadlineAlert(Table, tablename="deadline_alert"):

@@ -208,6 +208,9 @@ async def act(feedback_id: int, user: CurrentUser | None, move_text: str,
                             comment=text).save()
         await audit.record(f"feedback.{move.value}", "feedback", feedback_id,
                            {"from": row["status"], "to": status.value}, actor_id=actor_id)
+        from app.integrations.dvcqg import feedback as national  # (imports this module)
+
+        await national.queue(feedback_id)  # an item filed on the national portal goes back
         if notify:
             from app.feedback import messages
 

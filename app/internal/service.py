@@ -7,7 +7,9 @@ accounts it creates or disables, the links queued, all or nothing.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict
+from html import escape
 
 from app.accounts.passwords import hash_password
 from app.accounts.roles import Role
@@ -18,6 +20,7 @@ from app.catalog.tables import Procedure
 from app.counter.service import next_code
 from app.db import write_transaction
 from app.directory.tables import Agency
+from app.documents.pdf import html_to_pdf
 from app.dossiers.logic import OPEN_STATUSES, Channel, Status
 from app.dossiers.tables import Dossier, DossierEvent, RuleVersion
 from app.files import store
@@ -45,8 +48,8 @@ from app.internal.tables import (
     AccountRequestPerson,
     SetPasswordToken,
 )
-from app.workflow import Action, TransitionError
-from app.workflow.service import perform, snapshot
+from app.workflow import Action, TransitionError, refusal
+from app.workflow.service import actor_for, perform, snapshot
 
 
 class InternalError(ValueError):
@@ -97,6 +100,7 @@ async def submit_request(user: CurrentUser, procedure_id: int, kind_text: str,
         dossier = Dossier(
             code=await next_code(procedure["agency"], to_local(now).date()),
             procedure=procedure_id, agency=procedure["agency"], applicant=user.id,
+            procedure_version=procedure["current_version"],
             applicant_name=agency["name"], channel=Channel.ONLINE.value,
             status=Status.NEW.value, rule_version=rule["id"] if rule else None,
             created_at=now)
@@ -175,7 +179,7 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
     if not approve and not reason.strip():
         raise InternalError("Nêu lý do từ chối.")
     links: list[tuple[dict, int, str]] = []
-    async with write_transaction():
+    async with store.atomic():  # the signed result joins the transaction
         request = await AccountRequest.select().where(
             AccountRequest.dossier == dossier_id).first()
         if request is None:
@@ -186,11 +190,9 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
         if not approve:
             await perform(dossier_id, user, Action.REFUSE, reason=reason.strip())
         else:
-            await perform(dossier_id, user, Action.APPROVE, comment=reason.strip())
+            await _may_approve(dossier_id, user)
             links = await _carry_out(request, user)
-            summary = await _result_text(request, dossier_id)
-            stored = await store.store(summary.encode(), "text/plain; charset=utf-8")
-            await perform(dossier_id, user, Action.ISSUE_RESULT, sha256=stored.sha256)
+            await _issue_signed_result(request, dossier_id, user, reason.strip())
             await _finish(dossier_id, user)
         await AccountRequest.update({
             AccountRequest.decision: "approved" if approve else "refused",
@@ -204,6 +206,27 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
                 phone=person["phone"], path=path)
     if links:
         messages.schedule_delivery()
+
+
+async def _may_approve(dossier_id: int, user: CurrentUser) -> None:
+    """Refuse (the machine's reason) before anything is carried out."""
+    snap = await snapshot(dossier_id)
+    problem = refusal(snap.state, actor_for(user, snap.row), Action.APPROVE)
+    if problem:
+        raise TransitionError(problem)
+
+
+async def _issue_signed_result(request: dict, dossier_id: int, user: CurrentUser,
+                               comment: str) -> None:
+    """The result is a PDF of what was done, approved and signed by the deciding leader
+    with the key the server holds for them (README "Ký số"), then issued."""
+    summary = await _result_text(request, dossier_id)
+    html = f"<meta charset='utf-8'><pre style='font-family: DejaVu Sans'>{escape(summary)}</pre>"
+    draft = await store.store(await asyncio.to_thread(html_to_pdf, html), "application/pdf")
+    await perform(dossier_id, user, Action.ATTACH_DRAFT, sha256=draft.sha256)
+    await perform(dossier_id, user, Action.APPROVE, comment=comment)
+    await perform(dossier_id, user, Action.SIGN, signing="server")
+    await perform(dossier_id, user, Action.ISSUE_RESULT)
 
 
 async def _finish(dossier_id: int, user: CurrentUser) -> None:

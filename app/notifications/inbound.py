@@ -46,21 +46,29 @@ async def answer_lookup(sender: str, text: str, message_id: str,
     if not sender or not is_phone(sender):
         raise InboundRefused("Số điện thoại người gửi không hợp lệ.")
     phone = normalise_phone(sender)
-    now = time.monotonic()
-    if LOOKUPS_PER_SENDER.blocked(phone, now):
+    reply = await reply_for(phone, text)
+    if reply is None:
         return InboundResult(queued=0, limited=True)
-    LOOKUPS_PER_SENDER.hit(phone, now)
-    parsed = parse_lookup(text)
-    if parsed is None:
-        reply = LOOKUP_USAGE
-    else:
-        found = await dossiers.public_lookup(*parsed)
-        reply = LOOKUP_NOT_FOUND if found is None else lookup_reply(
-            found["code"], DossierStatus(found["status"]).label, format_date(found["due_at"]),
-            format_date(found["returned_at"] or found["finished_at"]))
     occurrence = message_id or f"{text.strip()}@{int(time.time() // 60)}"
     queued = await notify_contact(Event.LOOKUP_REPLY, phone=phone, values={"status": reply},
                                   occurrence=occurrence[:200], phone_channels=(channel,))
     if queued:
         schedule_delivery()
     return InboundResult(queued=queued)
+
+
+async def reply_for(sender_key: str, text: str) -> str | None:
+    """The answer to one lookup message from `sender_key` (a phone, or "zalo:<user id>"
+    for the Zalo Official Account), or None when the sender is over the limit. One lookup
+    and one limiter for every channel."""
+    now = time.monotonic()
+    if LOOKUPS_PER_SENDER.blocked(sender_key, now):
+        return None
+    LOOKUPS_PER_SENDER.hit(sender_key, now)
+    parsed = parse_lookup(text)
+    if parsed is None:
+        return LOOKUP_USAGE
+    found = await dossiers.public_lookup(*parsed)
+    return LOOKUP_NOT_FOUND if found is None else lookup_reply(
+        found["code"], DossierStatus(found["status"]).label, format_date(found["due_at"]),
+        format_date(found["returned_at"] or found["finished_at"]))

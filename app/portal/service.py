@@ -44,6 +44,7 @@ async def start_draft(user: CurrentUser, procedure_id: int) -> int:
     async with write_transaction():
         draft = Dossier(
             code=DRAFT_PREFIX + secrets.token_hex(8), procedure=procedure_id,
+            procedure_version=procedure["current_version"],
             agency=procedure["agency"], applicant=user.id,
             applicant_name=account["full_name"], applicant_id_number=account["id_number"] or "",
             applicant_phone=account["phone"], channel=Channel.ONLINE.value,
@@ -64,7 +65,8 @@ async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
     if row is None:
         return None
     row["components"] = await ProcedureComponent.select().where(
-        ProcedureComponent.procedure == row["procedure"]).order_by(ProcedureComponent.position)
+        (ProcedureComponent.procedure == row["procedure"]) & ProcedureComponent.active.eq(True)
+    ).order_by(ProcedureComponent.position)
     row["supplied"] = {
         c["procedure_component"]: c for c in await DossierComponent.select(
             DossierComponent.all_columns(), DossierComponent.file.size.as_alias("size"),
@@ -164,7 +166,12 @@ async def submit(user: CurrentUser, draft: dict) -> str:
         if current["status"] != Status.DRAFT:  # a double tap that lost the race
             return current["code"]
         code = await next_code(draft["agency"], to_local(now_utc()).date())
-        await Dossier.update({Dossier.code: code}).where(Dossier.id == draft["id"])
+        # Submitted under the version in force now, even if the draft began under another.
+        version = await Procedure.select(Procedure.current_version).where(
+            Procedure.id == draft["procedure"]).first()
+        await Dossier.update({Dossier.code: code,
+                              Dossier.procedure_version: version["current_version"]}).where(
+            Dossier.id == draft["id"])
         await perform(draft["id"], user, Action.SUBMIT)
     return code
 

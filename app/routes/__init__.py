@@ -1,10 +1,13 @@
 """Thin controllers, one module per area; `CONTROLLERS` registers them all."""
 
+from app.routes.agencies_admin import AgenciesController
 from app.routes.archive import ArchiveController
 from app.routes.archive_disposal import DisposalController, RetentionController
 from app.routes.archive_packages import PackageController
 from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
+from app.routes.catalog_admin import CatalogAdminController
+from app.routes.catalog_import import CatalogImportController
 from app.routes.citizen import CitizenController
 from app.routes.compliance import ComplianceController
 from app.routes.conversion import ConversionController
@@ -21,8 +24,15 @@ from app.routes.internal import (
 )
 from app.routes.jobs import JobsController
 from app.routes.legal_forms import LegalFormController
+from app.routes.national import (
+    DossierSyncController,
+    NationalSyncController,
+    NationalWebhooks,
+    SandboxPortalController,
+)
 from app.routes.notifications import FailedMessagesController, TemplateAdminController
 from app.routes.notifications_api import SmsInboundController
+from app.routes.organisation import UnitsController
 from app.routes.paper import PaperController
 from app.routes.payments import (
     PaymentController,
@@ -30,15 +40,23 @@ from app.routes.payments import (
     SandboxController,
     payment_callback,
 )
+from app.routes.procedure_history import ProcedureHistoryController
 from app.routes.public import PublicController
 from app.routes.ratings import KioskController, RatingController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
+from app.routes.signatures import ResultFileController
 from app.routes.staff import StaffController
 from app.routes.submission import SubmissionController, SupplementController
 from app.routes.tracking import MyDossierController
 from app.routes.tracking_book import TrackingBookController
+from app.routes.users_admin import AdminHomeController, UsersAdminController
+from app.routes.vneid import (
+    NationalSignInController,
+    SandboxIdentityApi,
+    SandboxIdentityPages,
+)
 from app.routes.warehouse import WarehouseController
 
 CONTROLLERS = [
@@ -84,4 +102,25 @@ CONTROLLERS = [
     PackageController,
     DisposalController,
     RetentionController,
+    ResultFileController,
+]
+# Go-live back office (issue #15): organisation, catalogue, users.
+CONTROLLERS += [
+    AdminHomeController,
+    UnitsController,
+    AgenciesController,
+    CatalogAdminController,
+    CatalogImportController,
+    UsersAdminController,
+    ProcedureHistoryController,
+]
+# National integrations (#19): portal and Zalo webhooks, sync pages, VNeID, sandboxes.
+CONTROLLERS += [
+    NationalWebhooks,
+    NationalSyncController,
+    DossierSyncController,
+    SandboxPortalController,
+    NationalSignInController,
+    SandboxIdentityPages,
+    SandboxIdentityApi,
 ]

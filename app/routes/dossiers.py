@@ -13,7 +13,11 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.dossiers import queries
 from app.files import store
+from app.files.inspect import pdf_problem
+from app.files.logic import sniff
 from app.formatting import LOCAL_TZ
+from app.signatures.logic import Problem, message
+from app.signatures.view import signing_view
 from app.web.auth import requires_staff
 from app.web.forms import read_form
 from app.workflow import ACTION_LABELS, Action, TransitionError
@@ -68,6 +72,7 @@ async def _detail_page(request, dossier_id, error="", status_code=200) -> Templa
         "colleagues": await queries.colleagues(dossier["agency"]),
         "agencies": await queries.other_agencies(dossier["agency"]),
         "procedure_components": await queries.procedure_components(dossier["procedure"]),
+        "signing": await signing_view(dossier_id, request.user),
     })
 
 
@@ -98,13 +103,29 @@ async def _params(request: Request, data: dict[str, str]) -> dict:
         if not all(str(c).isdigit() and len(str(c)) < 10 for c in ticked):
             raise TransitionError("Thành phần hồ sơ cần bổ sung không hợp lệ.")
         params["components"] = [int(c) for c in ticked]
-    upload = form.get("file")
-    if isinstance(upload, UploadFile):
-        content = await upload.read(MAX_RESULT_BYTES + 1)
-        if not content:
-            raise TransitionError("Chưa chọn tệp hoặc tệp rỗng.")
-        if len(content) > MAX_RESULT_BYTES:
-            raise TransitionError("Tệp quá lớn (tối đa 20 MB).")
-        stored = await store.store(content, upload.content_type or "application/octet-stream")
-        params["sha256"] = stored.sha256
+    if data.get("action") in (Action.ATTACH_DRAFT, Action.SIGN):
+        params.update(await _result_file_params(data, form.get("file")))
+    return params
+
+
+async def _result_file_params(data: dict[str, str], upload) -> dict:
+    """The draft result or the signed result: a PDF judged by its bytes, stored and passed
+    by SHA-256. Server signing ("Ký số") takes no file."""
+    params: dict = {}
+    if data.get("action") == Action.SIGN:
+        params["signing"] = data.get("signing", "")
+        if params["signing"] != "upload":
+            return params
+    content = await upload.read(MAX_RESULT_BYTES + 1) if isinstance(upload, UploadFile) else b""
+    if not content:
+        raise TransitionError("Chưa chọn tệp hoặc tệp rỗng.")
+    if len(content) > MAX_RESULT_BYTES:
+        raise TransitionError("Tệp quá lớn (tối đa 20 MB).")
+    if sniff(content) != "application/pdf":
+        raise TransitionError(message(Problem.NOT_PDF) if data.get("action") == Action.SIGN
+                              else "Dự thảo kết quả phải là tệp PDF.")
+    problem = pdf_problem(content)
+    if problem:
+        raise TransitionError(problem)
+    params["sha256"] = (await store.store(content, "application/pdf")).sha256
     return params

@@ -16,6 +16,7 @@ from app.catalog.tables import Procedure
 from app.feedback import service as feedback
 from app.feedback.logic import Category, FeedbackError, Move, Status
 from app.formatting import now_utc
+from app.integrations.dvcqg import feedback as national_feedback
 from app.web.auth import requires_applicant, requires_roles
 from app.web.forms import read_form
 
@@ -180,4 +181,5 @@ async def _detail(request: Request, feedback_id: int, error: str = "",
     return Template("feedback/staff_detail.html", status_code=status_code, context={
         "f": row, "moves": feedback.moves(row, request.user), "Move": Move, "error": error,
         "Status": Status, "categories": list(Category),
-        "agencies": await feedback.routing_choices()})
+        "agencies": await feedback.routing_choices(),
+        "national": await national_feedback.sync_status(feedback_id)})

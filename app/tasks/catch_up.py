@@ -11,6 +11,7 @@ import threading
 
 from app.jobs.api import enqueue_sync
 from app.tasks import huey
+from app.tasks.catalog import versions_into_force
 from app.tasks.deadlines import deadline_watch
 
 log = logging.getLogger(__name__)
@@ -18,7 +19,7 @@ _once = threading.Lock()
 _done: list[bool] = []
 
 # Idempotent periodic tasks to run once at every start.
-CATCH_UP = (deadline_watch,)
+CATCH_UP = (deadline_watch, versions_into_force)
 
 
 @huey.on_startup()

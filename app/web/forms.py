@@ -21,6 +21,12 @@ class FormErrors:
     def __bool__(self) -> bool:
         return bool(self.messages)
 
+    @classmethod
+    def of(cls, refusal: Exception) -> FormErrors:
+        """The messages of a service's refusal (`app.refusals.Refusal`) by form field; a
+        refusal naming no field is shown at the top of the form."""
+        return cls(dict(getattr(refusal, "fields", None) or {"form": str(refusal)}))
+
 
 async def read_form(request: Request) -> dict[str, str]:
     """Form fields as stripped strings, truncated: an over-long field is an error the

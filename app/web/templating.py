@@ -19,6 +19,7 @@ from app.catalog.logic import (
 )
 from app.documents.qr import lookup_qr_svg
 from app.dossiers.logic import STATUS_LABELS, Channel
+from app.integrations.config import provider as integration_provider
 from app.settings import get_settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -57,6 +58,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         level_labels=LEVEL_LABELS,
         component_kind_labels=COMPONENT_KIND_LABELS,
         lookup_qr=lookup_qr_svg,  # lookup_qr(request.base_url, code): QR opening /tra-cuu
+        national_sign_in=lambda: bool(integration_provider("vneid")),  # VNeID button
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

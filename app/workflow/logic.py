@@ -39,6 +39,7 @@ class Action(StrEnum):
     REQUEST_PAYMENT = "request_payment"
     PAY = "pay"
     RECORD_APOLOGY = "record_apology"
+    ATTACH_DRAFT = "attach_draft"
     APPROVE = "approve"
     SIGN = "sign"
     ISSUE_RESULT = "issue_result"
@@ -67,8 +68,9 @@ ACTION_LABELS = {
     Action.REQUEST_PAYMENT: "Yêu cầu thực hiện nghĩa vụ tài chính",
     Action.PAY: "Xác nhận đã nộp phí, lệ phí",
     Action.RECORD_APOLOGY: "Lập phiếu xin lỗi và hẹn lại ngày trả kết quả",
+    Action.ATTACH_DRAFT: "Trình dự thảo kết quả",
     Action.APPROVE: "Phê duyệt",
-    Action.SIGN: "Ký kết quả",
+    Action.SIGN: "Ký số kết quả",
     Action.ISSUE_RESULT: "Ban hành kết quả",
     Action.STOP: "Dừng xử lý",
     Action.REQUEST_WITHDRAWAL: "Yêu cầu rút hồ sơ",

@@ -42,6 +42,7 @@ BUILDERS: dict[Action, Callable[..., Transition]] = {
     Action.REQUEST_PAYMENT: processing.request_payment,
     Action.PAY: actions.pay,
     Action.RECORD_APOLOGY: processing.record_apology,
+    Action.ATTACH_DRAFT: processing.attach_draft,
     Action.APPROVE: processing.approve,
     Action.SIGN: processing.sign,
     Action.ISSUE_RESULT: processing.issue_result,
@@ -71,8 +72,9 @@ def apply(state: DossierState, actor: Actor, action: Action | str, **params) -> 
     refuse(reason); redirect(target_agency_id=None, target_agency_name="", reason="");
     assign(assignee_id); forward(assignee_id=None); return_step(reason, assignee_id=None);
     transfer(target_agency_id, reason=""); request_payment(amount, reason=""); pay(amount=None);
-    record_apology(new_due_at, reason); approve(comment=""); sign(sha256);
-    issue_result(sha256); stop(reason); request_withdrawal(reason=""); the rest none.
+    record_apology(new_due_at, reason); attach_draft(sha256); approve(comment="");
+    sign(signing="server"|"upload", sha256=None); issue_result(); stop(reason);
+    request_withdrawal(reason=""); the rest none.
     """
     try:
         action = Action(action)
@@ -158,6 +160,10 @@ def _precondition(state: DossierState, action: Action) -> str | None:
             return "Hồ sơ cần được phê duyệt trước khi ký."
         if state.signed:
             return "Kết quả đã được ký."
+    if action == Action.ATTACH_DRAFT and state.signed:
+        return "Kết quả đã được ký; muốn sửa dự thảo cần trả lại bước trước."
+    if action == Action.ISSUE_RESULT and not state.signed:
+        return "Kết quả chưa được ký số hợp lệ nên chưa thể ban hành."
     if action == Action.RECORD_APOLOGY and state.due_at is None:
         return "Hồ sơ chưa có ngày hẹn trả kết quả."
     owes = state.fees_outstanding > 0 or state.status == Status.FINANCIAL_OBLIGATION

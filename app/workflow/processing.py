@@ -1,7 +1,8 @@
 """What processing actions do at the agency once the guards let them through. Pure.
 
 Assign, forward, return a step, transfer, ask for a financial obligation, apologise,
-approve, sign, issue the result, stop. See `app.workflow.actions` for the conventions.
+attach the draft result, approve, sign, issue the result, stop. See `app.workflow.actions`
+for the conventions.
 """
 
 from __future__ import annotations
@@ -138,20 +139,42 @@ def approve(state: DossierState, actor: Actor, comment: Any = "") -> Transition:
     )
 
 
-def sign(state: DossierState, actor: Actor, sha256: Any = None) -> Transition:
-    digest = sha256_hex(sha256, "Mã SHA-256 của tệp đã ký không hợp lệ (cần 64 ký tự 0–9, a–f).")
+def attach_draft(state: DossierState, actor: Actor, sha256: Any = None) -> Transition:
+    digest = sha256_hex(sha256, "Cần chọn tệp PDF dự thảo kết quả.")
+    # A new draft is a new text: whatever approval the previous one had does not carry over.
     return move(
-        state, Action.SIGN, "signed", changes={"signed": True},
-        details={"signer_id": actor.user_id, "signed_at": state.now, "sha256": digest},
+        state, Action.ATTACH_DRAFT, "result_draft_attached", changes={"approved": False},
+        details={"sha256": digest, "attached_by": actor.user_id},
     )
 
 
-def issue_result(state: DossierState, actor: Actor, sha256: Any = None) -> Transition:
-    digest = sha256_hex(sha256, "Mã SHA-256 của tệp kết quả không hợp lệ (cần 64 ký tự 0–9, a–f).")
-    # Issuing again replaces the earlier result (e.g. after a step was returned).
+SIGNING_METHODS = ("server", "upload")
+
+
+def sign(state: DossierState, actor: Actor, signing: Any = None, sha256: Any = None
+         ) -> Transition:
+    """Server signing ("Ký số") takes no file; an upload names the signed file. Whether the
+    signature is valid is checked by the service (`app.signatures.results`) before
+    anything is saved, so `signed` becomes true only with a valid signature on record."""
+    if signing not in SIGNING_METHODS:
+        raise TransitionError("Chọn cách ký: ký số trên hệ thống hoặc tải lên tệp đã ký số.")
+    if signing == "upload":
+        sha256 = sha256_hex(sha256, "Cần chọn tệp PDF đã ký số để tải lên.")
+    elif sha256 is not None:
+        raise TransitionError("Ký số trên hệ thống không kèm tệp tải lên.")
+    return move(
+        state, Action.SIGN, "signed", changes={"signed": True},
+        details={"signer_id": actor.user_id, "signed_at": state.now, "signing": signing,
+                 "sha256": sha256},
+    )
+
+
+def issue_result(state: DossierState, actor: Actor) -> Transition:
+    # The machine lets this through only once `signed`; the service issues the signed file
+    # (issuing again after a re-signature replaces the earlier result).
     return move(
         state, Action.ISSUE_RESULT, "result_issued", effects=(Effect.STORE_RESULT,),
-        changes={"has_result": True}, details={"sha256": digest, "issued_by": actor.user_id},
+        changes={"has_result": True}, details={"issued_by": actor.user_id},
     )
 
 

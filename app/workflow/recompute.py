@@ -25,6 +25,7 @@ from app.catalog.tables import Procedure
 from app.db import write_transaction
 from app.dossiers.tables import Dossier, DossierEvent, DossierPause
 from app.formatting import LOCAL_TZ, format_datetime, now_utc
+from app.integrations import dossier_changes
 from app.notifications.api import schedule_delivery
 from app.workflow.notices import notify_due_recomputed
 from app.workflow.watch import _clock_runs
@@ -89,6 +90,7 @@ async def _record(row: dict, new_due: datetime, reason: str, actor_id: int | Non
                          comment=comment[:2000])
     await event.save()
     await notify_due_recomputed(row["id"], event.id)
+    await dossier_changes.queue(row["id"])  # the portal's NgayHenTra moves too
     await audit.record(f"dossier.{EVENT}", "dossier", row["id"], {
         "reason": reason, "old_due_at": row["due_at"].isoformat(),
         "new_due_at": new_due.isoformat()}, actor_id=actor_id)

@@ -91,10 +91,15 @@ _PROCESSING = {
     (_S.PROCESSING, _A.RECORD_APOLOGY): Rule(
         (_S.PROCESSING,), HANDLER_OR_LEADER, "form 04, new appointment"
     ),
+    (_S.PROCESSING, _A.ATTACH_DRAFT): Rule(
+        (_S.PROCESSING,), HANDLER_OR_LEADER, "the draft result PDF; not once signed; voids approval"
+    ),
     (_S.PROCESSING, _A.APPROVE): Rule((_S.PROCESSING,), LEADER, "once; late rule"),
-    (_S.PROCESSING, _A.SIGN): Rule((_S.PROCESSING,), LEADER, "after approval; late rule"),
+    (_S.PROCESSING, _A.SIGN): Rule(
+        (_S.PROCESSING,), LEADER, "after approval; a valid signature of the draft; late rule"
+    ),
     (_S.PROCESSING, _A.ISSUE_RESULT): Rule(
-        (_S.PROCESSING,), HANDLER_OR_LEADER, "records the result file; late rule"
+        (_S.PROCESSING,), HANDLER_OR_LEADER, "issues the signed file; only once signed; late rule"
     ),
     (_S.PROCESSING, _A.REFUSE): Rule((_S.STOPPED,), LEADER, "refusal letter with reason"),
     (_S.PROCESSING, _A.STOP): Rule((_S.STOPPED,), LEADER, "form 05 with reason"),

@@ -31,13 +31,13 @@ from app.dossiers.tables import (
     DossierPause,
     DossierResult,
     RequestedComponent,
-    StoredFile,
 )
 from app.formatting import now_utc
+from app.integrations import dossier_changes
 from app.notifications.api import schedule_delivery
 from app.notifications.workflow import notify_transition
 from app.ratings.service import invite as rating_invite
-from app.warehouse.service import file_result
+from app.signatures import results as signed_results
 from app.workflow import (
     Action,
     Actor,
@@ -182,14 +182,6 @@ async def _due_after_pause(row: dict) -> datetime | None:
     return extend_by_office_time(row["due_at"], paused, calendar=calendar)
 
 
-async def _file_result_in_warehouse(dossier_id: int, sha256: str) -> None:
-    """The electronic result goes to the applicant's data warehouse in the same
-    transaction (when its file is in the file store)."""
-    stored = await StoredFile.select(StoredFile.id).where(StoredFile.sha256 == sha256).first()
-    if stored is not None:
-        await file_result(dossier_id, stored["id"])
-
-
 # Statuses in which the current step's deadline is kept for when the step goes on.
 _STEP_WAITING = (Status.SUPPLEMENT_REQUESTED, Status.FINANCIAL_OBLIGATION,
                  Status.WITHDRAWAL_REQUESTED)
@@ -253,11 +245,14 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
             dossier=dossier_id, previous_due_at=snap.state.due_at,
             new_due_at=transition.changes["due_at"], reason=params["reason"].strip(),
             created_at=transition.at, created_by=user.id).save()
+    if transition.action == Action.ATTACH_DRAFT:
+        await signed_results.attach_draft(dossier_id, transition.details["sha256"], user,
+                                          transition.at)
+    if transition.action == Action.SIGN:
+        await signed_results.sign(snap.row, transition.details["signing"],
+                                  transition.details["sha256"], user, transition.at)
     if transition.action == Action.ISSUE_RESULT:
-        await DossierResult.delete().where(DossierResult.dossier == dossier_id)
-        await DossierResult(dossier=dossier_id, sha256=transition.details["sha256"],
-                            issued_at=transition.at, issued_by=user.id).save()
-        await _file_result_in_warehouse(dossier_id, transition.details["sha256"])
+        await signed_results.issue(dossier_id, user, transition.at)
     if transition.action == Action.RETURN_RESULT:
         details = transition.details
         await ResultReturn(
@@ -265,11 +260,6 @@ async def _record_side_tables(snap: Snapshot, transition: Transition, user: Curr
             receiver_name=details["receiver_name"] or snap.row["applicant_name"],
             receiver_id_number=details["receiver_id_number"], note=details["note"],
             returned_at=transition.at, recorded_by=user.id).save()
-    if transition.action == Action.SIGN:
-        await DossierResult.update({
-            DossierResult.signed_sha256: transition.details.get("sha256", ""),
-            DossierResult.signed_by: user.id, DossierResult.signed_at: transition.at,
-        }).where(DossierResult.dossier == dossier_id)
     return extra
 
 
@@ -310,6 +300,7 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str,
             await rating_invite(dossier_id)  # same transaction as the return
         if transition.status in CLOSED_STATUSES:  # its archival file, built after commit
             await file_closed_dossier(dossier_id, transition.agency_id, transition.at)
+        await dossier_changes.queue(dossier_id)  # national portal sync, document numbers
         queued = await notify_transition(dossier_id, transition, params)
     if queued:
         schedule_delivery()

@@ -73,7 +73,9 @@ def live_server(tmp_path_factory) -> LiveServer:
     var_dir = tmp_path_factory.mktemp("live-var")
     env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PAYMENT_GATEWAY": "sandbox",
            "MOTCUA_POPULATION_REGISTRY": "sandbox",
-           "MOTCUA_SMS_INBOUND_TOKEN": SMS_INBOUND_TOKEN}
+           "MOTCUA_SMS_INBOUND_TOKEN": SMS_INBOUND_TOKEN,
+           # As `make run`: signatures chain to the demo CA that `seed --demo` makes.
+           "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem")}
     port = free_port()
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
     server.cli("migrate")

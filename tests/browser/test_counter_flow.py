@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.helpers import login
+from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +23,7 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     for username, role in (("quay.flow", "counter_officer"), ("lanhdao.flow", "leader")):
         live_server.cli("createuser", username, "--name", f"Cán bộ {role}", "--role", role,
                         "--agency", str(agency_id), "--password", "Flow2026xyz")
+    give_live_key(live_server, "lanhdao.flow", "Cán bộ leader")
     base = live_server.url
 
     login(page, base, "quay.flow", "Flow2026xyz")
@@ -45,10 +47,14 @@ def test_dossier_from_counter_to_return(page: Page, live_server, tmp_path):
     login(page, base, "lanhdao.flow", "Flow2026xyz")
     page.goto(dossier_url)
     result = tmp_path / "ket-qua.pdf"
-    result.write_bytes(b"%PDF-1.4\n% Phieu ly lich tu phap\n")
+    result.write_bytes(draft_pdf())
     forward = page.get_by_role("button", name="Chuyển bước tiếp theo")
     forward.click()  # start processing at step 1
-    page.get_by_label("Tệp kết quả").set_input_files(str(result))
+    page.get_by_label("Tệp PDF dự thảo kết quả").set_input_files(str(result))
+    page.get_by_role("button", name="Trình dự thảo kết quả").click()
+    page.get_by_role("button", name="Phê duyệt", exact=True).click()
+    page.get_by_role("button", name="Ký số", exact=True).click()
+    expect(page.get_by_text("Đã thực hiện: Ký số kết quả.")).to_be_visible()
     page.get_by_role("button", name="Ban hành kết quả").click()
     expect(page.get_by_text("Đã thực hiện: Ban hành kết quả.")).to_be_visible()
     for _ in range(steps):

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import login
+from tests.signing_world import give_live_key
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,7 @@ def test_account_request_approved_then_revoked_on_a_live_session(
         live_server, "Sở Tư pháp")
     _users(live_server, ("qt.noibo", "agency_admin", agency),
            ("vt.noibo", "counter_officer", office), ("ld.noibo", "leader", office))
+    give_live_key(live_server, "ld.noibo", "Cán bộ ld.noibo")  # the result is signed
 
     login(page, base, "qt.noibo", PASSWORD)
     page.goto(base + "/noi-bo/de-nghi/moi")

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.helpers import login
+from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +47,9 @@ def walk(live_server, tmp_path_factory) -> Walk:
     ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     walk = Walk(live_server.url, 0, tmp_path_factory.mktemp("walk") / "ket-qua.pdf",
                 live_server)
-    walk.result_pdf.write_bytes(b"%PDF-1.4\n% Ket qua giai quyet\n")
+    walk.result_pdf.write_bytes(draft_pdf())
+    give_live_key(live_server, "lanhdao.walk", "Cán bộ lanhdao.walk")
+    give_live_key(live_server, "lanhdao.tc", "Cán bộ lanhdao.tc")
     walk.execute(
         "INSERT INTO procedure (code, name, search_text, field, agency, level,"
         " time_limit_amount, time_limit_unit, fee_amount, online_level)"
@@ -118,10 +121,16 @@ def status(page: Page) -> Locator:
     return page.locator(".facts")
 
 
-def finish_as_leader(page: Page, walk: Walk, url: str) -> None:
-    """The leader of the settling agency: the last step, with a result."""
+def finish_as_leader(page: Page, walk: Walk, url: str, *, attach_draft: bool = True) -> None:
+    """The leader of the settling agency at the last step: the draft result (unless the
+    handler attached it), approval, "Ký số" on the server, issue, finish."""
     page.goto(url)
-    do(page, "issue_result", file=walk.result_pdf)
+    if attach_draft:
+        do(page, "attach_draft", file=walk.result_pdf)
+    do(page, "approve")
+    page.get_by_role("button", name="Ký số", exact=True).click()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    do(page, "issue_result")
     do(page, "forward")
     expect(status(page)).to_contain_text("Đã xử lý xong")
 
@@ -133,12 +142,11 @@ def test_two_step_process_from_counter_to_return(page: Page, walk):
 
     as_user(page, walk, "thuly.walk")
     page.goto(url)
+    do(page, "attach_draft", file=walk.result_pdf)  # the handler drafts the result
     do(page, "forward", assignee="lanhdao.walk")
     expect(status(page)).to_contain_text("bước 2")
     as_user(page, walk, "lanhdao.walk")
-    page.goto(url)
-    do(page, "approve")
-    finish_as_leader(page, walk, url)
+    finish_as_leader(page, walk, url, attach_draft=False)
 
     as_user(page, walk, "quay.walk")
     page.goto(url)

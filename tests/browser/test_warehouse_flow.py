@@ -6,6 +6,7 @@ downloads it. On the way, the budgets and axe on the warehouse and the submissio
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -23,6 +24,7 @@ from tests.browser.test_page_weight import (
     visit,
 )
 from tests.browser.test_processing_walks import do, status
+from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
 
@@ -87,7 +89,8 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
     Image.new("RGB", (240, 150), (230, 210, 190)).save(buffer, "PNG")
     card.write_bytes(buffer.getvalue())
     result = tmp_path / "ban-sao-trich-luc.pdf"
-    result.write_bytes(b"%PDF-1.4\n% ban sao trich luc ho tich da ky so\n")
+    result.write_bytes(draft_pdf())
+    give_live_key(live_server, "lanhdao.kho", "Cán bộ lanhdao.kho")
 
     citizen = browser.new_context()
     page = citizen.new_page()
@@ -133,8 +136,10 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
     officer.get_by_role("button", name="Đăng xuất").click()
     login(officer, base, "lanhdao.kho", PASSWORD)
     officer.goto(f"{base}/can-bo/ho-so/{dossier_id}")
+    do(officer, "attach_draft", file=result)
     do(officer, "approve")
-    do(officer, "issue_result", file=result)
+    officer.get_by_role("button", name="Ký số", exact=True).click()
+    do(officer, "issue_result")
     do(officer, "forward")
     expect(status(officer)).to_contain_text("Đã xử lý xong")
 
@@ -145,7 +150,10 @@ def test_reuse_a_warehouse_document_track_by_sms_and_find_the_result(
     expect(page.locator("li", has=link)).to_contain_text(f"hồ sơ {code}")
     with page.expect_download() as download:
         link.click()
-    assert download.value.path().read_bytes() == result.read_bytes()
+    got = download.value.path().read_bytes()
+    assert live_server.query("SELECT sha256 FROM dossier_result WHERE dossier = ?",
+                             dossier_id) == [(hashlib.sha256(got).hexdigest(),)]
+    assert got.startswith(result.read_bytes()) and b"/ETSI.CAdES.detached" in got  # signed
 
     # Budgets and accessibility: the warehouse on a first visit (cold cache), then every
     # step of a new submission as later pages.
