@@ -123,3 +123,10 @@ def test_manifest_counts_documents_and_pages_and_its_bytes_are_stable():
     text = metadata.manifest_bytes(made)
     assert text == metadata.manifest_bytes(json.loads(text))  # key order does not matter
     assert "Hạn chế sử dụng" in text.decode()  # readable Vietnamese, not \\u escapes
+
+
+def test_agency_admins_may_give_their_staff_the_archivist_role():
+    from app.accounts import logic as accounts
+
+    assert Role.ARCHIVIST in accounts.grantable_roles(Role.AGENCY_ADMIN)
+    assert Role.ARCHIVIST.is_staff and not Role.ARCHIVIST.sees_whole_province
