@@ -1,5 +1,6 @@
 """Command line: `python -m app migrate | init | seed | createuser | reset-second-factor |
-deadline | catalog import/export | signing | files … | archive … | audit verify`.
+deadline | catalog import/export | signing | late-lists run | files … | archive … |
+audit verify`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -157,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.signatures.cli import add_signing_parser
 
     add_signing_parser(sub)
+    from app.late_lists.cli import add_late_lists_parser
+
+    add_late_lists_parser(sub)
 
     from app.system.restore_check import add_restore_check_parser
 

@@ -1,6 +1,6 @@
 """How numbers, money and times are shown: dd/mm/yyyy, 12.038.400 đ, Asia/Ho_Chi_Minh."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -17,19 +17,34 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(LOCAL_TZ)
 
 
+def is_end_of_day(moment: datetime) -> bool:
+    """Exactly a local midnight: how 24:00 of the day before is stored (Civil Code art. 148:
+    a limit in days ends at 24:00 of its last day)."""
+    local = to_local(moment)
+    return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+
+
 def format_date(value: date | datetime | None) -> str:
+    """A moment at exactly local midnight is 24:00 of the day before, so it shows that day:
+    a deadline ending at 24:00 on 23/02 is "23/02", not "24/02"."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_local(value)
+        if is_end_of_day(value):
+            value -= timedelta(days=1)
     return value.strftime("%d/%m/%Y")
 
 
 def format_datetime(value: datetime | None) -> str:
-    """Legal forms write the time first: 14:05 13/02/2026."""
+    """Legal forms write the time first: 14:05 13/02/2026; an exact local midnight is
+    written as 24:00 of the day before (Civil Code art. 148(6))."""
     if value is None:
         return ""
-    return to_local(value).strftime("%H:%M %d/%m/%Y")
+    local = to_local(value)
+    if is_end_of_day(local):
+        return (local - timedelta(days=1)).strftime("24:00 %d/%m/%Y")
+    return local.strftime("%H:%M %d/%m/%Y")
 
 
 def format_number(value: int | float | Decimal) -> str:

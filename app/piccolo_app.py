@@ -6,6 +6,7 @@ from piccolo.conf.apps import AppConfig
 
 from app.accounts.tables import (
     LoginAttempt,
+    PasswordReset,
     RecoveryCode,
     SecondFactor,
     User,
@@ -22,7 +23,7 @@ from app.archive.tables import (
     RetentionRule,
 )
 from app.audit.tables import AuditEntry, AuditHead
-from app.calendar.tables import CalendarOverride, OfficeHoursVersion
+from app.calendar.tables import CalendarOverride, DueNotice, OfficeHoursVersion
 from app.catalog.tables import (
     Field,
     FormTemplate,
@@ -49,7 +50,7 @@ from app.dossiers.tables import (
     StoredFile,
 )
 from app.feedback.tables import Feedback, FeedbackAccess, FeedbackEvent, PhoneVerification
-from app.identity.tables import IdentityCheck, SandboxPerson
+from app.identity.tables import IdentityCheck, NumberClaim, SandboxPerson
 from app.integrations.dvcqg.tables import (
     NationalDossierLink,
     NationalFeedbackLink,
@@ -69,7 +70,8 @@ from app.internal.tables import (
     SetPasswordToken,
 )
 from app.jobs.tables import JobRun
-from app.legal_forms.tables import ResultConversion
+from app.late_lists.tables import LateList, LateListRow
+from app.legal_forms.tables import IssuedForm, ResultConversion
 from app.notifications.tables import (
     NotificationTemplate,
     OutboxMessage,
@@ -82,6 +84,7 @@ from app.reports.tables import ReportExport
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.system.tables import Heartbeat
 from app.warehouse.tables import WarehouseDocument
+from app.workqueue.tables import BatchRun
 
 TABLES = [
     AdminUnit,
@@ -142,6 +145,9 @@ TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, Nation
            SandboxDocumentRegister, NationalAccountLink, OidcLogin, SandboxOidcCode,
            SandboxZaloReply]
 TABLES += [SigningCertificate, ResultDraft, DocumentSignature]
+TABLES += [LateList, LateListRow]
+TABLES += [PasswordReset, NumberClaim]
+TABLES += [BatchRun, IssuedForm, DueNotice]
 
 APP_CONFIG = AppConfig(
     app_name="motcua",

@@ -70,3 +70,18 @@ def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.translate(_D_KEEP_CASE))
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+# Bidirectional controls reorder what is displayed without changing what is stored: a
+# right-to-left override makes "gpj.exe" look like "exe.jpg". Nobody types them on purpose.
+_BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_INVISIBLE = dict.fromkeys(
+    [ord(ch) for ch in _BIDI_CONTROLS]
+    + [c for c in range(0x20) if chr(c) not in "\t\n"] + list(range(0x7F, 0xA0)))
+
+
+def clean_text(value: str) -> str:
+    """Typed text as we keep it: NFC (one code point per Vietnamese letter, whatever the
+    keyboard sent), line breaks as \\n, without bidi or other control characters."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", value).translate(_INVISIBLE)

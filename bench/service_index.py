@@ -1,11 +1,12 @@
-"""Service index (QĐ 766) of one month on a generated province: what the public page and
-the drill-down cost.
+"""Service index (QĐ 766) of one month on a generated province: what the public page, the
+drill-down and the charts page cost.
 
 Builds a scratch database (migrate, demo catalogue, the bulk generator: `--dossiers` over
 the last two years), then times, in one process on the app's engine, `province_index` (the
-whole public page's figures: province + every agency) and `drill_down` of the on-time rate
-for the whole province, for the last full calendar month, each `--rounds` times. Prints
-wall and CPU time (the machine is often shared: CPU is the honest number).
+whole public page's figures: province + every agency), `drill_down` of the on-time rate
+for the whole province, for the last full calendar month, each `--rounds` times, and the
+charts page's twelve months once cold (cache empty) and once warm. Prints wall and CPU
+time (the machine is often shared: CPU is the honest number).
 
     .venv/bin/python bench/service_index.py [--dossiers 300000] [--rounds 5] [--keep]
 """
@@ -81,12 +82,16 @@ def measure(rounds: int) -> None:
     province, agencies = timed(f"province_index {period.slug}", rounds,
                                lambda: service.province_index(period, config))
     m = province.measures
-    print(f"  finished {m['on_time'].denominator}, received {m['online_dossiers'].denominator},"
-          f" agencies {len(agencies)}, score {province.result.score} / "
-          f"{province.result.reachable}")
-    numerator, denominator = timed("drill_down on_time, province", rounds,
-                                   lambda: service.drill_down(period, None, "on_time", config))
-    print(f"  {len(numerator)} / {len(denominator)} dossiers listed")
+    print(f"  judged (2.1) {m['on_time'].denominator}, received "
+          f"{m['online_dossiers'].denominator}, agencies {len(agencies)}, score "
+          f"{province.result.score} / 100 ({province.result.band.name})")
+    drill = timed("drill_down on_time, province", rounds,
+                  lambda: service.drill_down(period, None, "on_time", config))
+    print(f"  {sum(i.counted for i in drill.items)} / {len(drill.items)} dossiers listed")
+    from app.service_index import trends
+
+    timed("charts: 12 months, cold cache", 1, lambda: trends.months(today, today, config))
+    timed("charts: 12 months, warm cache", 1, lambda: trends.months(today, today, config))
     with open("/proc/loadavg") as f:
         print(f"load average at the end: {f.read().split()[:3]}")
 

@@ -38,6 +38,8 @@ POLICY: dict[tuple[str, str], set[str]] = {
     ("GET", "/can-bo"): STAFF,
     ("GET", "/can-bo/hang-doi"): STAFF,
     ("GET", "/can-bo/tre-han"): STAFF,
+    ("POST", "/can-bo/hang-doi/xu-ly-hang-loat"): {Role.LEADER.value},
+    ("GET", "/can-bo/hang-doi/ket-qua/{run_id:int}"): {Role.LEADER.value},
     ("GET", "/quan-tri/lich-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/lich-lam-viec/gio-lam-viec"): {Role.PROVINCIAL_ADMIN.value},
     ("POST", "/quan-tri/lich-lam-viec/ngay"): {Role.PROVINCIAL_ADMIN.value},
@@ -151,16 +153,37 @@ POLICY |= {
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/hoan-tien"): PAYMENT_RECONCILERS,
     ("POST", "/can-bo/thanh-toan/{payment_id:int}/kiem-tra"): PAYMENT_RECONCILERS,
 }
-# The service index: public figures; the dossiers behind them for staff only.
+# The service index: public figures, formulas and charts; the dossiers and feedback behind
+# an indicator are listed only for staff (the page itself is public; see its tests).
 POLICY |= {
     ("GET", "/chi-so-phuc-vu"): EVERYONE,
-    ("GET", "/chi-so-phuc-vu/{indicator:str}"): STAFF,
+    ("GET", "/chi-so-phuc-vu/bieu-do"): EVERYONE,
+    ("GET", "/chi-so-phuc-vu/{indicator:str}"): EVERYONE,
+}
+# Public monthly late lists: published ones for everyone; drafts and approval for the
+# provincial admin.
+POLICY |= {
+    ("GET", "/danh-sach-tre-han"): EVERYONE,
+    ("GET", "/danh-sach-tre-han/{slug:str}"): EVERYONE,
+    ("GET", "/quan-tri/danh-sach-tre-han"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/danh-sach-tre-han/lap"): {Role.PROVINCIAL_ADMIN.value},
+    ("GET", "/quan-tri/danh-sach-tre-han/{list_id:int}"): {Role.PROVINCIAL_ADMIN.value},
+    ("POST", "/quan-tri/danh-sach-tre-han/{list_id:int}/duyet"): {Role.PROVINCIAL_ADMIN.value},
 }
 POLICY |= {
     ("GET", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
     ("POST", "/ca-nhan/xac-thuc"): {Role.CITIZEN.value},
     ("GET", "/mot-cua/xac-thuc-tai-khoan"): {Role.COUNTER_OFFICER.value},
     ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}"): {Role.COUNTER_OFFICER.value},
+    ("POST", "/mot-cua/xac-thuc-tai-khoan/{user_id:int}/chuyen-so"): {
+        Role.COUNTER_OFFICER.value},
+}
+# "Quên mật khẩu": anyone (the page is the same whether the account exists or not).
+POLICY |= {
+    ("GET", "/quen-mat-khau"): EVERYONE,
+    ("POST", "/quen-mat-khau"): EVERYONE,
+    ("GET", "/quen-mat-khau/{token:str}"): EVERYONE,
+    ("POST", "/quen-mat-khau/{token:str}"): EVERYONE,
 }
 # The archive: its readers see their agencies' files (province-wide for provincial admins
 # and auditors); the archivist confirms hand-overs; the provincial admin decides disposal
@@ -301,6 +324,7 @@ def request_as(client, world, actor: str, method: str, path: str):
         "{channel:str}", "sms")
     url = url.replace("{payment_id:int}", "999999")  # no such payment: 404 when allowed
     url = url.replace("{indicator:str}", "on_time")
+    url = url.replace("{slug:str}", "2026-03").replace("{list_id:int}", "999999")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
     for name in ("file_id", "hold_id", "package_id", "list_id", "rule_id"):  # the archive's
         url = url.replace(f"{{{name}:int}}", "999999")
@@ -309,6 +333,7 @@ def request_as(client, world, actor: str, method: str, path: str):
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
         url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed
     url = url.replace("ket-qua/{kind:str}", "ket-qua/du-thao")  # no draft yet: 404 when allowed
+    url = url.replace("{run_id:int}", "999999")  # no such bulk run: 404 when allowed
     if method == "GET":
         return client.get(url, follow_redirects=False)
     token = csrf_from(client.get("/dang-nhap").text)

@@ -342,34 +342,46 @@ def test_office_time_and_next_opening():
 # --- calendar days and months (Civil Code art. 147–148) --------------------------------------
 
 
-def test_calendar_days_do_not_count_the_reception_day_and_end_at_closing_time():
-    assert deadline(at("2026-03-09", "10:00"), 1, DAYS) == at("2026-03-10", "17:00")
-    assert deadline(at("2026-03-09", "16:59"), 3, DAYS) == at("2026-03-12", "17:00")
-    assert deadline(at("2026-03-09", "10:00"), 0, DAYS) == at("2026-03-09", "17:00")
-    assert deadline(at("2026-03-09", "23:00"), 0, DAYS) == at("2026-03-10", "17:00")
+def end(day: str) -> datetime:
+    """24:00 of a local day (Civil Code art. 148(6)): the midnight that starts the next."""
+    return at(day) + timedelta(days=1)
 
 
-def test_calendar_days_landing_on_a_day_off_move_to_the_next_working_day():
-    assert deadline(at("2026-03-10", "10:00"), 5, DAYS) == at("2026-03-16", "17:00")  # Sunday
-    assert deadline(at("2026-02-13", "10:00"), 5, DAYS) == at("2026-02-23", "17:00")  # Tết
-    assert deadline(at("2026-04-20", "10:00"), 10, DAYS) == at("2026-05-04", "17:00")  # 30/4
-    assert deadline(at("2026-08-12", "10:00"), 10, DAYS) == at("2026-08-22", "17:00")  # make-up
+def test_calendar_days_do_not_count_the_reception_day_and_end_at_24_00():
+    assert deadline(at("2026-03-09", "10:00"), 1, DAYS) == end("2026-03-10")
+    assert deadline(at("2026-03-09", "16:59"), 3, DAYS) == end("2026-03-12")
+    assert deadline(at("2026-03-09", "10:00"), 0, DAYS) == end("2026-03-09")
+    # Received after closing with no days to count: the day still ends at 24:00.
+    assert deadline(at("2026-03-09", "23:00"), 0, DAYS) == end("2026-03-09")
+
+
+def test_a_result_issued_at_18_00_on_the_last_day_is_on_time():
+    due = deadline(at("2026-03-09", "10:00"), 1, DAYS)
+    assert at("2026-03-10", "18:00") <= due
+    assert at("2026-03-10", "23:59") <= due < at("2026-03-11", "00:01")
+
+
+def test_calendar_days_landing_on_a_day_off_end_at_24_00_of_the_next_working_day():
+    assert deadline(at("2026-03-10", "10:00"), 5, DAYS) == end("2026-03-16")  # Sunday
+    assert deadline(at("2026-02-13", "10:00"), 5, DAYS) == end("2026-02-23")  # Tết
+    assert deadline(at("2026-04-20", "10:00"), 10, DAYS) == end("2026-05-04")  # 30/4
+    assert deadline(at("2026-08-12", "10:00"), 10, DAYS) == end("2026-08-22")  # make-up
 
 
 def test_a_dossier_received_on_friday_under_calendar_days_gets_the_weekend_for_free():
-    # Seed 001's complaint, as arithmetic: 2 calendar days from Friday is Monday evening.
-    assert deadline(at("2026-03-13", "16:00"), 2, DAYS) == at("2026-03-16", "17:00")
+    # Seed 001's complaint, as arithmetic: 2 calendar days from Friday is Monday night.
+    assert deadline(at("2026-03-13", "16:00"), 2, DAYS) == end("2026-03-16")
 
 
 def test_months_keep_the_day_and_clamp_to_the_month_end():
-    assert deadline(at("2026-03-15", "09:00"), 1, MONTHS) == at("2026-04-15", "17:00")
+    assert deadline(at("2026-03-15", "09:00"), 1, MONTHS) == end("2026-04-15")
     # 31/1 + 1 month = 28/2/2026, a Saturday: Monday 2/3.
-    assert deadline(at("2026-01-31", "09:00"), 1, MONTHS) == at("2026-03-02", "17:00")
-    assert deadline(at("2028-01-31", "09:00"), 1, MONTHS) == at("2028-02-29", "17:00")
+    assert deadline(at("2026-01-31", "09:00"), 1, MONTHS) == end("2026-03-02")
+    assert deadline(at("2028-01-31", "09:00"), 1, MONTHS) == end("2028-02-29")
     # 31/3 + 1 month = 30/4, a holiday.
-    assert deadline(at("2026-03-31", "09:00"), 1, MONTHS) == at("2026-05-04", "17:00")
+    assert deadline(at("2026-03-31", "09:00"), 1, MONTHS) == end("2026-05-04")
     # 30/11/2026 + 3 months = 28/2/2027, a Sunday.
-    assert deadline(at("2026-11-30", "09:00"), 3, MONTHS) == at("2027-03-01", "17:00")
+    assert deadline(at("2026-11-30", "09:00"), 3, MONTHS) == end("2027-03-01")
 
 
 def test_add_months():
@@ -382,7 +394,7 @@ def test_add_months():
 def test_calendar_days_and_months_must_be_whole():
     with pytest.raises(ValueError):
         deadline(at("2026-03-09", "10:00"), Decimal("1.5"), DAYS)
-    assert deadline(at("2026-03-09", "10:00"), Decimal("2.0"), DAYS) == at("2026-03-11", "17:00")
+    assert deadline(at("2026-03-09", "10:00"), Decimal("2.0"), DAYS) == end("2026-03-11")
 
 
 # --- pauses -------------------------------------------------------------------------------------
@@ -429,13 +441,16 @@ def test_a_pause_that_starts_after_the_original_deadline_but_before_the_moved_on
 
 def test_pauses_in_calendar_days_move_by_whole_days_spanned():
     start = at("2026-03-09", "10:00")
-    assert deadline(start, 3, DAYS) == at("2026-03-12", "17:00")
+    assert deadline(start, 3, DAYS) == end("2026-03-12")
     monday_to_wednesday = (at("2026-03-09", "16:00"), at("2026-03-11", "09:00"))
-    assert deadline(start, 3, DAYS, pauses=[monday_to_wednesday]) == at("2026-03-16", "17:00")
+    assert deadline(start, 3, DAYS, pauses=[monday_to_wednesday]) == end("2026-03-16")
     within_a_day = (at("2026-03-10", "08:00"), at("2026-03-10", "16:00"))
-    assert deadline(start, 3, DAYS, pauses=[within_a_day]) == at("2026-03-12", "17:00")
-    assert deadline(start, 1, MONTHS, pauses=[monday_to_wednesday]) == at(
-        "2026-04-13", "17:00")  # 9/4 + 2 days = Saturday 11/4 → Monday 13/4
+    assert deadline(start, 3, DAYS, pauses=[within_a_day]) == end("2026-03-12")
+    assert deadline(start, 1, MONTHS, pauses=[monday_to_wednesday]) == end(
+        "2026-04-13")  # 9/4 + 2 days = Saturday 11/4 → Monday 13/4
+    # A pause starting in the evening of the last day still counts: the day runs to 24:00.
+    evening = (at("2026-03-12", "19:00"), at("2026-03-13", "08:00"))
+    assert deadline(start, 3, DAYS, pauses=[evening]) == end("2026-03-13")
 
 
 def test_a_pause_cannot_end_before_it_starts():
@@ -581,9 +596,10 @@ def test_units_are_the_catalogue_units_as_strings_too():
 def test_deadline_command():
     assert deadline_command("2026-02-13T10:00", "5", "working") == "2026-02-27T10:00:00+07:00"
     assert deadline_command("2026-02-13T03:00Z", "4", "hours") == "2026-02-13T15:30:00+07:00"
-    assert deadline_command("2026-02-13T10:00", "5", "days") == "2026-02-23T17:00:00+07:00"
-    assert deadline_command("2026-02-13T10:00", "5", "calendar") == "2026-02-23T17:00:00+07:00"
-    assert deadline_command("2026-01-31T10:00", "1", "months") == "2026-03-02T17:00:00+07:00"
+    # Calendar days and months end at 24:00 of the last day: the next local midnight.
+    assert deadline_command("2026-02-13T10:00", "5", "days") == "2026-02-24T00:00:00+07:00"
+    assert deadline_command("2026-02-13T10:00", "5", "calendar") == "2026-02-24T00:00:00+07:00"
+    assert deadline_command("2026-01-31T10:00", "1", "months") == "2026-03-03T00:00:00+07:00"
     assert deadline_command("13/02/2026 10:00", "0,5", "working") == "2026-02-13T15:30:00+07:00"
 
 
@@ -606,6 +622,12 @@ def run_cli(capsys):
 def test_cli_prints_the_deadline(run_cli):
     assert run_cli("--start", "2026-02-13T10:00", "--amount", "5", "--unit", "working") == (
         0, "2026-02-27T10:00:00+07:00\n", "")
+
+
+def test_cli_says_24_00_of_the_last_day_under_the_iso_moment(run_cli):
+    # Scripts read the first line; a person reads the second, as the Civil Code words it.
+    assert run_cli("--start", "2026-02-13T10:00", "--amount", "5", "--unit", "days") == (
+        0, "2026-02-24T00:00:00+07:00\n24:00 23/02/2026 (hết ngày cuối cùng của thời hạn)\n", "")
 
 
 @pytest.mark.parametrize(("start", "amount", "unit", "message"), [

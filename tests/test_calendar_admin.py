@@ -1,7 +1,7 @@
 """The provincial admin changes the working calendar; open dossiers' due dates follow,
 each move recorded with its reason (event and audit), apologised appointments kept."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -11,16 +11,19 @@ from app.audit import service as audit
 from app.audit.tables import AuditEntry
 from app.calendar import admin
 from app.calendar.deadlines import deadline
+from app.calendar.due_notices import notice_moment, send_due_notices
+from app.calendar.tables import DueNotice
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
-from app.formatting import LOCAL_TZ
+from app.formatting import LOCAL_TZ, now_utc
 from app.notifications.tables import OutboxMessage
 from app.routes.calendar_admin import parse_blocks, parse_day
-from app.workflow.recompute import recompute_open_due_dates
+from app.workflow.recompute import preview, recompute_open_due_dates
 from tests import factories
-from tests.conftest import login, post_form, run
+from tests.conftest import csrf_from, login, post_form, run
 
 MON = datetime(2026, 3, 9, 9, 0, tzinfo=LOCAL_TZ)  # an ordinary week, no holiday near
+END_OF_DAYS = now_utc() + timedelta(days=2)  # past every notice held today
 
 
 def test_form_parsing():
@@ -67,6 +70,9 @@ async def test_day_off_moves_open_due_dates_once_with_reason(db):
     assert "Nghỉ theo Quyết định 12" in event["comment"]
     assert "09:00 23/03/2026 → 09:00 24/03/2026" in event["comment"]
     assert await AuditEntry.count().where(AuditEntry.action == "dossier.due_recomputed") == 1
+    # The applicant is told at the end of the day, not at once (an undo may follow).
+    assert await OutboxMessage.count().where(OutboxMessage.dossier == moving) == 0
+    assert await send_due_notices(END_OF_DAYS) == {"sent": 1, "dropped": 0}
     told = await OutboxMessage.select(OutboxMessage.event, OutboxMessage.body).where(
         OutboxMessage.dossier == moving)
     assert [m["event"] for m in told] == ["due_recomputed"] and "24/03/2026" in told[0]["body"]
@@ -92,6 +98,61 @@ async def test_bad_changes_are_refused_with_nothing_saved(db):
     assert len((await admin.configuration())["overrides"]) == 1
 
 
+@pytest.mark.anyio
+async def test_undo_the_same_day_sends_nothing_and_the_preview_says_so(db):
+    """Issue #16: adding then deleting one day off sent 35 + 12 SMS."""
+    procedure = await factories.procedure(await factories.agency())
+    moving = await open_dossier(procedure)  # with a phone: one SMS per notice
+    change = await admin.add_override(1, date(2026, 3, 11), False, "Nghỉ đột xuất")
+    await recompute_open_due_dates(change.reason, change.since)
+    proposal, _ = await admin.propose_removal(
+        (await admin.configuration())["overrides"][0]["id"])
+    undo = await preview(proposal.since, proposal.calendar)
+    assert (undo.moving, undo.messages) == (1, 0)  # back to what the applicant was told
+    back = await admin.remove_override(1, (await admin.configuration())["overrides"][0]["id"])
+    await recompute_open_due_dates(back.reason, back.since)
+    assert await send_due_notices(END_OF_DAYS) == {"sent": 0, "dropped": 1}
+    assert await OutboxMessage.count().where(OutboxMessage.dossier == moving) == 0
+    assert await AuditEntry.count().where(
+        AuditEntry.action == "dossier.due_notice_dropped") == 1
+    assert await DueNotice.count() == 0
+
+
+@pytest.mark.anyio
+async def test_preview_counts_dossiers_and_messages_without_saving(db):
+    procedure = await factories.procedure(await factories.agency())
+    with_phone = await open_dossier(procedure)
+    silent = await open_dossier(procedure)
+    await Dossier.update({Dossier.applicant_phone: ""}).where(Dossier.id == silent)
+    await open_dossier(procedure, received=datetime(2026, 2, 2, 9, 0, tzinfo=LOCAL_TZ))
+    proposal = await admin.propose_override(date(2026, 3, 11), False, "Nghỉ")
+    shown = await preview(proposal.since, proposal.calendar)
+    assert (shown.moving, shown.messages) == (2, 1)
+    assert {code for code, _, _ in shown.examples} == set(
+        await Dossier.select(Dossier.code).where(Dossier.id.is_in([with_phone, silent])
+                                                 ).output(as_list=True))
+    assert (await admin.configuration())["overrides"] == []  # nothing saved
+
+
+@pytest.mark.anyio
+async def test_a_weekend_or_holiday_is_not_an_extra_day_off(db):
+    with pytest.raises(admin.CalendarError, match="vốn là ngày nghỉ"):
+        await admin.propose_override(date(2026, 3, 14), False, "Nghỉ")  # a Saturday
+    with pytest.raises(admin.CalendarError, match="vốn là ngày nghỉ"):
+        await admin.add_override(1, date(2026, 9, 2), False, "Quốc khánh")  # a holiday
+    with pytest.raises(admin.CalendarError, match="vốn là ngày làm việc"):
+        await admin.propose_override(date(2026, 3, 11), True, "Làm bù")  # a Wednesday
+    assert (await admin.configuration())["overrides"] == []
+
+
+def test_notice_moment_is_the_end_of_the_office_day():
+    at = time(16, 30)
+    morning = datetime(2026, 3, 11, 9, 0, tzinfo=LOCAL_TZ)
+    assert notice_moment(morning, at) == datetime(2026, 3, 11, 16, 30, tzinfo=LOCAL_TZ)
+    evening = datetime(2026, 3, 11, 18, 0, tzinfo=LOCAL_TZ)
+    assert notice_moment(evening, at) == datetime(2026, 3, 12, 16, 30, tzinfo=LOCAL_TZ)
+
+
 def test_admin_page_queues_the_recomputation(client):
     from app.tasks import huey
 
@@ -107,11 +168,32 @@ def test_admin_page_queues_the_recomputation(client):
     bad = post_form(client, page, page + "/ngay", {"day": "31/02/2026", "kind": "off"})
     assert bad.status_code == 400 and "dd/mm/yyyy" in bad.text and "Ghi lý do" in bad.text
     assert huey.pending_count() == 0
-    saved = post_form(client, page, page + "/ngay",
-                      {"day": "11/03/2026", "kind": "off", "reason": "Nghỉ bù"},
-                      follow_redirects=False)
+    weekend = post_form(client, page, page + "/ngay",
+                        {"day": "14/03/2026", "kind": "off", "reason": "Nghỉ"})
+    assert weekend.status_code == 400 and "vốn là ngày nghỉ" in weekend.text
+    assert 'value="14/03/2026"' in weekend.text  # what was typed comes back
+    fields = {"day": "11/03/2026", "kind": "off", "reason": "Nghỉ bù"}
+    asked = post_form(client, page, page + "/ngay", fields)
+    assert asked.status_code == 200 and "1 hồ sơ sẽ đổi ngày hẹn, 1 tin nhắn" in asked.text
+    assert huey.pending_count() == 0 and "Nghỉ bù" not in client.get(page).text
+    back = client.post(page + "/ngay", data={**fields, "sua": "1",
+                                             "_csrf_token": csrf_from(asked.text)})
+    assert back.status_code == 200 and 'value="Nghỉ bù"' in back.text
+    saved = client.post(page + "/ngay", data={**fields, "xac_nhan": "1",
+                                              "_csrf_token": csrf_from(asked.text)},
+                        follow_redirects=False)
     assert saved.status_code == 303
     assert huey.execute(huey.dequeue()) == {"checked": 1, "moved": 1}
     assert run(due(dossier_id)) == datetime(2026, 3, 24, 9, 0, tzinfo=LOCAL_TZ)
     shown = client.get(saved.headers["location"])
     assert "11/03/2026" in shown.text and "Nghỉ bù" in shown.text and "Đã lưu" in shown.text
+    # Deleting asks first, and the preview knows the applicant was never told.
+    override_id = run(admin.configuration())["overrides"][0]["id"]
+    remove = f"{page}/ngay/{override_id}/xoa"
+    question = post_form(client, page, remove, {})
+    assert question.status_code == 200 and "Xóa khai báo ngày nghỉ 11/03/2026" in question.text
+    assert "1 hồ sơ sẽ đổi ngày hẹn, 0 tin nhắn" in question.text
+    assert len(run(admin.configuration())["overrides"]) == 1
+    gone = client.post(remove, data={"xac_nhan": "1", "_csrf_token": csrf_from(question.text)},
+                       follow_redirects=False)
+    assert gone.status_code == 303 and run(admin.configuration())["overrides"] == []

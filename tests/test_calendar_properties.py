@@ -102,6 +102,26 @@ def test_one_more_calendar_day_or_month_is_never_earlier(start, n, unit, calenda
 
 
 @FAST
+@given(start=moments, n=st.integers(min_value=0, max_value=90),
+       unit=st.sampled_from([TimeUnit.CALENDAR_DAYS, TimeUnit.MONTHS]), calendar=CALENDARS)
+def test_calendar_limits_end_at_24_00_of_the_first_working_day_from_the_last_day(
+        start, n, unit, calendar):
+    """Civil Code art. 148(5)–(6): 24:00 of the last day, or of the next working day."""
+    from app.calendar import add_months
+
+    due = deadline(start, n, unit, calendar=calendar)
+    assert due.astimezone(LOCAL_TZ).time() == time(0)  # 24:00 is stored as the next midnight
+    last_day = (due.astimezone(LOCAL_TZ) - timedelta(days=1)).date()
+    nominal = (start.date() + timedelta(days=n) if unit is TimeUnit.CALENDAR_DAYS
+               else add_months(start.date(), n))
+    assert last_day >= nominal and calendar.is_working_day(last_day)
+    skipped = (nominal + timedelta(days=k) for k in range((last_day - nominal).days))
+    assert not any(calendar.is_working_day(day) for day in skipped)
+    # Office hours do not matter to a calendar limit: any moment of the last day is in time.
+    assert due > datetime.combine(last_day, time(23, 59, 59), LOCAL_TZ)
+
+
+@FAST
 @given(start=whole_seconds, amount=office_amounts, calendar=CALENDARS)
 def test_n_office_hours_after_reception_there_were_n_office_hours(start, amount, calendar):
     # Holds from any reception moment, since time outside office hours is not counted.

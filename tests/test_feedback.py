@@ -16,7 +16,7 @@ from app.feedback.tables import Feedback, FeedbackEvent
 from app.formatting import now_utc, to_local
 from app.notifications.tables import OutboxMessage
 from tests import factories
-from tests.conftest import login, post_form, run
+from tests.conftest import csrf_from, login, post_form, run
 
 
 def test_moves_by_status_role_and_scope():
@@ -229,3 +229,74 @@ def test_more_information_can_be_asked_for_only_within_its_deadline(people):
         return (await Feedback.select(Feedback.status).where(Feedback.id == fid).first())
 
     assert run(go())["status"] == Status.ANSWERED.value
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Tôi đi cùng bà Nguyễn Thị Hoa đến nộp hồ sơ.", ["Nguyễn Thị Hoa"]),
+    ("Bà Nguyễn Thị Hoa và anh Tú chờ từ sáng.", ["Nguyễn Thị Hoa", "Tú"]),
+    ("Cán bộ Trần Văn Bình nói hẹn lại; Trần Văn Bình không ký phiếu.", ["Trần Văn Bình"]),
+    ("Hồ sơ của ông Y Blông Ê Ban nộp tại phường Trần Hưng Đạo.", ["Y Blông Ê Ban"]),
+    ("Nhà ở đường Lê Lợi, tổ 3. Phường Trần Hưng Đạo không trả lời.", []),
+    ("UBND xã và Sở Tư pháp chưa giải quyết Giấy phép xây dựng.", []),
+    ("Chị Mai, chị Lan cùng đi.", ["Mai", "Lan"]),
+    ("", []),
+])
+def test_private_names_are_found_for_the_officer_to_confirm(text, names):
+    assert logic.private_names(text) == names
+
+
+def test_confirmed_names_are_redacted_with_the_honorific_kept():
+    text = "Tôi đi cùng bà Nguyễn Thị Hoa, số 0905123456."
+    assert logic.redact(text, ["Nguyễn Thị Hoa"]) == "Tôi đi cùng bà [đã ẩn], số [đã ẩn]."
+
+
+def test_publishing_shows_the_public_text_and_asks_about_names(client, people):
+    """Issue #16: published feedback kept a third party's name ("bà Nguyễn Thị Hoa")."""
+    agency, procedure, u = people
+
+    async def go():
+        fid = await feedback.submit(u["congdan"], {
+            "procedure_id": str(procedure.id), "title": "Chờ lâu",
+            "content": "Tôi đi cùng bà Nguyễn Thị Hoa, chờ từ 7 giờ ở phường Trần Hưng Đạo.",
+            "agree_publish": "1"})
+        await feedback.act(fid, u["tinh"], "route",
+                           {"category": "phan_anh", "agency_id": str(agency.id)})
+        await feedback.act(fid, u["lanhdao"], "answer", {"text": "Xin lỗi ông và bà Hoa."})
+        return fid
+
+    fid = run(go())
+    login(client, "lanhdao", "Phananh2026x")
+    page = f"/can-bo/phan-anh/{fid}"
+    action = f"{page}/xu-ly"
+    text = "Đã làm việc với cán bộ Lê Văn Tâm; xin lỗi bà Nguyễn Thị Hoa."
+    shown = post_form(client, page, action, {"move": "publish", "text": text})
+    assert shown.status_code == 200 and "Xem trước bản công khai" in shown.text
+    assert 'value="Nguyễn Thị Hoa" checked' in shown.text
+    assert 'value="Lê Văn Tâm" checked' in shown.text
+    assert "bà [đã ẩn]" in shown.text and "Trần Hưng Đạo" in shown.text
+    assert "Chờ lâu" not in client.get("/phan-anh/cong-khai").text  # nothing published yet
+    # The officer keeps the official's name public, then publishes.
+    token = csrf_from(shown.text)
+    again = client.post(action, data={"move": "publish", "text": text, "xem_lai": "1",
+                                      "an_ten": ["Nguyễn Thị Hoa"], "_csrf_token": token})
+    assert 'value="Lê Văn Tâm">' in again.text and "cán bộ Lê Văn Tâm" in again.text
+    done = client.post(action, data={"move": "publish", "text": text, "xac_nhan": "1",
+                                     "an_ten": ["Nguyễn Thị Hoa"], "_csrf_token": token},
+                       follow_redirects=False)
+    assert done.status_code == 303
+    public = client.get("/phan-anh/cong-khai").text
+    assert "Chờ lâu" in public and "Nguyễn Thị Hoa" not in public
+    assert "Lê Văn Tâm" in public and "Trần Hưng Đạo" in public
+
+
+def test_staff_feedback_forms_keep_what_was_typed(client, people):
+    agency, procedure, u = people
+    fid = run(feedback.submit(u["congdan"], {"procedure_id": str(procedure.id),
+                                              "title": "Chờ lâu", "content": "Chờ quá lâu.",
+                                              "agree_publish": "1"}))
+    login(client, "tinh", "Phananh2026x")
+    page = f"/can-bo/phan-anh/{fid}"
+    bad = post_form(client, page, f"{page}/xu-ly", {"move": "route", "category": "kien_nghi",
+                                                     "agency_id": "999999"})
+    assert bad.status_code == 400 and "Chọn loại" in bad.text
+    assert '<option value="kien_nghi" selected>' in bad.text

@@ -31,6 +31,9 @@ def test_injected_markup_is_escaped_everywhere_it_is_shown(client, citizen):  # 
     assert post(client, base + "/kiem-tra", base + "/nop").status_code == 303
     dossier_id = Dossier.select(Dossier.id).where(
         Dossier.applicant_name == PAYLOAD).first().run_sync()["id"]
+    # Received, so that its slip exists (a dossier never received has none: issue #16).
+    Dossier.update({Dossier.received_at: Dossier.created_at, Dossier.status: 2}).where(
+        Dossier.id == dossier_id).run_sync()
 
     pages = [base + "/kiem-tra", base + "/da-nop"]
     shown = {url: client.get(url).text for url in pages}

@@ -5,6 +5,7 @@ tasks recorded only when they fail, and the admin page with its "Chạy lại" b
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
@@ -160,3 +161,51 @@ def test_admin_page_lists_and_retries_a_failed_job(client, immediate):
                           data={"_csrf_token": csrf_from(page.text)})
     assert refused.status_code == 400 and "phạm vi" in refused.text
     assert len(rows()) == 3
+
+
+def test_jobs_page_speaks_vietnamese_without_escapes(client):
+    """Issue #16: raw task names and \\u escapes on /quan-tri/tac-vu."""
+    from app.jobs.tables import JobRun
+
+    async def make():
+        await JobRun(task_id="t1", task="app.tasks.housekeeping.nightly_cleanup", args=[],
+                     status="failed", enqueued_at=datetime(2026, 3, 11, tzinfo=UTC)).save()
+        await JobRun(task_id="t2", task="app.tasks.calendar.recompute_due_dates",
+                     args=["Ngày nghỉ 11/03/2026: Nghỉ bù", "2026-03-11", 7], status="succeeded",
+                     enqueued_at=datetime(2026, 3, 11, tzinfo=UTC)).save()
+
+    run(make())
+    client.cookies.set("motcua_session", staff(Role.PROVINCIAL_ADMIN, [], "tinh"))
+    page = client.get("/quan-tri/tac-vu").text
+    assert "Dọn dẹp hằng đêm" in page and "nightly_cleanup" not in page
+    assert "Ngày nghỉ 11/03/2026: Nghỉ bù; 11/03/2026; 7" in page
+    assert "\\u" not in page
+
+
+def test_every_task_has_a_vietnamese_label_in_a_fresh_web_process(tmp_path):
+    """The web process imports only the task modules it enqueues; the page must still know
+    every label (checked in a new interpreter: this one has imported them all by now)."""
+    import subprocess
+    import sys
+
+    script = ("from app.main import create_app; create_app()\n"
+              "from app.jobs.service import known_tasks\n"
+              "specs = known_tasks()\n"
+              "from app.tasks import huey\n"
+              "names = set(huey._registry._registry)\n"
+              "missing = sorted(n for n in names if n not in specs)\n"
+              "print(len(names), missing)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env={"MOTCUA_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+                         timeout=120, check=True).stdout
+    count, missing = out.strip().split(" ", 1)
+    assert int(count) >= 10 and missing == "[]"  # every module of app.tasks.all is loaded
+
+
+def test_arguments_are_described_for_people():
+    from app.jobs.logic import describe_args
+
+    assert describe_args(["Tết", "2026-02-16", None, True]) == "Tết; 16/02/2026; —; có"
+    assert describe_args({"args": [3], "kwargs": {"requested_by": 7}}) == "3; requested_by: 7"
+    assert describe_args([]) == ""
+    assert describe_args(["x" * 500]).endswith("…")

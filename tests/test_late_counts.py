@@ -1,6 +1,8 @@
 """Late dossiers with and without an apology, per agency and per officer; the dashboard
 shows a count and only the few most late."""
 
+import html
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -103,3 +105,41 @@ def test_dashboard_counts_all_but_lists_five(client):
     assert "<strong>7</strong> hồ sơ quá hạn" in page.text
     late_section = page.text.split("Hồ sơ theo trạng thái")[0]
     assert late_section.count("/can-bo/ho-so/") == 5
+
+
+@pytest.mark.anyio
+async def test_each_count_lists_its_dossiers(db):
+    """Issue #16: the late page had counts but no list behind them."""
+    from app.workflow.late_list import NOBODY, WITH, WITHOUT, late_dossiers
+
+    a, b, users = await province()
+    everyone = Dossier.status != Status.DRAFT.value
+    report = await late_report(everyone, now=WED)
+    for row in report.by_agency:
+        for kind, n in ((WITH, row.with_apology), (WITHOUT, row.without_apology)):
+            assert (await late_dossiers(everyone, kind, agency=row.key, now=WED)).total == n
+    for row in report.by_officer:
+        listed = await late_dossiers(everyone, WITHOUT, officer=row.key or NOBODY, now=WED)
+        assert listed.total == row.without_apology
+        assert {d["officer_name"] for d in listed.rows} <= {row.name}
+    both = await late_dossiers(everyone, "tat-ca", agency=a.id, now=WED)
+    assert both.total == 5 and [d["due_at"] for d in both.rows] == sorted(
+        d["due_at"] for d in both.rows)  # most overdue first
+
+
+def test_late_page_counts_link_to_their_dossiers(client):
+    a, b, _ = run(province())
+    login(client, "ld", "abc12345")
+    page = client.get("/can-bo/tre-han", params={"tu_ngay": "01/01/2020"})
+    link = re.search(r'href="([^"]*ds=khong&amp;co_quan=' + str(a.id) + r')#danh-sach"', page.text)
+    assert link, "the count without apology of the agency is a link"
+    listed = client.get(html.unescape(link.group(1)))
+    assert listed.status_code == 200 and "Hồ sơ trễ hạn chưa có phiếu xin lỗi" in listed.text
+    codes = re.findall(r'<a href="/can-bo/ho-so/\d+">([^<]+)</a>', listed.text)
+    assert len(codes) >= 1
+    other = Dossier.select(Dossier.code).where(Dossier.agency == b.id).first().run_sync()["code"]
+    assert other not in listed.text
+    # A forged agency id outside the scope lists nothing.
+    forged = client.get("/can-bo/tre-han", params={"tu_ngay": "01/01/2020", "ds": "khong",
+                                                   "co_quan": str(b.id)})
+    assert re.findall(r'<a href="/can-bo/ho-so/\d+">', forged.text.split("danh-sach")[-1]) == []

@@ -25,6 +25,8 @@ def make_world():
             await notify_applicant(dossier.id, Event.RECEIVED)
             await notify_contact(Event.SET_PASSWORD, phone="0998000000",
                                  values={"link": "http://x/mat-khau/SECRET"})
+            await notify_contact(Event.VERIFY_CODE, phone="0998000001",
+                                 values={"code": "424242"})
         await deliver_pending()  # the sandbox: 0998… is an unknown subscriber
         return dossier
 
@@ -64,6 +66,9 @@ def test_province_admin_sees_contact_messages_without_secret_links(client):
     page = client.get("/quan-tri/thong-bao?loai=vinh-vien").text
     assert "0998000000" in page and "SECRET" not in page
     assert "Nội dung ẩn vì chứa đường dẫn đặt mật khẩu" in page
+    # An anonymous feedback's phone code proves that phone: staff never read it either.
+    assert "0998000001" in page and "424242" not in page
+    assert "Nội dung ẩn vì chứa mã xác thực" in page
 
 
 def test_admin_edits_sms_template_with_validation(client):

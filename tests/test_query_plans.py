@@ -41,3 +41,44 @@ def test_step_deadline_watch_is_an_indexed_range_query(db):
     assert any("INDEX dossier_status_step_due_at (status=? AND step_due_at<?)" in p
                for p in plan)
     assert not any(p.startswith("SCAN") for p in plan)
+
+
+def test_staff_search_reads_candidates_by_primary_key_and_filters_by_index(db):
+    """The queue's page query after the FTS5 candidates (a list of ids) looks each up by
+    primary key; a reception-period view enters through the received_at index; the FTS5
+    query itself is answered by its virtual table, never a scan of the dossiers."""
+    import asyncio
+
+    from app.accounts.roles import Role
+    from app.accounts.service import CurrentUser
+    from app.dossiers.tables import Dossier
+    from app.web.forms import FormErrors
+    from app.workqueue import search
+    from app.workqueue.logic import fts_query, parse_filter, parse_terms
+
+    now = datetime(2026, 3, 11, tzinfo=UTC)
+    user = CurrentUser(1, "x", "X", Role.HANDLER, (3, 5), "")
+
+    def where_for(params):
+        return asyncio.run(search.conditions(user, parse_filter(params, FormErrors()), now))
+
+    found = where_for({"q": "x"}) & Dossier.id.is_in(list(range(1, 500)))
+    plan = " | ".join(plan_of(db, search.page_query(found, "han")))
+    assert "USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+    assert "SCAN dossier " not in plan + " " and "SCAN d " not in plan + " "
+
+    period = where_for({"pham_vi": "don-vi", "trang_thai": "tat-ca", "tu_ngay": "01/03/2026",
+                        "den_ngay": "10/03/2026"})
+    plan = " | ".join(plan_of(db, search.page_query(period, "moi-nhan")))
+    assert "dossier_received_at" in plan and "SCAN dossier " not in plan + " ", plan
+
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        fts = [row[3] for row in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ? "
+            "ORDER BY rowid DESC LIMIT 2001", (fts_query(parse_terms("nguyen van an"), [3]),))]
+    finally:
+        conn.close()
+    assert any("VIRTUAL TABLE INDEX" in p for p in fts), fts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from hypothesis import given
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
+from app.formatting import LOCAL_TZ
 from app.reports import logic, service
 from app.reports.logic import KEYS, DossierFacts, classify, monthly_period
 from app.reports.sqlite_counts import count_by_procedure
@@ -82,6 +83,30 @@ def test_classify_one_dossier_of_each_kind():
     assert classify(DossierFacts(s - 9 * day, s - day, s - 2 * day, 2), MARCH) == set()
 
 
+def local(day: str, hhmm: str) -> datetime:
+    return datetime.combine(date.fromisoformat(day), time.fromisoformat(hhmm), LOCAL_TZ)
+
+
+def test_early_compares_local_dates_not_utc_dates():
+    # Finished at 06:00 local on the appointment's day: on UTC dates that was the day
+    # before (23:00Z), which used to count it as early.
+    received, due = local("2026-03-02", "09:00"), local("2026-03-05", "10:00")
+    facts = DossierFacts(received, due, local("2026-03-05", "06:00"), 1)
+    assert "processed_on_time" in classify(facts, MARCH)
+    facts = DossierFacts(received, due, local("2026-03-04", "23:30"), 1)
+    assert "processed_early" in classify(facts, MARCH)
+
+
+def test_an_appointment_at_24_00_belongs_to_its_own_day():
+    received, due = local("2026-03-02", "09:00"), local("2026-03-06", "00:00")  # 24:00 on 5/3
+    assert "processed_on_time" in classify(DossierFacts(received, due, local(
+        "2026-03-05", "18:00"), 1), MARCH)  # issued at 18:00 on the last day: on time
+    assert "processed_early" in classify(DossierFacts(received, due, local(
+        "2026-03-04", "18:00"), 1), MARCH)
+    assert "processed_late" in classify(DossierFacts(received, due, local(
+        "2026-03-06", "00:01"), 1), MARCH)
+
+
 # -- SQL against the classifier ----------------------------------------------------------
 
 CLOSING = list(logic.CLOSING_ACTIONS)
@@ -107,6 +132,8 @@ def random_dossiers(agencies, procedures, n: int, seed: int) -> list[tuple[dict,
         base = r or s - timedelta(days=10)
         due = None if rng.random() < 0.05 else base + timedelta(days=rng.randint(1, 20),
                                                                 hours=rng.randint(0, 9))
+        if due is not None and rng.random() < 0.2:  # a calendar-day limit: 24:00 of a day
+            due = end_of_local_day(due)
         outcome = rng.choice(["open", "processed", "processed", "closed"])
         f = c = action = None
         status = rng.choice([Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED])
@@ -121,6 +148,11 @@ def random_dossiers(agencies, procedures, n: int, seed: int) -> list[tuple[dict,
             "code": f"R-{seed}-{i}", "applicant_name": "Trần Thị Bình", "created_at": base,
         }, {"closed_at": c, "closing_action": action, "apologised": rng.random() < 0.2}))
     return out
+
+
+def end_of_local_day(moment: datetime) -> datetime:
+    local = moment.astimezone(LOCAL_TZ)
+    return datetime.combine(local.date() + timedelta(days=1), time(0), LOCAL_TZ)
 
 
 async def insert(rows) -> None:
@@ -205,7 +237,8 @@ def test_export_is_stored_and_regenerates_to_the_same_numbers(catalogue):
     assert sheet["A2"].value == MARCH.label
     names = [sheet.cell(r, 4).value for r in range(5, sheet.max_row)]
     assert "'=HYPERLINK(\"http://x\")" in names  # a formula-looking name stays text
-    total = [c.value for c in sheet[sheet.max_row]]
+    # The totals row (the signature block follows it).
+    total = next([c.value for c in row] for row in sheet.iter_rows() if row[1].value == "Tổng cộng")
     expected_total = {k: sum(c[k] for c in expected(rows).values()) for k in KEYS}
     assert total[4] == logic.received_total(expected_total)
     assert total[6:] == [expected_total[k] for k in KEYS]
@@ -227,18 +260,36 @@ def immediate(db):
     huey.immediate = before
 
 
-def test_cutoff_task_exports_the_last_closed_period_once(catalogue, immediate):
+def test_cutoff_task_exports_the_last_closed_period_of_each_kind_once(catalogue, immediate):
     from app.formatting import now_utc, to_local
     from app.jobs.tables import JobRun
     from app.tasks.reports import monthly_report_at_cutoff
 
     monthly_report_at_cutoff()
     monthly_report_at_cutoff()
-    [row] = ReportExport.select().run_sync()
-    period = logic.last_closed_period(to_local(now_utc()).date())
-    assert (row["first_day"], row["last_day"], row["trigger"]) == (
-        period.first_day, period.last_day, "schedule")
+    rows = ReportExport.select().order_by(ReportExport.id).run_sync()
+    today = to_local(now_utc()).date()
+    expected_periods = [logic.last_closed_period(today, 15, kind) for kind in logic.Kind]
+    assert [(r["kind"], r["first_day"], r["last_day"], r["trigger"]) for r in rows] == [
+        (p.kind.value, p.first_day, p.last_day, "schedule") for p in expected_periods]
     assert [r["status"] for r in JobRun.select().run_sync()] == ["succeeded", "succeeded"]
+
+
+def test_a_quarterly_report_on_demand(catalogue, immediate):
+    from app.tasks.reports import export_monthly_report
+
+    run(insert(random_dossiers(*catalogue, n=60, seed=5)))
+    export_monthly_report(2026, 3, None, "quarter")
+    row = ReportExport.select().first().run_sync()
+    quarter = logic.make_period("quarter", 2026, 3, 15)
+    assert (row["kind"], row["first_day"], row["last_day"]) == (
+        "quarter", date(2025, 12, 15), date(2026, 3, 14))
+    [listed] = run(service.list_exports())
+    assert listed["period"] == quarter and listed["period"].name == "Quý I/2026"
+    got = run(service.build_report(quarter)).totals
+    # The quarter holds at least what its last month received.
+    march = run(service.build_report(MARCH)).totals
+    assert logic.received_total(got) >= logic.received_total(march)
 
 
 def test_page_exports_on_demand_and_offers_downloads(client, catalogue, immediate):
@@ -263,6 +314,7 @@ def test_page_exports_on_demand_and_offers_downloads(client, catalogue, immediat
     assert done.status_code == 303 and done.headers["location"] == "/bao-cao?dang_tao=2026-03"
     listing = client.get(done.headers["location"])
     assert MARCH.label in listing.text and "Theo yêu cầu" in listing.text
+    assert all(f'<optgroup label="{k.label}">' in listing.text for k in logic.Kind)
     export_id = ReportExport.select(ReportExport.id).first().run_sync()["id"]
     xlsx = client.get(f"/bao-cao/{export_id}/xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -1,5 +1,6 @@
-"""The service index's pure rules: indicator data, the R/T scoring rule, sums, grades, and
-the JSON configuration with its Vietnamese errors."""
+"""The service index's pure rules against 766-index.md: groups and their points, the
+thresholds the law names, the R/T scoring rule, the grade of the total out of 100, what
+cannot be computed yet or has nothing to count, and the JSON configuration."""
 
 from __future__ import annotations
 
@@ -16,14 +17,32 @@ from app.service_index.logic import ConfigError, IndexConfig, Measure
 D = Decimal
 
 
-def test_default_weights_follow_the_domain_groups():
+def test_five_groups_with_the_decisions_points():
     config = IndexConfig()
     by_group = {key: sum(i.points for i in config.indicators if i.group == key)
-                for key, _ in logic.GROUPS}
-    assert by_group == {"transparency": 18, "progress": 20, "online": 12, "payment": 10,
-                        "satisfaction": 18, "digitisation": 22}
+                for key, _, _ in logic.GROUPS}
+    assert by_group == {"transparency": 18, "progress": 20, "online": 22,
+                        "digitisation": 22, "satisfaction": 18}
     assert len({i.key for i in config.indicators}) == len(config.indicators)
+    assert [i.code for i in config.indicators] == [
+        "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "3.1", "3.2", "3.3", "3.5", "3.6",
+        "4.1", "4.2", "4.3", "4.4", "4.5", "5.1", "5.2", "5.3", "5.4"]
+    assert config.indicator("catalogue_on_time").points == 4  # the one split the law gives
     assert logic.validate(config) is config
+
+
+def test_thresholds_the_reference_names():
+    # Issue #18: the code had online dossiers 80, reception satisfaction 100, digitised 100,
+    # reuse 50, online-service and online-payment offering 100.
+    config = IndexConfig()
+    thresholds = {i.code: i.threshold for i in config.indicators if i.threshold != 100}
+    assert thresholds == {"3.1": 80, "3.3": 50, "3.5": 80, "4.2": 80, "4.3": 80, "5.4": 90}
+
+
+def test_every_indicator_states_its_formula_source_and_unit_in_vietnamese():
+    for ind in IndexConfig().indicators:
+        assert ind.formula and ind.source and ind.unit in ("dossier", "procedure", "feedback")
+        assert "÷" in ind.formula or "−" in ind.formula, ind.code
 
 
 @pytest.mark.parametrize(("num", "den", "points", "threshold", "expected"), [
@@ -89,52 +108,56 @@ def test_just_below_the_threshold_is_less_than_full(t, den):
         assert logic.score(D(100), D(t), Measure(need - 1, den)) < 100
 
 
-def test_evaluate_leaves_out_what_has_no_data_or_nothing_to_count():
+def test_evaluate_scores_unavailable_and_empty_indicators_zero_and_grades_the_total():
     config = IndexConfig()
     result = logic.evaluate(config, {
-        "on_time": Measure(9, 10),            # 14 × 0.9 = 12.6
-        "online_dossiers": Measure(2, 5),     # 40 % of threshold 80 → 4 × 0.5 = 2
-        "paid_online": Measure(0, 0),         # no dossier with fees: not reachable
-    })
-    assert result.indicator("on_time").score == D("12.60")
-    assert result.indicator("online_dossiers").score == D("2.00")
-    assert result.indicator("paid_online").status == logic.NOTHING_TO_COUNT
-    assert result.indicator("published_on_time").status == logic.NO_DATA
-    assert result.points == 100
-    assert result.reachable == 18
-    assert result.score == D("14.60")
+        "on_time": Measure(9, 10),            # 20 × 0.9 = 18
+        "online_dossiers": Measure(2, 5),     # 40 % of threshold 50 → 6 × 0.8 = 4.8
+        "paid_online": Measure(0, 0),         # no dossier with fees: N/A, 0 points
+    }, {"dossiers_synced": "Chưa đồng bộ."})
+    assert result.indicator("on_time").score == D("18")
+    assert result.indicator("online_dossiers").score == D("4.80")
+    empty = result.indicator("paid_online")
+    assert (empty.status, empty.score, empty.measure.rate) == (logic.EMPTY, 0, None)
+    synced = result.indicator("dossiers_synced")
+    assert (synced.status, synced.score, synced.reason) == (logic.UNAVAILABLE, 0,
+                                                            "Chưa đồng bộ.")
+    assert result.points == 100 and result.score == D("22.80")
+    assert result.measured == 26  # 20 + 6: the indicators measured
+    assert result.of_measured == D("87.69")
+    # Graded on the score out of 100, never on what could be measured.
+    assert result.band.name == "Yếu"
     progress = next(g for g in result.groups if g.key == "progress")
-    assert (progress.points, progress.reachable, progress.score) == (20, 14, D("12.60"))
-    assert result.normalised == D("81.11")
-    assert result.band.name == "Tốt"
+    assert (progress.points, progress.measured, progress.score) == (20, 20, D("18"))
 
 
-def test_nothing_reachable_has_no_grade():
+def test_empty_indicators_may_score_full_by_configuration():
+    config = IndexConfig(empty_scores_full=True)
+    result = logic.evaluate(config, {"paid_online": Measure(0, 0)})
+    assert result.indicator("paid_online").score == config.indicator("paid_online").points
+
+
+def test_nothing_measured_still_has_a_total_and_a_grade():
     result = logic.evaluate(IndexConfig(), {})
-    assert result.reachable == 0 and result.normalised is None and result.band is None
+    assert result.score == 0 and result.of_measured is None and result.band.name == "Yếu"
 
 
 @pytest.mark.parametrize(("score", "band"), [
-    ("100", "Xuất sắc"), ("90", "Xuất sắc"), ("89.99", "Tốt"), ("70", "Tốt"),
-    ("50", "Khá"), ("30", "Trung bình"), ("29.99", "Yếu"), ("0", "Yếu"),
+    ("100", "Xuất sắc"), ("90", "Xuất sắc"), ("89.99", "Tốt"), ("83.8", "Tốt"),
+    ("80", "Tốt"), ("79.99", "Khá"), ("70", "Khá"), ("69.99", "Trung bình"),
+    ("50", "Trung bình"), ("49.99", "Yếu"), ("0", "Yếu"),
 ])
 def test_grading_bands(score, band):
     assert logic.grade(D(score), IndexConfig().bands).name == band
 
 
-def test_late_for_index_reuses_the_report_column_and_counts_supplements():
-    config = IndexConfig()
-    assert logic.late_for_index({"processed_late"}, 0, config)
-    assert not logic.late_for_index({"processed_on_time"}, 1, config)
-    assert logic.late_for_index({"processed_early"}, 2, config)
-    strict = IndexConfig(max_supplement_requests=0)
-    assert logic.late_for_index({"processed_on_time"}, 1, strict)
+def test_a_weighted_rate():
+    from fractions import Fraction
 
-
-def test_reception_satisfaction_is_one_minus_late_and_complaint_rates():
-    assert logic.reception_satisfaction(10, 2, 1) == Measure(7, 10)
-    assert logic.reception_satisfaction(3, 2, 5) == Measure(0, 3)
-    assert logic.reception_satisfaction(0, 0, 4) == Measure(0, 0)
+    measure = Measure(1, 2, Fraction(1, 2))
+    assert measure.rate == 25 and logic.score(D(6), D(50), measure) == 3
+    with pytest.raises(ValueError):
+        Measure(1, 2, Fraction(3, 2))
 
 
 def test_config_override_moves_points_between_indicators():
@@ -142,12 +165,12 @@ def test_config_override_moves_points_between_indicators():
         "indicators": {"on_time": {"points": 16, "threshold": 95},
                        "processing_time": {"points": 4}},
         "bands": [{"name": "Đạt", "minimum": 50}, {"name": "Chưa đạt", "minimum": 0}],
-        "max_supplement_requests": 2}))
+        "max_supplement_requests": 2, "empty_scores_full": True}))
     assert config.indicator("on_time").points == 16
     assert config.indicator("on_time").threshold == 95
     assert config.indicator("processing_time").points == 4
     assert [b.name for b in config.bands] == ["Đạt", "Chưa đạt"]
-    assert config.max_supplement_requests == 2
+    assert config.max_supplement_requests == 2 and config.empty_scores_full
 
 
 @pytest.mark.parametrize(("document", "message"), [
@@ -159,7 +182,9 @@ def test_config_override_moves_points_between_indicators():
     ('{"indicators": {"on_time": {"name": "A"}}}', "chỉ được đổi"),
     ('{"indicators": {"on_time": {"points": "nhiều"}}}', "phải là một số"),
     ('{"indicators": {"on_time": {"points": true}}}', "phải là một số"),
-    ('{"indicators": {"on_time": {"points": 15}}}', "Tổng điểm các chỉ số phải bằng 100"),
+    ('{"indicators": {"on_time": {"points": 15}}}', "Tiến độ, kết quả giải quyết” có 20 điểm"),
+    ('{"indicators": {"on_time": {"points": 19}, "reused": {"points": 5}}}',
+     "cộng lại bằng 19"),
     ('{"indicators": {"on_time": {"threshold": 0}}}', "phải lớn hơn 0"),
     ('{"indicators": {"on_time": {"threshold": 120}}}', "không quá 100%"),
     ('{"indicators": {"on_time": {"points": -1, "threshold": 50},'
@@ -173,6 +198,7 @@ def test_config_override_moves_points_between_indicators():
     ('{"bands": "A"}', "phải là danh sách"),
     ('{"max_supplement_requests": "1"}', "số nguyên"),
     ('{"max_supplement_requests": -1}', "không được âm"),
+    ('{"empty_scores_full": 1}', "true hoặc false"),
 ])
 def test_config_errors_are_vietnamese(document, message):
     with pytest.raises(ConfigError, match=message):
@@ -191,17 +217,17 @@ def some_measures(draw):
 
 
 @given(some_measures())
-def test_totals_are_sums_and_never_exceed_what_was_reachable(found):
+def test_totals_are_sums_and_never_exceed_the_points(found):
     result = logic.evaluate(IndexConfig(), found)
     assert result.points == 100
     assert result.score == sum(g.score for g in result.groups)
-    assert result.reachable == sum(g.reachable for g in result.groups)
-    assert 0 <= result.score <= result.reachable <= result.points
+    assert result.measured == sum(g.measured for g in result.groups)
+    assert 0 <= result.score <= result.points
     for group in result.groups:
-        assert group.score <= group.reachable <= group.points
+        assert 0 <= group.score <= group.points and group.measured <= group.points
     scored = {k for k, m in found.items() if m.denominator}
     assert {s.indicator.key for g in result.groups for s in g.indicators
             if s.status == logic.SCORED} == scored
-    if result.normalised is not None:
-        assert 0 <= result.normalised <= 100
-        assert result.band in IndexConfig().bands
+    assert result.band in IndexConfig().bands
+    if result.of_measured is not None:
+        assert 0 <= result.of_measured <= 100

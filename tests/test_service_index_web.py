@@ -1,7 +1,10 @@
-"""The service index pages: public figures without personal data, the month picker as a
-plain GET form, per-agency view, htmx fragment, and the staff drill-down with its scope."""
+"""The service index pages: public figures out of 100 without personal data, the period
+picker (month, quarter, 6 and 9 months, year) as a plain GET form, per-agency view, htmx
+fragment, each indicator's page with its formula, and who may list which items."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 
@@ -11,10 +14,15 @@ from tests.conftest import run
 from tests.service_index_world import build
 
 PAGE = "/chi-so-phuc-vu"
+MARCH = {"ky": "2026-03"}
 
 
 @pytest.fixture
-def world(client):
+def world(client, monkeypatch):
+    # The pages offer the periods up to today: today is injected, 2 April 2026.
+    from app.routes import service_index as routes
+
+    monkeypatch.setattr(routes, "today", lambda: date(2026, 4, 2))
     return run(build())
 
 
@@ -28,43 +36,56 @@ def sign_in(client, role: Role, agency_ids: list[int]) -> None:
     client.cookies.set("motcua_session", run(make()))
 
 
-def test_public_page_shows_the_province_and_agencies_in_vietnamese_numbers(client, world):
-    response = client.get(PAGE, params={"thang": "2026-03"})
+def test_public_page_grades_the_total_out_of_100(client, world):
+    response = client.get(PAGE, params=MARCH)
     assert response.status_code == 200
     html = response.text
-    assert "Toàn tỉnh · tháng 3/2026" in html
-    assert "2 / 5" in html and "40%" in html          # on time
-    assert "2 / 6" in html and "33,33%" in html       # received online
+    assert "Toàn tỉnh · Tháng 3/2026" in html
+    assert "<strong>43,70</strong> / 100 điểm · xếp loại <strong>Yếu</strong>" in html
+    assert "Riêng các chỉ số đã đo được" in html  # the second figure, labelled
+    assert "5 / 9" in html and "55,56%" in html          # 2.1 with the open overdue one
+    assert "chưa tính được" in html and "Chưa đồng bộ hồ sơ với Cổng" in html
     assert "Sở Tư pháp" in html and "UBND xã Ba Tơ" in html
-    assert "chưa có dữ liệu" in html
-    assert "Chưa đồng bộ với Cổng Dịch vụ công quốc gia." in html
     # Nothing that identifies a person or a dossier on the public page.
     assert "Nguyễn Văn An" not in html and "Trần Thị Bình" not in html
     assert not any(code in html for code in world.codes.values())
-    assert "/chi-so-phuc-vu/on_time" not in html
 
 
-def test_one_agency_with_its_score_and_grade(client, world):
-    html = client.get(PAGE, params={"thang": "2026-03", "co_quan": world.ba_to}).text
-    assert "UBND xã Ba Tơ · tháng 3/2026" in html
-    assert "<strong>34,50</strong> / 46 điểm có dữ liệu" in html
-    assert "<strong>75</strong>" in html and "<strong>Tốt</strong>" in html
-    assert "không phát sinh" in html                  # no dossier with fees
+def test_one_agency_and_an_empty_rate_is_na(client, world):
+    html = client.get(PAGE, params={**MARCH, "co_quan": world.ba_to}).text
+    assert "UBND xã Ba Tơ · Tháng 3/2026" in html
+    assert "<strong>42,33</strong> / 100 điểm" in html
+    assert "N/A" in html                  # no dossier with fees: not 0 %
     assert "Theo cơ quan" not in html
 
 
+def test_other_periods_and_the_old_month_parameter(client, world):
+    quarter = client.get(PAGE, params={"ky": "2026-q1"}).text
+    assert "Toàn tỉnh · Quý I/2026" in quarter and '<optgroup label="Quý">' in quarter
+    assert "Toàn tỉnh · Năm 2026" in client.get(PAGE, params={"ky": "2026"}).text
+    assert "Tháng 3/2026" in client.get(PAGE, params={"thang": "2026-03"}).text
+
+
+def test_the_public_chooses_among_offered_periods_staff_any(client, world):
+    old = client.get(PAGE, params={"ky": "2020-03"})
+    assert old.status_code == 400 and "Chọn một kỳ trong danh sách" in old.text
+    assert client.get(PAGE, params={"ky": "2026-05"}).status_code == 400  # not begun
+    sign_in(client, Role.AUDITOR, [])
+    assert client.get(PAGE, params={"ky": "2020-03"}).status_code == 200
+
+
 def test_htmx_gets_only_the_fragment(client, world):
-    response = client.get(PAGE, params={"thang": "2026-03"}, headers={"HX-Request": "true"})
+    response = client.get(PAGE, params=MARCH, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "<html" not in response.text and "Toàn tỉnh" in response.text
 
 
 @pytest.mark.parametrize(("params", "status", "message"), [
-    ({"thang": "2026-13"}, 400, "Tháng hoặc năm không hợp lệ."),
-    ({"thang": "tháng ba"}, 400, "Chọn tháng theo dạng năm-tháng"),
-    ({"thang": "2026-03", "co_quan": "x"}, 400, "Mã cơ quan không hợp lệ."),
-    ({"thang": "2026-03", "co_quan": "9" * 30}, 400, "Mã cơ quan không hợp lệ."),
-    ({"thang": "2026-03", "co_quan": "999999"}, 404, "không có hồ sơ trong tháng"),
+    ({"ky": "2026-13"}, 400, "Tháng hoặc năm báo cáo không hợp lệ."),
+    ({"ky": "tháng ba"}, 400, "Chọn kỳ theo dạng năm-tháng"),
+    ({**MARCH, "co_quan": "x"}, 400, "Mã cơ quan không hợp lệ."),
+    ({**MARCH, "co_quan": "9" * 30}, 400, "Mã cơ quan không hợp lệ."),
+    ({**MARCH, "co_quan": "999999"}, 404, "Không có cơ quan này"),
 ])
 def test_bad_choices_are_answered_in_vietnamese(client, world, params, status, message):
     response = client.get(PAGE, params=params)
@@ -76,62 +97,86 @@ def test_a_broken_configuration_file_is_explained(client, world, tmp_path, monke
     path = tmp_path / "index.json"
     path.write_text('{"indicators": {"on_time": {"threshold": 0}}}', encoding="utf-8")
     monkeypatch.setenv("MOTCUA_INDEX_CONFIG", str(path))
-    response = client.get(PAGE, params={"thang": "2026-03"})
+    response = client.get(PAGE, params=MARCH)
     assert response.status_code == 503
     assert "Bộ chỉ số tạm thời không tính được" in response.text
 
 
-def test_drill_down_is_for_staff_and_scoped_to_their_agency(client, world):
-    url = f"{PAGE}/on_time"
-    anonymous = client.get(url, params={"thang": "2026-03"}, follow_redirects=False)
-    assert anonymous.headers["location"].startswith("/dang-nhap?next=")
-    sign_in(client, Role.HANDLER, [world.ba_to])
-    page = client.get(PAGE, params={"thang": "2026-03"}).text
-    assert "/chi-so-phuc-vu/on_time?thang=2026-03" in page  # staff get the links
-    html = client.get(url, params={"thang": "2026-03", "chon": "tat-ca"}).text
-    assert world.codes["ba_to_done"] in html
-    assert world.codes["good"] not in html                  # another agency's dossier
-    assert "Đạt 1 / 1 hồ sơ" in html
-    other = client.get(url, params={"thang": "2026-03", "co_quan": world.tu_phap})
-    assert other.status_code == 403
-    assert client.get(f"{PAGE}/feedback_on_time").status_code == 404
+def test_each_indicator_page_states_formula_threshold_and_source(client, world):
+    html = client.get(f"{PAGE}/online_dossiers", params=MARCH).text
+    assert "3.3 Hồ sơ trực tuyến" in html and "nhân với tỷ lệ đồng bộ" in html
+    assert "50%: đạt hoặc vượt ngưỡng" in html and "Nguồn dữ liệu" in html
+    assert "2 / 9 hồ sơ" in html and "tạm lấy 100%" in html
+    # Dossier lists are for staff: the public sees why and where to sign in.
+    assert "chỉ dành cho cán bộ" in html and world.codes["good"] not in html
+    unavailable = client.get(f"{PAGE}/dossiers_synced", params=MARCH).text
+    assert "Chưa tính được: Chưa đồng bộ" in unavailable
     assert client.get(f"{PAGE}/khong-co").status_code == 404
 
 
-def test_auditor_sees_the_whole_province(client, world):
-    sign_in(client, Role.AUDITOR, [])
-    html = client.get(f"{PAGE}/paid_online", params={"thang": "2026-03", "chon": "tat-ca"}).text
-    assert "toàn tỉnh" in html and "Đạt 1 / 2 hồ sơ" in html
-    assert world.codes["good"] in html and world.codes["late"] in html
-    assert world.codes["old"] not in html                   # finished in February
+def test_procedures_behind_a_number_are_public(client, world):
+    html = client.get(f"{PAGE}/online_procedures", params={**MARCH, "chon": "tat-ca"}).text
+    assert "Cấp Phiếu lý lịch tư pháp" in html and "Đăng ký khai sinh" in html
+    assert "Chứng thực bản sao" in html  # offered in person only: listed, not counted
+    times = client.get(f"{PAGE}/processing_time", params={**MARCH, "chon": "tat-ca"}).text
+    assert "trung bình" in times and "ngày làm việc" in times
 
 
-def test_drill_down_lists_what_did_not_count_first(client, world):
+def test_dossier_lists_are_for_staff_and_scoped_to_their_agency(client, world):
+    url = f"{PAGE}/on_time"
+    sign_in(client, Role.HANDLER, [world.ba_to])
+    html = client.get(url, params={**MARCH, "chon": "tat-ca"}).text
+    assert world.codes["ba_to_done"] in html
+    assert world.codes["good"] not in html                  # another agency's dossier
+    assert "các cơ quan của bạn" in html
+    other = client.get(url, params={**MARCH, "co_quan": world.tu_phap})
+    assert other.status_code == 403
+    feedback = client.get(f"{PAGE}/feedback_on_time", params={**MARCH, "chon": "tat-ca"})
+    assert feedback.status_code == 200 and "PA-1" not in feedback.text  # Tư pháp's feedback
+
+
+def test_auditor_sees_the_whole_province_what_did_not_count_first(client, world):
     sign_in(client, Role.AUDITOR, [])
     url = f"{PAGE}/on_time"
-    missed = client.get(url, params={"thang": "2026-03"}).text
-    late = ("late", "nagged", "sorry")
-    assert all(world.codes[k] in missed for k in late)
-    assert world.codes["good"] not in missed and world.codes["ba_to_done"] not in missed
-    counted = client.get(url, params={"thang": "2026-03", "chon": "dat"}).text
+    missed = client.get(url, params=MARCH).text
+    assert "toàn tỉnh" in missed
+    assert all(world.codes[k] in missed for k in ("late", "nagged", "sorry", "overdue_open"))
+    assert world.codes["good"] not in missed
+    counted = client.get(url, params={**MARCH, "chon": "dat"}).text
     assert world.codes["good"] in counted and world.codes["late"] not in counted
+    assert world.codes["old"] not in counted                 # finished in February
+    feedback = client.get(f"{PAGE}/feedback_satisfaction", params={**MARCH, "chon": "tat-ca"})
+    assert "PA-1" in feedback.text and "PA-3" not in feedback.text  # PA-3 is a repeat
     for bad in ({"chon": "moi"}, {"trang": "0"}, {"trang": "x"}, {"co_quan": "9" * 30}):
-        response = client.get(url, params={"thang": "2026-03", **bad})
+        response = client.get(url, params={**MARCH, **bad})
         assert response.status_code == 400
         assert "không hợp lệ" in response.text
 
 
-def test_drill_down_pages_a_long_list(client, world, monkeypatch):
+def test_a_long_list_is_paged(client, world, monkeypatch):
     from app.routes import service_index as routes
 
-    monkeypatch.setattr(routes, "DRILL_PAGE_SIZE", 2)
+    monkeypatch.setattr(routes, "PAGE_SIZE", 3)
     sign_in(client, Role.AUDITOR, [])
     url = f"{PAGE}/on_time"
-    first = client.get(url, params={"thang": "2026-03"}).text
+    first = client.get(url, params=MARCH).text
     assert "Trang 1/2" in first and "chon=khong-dat&amp;trang=2" in first
-    second = client.get(url, params={"thang": "2026-03", "trang": "2"}).text
+    second = client.get(url, params={**MARCH, "trang": "2"}).text
     assert "Trang 2/2" in second and "Trang trước" in second
-    listed = [k for k in ("late", "nagged", "sorry") if world.codes[k] in second]
-    assert len(listed) == 1
-    beyond = client.get(url, params={"thang": "2026-03", "trang": "9"}).text
-    assert "Trang 2/2" in beyond
+    assert "Trang 2/2" in client.get(url, params={**MARCH, "trang": "9"}).text
+
+
+def test_charts_page_for_the_province_and_for_an_agency(client, world):
+    html = client.get(f"{PAGE}/bieu-do", params=MARCH).text
+    assert html.count('role="img"') == 3 and "<script" not in html.split("</head>")[1]
+    assert "Điểm toàn tỉnh theo tháng" in html and "Hồ sơ trễ hạn theo cơ quan" in html
+    assert "<td>Sở Tư pháp</td><td class=\"num\">4</td>" in html  # beside the chart
+    agency = client.get(f"{PAGE}/bieu-do", params={**MARCH, "co_quan": world.ba_to}).text
+    assert "Tỷ lệ hồ sơ đúng hạn (2.1) · UBND xã Ba Tơ" in agency
+    assert agency.count('role="img"') == 2
+
+
+def test_the_trend_ends_with_the_chosen_period(client, world):
+    html = client.get(f"{PAGE}/bieu-do", params=MARCH).text
+    assert "<td>Tháng 4/2025</td>" in html and "<td>Tháng 3/2026</td>" in html
+    assert "Tháng 4/2026" not in html and "Tháng 3/2025" not in html

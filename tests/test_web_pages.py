@@ -32,8 +32,11 @@ def test_unknown_page_is_a_vietnamese_404(client):
 
 def test_lookup_unknown_code_and_wrong_digits_look_the_same(client):
     unknown = client.get("/tra-cuu", params={"ma": "000.00.17.H55-260213-0001", "so": "1234"})
-    malformed = client.get("/tra-cuu", params={"ma": "<script>", "so": "12"})
+    malformed = client.get("/tra-cuu", params={"ma": "<script>", "so": "1234"})
     assert unknown.status_code == malformed.status_code == 404
+    # Digits that are not four digits are said plainly whatever the code: no oracle either.
+    short = client.get("/tra-cuu", params={"ma": "000.00.17.H55-260213-0001", "so": "12"})
+    assert short.status_code == 400 and "Nhập đúng 4 chữ số cuối" in short.text
     assert "Không tìm thấy hồ sơ" in unknown.text
     assert "<script>" not in malformed.text.split("<main", 1)[1].split("</main>")[0].replace(
         "&lt;script&gt;", "")

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from app.accounts.passwords import dummy_hash, hash_password, verify_password
 from app.accounts.roles import Role
@@ -143,6 +143,7 @@ class CurrentUser:
     role: Role
     agency_ids: tuple[int, ...]
     session_token: str
+    session_expires_at: datetime | None = None  # forms warn before it ends
 
     @property
     def is_staff(self) -> bool:
@@ -153,7 +154,7 @@ async def load_session(token: str) -> CurrentUser | None:
     row = await (
         UserSession.select(
             UserSession.user.id, UserSession.user.username, UserSession.user.full_name,
-            UserSession.user.role, UserSession.user.active,
+            UserSession.user.role, UserSession.user.active, UserSession.expires_at,
         )
         .where(
             (UserSession.token == token)
@@ -174,6 +175,7 @@ async def load_session(token: str) -> CurrentUser | None:
     return CurrentUser(
         id=row["user.id"], username=row["user.username"], full_name=row["user.full_name"],
         role=role, agency_ids=agency_ids, session_token=token,
+        session_expires_at=row["expires_at"],
     )
 
 

@@ -88,3 +88,20 @@ class RecoveryCode(Table, tablename="recovery_code"):
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     code_hash = Varchar(length=64)
     used_at = Timestamptz(null=True, default=None)
+
+
+class PasswordReset(Table, tablename="password_reset"):
+    """One "Quên mật khẩu" request: a one-time code sent by SMS/e-mail. The page's URL
+    token and the code are stored as hashes only. `user` is empty when the name typed is
+    no account that may recover online (the page behaves the same, so it tells nobody
+    which accounts exist); `identifier` (what was typed) and `ip` carry the limits."""
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(User, null=True, on_delete=OnDelete.cascade, index=True)
+    identifier = Varchar(length=120, index=True)
+    ip = Varchar(length=64, index=True)
+    code_hash = Varchar(length=64)
+    created_at = Timestamptz(index=True)
+    expires_at = Timestamptz()
+    attempts = Integer(default=0)
+    used_at = Timestamptz(null=True, default=None)

@@ -131,8 +131,8 @@ async def _rewrite_package(package_id: int, list_code: str) -> None:
     for file in rows:
         if file["disposed_at"]:
             shutil.rmtree(folder / "data" / file["code"], ignore_errors=True)
-    package.write_descriptions(folder / "data", row, rows, row["size_bytes"], now_utc(),
-                               record=False)  # the hand-over record stays as signed
+    await package.write_descriptions(folder / "data", row, rows, row["size_bytes"],
+                                     now_utc(), record=False)  # the record stays as signed
     bag = bagit.Bag(str(folder))
     bag.info["Internal-Sender-Description"] = (
         f"Cập nhật {format_date(now_utc())}: hủy hồ sơ theo danh mục {list_code}; "

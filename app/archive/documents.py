@@ -18,7 +18,7 @@ from app.archive import signatures as signed
 from app.archive.logic import Conversion
 from app.archive.render import event_log_pdf, pdfa_from_template
 from app.dossiers import queries
-from app.dossiers.tables import DossierApology, DossierResult, RequestedComponent, StoredFile
+from app.dossiers.tables import DossierResult, RequestedComponent, StoredFile
 from app.files import store
 from app.formatting import now_utc, to_local
 from app.legal_forms import service as forms
@@ -83,15 +83,11 @@ def _occasions(dossier: dict, kind: FormKind) -> list[dict]:
     return [{**dossier, "events": events[:i + 1]} for i in cuts]
 
 
-async def _issue_context(dossier: dict, kind: FormKind, issue: int) -> dict:
+async def _issue_context(dossier: dict, kind: FormKind) -> dict:
+    """The form as issued then: `dossier` is cut at the issue's event, so the letter gets
+    that issue's facts and register number (an apology: its own, chosen by the forms)."""
     context = await forms.form_context(dossier, kind)
     event = context["event"]
-    if kind == FormKind.APOLOGY:
-        apologies = await DossierApology.select(
-            DossierApology.all_columns(),
-            DossierApology.created_by.full_name.as_alias("created_by_name"),
-        ).where(DossierApology.dossier == dossier["id"]).order_by(DossierApology.id)
-        context["apology"] = apologies[issue] if issue < len(apologies) else context["apology"]
     if kind == FormKind.SUPPLEMENT:
         context["requested"] = await RequestedComponent.select(
             RequestedComponent.procedure_component.id.as_alias("id"),
@@ -105,8 +101,8 @@ async def _issue_context(dossier: dict, kind: FormKind, issue: int) -> dict:
 async def form_pieces(dossier: dict) -> list[Piece]:
     pieces = []
     for spec in forms.offered_forms(dossier):
-        for issue, occasion in enumerate(_occasions(dossier, spec.kind)):
-            context = await _issue_context(occasion, spec.kind, issue)
+        for occasion in _occasions(dossier, spec.kind):
+            context = await _issue_context(occasion, spec.kind)
             event = context["event"] or {}
             data = pdfa_from_template(f"legal_forms/{spec.layout}.html", context)
             pieces.append(Piece(
@@ -176,7 +172,7 @@ async def collect(dossier_id: int) -> tuple[dict, list[Piece]]:
     pieces = await component_pieces(dossier)
     pieces += await form_pieces(dossier)
     pieces += await result_pieces(dossier, dossier["agency_name"])
-    log = event_log_pdf(dossier)
+    log = await event_log_pdf(dossier)
     pieces.append(Piece(
         source="event_log", name="nhat ky giai quyet ho so", data=log,
         conversion=Conversion.RENDERED, pages=pdfa.page_count(log),

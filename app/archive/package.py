@@ -21,6 +21,7 @@ from app.archive.logic import FileStatus, PackageStatus
 from app.archive.tables import ArchivalDocument, ArchivalFile, ArchivePackage, DisposalItem
 from app.audit import service as audit
 from app.db import after_commit, write_transaction
+from app.directory.queries import letterhead_of
 from app.directory.tables import Agency
 from app.formatting import LOCAL_TZ, now_utc
 from app.jobs.api import report_progress
@@ -137,16 +138,18 @@ def bag_info(package: dict, rows: list[dict]) -> dict[str, str]:
     }
 
 
-def write_descriptions(folder, package: dict, rows: list[dict], size: int, moment, *,
-                       record: bool = True) -> None:
+async def write_descriptions(folder, package: dict, rows: list[dict], size: int, moment, *,
+                             record: bool = True) -> None:
     """The indexes, the package description and (`record`) the hand-over record."""
+    head = await letterhead_of(package["agency"])
     outputs = {
         package_files.INDEX_XLSX: package_files.index_xlsx(package, rows),
-        package_files.INDEX_PDF: package_files.index_pdf(package, rows, moment),
+        package_files.INDEX_PDF: package_files.index_pdf(package, rows, moment, head),
         package_files.DESCRIPTION_JSON: package_files.description(package, rows),
     }
     if record:
-        outputs[package_files.RECORD_PDF] = package_files.record(package, rows, size, moment)
+        outputs[package_files.RECORD_PDF] = package_files.record(package, rows, size, moment,
+                                                                 head)
     for name, data in outputs.items():
         (folder / name).write_bytes(data)
 
@@ -180,7 +183,7 @@ async def _build(package: dict, task_id: str | None) -> str:
             await report_progress(task_id, done, len(rows), "hồ sơ")
         size = storage.folder_size(staging)
         moment = now_utc()
-        write_descriptions(staging, package, rows, size, moment)
+        await write_descriptions(staging, package, rows, size, moment)
         bagit.make_bag(str(staging), bag_info(package, rows), checksums=["sha256"])
         tagmanifest = storage.sha256_file(staging / "tagmanifest-sha256.txt")
     totals = package_files.totals(rows)

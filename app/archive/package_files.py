@@ -15,6 +15,7 @@ from datetime import datetime
 from app.archive.logic import Usage, retention_label
 from app.archive.render import record_pdf
 from app.documents.cells import safe_cell
+from app.documents.letterhead import Letterhead
 from app.formatting import format_date, format_datetime, format_number
 
 INDEX_XLSX = "muc-luc-ho-so.xlsx"
@@ -77,15 +78,16 @@ def totals(rows: list[dict]) -> dict[str, int]:
             "pages": sum(r["page_count"] for r in kept), "disposed": len(rows) - len(kept)}
 
 
-def index_pdf(package: dict, rows: list[dict], moment: datetime) -> bytes:
-    return record_pdf("archive/pdf/package_index.html", p=package, headers=HEADERS,
+def index_pdf(package: dict, rows: list[dict], moment: datetime, head: Letterhead) -> bytes:
+    return record_pdf("archive/pdf/package_index.html", head, p=package, headers=HEADERS,
                       rows=[_cells(n, r) for n, r in enumerate(rows, start=1)],
                       totals=totals(rows), moment=moment)
 
 
-def record(package: dict, rows: list[dict], size_bytes: int, moment: datetime) -> bytes:
+def record(package: dict, rows: list[dict], size_bytes: int, moment: datetime,
+           head: Letterhead) -> bytes:
     years = sorted({r["year"] for r in rows})
-    return record_pdf("archive/pdf/handover_record.html", p=package, totals=totals(rows),
+    return record_pdf("archive/pdf/handover_record.html", head, p=package, totals=totals(rows),
                       size=format_number(round(size_bytes / 1_048_576, 2)),
                       years=f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]),
                       when=format_datetime(moment), moment=moment)

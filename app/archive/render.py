@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.directory.queries import letterhead_of
+from app.documents.letterhead import Letterhead, dateline
 from app.documents.pdf import PDFA_VARIANT, html_to_pdf
 from app.formatting import now_utc
-from app.legal_forms.render import compose_html, place_date
+from app.legal_forms.render import compose_html
 from app.notifications.config import notify_settings
 from app.portal.logic import event_label
-from app.settings import get_settings
 from app.web.templating import offline_engine
 
 
@@ -26,15 +27,17 @@ def pdfa_from_template(template: str, context: dict) -> bytes:
     return html_to_pdf(html, pdf_variant=PDFA_VARIANT)
 
 
-def record_pdf(template: str, **context: Any) -> bytes:
-    """One of the archive's own records (`archive/pdf/<name>.html`) as PDF/A."""
+def record_pdf(template: str, head: Letterhead, **context: Any) -> bytes:
+    """One of the archive's own records (`archive/pdf/<name>.html`) as PDF/A, under the
+    letterhead `head` of the agency it speaks for."""
     moment = context.pop("moment", None) or now_utc()
     html = offline_engine().get_template(template).render(
-        pdf=True, place_date=place_date(get_settings().province_name, moment), **context)
+        pdf=True, head=head, place_date=dateline(head.place, moment), **context)
     return html_to_pdf(html, pdf_variant=PDFA_VARIANT)
 
 
-def event_log_pdf(dossier: dict) -> bytes:
+async def event_log_pdf(dossier: dict) -> bytes:
     rows = [{**e, "label": event_label(e["action"])} for e in dossier["events"]]
     last = dossier["events"][-1]["at"] if dossier["events"] else None
-    return record_pdf("archive/pdf/event_log.html", d=dossier, rows=rows, moment=last)
+    return record_pdf("archive/pdf/event_log.html", await letterhead_of(dossier["agency"]),
+                      d=dossier, rows=rows, moment=last)

@@ -21,6 +21,7 @@ from app.archive.tables import ArchivalDocument, ArchivalFile
 from app.audit import service as audit
 from app.catalog.tables import Procedure
 from app.db import after_commit, write_transaction
+from app.directory.queries import letterhead_of
 from app.directory.tables import Agency
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent
@@ -162,8 +163,9 @@ async def _build(row: dict) -> str:
     built_at = now_utc()
     description = metadata.manifest(facts, described, built_at)
     manifest = metadata.manifest_bytes(description)
-    index = record_pdf("archive/pdf/file_index.html", f=description["file"],
-                       documents=described, fields=metadata.FILE_FIELDS, moment=built_at)
+    index = record_pdf("archive/pdf/file_index.html", await letterhead_of(dossier["agency"]),
+                       f=description["file"], documents=described,
+                       fields=metadata.FILE_FIELDS, moment=built_at)
     contents = {doc["filename"]: piece.data for doc, piece in zip(described, pieces, strict=True)}
     contents |= {MANIFEST_NAME: manifest, INDEX_NAME: index}
     storage.write_file_folder(facts.code, contents)

@@ -2,7 +2,8 @@
 
 Lets the IT team and the people checking a complaint recompute an appointment by hand. A start
 without an offset is local time (that is how a receipt is written); the answer is ISO 8601
-with +07:00 so scripts can read it.
+with +07:00 so scripts can read it. A calendar-day or month limit ends at 24:00 of its last
+day, which ISO writes as the next midnight; a second line says it the Civil Code's way.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from app.calendar.deadlines import deadline
 from app.calendar.logic import DEFAULT_CALENDAR, WorkingCalendar
 from app.catalog.logic import TimeUnit
-from app.formatting import LOCAL_TZ
+from app.formatting import LOCAL_TZ, format_datetime, is_end_of_day
 
 UNIT_ALIASES = {
     "working": TimeUnit.WORKING_DAYS,
@@ -86,10 +87,14 @@ def deadline_command(
 
 def cmd_deadline(args: argparse.Namespace) -> int:
     try:
-        print(deadline_command(args.start, args.amount, args.unit))
+        moment = deadline_command(args.start, args.amount, args.unit)
     except ValueError as exc:
         print(f"Không tính được thời hạn: {exc}", file=sys.stderr)
         return 2
+    print(moment)
+    due = datetime.fromisoformat(moment)
+    if is_end_of_day(due):  # "…T00:00" of the next day reads wrong to a person
+        print(f"{format_datetime(due)} (hết ngày cuối cùng của thời hạn)")
     return 0
 
 

@@ -8,8 +8,11 @@ from the next opening when the dossier arrives while the office is closed. The d
 the first moment the amount is used up, so one ending with a block stays at 11:30 or 17:00.
 
 Calendar days and months follow the Civil Code 2015, art. 147–148: the reception day is not
-counted, the time limit ends with the closing time of the last day, moved to the next working
-day when that day is not worked; months keep the day of the month, clamped to the month's end.
+counted (art. 147), the time limit ends at 24:00 of its last day (art. 148(6)) — stored as the
+local midnight that follows it — and when that day is not worked, at 24:00 of the next
+working day (art. 148(5)); months keep the day of the month, clamped to the month's end. So a
+result issued at 18:00 on the last day is on time; the appointment slip still names office
+hours for collecting the result, which is not the legal end of the limit.
 
 Pauses (waiting for a supplement, stopped dossiers) stop the clock:
 - hours and working days: office time inside a pause does not count, so the deadline moves
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from math import ceil
@@ -41,6 +44,7 @@ from app.calendar.logic import (
     to_local,
 )
 from app.catalog.logic import TimeUnit
+from app.formatting import LOCAL_TZ
 
 Amount = int | float | Decimal | Fraction
 Pause = tuple[datetime, datetime]
@@ -179,6 +183,17 @@ def _office_due(calendar, start, amount: Fraction, per_day: bool, pauses: list[P
 # --- calendar days and months --------------------------------------------------------------
 
 
+def end_of_day(day: date) -> datetime:
+    """24:00 of `day` in local time: the midnight that starts the next day."""
+    return datetime.combine(day + ONE_DAY, time(0), LOCAL_TZ)
+
+
+def appointment_day(due: datetime) -> date:
+    """The day an appointment falls on: 24:00 (stored as the next midnight) belongs to the
+    day it ends, so one second earlier is read (to the second, as SQL reads stored text)."""
+    return (to_local(due).replace(microsecond=0) - timedelta(seconds=1)).date()
+
+
 def _calendar_due(calendar, start: datetime, amount: Fraction, months: bool, pauses):
     if amount.denominator != 1:
         raise ValueError("Thời hạn tính theo ngày hoặc tháng phải là số nguyên.")
@@ -189,10 +204,10 @@ def _calendar_due(calendar, start: datetime, amount: Fraction, months: bool, pau
         raise ValueError("Thời hạn quá dài để tính.") from None
 
     def due_after(paused_days: int) -> datetime:
-        day = calendar.next_working_day(last_day + ONE_DAY * paused_days)
-        if calendar.closing_time(day) < start:  # 0 days, received after closing
-            day = calendar.next_working_day(day + ONE_DAY)
-        return calendar.closing_time(day)
+        try:
+            return end_of_day(calendar.next_working_day(last_day + ONE_DAY * paused_days))
+        except OverflowError:  # past year 9999
+            raise ValueError("Thời hạn quá dài để tính.") from None
 
     paused_days = 0
     due = due_after(0)

@@ -155,8 +155,8 @@ class WorkingCalendar:
         return self.office_day(day).blocks
 
     def closing_time(self, day: date) -> datetime:
-        """When the offices close on `day` under the hours in force that day (used for
-        calendar-day deadlines, which end with the working day they fall on)."""
+        """When the offices close on `day` under the hours in force that day (the counter's
+        hand-over deadline; calendar-day limits end at 24:00 instead, Civil Code art. 148)."""
         return self.office_hours_on(day).blocks_on(day)[-1][1]
 
     def is_office_time(self, moment: datetime) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.directory.tables import Agency
+from app.documents.letterhead import Letterhead, letterhead
+from app.settings import get_settings
 
 
 async def agencies_named(agency_ids: Iterable[int]) -> list[dict]:
@@ -14,3 +16,16 @@ async def agencies_named(agency_ids: Iterable[int]) -> list[dict]:
     return await Agency.select(Agency.id, Agency.code, Agency.name).where(
         Agency.id.is_in(ids)
     ).order_by(Agency.name)
+
+
+async def letterhead_of(agency_id: int) -> Letterhead:
+    """The official letterhead of an agency's documents: its parent, its seat's place."""
+    row = await Agency.select(
+        Agency.name, Agency.parent.name.as_alias("parent_name"),
+        Agency.admin_unit.name.as_alias("unit_name"),
+        Agency.admin_unit.level_name.as_alias("unit_level"),
+    ).where(Agency.id == agency_id).first()
+    if row is None:
+        raise LookupError(f"agency {agency_id} not found")
+    return letterhead(row["name"], row["parent_name"], row["unit_name"], row["unit_level"],
+                      get_settings().province_name)

@@ -83,3 +83,34 @@ def parse_dossier_code(code: str) -> tuple[str, date, int] | None:
     except ValueError:
         return None
     return match["agency"], parsed, int(match["seq"])
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def canonical_code(typed: str, agency_codes: list[str]) -> str | None:
+    """The dossier code a person meant, typed with or without its dots, dashes and spaces
+    ("0000017h55 260213 0007" → "000.00.17.H55-260213-0007"), or None. Where the agency
+    part ends is known from the agencies' own codes (the longest that fits wins); the
+    rest is the six-digit day and the sequence. A well-formed code of no known agency is
+    kept as typed (it is simply not found)."""
+    compact = _compact(typed)
+    for agency in sorted(agency_codes, key=len, reverse=True):
+        prefix = _compact(agency)
+        rest = compact[len(prefix):]
+        if prefix and compact.startswith(prefix) and rest.isascii() and rest.isdigit() \
+                and len(rest) >= 10:
+            code = f"{agency}-{rest[:6]}-{rest[6:]}"
+            return code if parse_dossier_code(code) is not None else None
+    return typed.strip().upper() if parse_dossier_code(typed) is not None else None
+
+
+LAST_DIGITS_RE = re.compile(r"\A\d{4}\Z", re.ASCII)
+
+
+def last_digits_problem(digits: str) -> str | None:
+    """Why the lookup's second factor is not four digits (Vietnamese), or None."""
+    if LAST_DIGITS_RE.match(digits.strip()):
+        return None
+    return "Nhập đúng 4 chữ số cuối của số điện thoại hoặc CCCD (chỉ gồm chữ số)."

@@ -9,7 +9,12 @@ from __future__ import annotations
 from piccolo.query.functions.aggregate import Count
 
 from app.accounts.service import CurrentUser
-from app.dossiers.logic import OPEN_STATUSES, Status, parse_dossier_code
+from app.directory.tables import Agency
+from app.dossiers.logic import (
+    Status,
+    canonical_code,
+    last_digits_problem,
+)
 from app.dossiers.tables import Dossier
 
 
@@ -54,19 +59,28 @@ def _last4(value: str) -> str:
     return digits[-4:] if len(digits) >= 4 else ""
 
 
+async def resolve_code(typed: str) -> str | None:
+    """The dossier code meant by what was typed (dots, dashes and spaces optional)."""
+    if len(typed) > 80:
+        return None
+    agencies = [row["code"] for row in await Agency.select(Agency.code)]
+    return canonical_code(typed, agencies)
+
+
 async def public_lookup(code: str, second_factor: str) -> dict | None:
     """Status of a dossier for an anonymous visitor who knows its code and the last four
     digits of the applicant's phone or ID number. Unknown code and wrong digits both
     return None, so the page cannot be used to probe which codes exist. No personal
     data beyond what the applicant already knows is returned."""
-    if parse_dossier_code(code) is None or len(second_factor.strip()) != 4:
+    code = await resolve_code(code)
+    if code is None or last_digits_problem(second_factor) is not None:
         return None
     row = await Dossier.select(
         Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
         Dossier.finished_at, Dossier.returned_at, Dossier.applicant_phone,
         Dossier.applicant_id_number, Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"),
-    ).where(Dossier.code == code.strip().upper()).first()
+    ).where(Dossier.code == code).first()
     if row is None:
         return None
     factor = second_factor.strip()
@@ -75,27 +89,3 @@ async def public_lookup(code: str, second_factor: str) -> dict | None:
     del row["applicant_phone"], row["applicant_id_number"]
     return row
 
-
-QUEUE_PAGE_SIZE = 25
-
-
-async def work_queue(user: CurrentUser, *, mine: bool, status: int | None,
-                     page: int) -> tuple[list[dict], int]:
-    """Open dossiers in scope, the most urgent first: the user's own (assigned to them) or
-    the whole unit's. Returns one page and the total count."""
-    # NEW: online and postal dossiers waiting at the counter's reception queue.
-    where = Dossier.status.is_in([s.value for s in (*OPEN_STATUSES, Status.NEW)])
-    where = where & visible_to(user)
-    if mine:
-        where = where & (Dossier.assignee == user.id)
-    if status is not None:
-        where = where & (Dossier.status == status)
-    total = await Dossier.count().where(where)
-    rows = await Dossier.select(
-        Dossier.id, Dossier.code, Dossier.status, Dossier.due_at, Dossier.current_step,
-        Dossier.applicant_name, Dossier.clock_paused_at,
-        Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.assignee.full_name.as_alias("assignee_name"),
-    ).where(where).order_by(Dossier.due_at).order_by(Dossier.id).limit(
-        QUEUE_PAGE_SIZE).offset((max(page, 1) - 1) * QUEUE_PAGE_SIZE)
-    return rows, total

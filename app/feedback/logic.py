@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.accounts.roles import Role
+from app.text import fold
 
 
 class FeedbackError(ValueError):
@@ -141,7 +142,7 @@ HIDDEN = "[đã ẩn]"
 
 def redact(text: str, names: list[str]) -> str:
     """Personal data removed for publication: e-mails, phone and ID numbers, the
-    submitter's name (as written, and without case)."""
+    submitter's name and the names the officer confirmed (as written, and without case)."""
     text = _EMAIL.sub(HIDDEN, text)
     text = _PHONE.sub(HIDDEN, text)
     text = _ID.sub(HIDDEN, text)
@@ -149,6 +150,90 @@ def redact(text: str, names: list[str]) -> str:
         if name.strip():
             text = re.sub(re.escape(name.strip()), HIDDEN, text, flags=re.IGNORECASE)
     return text
+
+
+# Names of private persons the submitter or the officer wrote ("bà Nguyễn Thị Hoa") are not
+# known to the system, so they are found by shape and the officer confirms each one.
+HONORIFICS = frozenset({"ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "cháu",
+                        "dì", "thím", "mợ", "cậu"})
+# The commonest family names (over 90% of the population); folded for comparison.
+FAMILY_NAMES = frozenset(fold(n) for n in (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
+    "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Lương", "Đoàn", "Trương", "Lâm", "Mai",
+    "Trịnh", "Đào", "Cao", "Hà", "Tô", "Tạ", "Châu", "Thái", "Kiều", "Quách", "La", "Lưu",
+    "Tăng", "Triệu", "Hứa", "Văn", "Y", "A"))
+# A capitalised run after these is a place, not a person ("phường Trần Hưng Đạo").
+PLACE_WORDS = frozenset({"đường", "phố", "phường", "xã", "thôn", "tổ", "quận", "huyện",
+                         "tỉnh", "thị", "trấn", "thành", "làng", "bản", "ấp", "khu", "cầu",
+                         "chợ", "sông", "trường", "viện", "đội", "hẻm", "ngõ", "kiệt",
+                         "số", "lô", "công", "ty", "sở", "ban", "phòng", "ubnd", "hđnd"})
+_WORD = re.compile(r"[^\W\d_]+")
+MAX_NAME_WORDS = 5
+
+
+def _capitalised(word: str) -> bool:
+    return word[0].isupper() and (len(word) == 1 or not word[1:].isupper() or len(word) <= 2)
+
+
+def private_names(text: str) -> list[str]:
+    """Likely names of private persons, in order of appearance, each once: a capitalised
+    run after an honorific ("bà Nguyễn Thị Hoa", "anh Tú"), or of two words or more that
+    starts with a common family name ("Trần Văn Bình"); never a run after a place word
+    ("phường Trần Hưng Đạo", "đường Lê Lợi"). Upper-case acronyms are not names."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    found: list[str] = []
+    i = 0
+    while i < len(words):
+        j = i
+        while (j < len(words) and _capitalised(words[j][2]) and j - i < MAX_NAME_WORDS
+               and (j == i or text[words[j - 1][1]:words[j][0]].isspace())):
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        first = words[i][2].lower()
+        if first in PLACE_WORDS:  # "Phường Trần Hưng Đạo …" opening a sentence
+            i = j
+            continue
+        if first in HONORIFICS and j - i >= 2:  # "Bà Nguyễn Thị Hoa …" opening a sentence
+            start, before, adjacent = i + 1, first, True
+        else:
+            start, before = i, words[i - 1][2].lower() if i else ""
+            adjacent = bool(i) and text[words[i - 1][1]:words[i][0]].isspace()
+        honoured = adjacent and before in HONORIFICS
+        family = j - start >= 2 and fold(words[start][2]) in FAMILY_NAMES
+        if (honoured or family) and not (adjacent and before in PLACE_WORDS):
+            name = text[words[start][0]:words[j - 1][1]]
+            if name not in found:
+                found.append(name)
+        i = j
+    return found
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What the public page would show, and the names found for the officer to confirm."""
+
+    title: str
+    content: str
+    answer: str
+    flagged: list[str]
+    chosen: list[str]
+
+
+def publication(title: str, content: str, answer: str, submitter: str,
+                chosen: list[str] | None = None, extra: list[str] = ()) -> Publication:
+    """The redacted texts with the names the officer keeps hidden (`chosen`; None: every
+    name found, the safe default) and any the finder missed (`extra`, typed by the
+    officer). The submitter's own name is always hidden."""
+    flagged: list[str] = []
+    for part in (title, content, answer):
+        flagged += [n for n in private_names(part)
+                    if n not in flagged and fold(n) != fold(submitter)]
+    kept = flagged if chosen is None else [n for n in chosen if n in flagged]
+    names = [submitter, *kept, *(n.strip() for n in extra if len(n.strip()) > 1)]
+    return Publication(redact(title, names), redact(content, names), redact(answer, names),
+                       flagged, kept)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from app.calendar.service import current_calendar
 from app.catalog.tables import Procedure
 from app.db import write_transaction
 from app.directory.tables import Agency
+from app.dossiers.service import resolve_code
 from app.dossiers.tables import Dossier
 from app.feedback import logic
 from app.feedback.logic import Category, FeedbackError, Move, Status
@@ -67,8 +68,9 @@ async def _subject(data: dict[str, str]) -> dict:
     agency_id = int(data["agency_id"]) if data.get("agency_id", "").isdigit() else None
     dossier_id = None
     if data.get("dossier_code"):
+        code = await resolve_code(data["dossier_code"])  # dots and spaces optional
         dossier = await Dossier.select(Dossier.id, Dossier.agency).where(
-            Dossier.code == data["dossier_code"].strip().upper()).first()
+            Dossier.code == code).first() if code else None
         if dossier is None:
             raise FeedbackError("Không tìm thấy hồ sơ có mã này.")
         dossier_id, agency_id = dossier["id"], agency_id or dossier["agency"]
@@ -196,12 +198,15 @@ async def act(feedback_id: int, user: CurrentUser | None, move_text: str,
                            Feedback.answered_by: actor_id, Feedback.due_at: publish_due})
             notify = True
         elif move == Move.PUBLISH:
-            names = [row["submitter_name"]]
+            # The names the officer confirmed on the preview ("an_ten", one per line).
+            chosen = [n for n in data.get("an_ten", "").split("\n") if n.strip()]
+            extra = data.get("an_ten_khac", "").split(",")
+            shown = logic.publication(row["title"], row["content"], text,
+                                      row["submitter_name"], chosen, extra)
             values.update({
                 Feedback.published_at: now, Feedback.due_at: None,
-                Feedback.public_title: logic.redact(row["title"], names),
-                Feedback.public_content: logic.redact(row["content"], names),
-                Feedback.public_answer: logic.redact(text, names)})
+                Feedback.public_title: shown.title, Feedback.public_content: shown.content,
+                Feedback.public_answer: shown.answer})
         await Feedback.update(values).where(Feedback.id == feedback_id)
         await FeedbackEvent(feedback=feedback_id, at=now, actor=actor_id, move=move.value,
                             from_status=row["status"], to_status=status.value,

@@ -35,6 +35,15 @@ from app.text import is_cccd
 log = logging.getLogger(__name__)
 
 
+class NumberHeld(accounts.AccountError):
+    """The CCCD belongs to an unverified citizen account: the registry may say the new
+    registrant is its owner (app.identity.takeover)."""
+
+    def __init__(self, holder: dict):
+        super().__init__("Số định danh này đã có tài khoản. Vui lòng đăng nhập.")
+        self.holder = holder
+
+
 class TooSoon(Exception):
     """Too many checks lately; `seconds` until the next one may run."""
 
@@ -53,7 +62,7 @@ async def ask_registry(id_number: str, full_name: str,
         return Verification(Outcome.UNAVAILABLE), str(exc)
 
 
-async def _record(user_id: int, full_name: str, birth_date: date, answer: Verification,
+async def record_check(user_id: int, full_name: str, birth_date: date, answer: Verification,
                   reason: str, via: str) -> None:
     """Write one check's result; must run inside the caller's write transaction."""
     now = now_utc()
@@ -71,16 +80,23 @@ async def register_citizen(*, full_name: str, id_number: str, birth_date: date, 
                            email: str, password: str) -> tuple[User, Outcome]:
     """Create a citizen account and check it against the registry. The account is created
     whatever the answer; it is verified only on a match. Raises AccountError (number or
-    username taken) before the registry is asked."""
-    if await User.exists().where((User.id_number == id_number)
-                                 | (User.username == id_number.lower())):
-        raise accounts.AccountError("Số định danh này đã có tài khoản. Vui lòng đăng nhập.")
+    username taken) before the registry is asked; NumberHeld when an unverified citizen
+    account holds the number."""
+    holder = await User.select(User.id, User.role, User.id_verified_at, User.active,
+                               User.id_number, User.phone, User.email).where(
+        (User.id_number == id_number) | (User.username == id_number.lower())).first()
+    if holder is not None:
+        if (holder["id_verified_at"] is None and holder["active"]
+                and holder["role"] == Role.CITIZEN.value and holder["id_number"] == id_number):
+            raise NumberHeld(holder)
+        raise accounts.AccountError("Số định danh này đã có tài khoản. Vui lòng đăng nhập; "
+                                    "nếu quên mật khẩu, dùng “Quên mật khẩu”.")
     answer, reason = await ask_registry(id_number, full_name, birth_date)
     async with write_transaction():
         user = await accounts.create_user(
             username=id_number, password=password, full_name=full_name, role=Role.CITIZEN,
             id_number=id_number, email=email, phone=phone)
-        await _record(user.id, full_name, birth_date, answer, reason, "registration")
+        await record_check(user.id, full_name, birth_date, answer, reason, "registration")
     return user, answer.outcome
 
 
@@ -108,7 +124,7 @@ async def check_again(user_id: int, full_name: str, birth_date: date) -> Outcome
             raise TooSoon(wait)
         answer, reason = await ask_registry(account["id_number"], full_name, birth_date)
         async with write_transaction():
-            await _record(user_id, full_name, birth_date, answer, reason, "retry")
+            await record_check(user_id, full_name, birth_date, answer, reason, "retry")
     return answer.outcome
 
 
@@ -183,7 +199,7 @@ async def citizen_by_id_number(id_number: str) -> dict | None:
     the card in their hand; None when there is none."""
     return await User.select(
         User.id, User.full_name, User.id_number, User.birth_date, User.id_verified_at,
-        User.created_at, User.active,
+        User.created_at, User.active, User.phone, User.email,
     ).where((User.id_number == id_number) & (User.role == Role.CITIZEN.value)).first()
 
 

@@ -24,3 +24,13 @@ class SandboxPerson(Table, tablename="sandbox_person"):
     id_number = Varchar(length=12, unique=True)
     full_name = Varchar(length=200)
     birth_date = Date()
+
+
+class NumberClaim(Table, tablename="number_claim"):
+    """A registration for a CCCD that an unverified account already holds: the registry
+    was asked whether the new registrant is its owner. Limited per CCCD (as an account's
+    own checks are), so nobody walks the days of a year to find the owner's birthday."""
+
+    id_number = Varchar(length=12, index=True)
+    outcome = Varchar(length=20)
+    checked_at = Timestamptz(index=True)

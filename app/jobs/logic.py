@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 # Every task retries like this unless it says otherwise: 30 s, 60 s, 120 s. Enough to ride
 # out a busy database or a provider's short outage, short enough to finish within the hour.
@@ -59,7 +61,38 @@ def short_name(task_key: str) -> str:
 
 def task_label(task_key: str, specs: dict[str, TaskSpec]) -> str:
     spec = specs.get(task_key)
-    return spec.label if spec else short_name(task_key)
+    return spec.label if spec else f"Tác vụ chưa đặt tên ({short_name(task_key)})"
+
+
+_ISO_DAY = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})\Z")
+ARG_LIMIT = 120  # characters of one argument shown on the page
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_shown(v)}" for k, v in value.items()) + "}"
+    text = str(value)
+    if day := _ISO_DAY.match(text):  # ISO dates the tasks pass along, shown as dd/mm/yyyy
+        text = f"{day.group(3)}/{day.group(2)}/{day.group(1)}"
+    return text if len(text) <= ARG_LIMIT else text[:ARG_LIMIT - 1] + "…"
+
+
+def describe_args(args: Any) -> str:
+    """A task's arguments as a person reads them: Vietnamese text as it is (no \\u escapes),
+    dates dd/mm/yyyy, keyword arguments "name: value"."""
+    if isinstance(args, dict) and set(args) <= {"args", "kwargs"}:
+        positional = [_shown(v) for v in args.get("args", [])]
+        named = [f"{k}: {_shown(v)}" for k, v in (args.get("kwargs") or {}).items()]
+        return "; ".join(positional + named)
+    if isinstance(args, list | tuple):
+        return "; ".join(_shown(v) for v in args)
+    return _shown(args)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -28,6 +28,14 @@ def _decoded(args: Any) -> Any:
     return json.loads(args) if isinstance(args, str) else args
 
 
+def known_tasks() -> dict[str, logic.TaskSpec]:
+    """Every task's description. Each task module describes its tasks when imported; the
+    web process imports only those it enqueues, so the page imports them all first."""
+    import app.tasks.all  # noqa: F401
+
+    return SPECS
+
+
 def _scope(user: CurrentUser):
     """Provincial admins see every job; agency admins only their agencies' jobs."""
     if user.role == Role.PROVINCIAL_ADMIN:
@@ -46,9 +54,11 @@ async def list_jobs(user: CurrentUser, status: str | None = None,
     for condition in conditions:
         query = query.where(condition)
     rows = await query
+    specs = known_tasks()
     for row in rows:
         row["args"] = _decoded(row["args"])
-        row["label"] = logic.task_label(row["task"], SPECS)
+        row["args_text"] = logic.describe_args(row["args"])
+        row["label"] = logic.task_label(row["task"], specs)
         row["status_label"] = JobStatus(row["status"]).label
         row["can_retry"] = JobStatus(row["status"]) in logic.RETRYABLE
     return rows

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from app.documents.sheet_print import local_moment
 from app.dossiers.logic import Channel, Status
-from app.formatting import LOCAL_TZ, format_date, format_datetime
+from app.formatting import LOCAL_TZ, format_date
 
 MAX_RANGE_DAYS = 366
 
@@ -107,12 +108,15 @@ class BookRow:
     note: str
 
     def cells(self) -> list[object]:
-        """The row as spreadsheet values, in COLUMNS order (times as text, as on paper)."""
+        """The row as spreadsheet values, in COLUMNS order; moments as local date-times
+        (real dates that sort and filter; the sheet gives them the dd/mm/yyyy hh:mm look)."""
         return [self.number, self.code, self.procedure_name, self.sets, self.applicant_name,
-                self.contact, self.competent_agency, format_datetime(self.received_at),
-                format_datetime(self.due_at), format_datetime(self.handed_over_at),
-                format_datetime(self.result_back_at), format_datetime(self.returned_at),
-                self.note]
+                self.contact, self.competent_agency, local_moment(self.received_at),
+                local_moment(self.due_at), local_moment(self.handed_over_at),
+                local_moment(self.result_back_at), local_moment(self.returned_at), self.note]
+
+
+MOMENT_COLUMNS = range(7, 12)  # positions in COLUMNS of the five moments
 
 
 HANDOVER_EVENTS = frozenset({"processing_started", "transferred"})

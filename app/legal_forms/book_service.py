@@ -8,12 +8,14 @@ from app.accounts.service import CurrentUser
 from app.catalog.tables import Procedure
 from app.directory.tables import Agency
 from app.documents.cells import safe_cell
+from app.documents.sheet_print import DATETIME_FORMAT, print_setup
 from app.dossiers.service import visible_to
 from app.dossiers.tables import Dossier, DossierEvent
 from app.formatting import format_date
 from app.legal_forms.book import (
     COLUMNS,
     HANDOVER_EVENTS,
+    MOMENT_COLUMNS,
     BookFilter,
     BookRow,
     FilterError,
@@ -39,11 +41,15 @@ async def procedures_for(counter_id: int) -> list[dict]:
     ).order_by(Procedure.name)
 
 
-def _where(user: CurrentUser, counter_id: int, f: BookFilter):
-    # The counter that received it: receiving_agency when another agency handles it.
-    at_counter = (Dossier.receiving_agency == counter_id) | (
+def at_counter(counter_id: int):
+    """Dossiers in this counter's book: received there (receiving_agency when another
+    agency handles them)."""
+    return (Dossier.receiving_agency == counter_id) | (
         Dossier.receiving_agency.is_null() & (Dossier.agency == counter_id))
-    where = at_counter & visible_to(user) & (Dossier.received_at >= f.start) & (
+
+
+def _where(user: CurrentUser, counter_id: int, f: BookFilter):
+    where = at_counter(counter_id) & visible_to(user) & (Dossier.received_at >= f.start) & (
         Dossier.received_at < f.end)
     if f.procedure_id is not None:
         where = where & (Dossier.procedure == f.procedure_id)
@@ -95,7 +101,7 @@ def book_xlsx(rows: list[BookRow], counter_name: str, f: BookFilter) -> bytes:
     spec = set_in_force(f.date_to).spec(FormKind.TRACKING_BOOK)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("So theo doi")
-    for column, width in zip("ABCDEFGHIJKLM", (5, 26, 40, 8, 24, 30, 30, 17, 17, 17, 17, 17, 30),
+    for column, width in zip("ABCDEFGHIJKLM", (5, 26, 40, 8, 24, 30, 30, 16, 16, 16, 16, 16, 30),
                              strict=True):
         sheet.column_dimensions[column].width = width
 
@@ -104,13 +110,20 @@ def book_xlsx(rows: list[BookRow], counter_name: str, f: BookFilter) -> bytes:
         cell.font = Font(bold=True, size=size)
         return cell
 
+    def moment(value: object):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+
+    print_setup(sheet, heading_rows="3:3")
     sheet.append([bold(spec.title.upper() if spec else "SỔ THEO DÕI HỒ SƠ", 14)])
     sheet.append([safe_cell(f"{counter_name} · từ {format_date(f.date_from)} "
                             f"đến {format_date(f.date_to)}"
                             + (f" · Mẫu số {spec.number}" if spec else ""))])
     sheet.append([bold(name) for name in COLUMNS])
     for row in rows:
-        sheet.append([safe_cell(value) for value in row.cells()])
+        sheet.append([moment(value) if index in MOMENT_COLUMNS and value is not None
+                      else safe_cell(value) for index, value in enumerate(row.cells())])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from app.calendar.deadlines import appointment_day
 from app.calendar.logic import WorkingCalendar
 from app.formatting import to_local
 
@@ -75,12 +76,13 @@ DueFor = Callable[[datetime, Decimal], datetime]
 
 def outcome(done_at: datetime | None, due_at: datetime | None) -> Outcome | None:
     """Early means a day before the due day (local), not a minute before the due moment:
-    the form's columns are dates, and a step closed at 16:59 for a 17:00 due is on time."""
+    the form's columns are dates, and a step closed at 16:59 for a 17:00 due is on time.
+    A due at 24:00 (calendar-day limits) belongs to the day it ends."""
     if done_at is None or due_at is None:
         return None
     if done_at > due_at:
         return Outcome.LATE
-    if to_local(done_at).date() < to_local(due_at).date():
+    if to_local(done_at).date() < appointment_day(due_at):
         return Outcome.EARLY
     return Outcome.ON_TIME
 

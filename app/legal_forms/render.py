@@ -5,21 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from typing import Any
 
 from litestar import Request
 
+from app.documents.letterhead import dateline
 from app.documents.pdf import html_to_pdf
 from app.documents.qr import lookup_qr_svg
-from app.formatting import now_utc, to_local
+from app.formatting import now_utc
 from app.settings import get_settings
-
-
-def place_date(place: str, moment: datetime) -> str:
-    """The dateline of an administrative letter: "Quảng Ngãi, ngày 03 tháng 12 năm 2026"."""
-    local = to_local(moment)
-    return f"{place}, ngày {local:%d} tháng {local:%m} năm {local:%Y}"
 
 
 def render_html(request: Request, template: str, context: dict, *, pdf: bool) -> str:
@@ -32,11 +26,12 @@ def compose_html(engine: Any, base_url: str, template: str, context: dict, *,
     """A form's HTML from any template engine (the app's, or `offline_engine()` in a
     worker), with the QR to the lookup at `base_url` and the letter's dateline."""
     event = context.get("event")
-    moment = (event or {}).get("at") or now_utc()
+    moment = context.get("dated_at") or (event or {}).get("at") or now_utc()
+    head = context.get("head")
     full = {
         **context, "pdf": pdf,
         "qr": lookup_qr_svg(base_url, context["d"]["code"]),
-        "place_date": place_date(get_settings().province_name, moment),
+        "place_date": dateline(head.place if head else get_settings().province_name, moment),
     }
     return engine.get_template(template).render(**full)
 

@@ -10,9 +10,11 @@ from decimal import Decimal
 from app.calendar.deadlines import deadline
 from app.calendar.service import current_calendar
 from app.catalog.tables import ProcedureStep
+from app.directory.queries import letterhead_of
 from app.directory.tables import Agency
 from app.dossiers import queries
 from app.dossiers.tables import DossierApology, DossierPause, RuleVersion
+from app.legal_forms import numbers
 from app.legal_forms.control_sheet import (
     PAPER_TRANSFER_CUTOFF,
     SheetEvent,
@@ -100,8 +102,9 @@ async def control_sheet(dossier: dict, counter_agency: str) -> list:
     )
 
 
-async def form_context(dossier: dict, kind: FormKind) -> dict:
-    """Everything the form's template shows, or FormNotAvailable."""
+async def form_context(dossier: dict, kind: FormKind, actor_id: int | None = None) -> dict:
+    """Everything the form's template shows, or FormNotAvailable. A letter printed for the
+    first time is given its register number (by `actor_id`)."""
     form_set = dossier_form_set(dossier)
     spec = form_set.spec(kind)
     if spec is None or spec not in offered_forms(dossier):
@@ -115,13 +118,33 @@ async def form_context(dossier: dict, kind: FormKind) -> dict:
         "counter": counter, "handling": handling,
     }
     if kind == FormKind.APOLOGY:
-        context["apology"] = await DossierApology.select(
+        apologies = await DossierApology.select(
             DossierApology.all_columns(),
             DossierApology.created_by.full_name.as_alias("created_by_name"),
-        ).where(DossierApology.dossier == dossier["id"]).order_by(
-            DossierApology.id, ascending=False).first()
+        ).where(DossierApology.dossier == dossier["id"]).order_by(DossierApology.id)
+        # The apology of the last apology event the dossier shows: the latest one, or an
+        # earlier one for the dossier as it stood then (the archive prints each issue).
+        shown = sum(1 for e in dossier["events"] if e["action"] == "apology_recorded")
+        context["apology"] = apologies[min(shown, len(apologies)) - 1] if apologies else None
     if kind == FormKind.SUPPLEMENT:
         context["requested"] = await queries.requested_components(dossier["id"])
     if kind == FormKind.CONTROL_SHEET:
         context["rows"] = await control_sheet(dossier, counter["name"])
+    if kind == FormKind.RECEIPT:
+        context["book"] = await numbers.book_entry(dossier)
+    await _number(context, dossier, kind, actor_id)
     return context
+
+
+async def _number(context: dict, dossier: dict, kind: FormKind, actor_id: int | None) -> None:
+    """The letterhead of the issuer, the letter's date and "Số: 07/PXL-STP"."""
+    issuer, spec, event = context["issuer"], context["spec"], context["event"]
+    head = await letterhead_of(issuer["id"])
+    apology = context.get("apology")
+    about = apology or event
+    dated = (about or {}).get("created_at") or (about or {}).get("at") or dossier["created_at"]
+    context.update(head=head, dated_at=dated, number="")
+    if spec.symbol and about is not None:
+        number = await numbers.letter_number(dossier["id"], kind.value, about["id"],
+                                             issuer["id"], dated, actor_id)
+        context["number"] = f"{number:02d}/{spec.symbol}-{head.symbol}"

@@ -39,6 +39,7 @@ class FormSpec:
     number: str  # "Mẫu số 01"
     title: str
     layout: str  # template legal_forms/<layout>.html
+    symbol: str = ""  # "PXL": the letter is numbered "Số: 07/PXL-<issuer>"; "" not numbered
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def parse_form_sets(data: dict[str, Any]) -> tuple[FormSet, ...]:
             kind = FormKind(key)
             if not spec.get("title") or not spec.get("layout"):
                 raise ValueError(f"form {key} of {raw['code']} needs a title and a layout")
-            forms[kind] = FormSpec(kind, str(spec["number"]), spec["title"], spec["layout"])
+            forms[kind] = FormSpec(kind, str(spec["number"]), spec["title"], spec["layout"],
+                                   spec.get("symbol", ""))
         sets.append(FormSet(
             code=raw["code"], circular=raw["circular"], decree=raw["decree"],
             effective_from=date.fromisoformat(raw["effective_from"]),

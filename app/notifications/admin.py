@@ -25,8 +25,11 @@ from app.notifications.tables import OutboxMessage
 
 FAILED = (Status.PERMANENT_FAILURE.value, Status.TEMPORARY_FAILURE.value)
 PAGE_SIZE = 50
-# Bodies that carry a secret link are never shown to staff (a password link is an account).
-HIDDEN_BODIES = {Event.SET_PASSWORD.value}
+# Bodies that carry a secret link or code are never shown to staff (a password link or a
+# password-reset code is an account; a phone code lets anyone file feedback as that phone).
+HIDDEN_BODIES = {Event.SET_PASSWORD.value: "(Nội dung ẩn vì chứa đường dẫn đặt mật khẩu.)",
+                 Event.PASSWORD_RESET_CODE.value: "(Nội dung ẩn vì chứa mã đặt lại mật khẩu.)",
+                 Event.VERIFY_CODE.value: "(Nội dung ẩn vì chứa mã xác thực số điện thoại.)"}
 
 
 def _in_scope(user: CurrentUser):
@@ -50,8 +53,7 @@ async def failed_messages(user: CurrentUser, *, only_permanent: bool) -> tuple[l
         row["event_label"] = EVENT_LABELS.get(Event(row["event"]), row["event"])
         row["channel_label"] = CHANNEL_LABELS[Channel(row["channel"])]
         row["status_label"] = STATUS_LABELS[Status(row["status"])]
-        if row["event"] in HIDDEN_BODIES:
-            row["body"] = "(Nội dung ẩn vì chứa đường dẫn đặt mật khẩu.)"
+        row["body"] = HIDDEN_BODIES.get(row["event"], row["body"])
     return rows, total
 
 

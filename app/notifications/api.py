@@ -31,7 +31,8 @@ from app.text import is_phone, normalise_phone
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Channel", "Event", "notify_applicant", "notify_contact", "schedule_delivery"]
+__all__ = ["Channel", "Event", "notify_applicant", "notify_contact", "recipient_count",
+           "schedule_delivery"]
 
 
 def _recipients(phone: str | None, email: str | None,
@@ -45,6 +46,11 @@ def _recipients(phone: str | None, email: str | None,
     if email and "@" in email:
         found.append((Channel.EMAIL, email.strip().lower()))
     return found
+
+
+def recipient_count(phone: str | None, email: str | None) -> int:
+    """How many messages one notice to this phone and e-mail would be (for previews)."""
+    return len(_recipients(phone, email))
 
 
 def _common_values() -> dict[str, str]:

@@ -31,6 +31,10 @@ class Event(StrEnum):
     DUE_RECOMPUTED = "due_recomputed"
     STOPPED = "stopped"
     VERIFY_CODE = "verify_code"  # one-time code proving a phone (anonymous feedback)
+    PASSWORD_RESET_CODE = "password_reset_code"  # "Quên mật khẩu": the one-time code
+    PASSWORD_CHANGED = "password_changed"  # told after a reset, in case it was not them
+    ID_NUMBER_MOVED = "id_number_moved"  # the account that held a CCCD lost it
+    ID_NUMBER_RECLAIMED = "id_number_reclaimed"  # the CCCD's owner now holds it
 
 
 EVENT_LABELS = {
@@ -47,6 +51,10 @@ EVENT_LABELS = {
     Event.DUE_RECOMPUTED: "Thay đổi ngày hẹn trả kết quả",
     Event.STOPPED: "Dừng xử lý hồ sơ",
     Event.VERIFY_CODE: "Mã xác thực số điện thoại",
+    Event.PASSWORD_RESET_CODE: "Mã đặt lại mật khẩu",
+    Event.PASSWORD_CHANGED: "Mật khẩu đã được đặt lại",
+    Event.ID_NUMBER_MOVED: "Tài khoản bị khóa vì số CCCD thuộc về người khác",
+    Event.ID_NUMBER_RECLAIMED: "Số CCCD được chuyển về tài khoản của chủ thẻ",
 }
 
 
@@ -118,6 +126,14 @@ _SMS = {
     Event.STOPPED: "Ho so {code} da dung xu ly. Ly do: {reason}",
     Event.VERIFY_CODE: "Ma xac thuc phan anh, kien nghi: {code}. Het han sau 10 phut. "
                        "Khong chia se ma nay.",
+    Event.PASSWORD_RESET_CODE: "Ma dat lai mat khau Dich vu cong: {code}. Het han sau 10 "
+                               "phut. Khong dua ma nay cho bat ky ai.",
+    Event.PASSWORD_CHANGED: "Mat khau tai khoan Dich vu cong {province} vua duoc dat lai. "
+                            "Neu khong phai ong/ba, hay den Bo phan Mot cua.",
+    Event.ID_NUMBER_MOVED: "Tai khoan Dich vu cong dang ky so CCCD {code} da bi khoa: chu "
+                           "the CCCD da xac thuc so nay. Thac mac: Bo phan Mot cua.",
+    Event.ID_NUMBER_RECLAIMED: "So CCCD {code} da thuoc tai khoan Dich vu cong cua ong/ba. "
+                               "Dat mat khau (neu can): {link}",
 }
 
 _EMAIL = {
@@ -161,6 +177,22 @@ _EMAIL = {
     Event.VERIFY_CODE: Template(
         "Mã xác thực để gửi phản ánh, kiến nghị: {code}. Mã hết hạn sau 10 phút.",
         "Mã xác thực"),
+    Event.PASSWORD_RESET_CODE: Template(
+        "Mã đặt lại mật khẩu tài khoản Dịch vụ công {province}: {code}.\nMã hết hạn sau 10 "
+        "phút. Không đưa mã này cho bất kỳ ai, kể cả cán bộ.\nNếu ông/bà không yêu cầu, xin "
+        "bỏ qua thư này.", "Mã đặt lại mật khẩu"),
+    Event.PASSWORD_CHANGED: Template(
+        "Mật khẩu tài khoản Dịch vụ công {province} của ông/bà vừa được đặt lại và mọi phiên "
+        "đăng nhập cũ đã kết thúc.\nNếu không phải ông/bà, hãy đến Bộ phận Một cửa.",
+        "Mật khẩu đã được đặt lại"),
+    Event.ID_NUMBER_MOVED: Template(
+        "Tài khoản Dịch vụ công {province} đăng ký với số CCCD {code} đã bị khóa: chủ thẻ căn "
+        "cước đã xác thực số này với tài khoản của mình.\nNếu có nhầm lẫn, xin đến Bộ phận "
+        "Một cửa mang theo thẻ căn cước.", "Tài khoản đã bị khóa"),
+    Event.ID_NUMBER_RECLAIMED: Template(
+        "Số CCCD {code} trước đây do một tài khoản khác chưa xác thực đăng ký. Tài khoản đó "
+        "đã bị khóa; số CCCD nay thuộc tài khoản Dịch vụ công của ông/bà.\nĐặt mật khẩu "
+        "(nếu cần) tại {link}.", "Số CCCD đã thuộc tài khoản của ông/bà"),
 }
 
 

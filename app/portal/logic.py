@@ -126,3 +126,8 @@ def page_after(pages: list[ComponentPage], number: int, supplied: set[int]) -> i
         if not set(page.component_ids) <= supplied:
             return page.number
     return None
+
+
+def page_of_components(pages: list[ComponentPage]) -> dict[int, int]:
+    """Which page of the components step shows each component (the check page's "Sửa")."""
+    return {cid: page.number for page in pages for cid in page.component_ids}

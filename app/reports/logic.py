@@ -1,8 +1,8 @@
-"""Pure rules of the monthly TTHC report: the reporting period and what each column counts.
+"""Pure rules of the TTHC report: what each column counts in a reporting period.
 
-Period (Nghị định 09/2019, DOMAIN.md): the report of month M runs from the cut-off day of
-month M-1 to the day before the cut-off in month M, both inclusive, in local time — by
-default 15/02 → 14/03 for March. The cut-off is configuration (1–28, so every month has it).
+Periods (Nghị định 09/2019 art. 12: month, quarter, 6 and 9 months, year, from the cut-off
+day of the month before) live in `app.reports.periods`; the names are re-exported here for
+the callers that read a period and its columns together.
 
 Columns, for a period [S, E) in UTC (E is local midnight after the last day). A dossier has
 received_at r, appointment due, finished_at f (processed), and for a dossier that left
@@ -11,23 +11,37 @@ processing without a result, the moment c and kind of its closing event:
 - new online / new in person or post: S ≤ r < E, by channel;
 - processed early / on time / late: S ≤ f < E. Late: f > due, or an apology (form 04) was
   issued (the first appointment was missed even if the new one is kept). Early: not late and
-  finished on an earlier date than the appointment's. On time: the rest;
+  finished on an earlier local date than the appointment's day (`appointment_day`: a
+  calendar-day limit ending at 24:00 is stored as the next midnight, which is still the
+  last day's). On time: the rest;
 - in progress at E, within deadline / overdue: r < E and neither processed nor closed
   before E; overdue when due < E;
 - refused, withdrawn, stopped: the closing event falls in [S, E);
 - late with apology: processed late in the period or overdue at E, with an apology.
 
-Dates are compared on the stored UTC date: office hours (07:30–17:00 at UTC+7) fall on the
-same UTC date, so for every moment in office hours that is the local date.
+Dates are local dates (Asia/Ho_Chi_Minh), taken from the moment cut to the second — the
+same reading the SQL in `sqlite_counts` makes — so a dossier finished at 06:00 local is
+not counted on the previous (UTC) date.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from app.calendar.deadlines import appointment_day
+from app.formatting import LOCAL_TZ
+from app.reports.periods import (  # noqa: F401  (re-exported: one import for report callers)
+    Kind,
+    Period,
+    PeriodError,
+    check_cutoff,
+    last_closed_period,
+    make_period,
+    monthly_period,
+    parse_slug,
+    period_containing,
+)
 
 # (key, Vietnamese header) in the order of the report.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -51,80 +65,6 @@ CLOSING_ACTIONS = {"reception_refused": "refused", "refused": "refused",
                    "withdrawn": "withdrawn", "stopped": "stopped"}
 
 
-class PeriodError(ValueError):
-    """A period or cut-off that does not exist (shown to the user as it is)."""
-
-
-def check_cutoff(cutoff_day: int) -> int:
-    if not 1 <= cutoff_day <= 28:
-        raise PeriodError("Ngày chốt số liệu phải từ 1 đến 28.")
-    return cutoff_day
-
-
-@dataclass(frozen=True)
-class Period:
-    """The monthly report of `month`/`year`: first_day … last_day inclusive (local)."""
-
-    year: int
-    month: int
-    first_day: date
-    last_day: date
-
-    @property
-    def start_at(self) -> datetime:
-        return _local_midnight(self.first_day)
-
-    @property
-    def end_at(self) -> datetime:
-        """Exclusive: local midnight after the last day."""
-        return _local_midnight(self.last_day + timedelta(days=1))
-
-    @property
-    def label(self) -> str:
-        return (f"Tháng {self.month}/{self.year} ({self.first_day:%d/%m/%Y} – "
-                f"{self.last_day:%d/%m/%Y})")
-
-    @property
-    def slug(self) -> str:
-        return f"{self.year}-{self.month:02d}"
-
-
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
-
-
-def _previous_month(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def monthly_period(year: int, month: int, cutoff_day: int = 15) -> Period:
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise PeriodError("Tháng hoặc năm báo cáo không hợp lệ.")
-    check_cutoff(cutoff_day)
-    prev_year, prev_month = _previous_month(year, month)
-    first = date(prev_year, prev_month, cutoff_day)
-    last = date(year, month, cutoff_day) - timedelta(days=1)
-    return Period(year, month, first, last)
-
-
-def period_containing(day: date, cutoff_day: int = 15) -> Period:
-    """The period a local day belongs to: from the cut-off on, it is next month's report."""
-    year, month = (day.year, day.month)
-    if day.day >= check_cutoff(cutoff_day):
-        year, month = _next_month(year, month)
-    return monthly_period(year, month, cutoff_day)
-
-
-def last_closed_period(today: date, cutoff_day: int = 15) -> Period:
-    """The latest period whose last day is before `today` (what the cut-off task exports)."""
-    current = period_containing(today, cutoff_day)
-    return monthly_period(*_previous_month(current.year, current.month), cutoff_day)
-
-
 @dataclass(frozen=True)
 class DossierFacts:
     """What the report reads of one dossier (the reference for the SQL in counts.py)."""
@@ -136,6 +76,11 @@ class DossierFacts:
     closed_at: datetime | None = None
     closing_action: str | None = None
     apologised: bool = False
+
+
+def local_day(moment: datetime) -> date:
+    """The local date of a moment, read to the second (as the SQL reads stored text)."""
+    return moment.astimezone(LOCAL_TZ).replace(microsecond=0).date()
 
 
 def classify(d: DossierFacts, period: Period) -> set[str]:
@@ -153,7 +98,7 @@ def classify(d: DossierFacts, period: Period) -> set[str]:
         late = (due is not None and f > due) or d.apologised
         if late:
             out.add("processed_late")
-        elif due is not None and f.astimezone(UTC).date() < due.astimezone(UTC).date():
+        elif due is not None and local_day(f) < appointment_day(due):
             out.add("processed_early")
         else:
             out.add("processed_on_time")

@@ -1,4 +1,4 @@
-"""Build, store and list monthly report exports."""
+"""Build, store and list TTHC report exports, for every kind of reporting period."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from app.db import write_transaction
 from app.directory.tables import Agency
 from app.files import store
 from app.formatting import now_utc
-from app.reports import export, logic
+from app.reports import export, issuer, logic
 from app.reports.logic import KEYS, Period
 from app.reports.sqlite_counts import count_by_procedure
 from app.reports.tables import ReportExport
@@ -68,11 +68,13 @@ async def export_period(period: Period, *, trigger: str,
     latest = await _latest(period)
     if latest is not None and latest["numbers_digest"] == digest:
         return latest["id"]
+    await issuer.dress(report)
     xlsx = await store.store(export.to_xlsx(report), XLSX)
     pdf = await store.store(export.to_pdf(report), "application/pdf")
     async with write_transaction():
         row = ReportExport(
-            year=period.year, month=period.month, first_day=period.first_day,
+            kind=period.kind.value, year=period.year, month=period.month,
+            first_day=period.first_day,
             last_day=period.last_day, cutoff_day=(period.first_day.day),
             totals=report.totals, xlsx=xlsx.id, pdf=pdf.id, trigger=trigger,
             requested_by=requested_by, generated_at=report.generated_at,
@@ -83,7 +85,8 @@ async def export_period(period: Period, *, trigger: str,
 
 async def _latest(period: Period) -> dict[str, Any] | None:
     return await ReportExport.select(ReportExport.id, ReportExport.numbers_digest).where(
-        (ReportExport.first_day == period.first_day)
+        (ReportExport.kind == period.kind.value)
+        & (ReportExport.first_day == period.first_day)
         & (ReportExport.last_day == period.last_day)
     ).order_by(ReportExport.id, ascending=False).first()
 
@@ -104,7 +107,7 @@ async def list_exports(limit: int = 60) -> list[dict[str, Any]]:
         row["received"] = logic.received_total(totals)
         row["processed"] = logic.processed_total(totals)
         row["late"] = totals.get("processed_late", 0) + totals.get("in_progress_overdue", 0)
-        row["period"] = logic.monthly_period(row["year"], row["month"], row["cutoff_day"])
+        row["period"] = _period(row)
     return rows
 
 
@@ -112,8 +115,12 @@ async def file_for(export_id: int, kind: str) -> tuple[str, Period] | None:
     """(sha256 of the stored file, period) of an export's XLSX or PDF, or None."""
     column = ReportExport.xlsx if kind == "xlsx" else ReportExport.pdf
     row = await ReportExport.select(
-        column.sha256.as_alias("sha256"), ReportExport.year, ReportExport.month,
-        ReportExport.cutoff_day).where(ReportExport.id == export_id).first()
+        column.sha256.as_alias("sha256"), ReportExport.kind, ReportExport.year,
+        ReportExport.month, ReportExport.cutoff_day).where(ReportExport.id == export_id).first()
     if row is None:
         return None
-    return row["sha256"], logic.monthly_period(row["year"], row["month"], row["cutoff_day"])
+    return row["sha256"], _period(row)
+
+
+def _period(row: dict[str, Any]) -> Period:
+    return logic.make_period(row["kind"], row["year"], row["month"], row["cutoff_day"])

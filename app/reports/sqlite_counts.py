@@ -2,9 +2,12 @@
 
 Why raw SQL: twelve conditional counts grouped by agency and procedure are one pass in SQL
 and awkward in a query builder. SQLite-only parts: timestamps are compared as Piccolo's
-UTC text ("2026-02-13 03:00:00+00:00", which sorts in time order), `substr` takes their
-date, and the closing event's action is read as a bare column beside MAX(at). A PostgreSQL
-port replaces those three with `date()`, `::date` and DISTINCT ON.
+UTC text ("2026-02-13 03:00:00+00:00", which sorts in time order); the local date is
+`date()` of that text cut to the second, shifted by the zone's offset (Việt Nam keeps
+UTC+7 all year), and an appointment's day is read one second earlier, so 24:00 stays on
+its day (`app.reports.logic.appointment_day`); the closing event's action is read as a
+bare column beside MAX(at). A PostgreSQL port replaces those with `AT TIME ZONE`,
+`::date` and DISTINCT ON.
 
 Which rows are read (indexes from the ...000004 migrations): dossiers processed in the
 period, and those processed after it but received before its end (both ranges of
@@ -16,10 +19,11 @@ period is touched: the cost follows the period and the open backlog, not the his
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from app.db import get_engine, run_in_thread
 from app.dossiers.logic import Status
+from app.formatting import LOCAL_TZ
 from app.reports.logic import CLOSING_ACTIONS, KEYS, Period
 
 OPEN_NOW = tuple(int(s) for s in (Status.NEW, Status.RECEIVED, Status.PROCESSING,
@@ -50,17 +54,18 @@ facts AS MATERIALIZED (
 marks AS (
     SELECT *,
         COALESCE(f >= :start AND f < :end AND (COALESCE(f > due, 0) OR apologised), 0) AS late,
-        (r < :end AND (ended IS NULL OR ended >= :end)) AS open_at_end
+        (r < :end AND (ended IS NULL OR ended >= :end)) AS open_at_end,
+        date(substr(f, 1, 19), :offset)
+            < date(substr(due, 1, 19), :offset, '-1 seconds') AS early
     FROM facts
 )
 SELECT agency, procedure,
     SUM(r < :start AND (ended IS NULL OR ended >= :start)) AS carried_over,
     SUM(r >= :start AND r < :end AND channel = 2) AS new_online,
     SUM(r >= :start AND r < :end AND channel <> 2) AS new_direct,
-    SUM(f >= :start AND f < :end AND NOT late
-        AND substr(f, 1, 10) < substr(due, 1, 10)) AS processed_early,
-    SUM(f >= :start AND f < :end AND NOT late
-        AND NOT COALESCE(substr(f, 1, 10) < substr(due, 1, 10), 0)) AS processed_on_time,
+    SUM(f >= :start AND f < :end AND NOT late AND early) AS processed_early,
+    SUM(f >= :start AND f < :end AND NOT late AND NOT COALESCE(early, 0))
+        AS processed_on_time,
     SUM(late) AS processed_late,
     SUM(open_at_end AND NOT COALESCE(due < :end, 0)) AS in_progress_on_time,
     SUM(open_at_end AND COALESCE(due < :end, 0)) AS in_progress_overdue,
@@ -79,9 +84,15 @@ def sql_time(moment: datetime) -> str:
     return str(moment.astimezone(UTC))
 
 
+def _params(period: Period) -> dict[str, str]:
+    offset = LOCAL_TZ.utcoffset(datetime.combine(period.first_day, time(12)))
+    return {"start": sql_time(period.start_at), "end": sql_time(period.end_at),
+            "offset": f"{int(offset.total_seconds() // 60):+d} minutes"}
+
+
 def _count(period: Period) -> list[dict]:
     conn = get_engine().read_connection()
-    params = {"start": sql_time(period.start_at), "end": sql_time(period.end_at)}
+    params = _params(period)
     cursor = conn.execute(SQL, params)
     try:
         rows = cursor.fetchall()
@@ -100,5 +111,5 @@ async def count_by_procedure(period: Period) -> list[dict]:
 def explain(period: Period) -> list[str]:
     """EXPLAIN QUERY PLAN details (tests and the benchmark check the indexes are used)."""
     conn = get_engine().read_connection()
-    params = {"start": sql_time(period.start_at), "end": sql_time(period.end_at)}
+    params = _params(period)
     return [row["detail"] for row in conn.execute("EXPLAIN QUERY PLAN " + SQL, params)]

@@ -23,6 +23,7 @@ from app.routes.internal import (
     SetPasswordController,
 )
 from app.routes.jobs import JobsController
+from app.routes.late_lists import LateListAdminController, LateListController
 from app.routes.legal_forms import LegalFormController
 from app.routes.national import (
     DossierSyncController,
@@ -42,7 +43,9 @@ from app.routes.payments import (
 )
 from app.routes.procedure_history import ProcedureHistoryController
 from app.routes.public import PublicController
+from app.routes.queue import QueueController
 from app.routes.ratings import KioskController, RatingController
+from app.routes.recovery import RecoveryController
 from app.routes.reports import ReportsController
 from app.routes.second_factor import SecondFactorController
 from app.routes.service_index import ServiceIndexController
@@ -64,6 +67,7 @@ CONTROLLERS = [
     AuthController,
     CitizenController,
     StaffController,
+    QueueController,
     CounterController,
     DossierController,
     SubmissionController,
@@ -103,6 +107,7 @@ CONTROLLERS = [
     DisposalController,
     RetentionController,
     ResultFileController,
+    RecoveryController,
 ]
 # Go-live back office (issue #15): organisation, catalogue, users.
 CONTROLLERS += [
@@ -124,3 +129,5 @@ CONTROLLERS += [
     SandboxIdentityPages,
     SandboxIdentityApi,
 ]
+# Service index (issue #18): public monthly late lists and their approval.
+CONTROLLERS += [LateListController, LateListAdminController]

@@ -13,11 +13,12 @@ from app.accounts import service as accounts
 from app.accounts.passwords import password_problems
 from app.accounts.roles import Role
 from app.formatting import now_utc, to_local
-from app.identity import service as identity
+from app.identity import takeover
 from app.identity.logic import claim_problems, parse_birth_date
 from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import SESSION_COOKIE
 from app.web.forms import FormErrors, client_ip, read_form
+from app.web.kept_forms import refill
 from app.web.second_factor import second_factor_redirect, sign_in_step, with_new_session
 
 
@@ -44,8 +45,9 @@ class AuthController(Controller):
     @get("/dang-nhap", name="auth.login")
     async def login_form(self, request: Request) -> Template:
         target = _safe_next(request.query_params.get("next"), "")
-        return Template("auth/login.html",
-                        context={"values": {}, "errors": FormErrors(), "next": target})
+        return Template("auth/login.html", context={
+            "values": refill(request, {}), "errors": FormErrors(), "next": target,
+            "session_ended": request.query_params.get("het_phien") == "1"})
 
     @post("/dang-nhap", name="auth.login_submit")
     async def login(self, request: Request) -> Template | Redirect:
@@ -81,8 +83,9 @@ class AuthController(Controller):
         return response
 
     @get("/dang-ky", name="auth.register")
-    async def register_form(self) -> Template:
-        return Template("auth/register.html", context={"values": {}, "errors": FormErrors()})
+    async def register_form(self, request: Request) -> Template:
+        return Template("auth/register.html",
+                        context={"values": refill(request, {}), "errors": FormErrors()})
 
     @post("/dang-ky", name="auth.register_submit")
     async def register(self, request: Request) -> Template | Redirect:
@@ -90,7 +93,7 @@ class AuthController(Controller):
         errors = validate_registration(data)
         if not errors:
             try:
-                user, _ = await identity.register_citizen(
+                user, _, took_over = await takeover.register_citizen(
                     full_name=data["full_name"], id_number=data["id_number"],
                     birth_date=parse_birth_date(data["birth_date"], _today())[0],
                     email=data.get("email", ""), phone=normalise_phone(data["phone"]),
@@ -100,7 +103,8 @@ class AuthController(Controller):
                 errors.add("id_number", str(exc))
             else:
                 # The next page explains the outcome of the identity check (from the account).
-                response = Redirect("/ca-nhan?moi_dang_ky=1", status_code=303)
+                response = Redirect("/ca-nhan?moi_dang_ky=1" + (
+                    "&lay_lai_so=1" if took_over else ""), status_code=303)
                 return await with_new_session(request, user, response)
         values = {k: v for k, v in data.items() if "password" not in k}
         return Template("auth/register.html", status_code=HTTP_400_BAD_REQUEST,

@@ -15,6 +15,7 @@ from app.calendar import admin
 from app.tasks.calendar import recompute_due_dates
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.workflow.recompute import preview
 
 _BLOCK = re.compile(r"^\s*(\d{1,2}:\d{2})\s*[-–]\s*(\d{1,2}:\d{2})\s*$")
 
@@ -55,42 +56,69 @@ class CalendarAdminController(Controller):
             errors.add("effective_from", "Ngày áp dụng phải theo dạng dd/mm/yyyy.")
         if blocks is None:
             errors.add("blocks", "Ghi các buổi làm việc dạng 07:30-11:30, 13:00-17:00.")
-        return await _save(request, errors, data, lambda: admin.add_office_hours(
-            request.user.id, day, blocks))
+        question = (f"Áp dụng giờ làm việc {', '.join(f'{a}–{b}' for a, b in blocks or [])} "
+                    f"từ ngày {day:%d/%m/%Y}?" if day and blocks else "")
+        return await _decide(request, errors, data, question,
+                             lambda: admin.propose_office_hours(day, blocks),
+                             lambda: admin.add_office_hours(request.user.id, day, blocks))
 
     @post("/ngay", name="calendar_admin.add_day")
     async def add_day(self, request: Request) -> Template | Redirect:
         data = await read_form(request)
         errors = FormErrors()
         day = parse_day(data.get("day", ""))
+        working = data.get("kind") == "working"
         if day is None:
             errors.add("day", "Ngày phải theo dạng dd/mm/yyyy.")
         if data.get("kind") not in ("off", "working"):
             errors.add("kind", "Chọn ngày nghỉ hoặc ngày làm bù.")
         if not data.get("reason"):
             errors.add("reason", "Ghi lý do (ví dụ số quyết định, thông báo).")
-        return await _save(request, errors, data, lambda: admin.add_override(
-            request.user.id, day, data.get("kind") == "working", data.get("reason", "")))
+        kind = "ngày làm bù" if working else "ngày nghỉ thêm"
+        question = f"Khai báo {day:%d/%m/%Y} là {kind}?" if day else ""
+        return await _decide(request, errors, data, question,
+                             lambda: admin.propose_override(day, working, data["reason"]),
+                             lambda: admin.add_override(request.user.id, day, working,
+                                                        data.get("reason", "")))
 
     @post("/ngay/{override_id:int}/xoa", name="calendar_admin.remove_day")
     async def remove_day(self, request: Request, override_id: FromPath[int]
                          ) -> Template | Redirect:
-        return await _save(request, FormErrors(), {}, lambda: admin.remove_override(
-            request.user.id, override_id))
+        data = await read_form(request)
+
+        async def propose():
+            proposal, row = await admin.propose_removal(override_id)
+            kind = "ngày làm bù" if row["working"] else "ngày nghỉ"
+            data["_question"] = f"Xóa khai báo {kind} {row['day']:%d/%m/%Y} ({row['reason']})?"
+            return proposal
+
+        return await _decide(request, FormErrors(), data, "", propose,
+                             lambda: admin.remove_override(request.user.id, override_id))
 
 
-async def _save(request: Request, errors: FormErrors, data: dict, change) -> Template | Redirect:
-    if not errors:
+async def _decide(request: Request, errors: FormErrors, data: dict, question: str,
+                  propose, save) -> Template | Redirect:
+    """Nothing changes before the admin has seen what it would do: the first post shows
+    the preview (dossiers whose appointment moves, messages to be sent), the confirmed
+    one saves; "Sửa lại" brings the form back with what was typed."""
+    if not errors and data.get("sua") != "1":
         try:
-            done = await change()
+            if data.get("xac_nhan") == "1":
+                done = await save()
+                # Queued after the commit: the task must see the new calendar.
+                recompute_due_dates(done.reason, done.since.isoformat(), request.user.id)
+                url = request.app.route_reverse("calendar_admin.page")
+                return Redirect(f"{url}?da_luu=1", status_code=303)
+            proposal = await propose()
+            return Template("admin/calendar_confirm.html", context={
+                "question": data.pop("_question", question),
+                "preview": await preview(proposal.since, proposal.calendar),
+                "fields": {k: v for k, v in data.items() if k not in ("xac_nhan", "sua")},
+                "action": str(request.url.path)})
         except admin.CalendarError as exc:
             errors.add("calendar", str(exc))
-        else:
-            # Queued after the commit: the task must see the new calendar.
-            recompute_due_dates(done.reason, done.since.isoformat(), request.user.id)
-            url = request.app.route_reverse("calendar_admin.page")
-            return Redirect(f"{url}?da_luu=1", status_code=303)
-    return await _page(request, errors, data, status_code=HTTP_400_BAD_REQUEST)
+    status = HTTP_400_BAD_REQUEST if errors else 200
+    return await _page(request, errors, data, status_code=status)
 
 
 async def _page(request: Request, errors: FormErrors, values: dict, status_code: int = 200

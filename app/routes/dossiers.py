@@ -37,6 +37,8 @@ class DossierController(Controller):
     @get("/{dossier_id:int}/phieu-hen", name="dossier.slip")
     async def slip(self, request: Request, dossier_id: FromPath[int]) -> Template:
         dossier = await _load(request, dossier_id)
+        if dossier["received_at"] is None:  # refused or redirected: no receipt exists
+            raise NotFoundException("Hồ sơ chưa được tiếp nhận nên không có phiếu hẹn.")
         return Template("dossiers/slip.html", context={"d": dossier})
 
     @post("/{dossier_id:int}/thao-tac", name="dossier.act")

@@ -14,11 +14,12 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_404_NOT_FOUND
 from app.accounts.roles import Role
 from app.catalog.tables import Procedure
 from app.feedback import service as feedback
-from app.feedback.logic import Category, FeedbackError, Move, Status
+from app.feedback.logic import Category, FeedbackError, Move, Status, publication
 from app.formatting import now_utc
 from app.integrations.dvcqg import feedback as national_feedback
 from app.web.auth import requires_applicant, requires_roles
 from app.web.forms import read_form
+from app.web.kept_forms import refill
 
 FEEDBACK_STAFF = (Role.PROVINCIAL_ADMIN, Role.AGENCY_ADMIN, Role.LEADER, Role.HANDLER,
                   Role.AUDITOR)
@@ -43,8 +44,8 @@ class FeedbackController(Controller):
         return Template("feedback/public.html", context={"rows": await feedback.published()})
 
     @get("/gui", name="feedback.new", guards=[not_staff])
-    async def new(self) -> Template:
-        return await _new_form({}, "")
+    async def new(self, request: Request) -> Template:
+        return await _new_form(refill(request, {}), "")
 
     @post("/gui", name="feedback.submit", guards=[not_staff])
     async def submit(self, request: Request) -> Template | Redirect:
@@ -158,12 +159,27 @@ class FeedbackStaffController(Controller):
 
     @post("/{feedback_id:int}/xu-ly", name="feedback.act")
     async def act(self, request: Request, feedback_id: FromPath[int]) -> Template | Redirect:
-        await _load(request, feedback_id)
+        row = await _load(request, feedback_id)
         data = await read_form(request)
+        if data.get("move") == Move.PUBLISH and data.get("xac_nhan") != "1" and data.get("text"):
+            # Publishing is shown first: what the public page will say, and the names found.
+            form = await request.form()
+            chosen = [str(n) for n in form.getall("an_ten")] if "an_ten" in form else []
+            shown = publication(row["title"], row["content"], data["text"],
+                                row["submitter_name"], chosen if "xem_lai" in data else None,
+                                data.get("an_ten_khac", "").split(","))
+            return Template("feedback/publish_preview.html", context={
+                "f": row, "shown": shown, "text": data["text"],
+                "extra": data.get("an_ten_khac", "")})
+        if data.get("move") == Move.PUBLISH:
+            form = await request.form()
+            data["an_ten"] = "\n".join(str(n) for n in form.getall("an_ten")) if (
+                "an_ten" in form) else ""
         try:
             await feedback.act(feedback_id, request.user, data.get("move", ""), data)
         except FeedbackError as exc:
-            return await _detail(request, feedback_id, str(exc), HTTP_400_BAD_REQUEST)
+            return await _detail(request, feedback_id, str(exc), HTTP_400_BAD_REQUEST,
+                                 values=data)
         url = request.app.route_reverse("feedback.detail", feedback_id=feedback_id)
         return Redirect(url, status_code=303)
 
@@ -176,10 +192,11 @@ async def _load(request: Request, feedback_id: int) -> dict:
 
 
 async def _detail(request: Request, feedback_id: int, error: str = "",
-                  status_code: int = 200) -> Template:
+                  status_code: int = 200, values: dict | None = None) -> Template:
     row = await _load(request, feedback_id)
     return Template("feedback/staff_detail.html", status_code=status_code, context={
         "f": row, "moves": feedback.moves(row, request.user), "Move": Move, "error": error,
+        "values": values or {},
         "Status": Status, "categories": list(Category),
         "agencies": await feedback.routing_choices(),
         "national": await national_feedback.sync_status(feedback_id)})

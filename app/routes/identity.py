@@ -3,7 +3,9 @@ database: after the registry was down at registration, or after a typing mistake
 Plain form, POST-redirect-GET; limited per account (app.identity.logic).
 
 At the counter, an officer holding the citizen's original card can verify the account
-instead (a name the registry spells otherwise, no registry answer)."""
+instead (a name the registry spells otherwise, no registry answer), or, when the person
+holding the card is not the account's holder, move the number to them
+(app.identity.takeover)."""
 
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ from app.accounts.roles import Role
 from app.accounts.service import AccountError
 from app.formatting import format_date, now_utc, to_local
 from app.identity import service as identity
+from app.identity import takeover
 from app.identity.logic import claim_problems, parse_birth_date
-from app.text import is_cccd
+from app.text import is_cccd, is_phone, normalise_phone
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 
 
 async def _page(request: Request, values: dict, errors: FormErrors, status_code: int = 200,
@@ -39,7 +43,7 @@ class IdentityController(Controller):
         status = await identity.status(request.user.id)
         values = {"full_name": status.full_name,
                   "birth_date": format_date(status.birth_date) if status.birth_date else ""}
-        return await _page(request, values, FormErrors())
+        return await _page(request, refill(request, values), FormErrors())
 
     @post("/", name="identity.verify")
     async def verify(self, request: Request) -> Template | Redirect:
@@ -70,7 +74,8 @@ async def _counter_page(request: Request, id_number: str, errors: FormErrors,
                   if account["birth_date"] else ""}
     return Template("identity/counter.html", status_code=status_code, context={
         "cccd": id_number, "account": account, "errors": errors, "values": values or {},
-        "done": request.query_params.get("da_xac_thuc") == "1"})
+        "done": request.query_params.get("da_xac_thuc") == "1",
+        "moved": request.query_params.get("da_chuyen") == "1"})
 
 
 class CounterIdentityController(Controller):
@@ -91,10 +96,7 @@ class CounterIdentityController(Controller):
     @post("/{user_id:int}", name="counter_identity.vouch")
     async def vouch(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
         data = await read_form(request)
-        cccd = data.get("cccd", "")
-        account = await identity.citizen_by_id_number(cccd) if is_cccd(cccd) else None
-        if account is None or account["id"] != user_id:
-            raise NotFoundException("Không tìm thấy tài khoản công dân này.")
+        cccd, account = await _account_on_card(data, user_id)
         errors = FormErrors()
         born, problem = parse_birth_date(data.get("birth_date", ""), to_local(now_utc()).date())
         if problem:
@@ -106,3 +108,39 @@ class CounterIdentityController(Controller):
         await identity.vouch_at_counter(request.user.id, account, born)
         url = request.app.route_reverse("counter_identity.find")
         return Redirect(f"{url}?cccd={cccd}&da_xac_thuc=1", status_code=303)
+
+    @post("/{user_id:int}/chuyen-so", name="counter_identity.transfer")
+    async def transfer(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
+        """The card's owner is not the account's holder: the number moves to them."""
+        data = await read_form(request)
+        cccd, account = await _account_on_card(data, user_id)
+        born, problems = claim_problems(data.get("owner_name", ""),
+                                        data.get("owner_birth_date", ""),
+                                        to_local(now_utc()).date())
+        on_form = {"full_name": "owner_name", "birth_date": "owner_birth_date"}
+        errors = FormErrors({on_form[name]: message for name, message in problems.items()})
+        if not is_phone(data.get("owner_phone", "")):
+            errors.add("owner_phone", "Số điện thoại của chủ thẻ gồm 10 chữ số, bắt đầu bằng 0 "
+                       "(để nhận mã đặt mật khẩu).")
+        email = data.get("owner_email", "")
+        if email and "@" not in email:
+            errors.add("owner_email", "Địa chỉ thư điện tử không hợp lệ.")
+        if data.get("chu_the") != "1":
+            errors.add("chu_the", "Chỉ chuyển số sau khi đã đối chiếu thẻ căn cước bản gốc với "
+                       "người mang thẻ.")
+        if errors:
+            return await _counter_page(request, cccd, errors, data, HTTP_400_BAD_REQUEST)
+        await takeover.move_at_counter(
+            request.user.id, account, full_name=data["owner_name"], birth_date=born,
+            phone=normalise_phone(data["owner_phone"]), email=email)
+        url = request.app.route_reverse("counter_identity.find")
+        return Redirect(f"{url}?cccd={cccd}&da_chuyen=1", status_code=303)
+
+
+async def _account_on_card(data: dict, user_id: int) -> tuple[str, dict]:
+    """The CCCD typed on the form and the account holding it, which must be `user_id`."""
+    cccd = data.get("cccd", "")
+    account = await identity.citizen_by_id_number(cccd) if is_cccd(cccd) else None
+    if account is None or account["id"] != user_id:
+        raise NotFoundException("Không tìm thấy tài khoản công dân này.")
+    return cccd, account

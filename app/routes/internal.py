@@ -76,7 +76,7 @@ class InternalRequestController(Controller):
             await internal.decide(dossier_id, request.user, data.get("decision") == "approve",
                                   data.get("reason", ""))
         except (internal.InternalError, TransitionError) as exc:
-            return await _detail(request, dossier_id, str(exc), HTTP_400_BAD_REQUEST)
+            return await _detail(request, dossier_id, str(exc), HTTP_400_BAD_REQUEST, data)
         url = request.app.route_reverse("internal.detail", dossier_id=dossier_id)
         return Redirect(f"{url}?da_quyet_dinh=1", status_code=303)
 
@@ -91,7 +91,7 @@ class InternalRequestController(Controller):
                 dossier_id, int(person) if person.isdigit() else 0,
                 data.get("account_name", ""), data.get("handed_over_by", ""), request.user)
         except internal.InternalError as exc:
-            return await _detail(request, dossier_id, str(exc), HTTP_400_BAD_REQUEST)
+            return await _detail(request, dossier_id, str(exc), HTTP_400_BAD_REQUEST, data)
         url = request.app.route_reverse("internal.detail", dossier_id=dossier_id)
         return Redirect(url, status_code=303)
 
@@ -111,10 +111,10 @@ async def _load(request: Request, dossier_id: int) -> dict:
 
 
 async def _detail(request: Request, dossier_id: int, error: str = "",
-                  status_code: int = 200) -> Template:
+                  status_code: int = 200, values: dict | None = None) -> Template:
     row = await _load(request, dossier_id)
     return Template("internal/detail.html", status_code=status_code, context={
-        "r": row, "error": error, "Role": Role,
+        "r": row, "error": error, "Role": Role, "values": values or {},
         "submitted": request.query_params.get("da_gui") == "1",
         "decided": request.query_params.get("da_quyet_dinh") == "1",
         "can_decide": request.user.role == Role.LEADER and row["office"] in
@@ -141,18 +141,20 @@ class AccountsController(Controller):
                 int(target) if target.isdigit() else 0, request.user, Ground(ground),
                 data.get("note", ""))
         except internal.InternalError as exc:
-            return await _accounts(request, str(exc), HTTP_400_BAD_REQUEST)
+            return await _accounts(request, str(exc), HTTP_400_BAD_REQUEST, data)
         url = request.app.route_reverse("internal.accounts")
         agency = data.get("agency_id", "")
         return Redirect(f"{url}?co_quan={agency}&da_thu_hoi={flagged}", status_code=303)
 
 
-async def _accounts(request: Request, error: str = "", status_code: int = 200) -> Template:
+async def _accounts(request: Request, error: str = "", status_code: int = 200,
+                    values: dict | None = None) -> Template:
     text = request.query_params.get("co_quan", "")
     page = await internal.accounts_page(request.user, int(text) if text.isdigit() else None)
     done = request.query_params.get("da_thu_hoi", "")
     return Template("internal/accounts.html", status_code=status_code, context={
         **page, "error": error, "grounds": list(Ground), "revoked_flagged": done,
+        "values": values or {},
         "role_label": lambda value: Role(value).label,
         "ground_label": lambda value: Ground(value).label if value else "",
     })

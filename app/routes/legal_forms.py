@@ -54,7 +54,7 @@ async def _form(request: Request, dossier_id: int, form: str) -> tuple[str, dict
     dossier = await _load(request, dossier_id)
     try:
         kind = FormKind(form)
-        context = await service.form_context(dossier, kind)
+        context = await service.form_context(dossier, kind, request.user.id)
     except (ValueError, service.FormNotAvailable):
         raise NotFoundException("Hồ sơ này không có biểu mẫu đó.") from None
     return f"legal_forms/{context['spec'].layout}.html", context

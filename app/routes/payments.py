@@ -140,7 +140,7 @@ class ReconciliationController(Controller):
     async def refund(self, request: Request, payment_id: FromPath[int]) -> Response:
         note = (await read_form(request)).get("ghi_chu", "")
         return await _decide(request, payment_id, reconcile.mark_refunded(
-            request.user, payment_id, note))
+            request.user, payment_id, note), typed={payment_id: note})
 
     @post("/{payment_id:int}/kiem-tra", name="payments.recheck",
           guards=[requires_roles(*reconcile.RECONCILERS)])
@@ -151,7 +151,8 @@ class ReconciliationController(Controller):
 
 
 async def _decide(request: Request, payment_id: int, decision, *,
-                  then: str = reconcile.Views.RESOLVED, flag: str = "da_xu_ly") -> Response:
+                  then: str = reconcile.Views.RESOLVED, flag: str = "da_xu_ly",
+                  typed: dict[int, str] | None = None) -> Response:
     try:
         await decision
     except LookupError:
@@ -160,13 +161,15 @@ async def _decide(request: Request, payment_id: int, decision, *,
         errors = FormErrors()
         errors.add(f"tt-{payment_id}", str(exc))
         return await _reconcile_page(request, errors, view=then if flag == "da_kiem_tra"
-                                     else reconcile.Views.ATTENTION)
+                                     else reconcile.Views.ATTENTION, typed=typed)
     return Redirect(f"{request.app.route_reverse('payments.reconcile')}"
                     f"?loai={then}&{flag}={payment_id}", status_code=303)
 
 
 async def _reconcile_page(request: Request, errors: FormErrors,
-                          view: str | None = None) -> Template:
+                          view: str | None = None, typed: dict[int, str] | None = None
+                          ) -> Template:
+    """The page; after a refused decision, with the note the officer typed (`typed`)."""
     params = request.query_params
     view = view or params.get("loai", "")
     view = view if view in reconcile.Views.ALL else reconcile.Views.ATTENTION
@@ -185,5 +188,5 @@ async def _reconcile_page(request: Request, errors: FormErrors,
         "view": view, "views": VIEW_LABELS, "hours": hours, "hours_text": hours_text or hours,
         "counts": await reconcile.counts(request.user, hours), "errors": errors,
         "rows": await reconcile.payments_needing(request.user, view, hours), "done": done,
-        "checked": checked,
+        "checked": checked, "typed": typed or {},
         "limit": reconcile.LIST_LIMIT, "can_act": request.user.role in reconcile.RECONCILERS})

@@ -9,11 +9,12 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
-from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
+from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
 from app.catalog import forms
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
+from app.dossiers.logic import last_digits_problem
 from app.legal_forms import conversion
 from app.portal import tracking
 from app.web.forms import client_ip
@@ -72,6 +73,10 @@ class PublicController(Controller):
         # no failed attempt counted.
         prefilled = bool(ma) and not so
         searched = bool(ma or so) and not prefilled
+        if searched and last_digits_problem(so):  # a typing slip, not a guess: not counted
+            return Template("public/lookup.html", status_code=HTTP_400_BAD_REQUEST, context={
+                "ma": ma, "so": so, "searched": False, "result": None,
+                "problem": last_digits_problem(so)})
         ip, now = client_ip(request), time.monotonic()
         if searched and FAILED_LOOKUPS.blocked(ip, now):
             minutes = -(-FAILED_LOOKUPS.retry_after(ip, now) // 60)

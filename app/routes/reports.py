@@ -1,5 +1,6 @@
-"""Monthly TTHC reports: the list of exports with their periods, downloads, and an export
-on demand (queued for the worker; the page says so and the list shows it when ready)."""
+"""TTHC reports: the list of exports with their periods, downloads, and an export on demand
+for any closed reporting period — month, quarter, 6 months, 9 months, year (queued for the
+worker; the page says so and the list shows it when ready)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from app.accounts.roles import Role
 from app.files import store
 from app.formatting import now_utc, to_local
 from app.jobs import api as jobs
-from app.reports import logic
 from app.reports import service as reports
+from app.reports.periods import Kind, PeriodError, parse_slug, periods_ending_before
 from app.reports.service import XLSX
 from app.settings import get_settings
 from app.tasks.reports import export_monthly_report
@@ -24,18 +25,19 @@ from app.web.forms import read_form
 VIEWERS = (Role.PROVINCIAL_ADMIN, Role.AUDITOR, Role.LEADER, Role.AGENCY_ADMIN)
 
 
+# How many closed periods of each kind the export form offers, newest first.
+CHOICES = {Kind.MONTH: 24, Kind.QUARTER: 8, Kind.HALF: 4, Kind.NINE_MONTHS: 3, Kind.YEAR: 3}
+
+
 async def _page(request: Request, errors: dict[str, str] | None = None,
                 status_code: int = 200, chosen: str = "") -> Template:
     cutoff = get_settings().report_cutoff_day
-    latest = logic.last_closed_period(to_local(now_utc()).date(), cutoff)
-    # The last 24 closed periods, newest first, as the choices of the export form.
-    periods, year, month = [], latest.year, latest.month
-    for _ in range(24):
-        periods.append(logic.monthly_period(year, month, cutoff))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    today = to_local(now_utc()).date()
+    groups = [(kind, periods_ending_before(kind, today, count, cutoff))
+              for kind, count in CHOICES.items()]
     return Template("reports/page.html", status_code=status_code, context={
-        "exports": await reports.list_exports(), "periods": periods,
-        "chosen": chosen or latest.slug, "errors": errors or {},
+        "exports": await reports.list_exports(), "groups": groups,
+        "chosen": chosen or groups[0][1][0].slug, "errors": errors or {},
         "queued": request.query_params.get("dang_tao", ""), "cutoff": cutoff,
         "can_export": request.user.role == Role.PROVINCIAL_ADMIN,
     })
@@ -52,15 +54,14 @@ class ReportsController(Controller):
     @post("/", name="reports.export", guards=[requires_roles(Role.PROVINCIAL_ADMIN)])
     async def export(self, request: Request) -> Template | Redirect:
         chosen = (await read_form(request)).get("ky", "")
-        year, _, month = chosen.partition("-")
         try:
-            if not (year.isdigit() and month.isdigit()):
-                raise logic.PeriodError("Vui lòng chọn kỳ báo cáo.")
-            period = logic.monthly_period(int(year), int(month),
-                                          get_settings().report_cutoff_day)
-        except logic.PeriodError as exc:
+            if not chosen:
+                raise PeriodError("Vui lòng chọn kỳ báo cáo.")
+            period = parse_slug(chosen, get_settings().report_cutoff_day)
+        except PeriodError as exc:
             return await _page(request, {"ky": str(exc)}, HTTP_400_BAD_REQUEST, chosen)
-        await jobs.enqueue(export_monthly_report, period.year, period.month, request.user.id)
+        await jobs.enqueue(export_monthly_report, period.year, period.month, request.user.id,
+                           period.kind.value)
         target = request.app.route_reverse("reports.list")
         return Redirect(f"{target}?dang_tao={period.slug}", status_code=303)
 

@@ -1,10 +1,11 @@
-"""The service index (QĐ 766/QĐ-TTg): a public page with the province's and each agency's
-score for a month, and a staff-only drill-down to the dossiers behind a rate.
+"""The service index (QĐ 766/QĐ-TTg): the public page with the province's and each agency's
+score for a period, an indicator's own page (formula, threshold, source, the items behind
+its numbers), and the charts page.
 
-Why the drill-down is staff-only: a dossier code is the key of the public tracking lookup
-(/tra-cuu?ma=…), so a public list of codes would let anyone follow other people's
-dossiers. Staff see only their own agencies' dossiers; provincial admins and auditors see
-the whole province.
+Who sees which list: procedures are public facts, so anyone sees the procedures behind an
+indicator. Dossiers and feedback are not: a dossier code is the key of the public tracking
+lookup (/tra-cuu?ma=…) and feedback carries people's words, so their lists are for staff —
+their own agencies; provincial admins and auditors the whole province.
 """
 
 from __future__ import annotations
@@ -19,37 +20,42 @@ from litestar.response import Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
 
 from app.formatting import now_utc, to_local
-from app.reports.logic import Period, PeriodError
-from app.service_index import logic
+from app.reports.periods import Kind, Period, PeriodError, parse_slug, started_periods
+from app.service_index import charts, logic, trends
 from app.service_index import service as index
-from app.web.auth import requires_staff
+from app.service_index.indicators import GROUP_NAMES, PROCEDURES, UNIT_NAMES
 
-MONTHS_SHOWN = 24
-DRILL_PAGE_SIZE = 100
-# Which dossiers of the denominator to list; by default those that did not count, which are
+PAGE_SIZE = 100
+# Which items of the denominator to list; by default those that did not count, which are
 # the ones staff act on (a large month holds thousands that did).
 CHOICES = {"khong-dat": "Không đạt", "dat": "Đạt", "tat-ca": "Tất cả"}
+SHOWN = {Kind.MONTH: 24, Kind.QUARTER: 8, Kind.HALF: 4, Kind.NINE_MONTHS: 3, Kind.YEAR: 3}
 
 
-def _months(today: date) -> list[Period]:
-    year, month, out = today.year, today.month, []
-    for _ in range(MONTHS_SHOWN):
-        out.append(index.month_period(year, month))
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return out
+def today() -> date:
+    return to_local(now_utc()).date()
 
 
-def _period(value: str, default: Period) -> Period:
-    """`thang=YYYY-MM`, or the current month when absent."""
-    if not value:
-        return default
-    year, _, month = value.partition("-")
-    if not (len(year) == 4 and year.isdigit() and month.isdigit()):
-        raise PeriodError("Chọn tháng theo dạng năm-tháng, ví dụ 2026-03.")
-    return index.month_period(int(year), int(month))
+def period_groups(day: date) -> list[tuple[Kind, list[Period]]]:
+    return [(kind, started_periods(kind, day, count)) for kind, count in SHOWN.items()]
 
 
-def _agency(value: str) -> int | None:
+def chosen_period(request: Request, day: date) -> Period:
+    """`ky=2026-03` (or 2026-q1, 2026-h1, 2026-9t, 2026); `thang=` as before; this month.
+    The public may choose among the periods offered (each costs a computation the cache
+    then keeps, so a visitor cannot make the server compute every month since 2000);
+    staff any period."""
+    params = request.query_params
+    slug = params.get("ky") or params.get("thang") or ""
+    period = parse_slug(slug) if slug else started_periods(Kind.MONTH, day, 1)[0]
+    user = request.scope.get("user")
+    offered = {p for _, periods in period_groups(day) for p in periods}
+    if period not in offered and not (user is not None and user.is_staff):
+        raise PeriodError("Chọn một kỳ trong danh sách (cán bộ xem được các kỳ khác).")
+    return period
+
+
+def chosen_agency(value: str) -> int | None:
     if not value:
         return None
     if not value.isdigit() or len(value) > 9:  # longer ones overflow SQLite's integers
@@ -57,7 +63,7 @@ def _agency(value: str) -> int | None:
     return int(value)
 
 
-def _config() -> logic.IndexConfig:
+def index_config() -> logic.IndexConfig:
     try:
         return index.load_config()
     except logic.ConfigError as exc:
@@ -66,73 +72,121 @@ def _config() -> logic.IndexConfig:
                             detail=f"Bộ chỉ số tạm thời không tính được: {exc}") from exc
 
 
+async def figures(period: Period, agency_id: int | None, config: logic.IndexConfig):
+    """(shown, province, agencies): the cached index of the period, one agency's if asked."""
+    province, agencies = await index.cached_province_index(
+        period, config, closed=period.last_day < today())
+    shown = province
+    if agency_id is not None:
+        shown = next((a for a in agencies if a.agency_id == agency_id), None)
+        if shown is None:
+            raise NotFoundException("Không có cơ quan này trong bộ chỉ số.")
+    return shown, province, agencies
+
+
+def list_scope(request: Request, unit: str, agency_id: int | None) -> list[int] | None | bool:
+    """Whose items this user may list: None the province, a list of agencies, or False."""
+    user = request.scope.get("user")
+    if unit == PROCEDURES or (user is not None and user.role.sees_whole_province):
+        return None if agency_id is None else [agency_id]
+    if user is None or not user.is_staff:
+        return False
+    if agency_id is None:
+        return list(user.agency_ids)
+    if agency_id in user.agency_ids:
+        return [agency_id]
+    raise PermissionDeniedException("Bạn chỉ xem được danh sách của cơ quan mình.")
+
+
 class ServiceIndexController(Controller):
     path = "/chi-so-phuc-vu"
 
     @get("/", name="service_index.page")
     async def page(self, request: HTMXRequest) -> Template:
-        months = _months(to_local(now_utc()).date())
-        params = request.query_params
-        context = {"months": months, "errors": {}, "chosen": params.get("thang", ""),
-                   "agency_id": None, "not_yet": index.NOT_YET,
-                   "drillable": index.DOSSIER_INDICATORS}
+        day, params = today(), request.query_params
+        context = {"groups": period_groups(day), "errors": {}, "agency_id": None,
+                   "chosen": params.get("ky") or params.get("thang") or ""}
         try:
-            period = _period(params.get("thang", ""), months[0])
-            agency_id = _agency(params.get("co_quan", ""))
+            period = chosen_period(request, day)
+            agency_id = chosen_agency(params.get("co_quan", ""))
         except PeriodError as exc:
-            context["errors"] = {"thang": str(exc)}
+            context["errors"] = {"ky": str(exc)}
             return Template("service_index/page.html", context=context,
                             status_code=HTTP_400_BAD_REQUEST)
-        province, agencies = await index.cached_province_index(period, _config())
-        shown = province
-        if agency_id is not None:
-            shown = next((a for a in agencies if a.agency_id == agency_id), None)
-            if shown is None:
-                raise NotFoundException("Cơ quan này không có hồ sơ trong tháng đã chọn.")
+        shown, province, agencies = await figures(period, agency_id, index_config())
         context.update(period=period, chosen=period.slug, province=province,
                        agencies=agencies, shown=shown, agency_id=agency_id)
         if request.htmx:
             return Template("service_index/_partial.html", context=context)
         return Template("service_index/page.html", context=context)
 
-    @get("/{indicator:str}", name="service_index.dossiers", guards=[requires_staff])
-    async def dossiers(self, request: Request, indicator: FromPath[str]) -> Template:
-        config = _config()
-        found = config.indicator(indicator)
-        if found is None or indicator not in index.DOSSIER_INDICATORS:
-            raise NotFoundException("Chỉ số này không có danh sách hồ sơ.")
-        params = request.query_params
+    @get("/bieu-do", name="service_index.charts")
+    async def charts(self, request: Request) -> Template:
+        """The province's score by month and late dossiers by agency, or one agency's
+        on-time and online rates by month, for the 12 months up to the chosen period;
+        each chart with its table."""
+        day, params = today(), request.query_params
         try:
-            period = _period(params.get("thang", ""),
-                             _months(to_local(now_utc()).date())[0])
-            agency_id = _agency(params.get("co_quan", ""))
+            period = chosen_period(request, day)
+            agency_id = chosen_agency(params.get("co_quan", ""))
         except PeriodError as exc:
             raise HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
-        user = request.user
-        if user.role.sees_whole_province:
-            scope = None if agency_id is None else [agency_id]
-        elif agency_id is None:
-            scope = list(user.agency_ids)
-        elif agency_id in user.agency_ids:
-            scope = [agency_id]
+        config = index_config()
+        shown, _, agencies = await figures(period, agency_id, config)
+        history = await trends.months(period.last_day, day, config)
+        online = trends.rate_series(history, "online_dossiers", agency_id)
+        context = {"shown": shown, "period": period, "agency_id": agency_id,
+                   "online": online, "online_chart": charts.line_chart(
+                       "truc-tuyen", f"Tỷ lệ hồ sơ trực tuyến (3.3) · {shown.name}",
+                       online.points, unit="%", goal=config.indicator(
+                           "online_dossiers").threshold)}
+        if agency_id is None:
+            scores, late = trends.score_series(history), trends.late_by_agency(agencies)
+            context.update(
+                scores=scores, late=sorted(late, key=lambda r: (-r[1], r[0])),
+                score_chart=charts.line_chart("diem", "Điểm bộ chỉ số toàn tỉnh theo tháng",
+                                              scores.points),
+                late_chart=charts.bar_chart("tre-han", f"Hồ sơ trễ hạn theo cơ quan · "
+                                            f"{period.name}", late))
         else:
-            raise PermissionDeniedException("Bạn chỉ xem được hồ sơ của cơ quan mình.")
-        choice = params.get("chon", "khong-dat")
-        page = params.get("trang", "1")
-        if choice not in CHOICES or not page.isdigit() or int(page) < 1:
-            raise HTTPException(status_code=HTTP_400_BAD_REQUEST,
-                                detail="Lựa chọn danh sách hoặc số trang không hợp lệ.")
-        numerator, denominator = await index.drill_down(period, scope, indicator, config)
-        counted = {r.id for r in numerator}
-        listed = [r for r in denominator if choice == "tat-ca"
-                  or (r.id in counted) == (choice == "dat")]
-        pages = max(1, -(-len(listed) // DRILL_PAGE_SIZE))
-        page_no = min(int(page), pages)
-        return Template("service_index/dossiers.html", context={
-            "indicator": found, "period": period, "counted": len(numerator),
-            "total": len(denominator), "agency_id": agency_id,
-            "whole_province": scope is None, "in_numerator": counted,
-            "rows": listed[(page_no - 1) * DRILL_PAGE_SIZE:page_no * DRILL_PAGE_SIZE],
-            "listed": len(listed), "page": page_no, "pages": pages,
-            "choice": choice, "choices": CHOICES,
-        })
+            on_time = trends.rate_series(history, "on_time", agency_id)
+            context.update(on_time=on_time, on_time_chart=charts.line_chart(
+                "dung-han", f"Tỷ lệ hồ sơ đúng hạn (2.1) · {shown.name}", on_time.points,
+                unit="%"))
+        return Template("service_index/charts.html", context=context)
+
+    @get("/{indicator:str}", name="service_index.indicator")
+    async def indicator(self, request: Request, indicator: FromPath[str]) -> Template:
+        config = index_config()
+        found = config.indicator(indicator)
+        if found is None:
+            raise NotFoundException("Không có chỉ số này.")
+        params = request.query_params
+        choice, page = params.get("chon", "khong-dat"), params.get("trang", "1")
+        try:
+            period = chosen_period(request, today())
+            agency_id = chosen_agency(params.get("co_quan", ""))
+            if choice not in CHOICES or not page.isdigit() or int(page) < 1:
+                raise PeriodError("Lựa chọn danh sách hoặc số trang không hợp lệ.")
+        except PeriodError as exc:
+            raise HTTPException(status_code=HTTP_400_BAD_REQUEST, detail=str(exc)) from exc
+        shown, _, _ = await figures(period, agency_id, config)
+        scope = list_scope(request, found.unit, agency_id)
+        context = {"indicator": found, "scored": shown.result.indicator(indicator),
+                   "shown": shown, "period": period, "agency_id": agency_id,
+                   "unit_name": UNIT_NAMES[found.unit], "listed": scope is not False,
+                   "choice": choice, "choices": CHOICES, "group": GROUP_NAMES}
+        if scope is not False:
+            public = found.unit == PROCEDURES  # the province's facts of the minute, filtered
+            drill = await index.drill_down(period, None if public else scope, indicator,
+                                           config, fresh=not public)
+            items = [i for i in drill.items if (choice == "tat-ca"
+                     or i.counted == (choice == "dat"))
+                     and (agency_id is None or i.agency_id == agency_id)]
+            pages = max(1, -(-len(items) // PAGE_SIZE))
+            number = min(int(page), pages)
+            context.update(drill=drill, count=len(items), page=number, pages=pages,
+                           rows=items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE],
+                           scope_name="toàn tỉnh" if scope is None else (
+                               shown.name if agency_id is not None else "các cơ quan của bạn"))
+        return Template("service_index/indicator.html", context=context)

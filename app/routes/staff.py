@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
-from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.directory import queries as directory
 from app.dossiers import service as dossiers
-from app.dossiers.logic import OPEN_STATUSES, Status
 from app.formatting import LOCAL_TZ, now_utc, to_local
 from app.notifications.staff import notices_for
 from app.web.auth import requires_staff
 from app.web.forms import FormErrors, read_day
-from app.workflow import late
+from app.workflow import late, late_list
 
 
 class StaffController(Controller):
@@ -46,37 +45,27 @@ class StaffController(Controller):
         end = read_day(query.get("den_ngay", ""), errors, "den_ngay", today)
         if not errors and end < start:
             errors.add("den_ngay", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
-        report = None
+        report = listed = None
+        values = {"tu_ngay": query.get("tu_ngay") or f"{start:%d/%m/%Y}",
+                  "den_ngay": query.get("den_ngay") or f"{end:%d/%m/%Y}"}
         if not errors:
-            report = await late.late_report(
-                dossiers.visible_to(request.user),
-                received_from=datetime.combine(start, datetime.min.time(), LOCAL_TZ),
-                received_to=datetime.combine(end + timedelta(days=1), datetime.min.time(),
-                                             LOCAL_TZ))
+            period = {"received_from": datetime.combine(start, datetime.min.time(), LOCAL_TZ),
+                      "received_to": datetime.combine(end + timedelta(days=1),
+                                                      datetime.min.time(), LOCAL_TZ)}
+            scope = dossiers.visible_to(request.user)
+            report = await late.late_report(scope, **period)
+            # A count was followed: the dossiers behind it.
+            kind = query.get("ds", "")
+            if kind in late_list.KIND_LABELS:
+                listed = await late_list.late_dossiers(
+                    scope, kind, agency=_id(query.get("co_quan")),
+                    officer=_id(query.get("can_bo")), **period)
         return Template("staff/late.html", status_code=HTTP_400_BAD_REQUEST if errors else 200,
-                        context={"report": report, "errors": errors, "values": {
-                            "tu_ngay": request.query_params.get("tu_ngay") or f"{start:%d/%m/%Y}",
-                            "den_ngay": request.query_params.get("den_ngay") or f"{end:%d/%m/%Y}",
-                        }})
+                        context={"report": report, "errors": errors, "values": values,
+                                 "listed": listed, "kind_labels": late_list.KIND_LABELS,
+                                 "base": urlencode(values)})
 
 
-    @get("/hang-doi", name="staff.queue")
-    async def queue(self, request: HTMXRequest) -> Template:
-        params = request.query_params
-        mine = params.get("pham_vi", "cua-toi") != "don-vi"
-        status_text = params.get("trang_thai", "")
-        status = int(status_text) if status_text.isdigit() else None
-        page_text = params.get("trang", "1")
-        page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
-        rows, total = await dossiers.work_queue(request.user, mine=mine, status=status,
-                                                page=page)
-        context = {
-            "rows": rows, "total": total, "page": page, "mine": mine, "status": status,
-            "pages": max(1, -(-total // dossiers.QUEUE_PAGE_SIZE)), "now": now_utc(),
-            "statuses": sorted({*OPEN_STATUSES, Status.NEW}),
-        }
-        # One URL: the whole page, or only the table when htmx asks for it.
-        if request.htmx and request.htmx.target == "queue":
-            return Template("staff/_queue_table.html", context=context)
-        return Template("staff/queue.html", context=context)
+def _id(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 10 else None
 

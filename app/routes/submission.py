@@ -14,11 +14,12 @@ from app.dossiers import queries
 from app.dossiers.logic import Status
 from app.files.logic import MAX_FILE_BYTES
 from app.portal import service as portal
-from app.portal.logic import ComponentPage, component_pages, page_after
+from app.portal.logic import ComponentPage, component_pages, page_after, page_of_components
 from app.text import is_cccd, is_phone, is_tax_code, normalise_phone
 from app.warehouse import service as warehouse
 from app.web.auth import requires_applicant
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 from app.workflow import TransitionError
 
 
@@ -44,7 +45,7 @@ class SubmissionController(Controller):
         if draft["status"] != 0:
             return _see_other(request, "submit.done", draft_id=draft_id)
         return Template("submission/applicant.html", context={
-            "d": draft, "values": draft, "errors": FormErrors()})
+            "d": draft, "values": refill(request, draft), "errors": FormErrors()})
 
     @post("/{draft_id:int}/nguoi-nop", name="submit.applicant_save")
     async def applicant_save(self, request: Request,
@@ -97,15 +98,12 @@ class SubmissionController(Controller):
         following = page_after(component_pages(draft["components"]), page.number,
                                set(draft["supplied"]))
         if following is not None:
-            url = request.app.route_reverse("submit.components", draft_id=draft_id)
-            return Redirect(f"{url}?trang={following}", status_code=303)
+            return Redirect(_components_url(request, draft, following), status_code=303)
         return _see_other(request, "submit.check", draft_id=draft_id)
 
     @get("/{draft_id:int}/kiem-tra", name="submit.check")
     async def check(self, request: Request, draft_id: FromPath[int]) -> Template:
-        draft = await _draft(request, draft_id)
-        return Template("submission/check.html", context={
-            "d": draft, "missing": portal.missing_components(draft)})
+        return _check_page(request, await _draft(request, draft_id))
 
     @post("/{draft_id:int}/nop", name="submit.submit")
     async def submit(self, request: Request, draft_id: FromPath[int]) -> Template | Redirect:
@@ -113,9 +111,7 @@ class SubmissionController(Controller):
         try:
             await portal.submit(request.user, draft)
         except portal.SubmissionError as exc:
-            return Template("submission/check.html", status_code=HTTP_400_BAD_REQUEST,
-                            context={"d": draft, "missing": portal.missing_components(draft),
-                                     "error": str(exc)})
+            return _check_page(request, draft, str(exc))
         return _see_other(request, "submit.done", draft_id=draft_id)
 
     @get("/{draft_id:int}/da-nop", name="submit.done")
@@ -169,6 +165,7 @@ async def _supplement_page(request, dossier, errors, status_code=200) -> Templat
         # Only what was asked for, when the agency named it; otherwise every component.
         "components": [c for c in dossier["components"] if not requested or c["id"] in requested],
         "kept": [c for c in dossier["components"] if requested and c["id"] not in requested],
+        "values": refill(request, {}),
         "warehouse": await warehouse.list_documents(request.user, 50)})
 
 
@@ -219,10 +216,31 @@ def _page(draft: dict, number) -> ComponentPage:
     return pages[number - 1] if 1 <= number <= len(pages) else pages[0]
 
 
+def _components_url(request: Request, draft: dict, number: int) -> str:
+    url = request.app.route_reverse("submit.components", draft_id=draft["id"])
+    return f"{url}?trang={number}"
+
+
+def _check_page(request: Request, draft: dict, error: str = "") -> Template:
+    """Check your answers: one "Sửa" per row, leading to that field or that component's
+    page of the components step."""
+    pages = component_pages(draft["components"])
+    on_page = page_of_components(pages)
+    change_url = {c["id"]: _components_url(request, draft, on_page.get(c["id"], 1))
+                  for c in draft["components"]}
+    return Template("submission/check.html", status_code=HTTP_400_BAD_REQUEST if error else 200,
+                    context={"d": draft, "missing": portal.missing_components(draft),
+                             "error": error, "change_url": change_url,
+                             "back_url": _components_url(request, draft, len(pages))})
+
+
 async def _components_page(request, draft, page: ComponentPage, errors,
                            status_code=200) -> Template:
+    back_url = (_components_url(request, draft, page.number - 1) if page.number > 1 else
+                request.app.route_reverse("submit.applicant", draft_id=draft["id"]))
     return Template("submission/components.html", status_code=status_code, context={
-        "d": draft, "errors": errors, "page": page,
+        "d": draft, "errors": errors, "page": page, "back_url": back_url,
         "pages": len(component_pages(draft["components"])),
         "components": [c for c in draft["components"] if c["id"] in page.component_ids],
+        "values": refill(request, {}),
         "warehouse": await warehouse.list_documents(request.user, 50)})

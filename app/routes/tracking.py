@@ -14,6 +14,7 @@ from app.payments.gateway import get_gateway
 from app.portal import tracking
 from app.web.auth import requires_applicant
 from app.web.forms import FormErrors, read_form
+from app.web.kept_forms import refill
 from app.workflow import TransitionError
 
 
@@ -34,14 +35,14 @@ class MyDossierController(Controller):
         if not d["can_withdraw"]:
             raise NotFoundException("Hồ sơ này hiện không thể rút.")
         return Template("portal/withdraw.html", context={"d": d, "errors": FormErrors(),
-                                                         "values": {}})
+                                                         "values": refill(request, {})})
 
     @post("/{dossier_id:int}/rut-ho-so", name="portal.withdraw")
     async def withdraw(self, request: Request, dossier_id: FromPath[int]) -> Template | Redirect:
         d = await _own(request, dossier_id)
         data = await read_form(request)
         errors = FormErrors()
-        reason = data.get("reason", "")[:1000]
+        reason = data.get("reason", "")
         if not reason:
             errors.add("reason", "Nêu lý do rút hồ sơ.")
         else:

@@ -1,56 +1,30 @@
-"""The service index from the database: which dossiers stand behind each rate of a period.
+"""The service index of a period, for the province and each agency, and the items behind
+each number.
 
-For a period [start, end) and a scope (some agencies, or the whole province) `gather`
-reads, with portable Piccolo queries, the dossiers finished in the period (progress,
-payment, digitisation) and those received in it (online share), and keeps for each
-indicator the ids of its numerator and denominator — so every number can drill down to
-its dossiers. On time / late is the monthly report's own classification
-(`app.reports.logic.classify`), plus the index's limit on supplement requests.
-Satisfaction comes from `app.ratings` and `app.feedback`.
+`gather` reads the period's facts once; every indicator's source (`sources.SOURCES`) turns
+them into evidence; per agency the evidence is filtered, not read again. The public page's
+figures are kept a little while (`cached_province_index`): a month of a large province
+costs about a second of CPU (bench/service_index.py), which anonymous visitors must not be
+able to demand on every request.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 from app.catalog.tables import Procedure
 from app.directory.tables import Agency
-from app.dossiers.logic import Status
-from app.dossiers.tables import Dossier, DossierApology, DossierComponent, DossierResult
-from app.feedback import service as feedback
-from app.payments.logic import PaymentStatus
-from app.payments.tables import Payment
-from app.ratings import service as ratings
-from app.reports import logic as report_logic
-from app.reports.logic import DossierFacts, Period
+from app.reports.periods import Kind, Period, make_period
 from app.service_index import logic
+from app.service_index.gather import Facts, gather
+from app.service_index.indicators import DOSSIERS, PROCEDURES
 from app.service_index.logic import IndexConfig, IndexScore, Measure
+from app.service_index.sources import SOURCES, SYNC_RATE_OF, Evidence, Result, Unavailable
 from app.settings import get_settings
-from app.warehouse.logic import Source
-from app.warehouse.tables import WarehouseDocument
-
-# Indicators with no data in the system yet, and why (shown on the page as they are).
-NOT_YET: dict[str, str] = {
-    "published_on_time": "Chưa quản lý ngày ban hành và ngày công bố quyết định TTHC.",
-    "catalogue_on_time": "Chưa quản lý lịch sử cập nhật danh mục TTHC.",
-    "content_complete": "Chưa có tiêu chí kiểm tra nội dung công khai.",
-    "dossiers_synced": "Chưa đồng bộ với Cổng Dịch vụ công quốc gia.",
-    "processing_time": "Chưa có cách quy đổi thời gian giải quyết về thang điểm.",
-    "online_procedures": "Chưa có danh sách thủ tục đủ điều kiện cung cấp trực tuyến.",
-    "online_services_used": "Chưa có danh sách thủ tục đủ điều kiện cung cấp trực tuyến.",
-    "payment_procedures": "Chưa có danh sách thủ tục có phí, lệ phí được thanh toán trực tuyến.",
-    "population_lookup": "Chưa kết nối Cơ sở dữ liệu quốc gia về dân cư.",
-    "population_auth": "Chưa kết nối xác thực VNeID.",
-    "e_certified_copies": "Chưa có chức năng chứng thực bản sao điện tử.",
-}
-
-# Indicators whose numerator and denominator are dossiers (the drill-down lists them).
-DOSSIER_INDICATORS = ("on_time", "online_dossiers", "paid_online", "e_results",
-                      "digitised_with_result", "reused", "warehouse_used")
 
 
 def load_config() -> IndexConfig:
@@ -67,135 +41,8 @@ def load_config() -> IndexConfig:
 
 
 def month_period(year: int, month: int) -> Period:
-    """A calendar month (local dates) as the report's Period, so `classify` applies."""
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise report_logic.PeriodError("Tháng hoặc năm không hợp lệ.")
-    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
-    return Period(year, month, date(year, month, 1), following - timedelta(days=1))
-
-
-@dataclass(frozen=True)
-class DossierRow:
-    id: int
-    code: str
-    agency: int
-    agency_name: str
-    procedure_code: str
-    procedure_name: str
-
-
-@dataclass
-class Basis:
-    """Ids behind each dossier indicator of a scope and period, plus the other figures."""
-
-    dossiers: dict[int, DossierRow] = field(default_factory=dict)
-    numerators: dict[str, set[int]] = field(default_factory=dict)
-    denominators: dict[str, set[int]] = field(default_factory=dict)
-    late: set[int] = field(default_factory=set)
-    finished: set[int] = field(default_factory=set)
-
-    def restricted(self, agency_id: int) -> Basis:
-        keep = {i for i, row in self.dossiers.items() if row.agency == agency_id}
-        return Basis({i: self.dossiers[i] for i in keep},
-                     {k: v & keep for k, v in self.numerators.items()},
-                     {k: v & keep for k, v in self.denominators.items()},
-                     self.late & keep, self.finished & keep)
-
-
-def _scoped(query, agency_column, agency_ids: list[int] | None):
-    return query if agency_ids is None else query.where(agency_column.is_in(agency_ids or [-1]))
-
-
-_COLUMNS = (Dossier.id, Dossier.code, Dossier.agency, Dossier.procedure)
-
-
-async def _names(rows: list[dict]) -> tuple[dict[int, str], dict[int, tuple[str, str]]]:
-    """Agency and procedure names by id: two small queries instead of a join per dossier
-    (a month can hold tens of thousands of dossiers over a few hundred procedures)."""
-    agency_ids = sorted({r["agency"] for r in rows}) or [-1]
-    procedure_ids = sorted({r["procedure"] for r in rows}) or [-1]
-    agencies = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(
-        Agency.id.is_in(agency_ids))}
-    procedures = {p["id"]: (p["code"], p["name"]) for p in await Procedure.select(
-        Procedure.id, Procedure.code, Procedure.name).where(Procedure.id.is_in(procedure_ids))}
-    return agencies, procedures
-
-
-async def _ids(table, dossier_column, condition, period: Period) -> set[int]:
-    """Dossier ids of `table` rows meeting `condition`, for dossiers finished in period."""
-    rows = await table.select(dossier_column.as_alias("dossier")).where(
-        condition & (dossier_column.finished_at >= period.start_at)
-        & (dossier_column.finished_at < period.end_at))
-    return {r["dossier"] for r in rows}
-
-
-async def gather(period: Period, agency_ids: list[int] | None,
-                 config: IndexConfig) -> Basis:
-    basis = Basis()
-    in_period = (Dossier.finished_at >= period.start_at) & (Dossier.finished_at < period.end_at)
-    finished = await _scoped(Dossier.select(
-        *_COLUMNS, Dossier.received_at, Dossier.due_at, Dossier.finished_at, Dossier.channel,
-        Dossier.supplement_requests, Dossier.fees_due).where(in_period),
-        Dossier.agency, agency_ids)
-    apologised = await _ids(DossierApology, DossierApology.dossier,
-                            DossierApology.id.is_not_null(), period)
-    e_results = await _ids(DossierResult, DossierResult.dossier, DossierResult.sha256 != "",
-                           period)
-    digitised = await _ids(DossierComponent, DossierComponent.dossier,
-                           DossierComponent.digitised.eq(True), period)
-    reused = await _ids(DossierComponent, DossierComponent.dossier,
-                        DossierComponent.reused.eq(True), period)
-    in_warehouse = await _ids(WarehouseDocument, WarehouseDocument.dossier,
-                              WarehouseDocument.source == Source.RESULT.value, period)
-    paid = await _ids(Payment, Payment.dossier, Payment.status == PaymentStatus.PAID.value,
-                      period)
-    received = await _scoped(Dossier.select(*_COLUMNS, Dossier.channel).where(
-        (Dossier.received_at >= period.start_at) & (Dossier.received_at < period.end_at)
-        & (Dossier.status != Status.DRAFT.value)), Dossier.agency, agency_ids)
-    agencies, procedures = await _names(finished + received)
-    for r in finished + received:
-        if r["id"] not in basis.dossiers:
-            procedure = procedures.get(r["procedure"], ("", ""))
-            basis.dossiers[r["id"]] = DossierRow(r["id"], r["code"], r["agency"],
-                                                 agencies.get(r["agency"], ""), *procedure)
-    on_time: set[int] = set()
-    with_fees: set[int] = set()
-    for r in finished:
-        basis.finished.add(r["id"])
-        columns = report_logic.classify(DossierFacts(
-            received_at=r["received_at"], due_at=r["due_at"], finished_at=r["finished_at"],
-            channel=r["channel"], apologised=r["id"] in apologised), period)
-        if logic.late_for_index(columns, r["supplement_requests"], config):
-            basis.late.add(r["id"])
-        else:
-            on_time.add(r["id"])
-        if r["fees_due"] > 0:
-            with_fees.add(r["id"])
-    done = basis.finished
-    basis.numerators.update(on_time=on_time, paid_online=paid & with_fees,
-                            e_results=e_results & done,
-                            digitised_with_result=digitised & e_results & done,
-                            reused=reused & done, warehouse_used=in_warehouse & done)
-    basis.denominators.update(on_time=set(done), paid_online=with_fees, e_results=set(done),
-                              digitised_with_result=set(done), reused=set(done),
-                              warehouse_used=set(done))
-    basis.denominators["online_dossiers"] = {r["id"] for r in received}
-    basis.numerators["online_dossiers"] = {r["id"] for r in received if r["channel"] == 2}
-    return basis
-
-
-async def measures(basis: Basis, period: Period,
-                   agency_ids: list[int] | None) -> dict[str, Measure]:
-    out = {key: Measure(len(basis.numerators[key]), len(basis.denominators[key]))
-           for key in DOSSIER_INDICATORS}
-    rated = await ratings.satisfaction_figures(agency_ids, period.start_at, period.end_at)
-    answered = await feedback.satisfaction_figures(agency_ids, period.start_at, period.end_at)
-    out["reception_satisfaction"] = logic.reception_satisfaction(
-        len(basis.finished), len(basis.late), answered.received)
-    out["feedback_on_time"] = Measure(answered.answered_on_time, answered.answered)
-    out["rated_satisfaction"] = Measure(rated.satisfied + answered.satisfied,
-                                        rated.rated + answered.rated)
-    return out
+    """A calendar month (local dates): the index's usual period."""
+    return make_period(Kind.MONTH, year, month)
 
 
 @dataclass(frozen=True)
@@ -203,59 +50,169 @@ class AgencyIndex:
     agency_id: int | None  # None: the whole province
     name: str
     result: IndexScore
-    measures: dict[str, Measure]
+    evidence: dict[str, Result]
+
+    @property
+    def measures(self) -> dict[str, Measure]:
+        return {s.indicator.key: s.measure for g in self.result.groups for s in g.indicators
+                if s.measure is not None}
 
 
-async def province_index(period: Period, config: IndexConfig) -> tuple[AgencyIndex,
-                                                                         list[AgencyIndex]]:
-    """The province's index and one per agency that had dossiers in the period."""
-    basis = await gather(period, None, config)
-    whole = await measures(basis, period, None)
-    province = AgencyIndex(None, "Toàn tỉnh", logic.evaluate(config, whole), whole)
-    ids = sorted({row.agency for row in basis.dossiers.values()})
+async def _evidence(facts: Facts) -> dict[str, Result]:
+    return {ind.key: await SOURCES[ind.key](facts) for ind in facts.config.indicators}
+
+
+def _score(config: IndexConfig, evidence: dict[str, Result]) -> IndexScore:
+    measures = {k: e.measure() for k, e in evidence.items() if isinstance(e, Evidence)}
+    for key, sync in SYNC_RATE_OF.items():  # 3.3 × the sync rate of 1.4, once it exists
+        if key in measures and measures.get(sync) and measures[sync].denominator:
+            rate = Fraction(measures[sync].numerator, measures[sync].denominator)
+            measures[key] = replace(measures[key], factor=rate)
+    reasons = {k: e.reason for k, e in evidence.items() if isinstance(e, Unavailable)}
+    return logic.evaluate(config, measures, reasons)
+
+
+def _by_agency(facts: Facts) -> dict[int, dict[str, frozenset[int]]]:
+    """agency → unit → the ids of its items, built once for every agency."""
+    found: dict[int, dict[str, set[int]]] = {}
+    for unit, owners in facts.agency_of.items():
+        for item, agency in owners.items():
+            if agency:
+                found.setdefault(agency, {}).setdefault(unit, set()).add(item)
+    return {a: {u: frozenset(ids) for u, ids in units.items()} for a, units in found.items()}
+
+
+async def province_index(period: Period, config: IndexConfig
+                         ) -> tuple[AgencyIndex, list[AgencyIndex]]:
+    """The province's index and one per agency that has procedures, dossiers or feedback."""
+    facts = await gather(period, None, config)
+    evidence = await _evidence(facts)
+    province = AgencyIndex(None, "Toàn tỉnh", _score(config, evidence), evidence)
+    owned = _by_agency(facts)
     names = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(
-        Agency.id.is_in(ids or [-1]))}
+        Agency.id.is_in(sorted(owned) or [-1]))}
     agencies = []
-    for agency_id in ids:
-        found = await measures(basis.restricted(agency_id), period, [agency_id])
+    for agency_id, own in owned.items():
+        kept = {k: e.kept(own) if isinstance(e, Evidence) else e for k, e in evidence.items()}
         agencies.append(AgencyIndex(agency_id, names.get(agency_id, ""),
-                                    logic.evaluate(config, found), found))
+                                    _score(config, kept), kept))
     agencies.sort(key=lambda a: a.name)
     return province, agencies
 
 
+@dataclass(frozen=True)
+class Item:
+    """One row of a drill-down: a dossier, a procedure or a feedback item."""
+
+    id: int
+    code: str
+    name: str
+    agency_id: int | None
+    agency_name: str
+    counted: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Drill:
+    evidence: Result
+    measure: Measure | None
+    items: list[Item]  # the denominator, counted ones marked
+
+
 async def drill_down(period: Period, agency_ids: list[int] | None, key: str,
-                     config: IndexConfig) -> tuple[list[DossierRow], list[DossierRow]]:
-    """(numerator dossiers, denominator dossiers) of a dossier indicator, by code."""
-    basis = await gather(period, agency_ids, config)
-
-    def rows(ids: set[int]) -> list[DossierRow]:
-        return sorted((basis.dossiers[i] for i in ids), key=lambda r: r.code)
-
-    return rows(basis.numerators[key]), rows(basis.denominators[key])
-
-
-# The public page's figures are kept for a minute: "real time" to a reader, and a month of
-# a large province (≈ 13,000 dossiers, bench/service_index.py) costs about half a second of
-# CPU, which anonymous visitors must not be able to demand on every request. Keyed by the
-# database file too, so tests (one file each) never see each other's figures.
-CACHE_SECONDS = 60.0
-_CACHE_LIMIT = 64
-_cache: dict[tuple, tuple[float, tuple[AgencyIndex, list[AgencyIndex]]]] = {}
+                     config: IndexConfig, *, fresh: bool = True) -> Drill:
+    """The items behind one indicator; staff get them fresh, the public page's lists (of
+    procedures) come from facts kept a minute."""
+    facts = await _gathered(period, agency_ids, config, fresh)
+    found = await SOURCES[key](facts)
+    if isinstance(found, Unavailable):
+        return Drill(found, None, [])
+    counted = found.counted()
+    agencies = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name)}
+    others = await _procedure_names(facts, found)
+    items = [_item(facts, found, i, i in counted, agencies, others) for i in found.denominator]
+    items.sort(key=lambda item: (item.counted, item.code))
+    return Drill(found, found.measure(), items)
 
 
-async def cached_province_index(period: Period, config: IndexConfig, *,
-                                clock=time.monotonic) -> tuple[AgencyIndex, list[AgencyIndex]]:
-    key = (str(get_settings().database_path), period.first_day, period.last_day, config)
+async def _procedure_names(facts: Facts, evidence: Evidence) -> dict[int, dict]:
+    """Procedures of listed dossiers that the facts do not hold (no longer active)."""
+    if evidence.unit != DOSSIERS:
+        return {}
+    missing = {facts.dossiers[i]["procedure"] for i in evidence.denominator} - set(
+        facts.procedures)
+    return {p["id"]: p for p in await Procedure.select(
+        Procedure.id, Procedure.code, Procedure.name).where(
+        Procedure.id.is_in(sorted(missing) or [-1]))}
+
+
+def _item(facts: Facts, evidence: Evidence, item_id: int, counted: bool,
+          agencies: dict[int, str], others: dict[int, dict]) -> Item:
+    note = evidence.notes.get(item_id, "")
+    if evidence.unit == DOSSIERS:
+        row = facts.dossiers[item_id]
+        procedure = facts.procedures.get(row["procedure"]) or others[row["procedure"]]
+        return Item(item_id, row["code"], f"{procedure['code']} · {procedure['name']}",
+                    row["agency"], agencies.get(row["agency"], ""), counted, note)
+    if evidence.unit == PROCEDURES:
+        p = facts.procedures[item_id]
+        return Item(item_id, p["code"], p["name"], p["agency"], agencies.get(p["agency"], ""),
+                    counted, note)
+    f = facts.feedback.rows[item_id]
+    agency = facts.feedback.agency_of.get(item_id)
+    return Item(item_id, f["code"], f["title"], agency, agencies.get(agency, ""), counted, note)
+
+
+# -- caches for the public pages -------------------------------------------------------------
+
+CACHE_SECONDS = 60.0  # the current period: "real time" within a minute
+# A period already over changes only by late corrections, and the charts page reads twelve
+# of them (about half a second of CPU each on a large province: bench/RESULTS.md).
+CLOSED_CACHE_SECONDS = 6 * 3600.0
+
+
+class _TtlCache:
+    """A small dict with an age per entry; keyed by the database file too, so tests (one
+    file each) never see each other's figures. Cleared rather than grown without bound."""
+
+    def __init__(self, limit: int = 128):
+        self.limit, self.entries = limit, {}
+
+    def get(self, key: tuple, now: float):
+        hit = self.entries.get((str(get_settings().database_path), *key))
+        return hit[2] if hit is not None and now - hit[0] < hit[1] else None
+
+    def put(self, key: tuple, value, now: float, ttl: float) -> None:
+        if len(self.entries) >= self.limit:
+            self.entries = {k: v for k, v in self.entries.items() if now - v[0] < v[1]}
+            if len(self.entries) >= self.limit:
+                self.entries.clear()
+        self.entries[(str(get_settings().database_path), *key)] = (now, ttl, value)
+
+
+_indexes, _facts = _TtlCache(), _TtlCache(32)
+
+
+async def cached_province_index(period: Period, config: IndexConfig, *, clock=time.monotonic,
+                                closed: bool = False
+                                ) -> tuple[AgencyIndex, list[AgencyIndex]]:
     now = clock()
-    hit = _cache.get(key)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    result = await province_index(period, config)
-    if len(_cache) >= _CACHE_LIMIT:
-        for stale in [k for k, (at, _) in _cache.items() if now - at >= CACHE_SECONDS]:
-            del _cache[stale]
-        if len(_cache) >= _CACHE_LIMIT:
-            _cache.clear()
-    _cache[key] = (now, result)
-    return result
+    found = _indexes.get((period, config), now)
+    if found is None:
+        found = await province_index(period, config)
+        _indexes.put((period, config), found, now,
+                     CLOSED_CACHE_SECONDS if closed else CACHE_SECONDS)
+    return found
+
+
+async def _gathered(period: Period, agency_ids: list[int] | None, config: IndexConfig,
+                    fresh: bool) -> Facts:
+    if fresh:
+        return await gather(period, agency_ids, config)
+    key, now = (period, tuple(agency_ids) if agency_ids else None, config), time.monotonic()
+    facts = _facts.get(key, now)
+    if facts is None:
+        facts = await gather(period, agency_ids, config)
+        _facts.put(key, facts, now, CACHE_SECONDS)
+    return facts

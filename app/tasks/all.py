@@ -12,6 +12,7 @@ from app.tasks import (
     housekeeping,  # noqa: F401
     huey,
     integrations,  # noqa: F401
+    late_lists,  # noqa: F401
     notifications,  # noqa: F401
     reports,  # noqa: F401
     system,  # noqa: F401

@@ -11,15 +11,17 @@ import threading
 
 from app.jobs.api import enqueue_sync
 from app.tasks import huey
+from app.tasks.calendar import due_change_notices
 from app.tasks.catalog import versions_into_force
 from app.tasks.deadlines import deadline_watch
+from app.tasks.late_lists import late_lists_schedule
 
 log = logging.getLogger(__name__)
 _once = threading.Lock()
 _done: list[bool] = []
 
 # Idempotent periodic tasks to run once at every start.
-CATCH_UP = (deadline_watch, versions_into_force)
+CATCH_UP = (deadline_watch, versions_into_force, late_lists_schedule, due_change_notices)
 
 
 @huey.on_startup()

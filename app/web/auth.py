@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
@@ -9,9 +11,12 @@ from litestar.middleware import AbstractAuthenticationMiddleware, Authentication
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
+from app.formatting import now_utc
 from app.settings import get_settings
 
 SESSION_COOKIE = "motcua_session"
+# Forms say when the session ends once it is this close (sessions last `session_days`).
+SESSION_WARNING = timedelta(hours=24)
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
@@ -37,6 +42,12 @@ def session_cookie_kwargs() -> dict:
 
 def current_user(connection: ASGIConnection) -> accounts.CurrentUser | None:
     return connection.scope.get("user")
+
+
+def session_ends_soon(user: accounts.CurrentUser | None) -> datetime | None:
+    """When the signed-in session ends, if soon enough for a form to warn about it."""
+    ends = user.session_expires_at if user is not None else None
+    return ends if ends is not None and ends - now_utc() <= SESSION_WARNING else None
 
 
 def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:

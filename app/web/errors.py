@@ -1,5 +1,8 @@
 """Errors as plain Vietnamese pages (or JSON for the API): never a stack trace, never a 500
-for bad input. Anonymous visitors who hit a protected page are sent to the login page."""
+for bad input. Anonymous visitors who hit a protected page are sent to the login page. A
+form refused before its handler ran (CSRF cookie expired, session ended, too large, a field
+too long) goes back to its page filled in (app.web.kept_forms); every error page links
+back to where the person was."""
 
 from __future__ import annotations
 
@@ -10,6 +13,9 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.web import kept_forms
+from app.web.forms import FieldTooLong
 
 log = logging.getLogger("motcua")
 
@@ -36,16 +42,38 @@ def _message(status: int, detail: str) -> str:
     return MESSAGES.get(status, "Đã có lỗi xảy ra.")
 
 
+def _form_sent_back(request: Request, exc: HTTPException) -> Response | None:
+    """The refused form kept and its page shown again, when the refusal is one of those."""
+    if isinstance(exc, FieldTooLong):
+        return kept_forms.send_back(request, exc.detail, exc.values)
+    if exc.status_code == 403 and "CSRF" in (exc.detail or ""):
+        return kept_forms.send_back(request, kept_forms.REASONS["csrf"])
+    if isinstance(exc, NotAuthorizedException):
+        return kept_forms.send_back(request, kept_forms.REASONS["session"])
+    if exc.status_code == 413 or exc.detail == "Request Entity Too Large":
+        return kept_forms.send_back(request, kept_forms.REASONS["too_large"], {})
+    return None
+
+
 def http_error(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     message = _message(status, exc.detail)
-    if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
-        return Redirect(f"/dang-nhap?next={quote(request.url.path)}")
     if _wants_json(request):
         return Response({"error": message, "status": status}, status_code=status,
                         media_type=MediaType.JSON)
-    return Template("error.html", context={"status": status, "message": message},
-                    status_code=status)
+    sent_back = _form_sent_back(request, exc)
+    if sent_back is not None:
+        return sent_back
+    if isinstance(exc, NotAuthorizedException):
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(f"/dang-nhap?next={quote(here)}")
+    return error_page(request, status, message)
+
+
+def error_page(request: Request, status: int, message: str) -> Template:
+    """The error in words, with a way back to the page the person came from."""
+    return Template("error.html", status_code=status, context={
+        "status": status, "message": message, "back": kept_forms.origin_page(request)})
 
 
 def internal_error(request: Request, exc: Exception) -> Response:
@@ -58,5 +86,4 @@ def internal_error(request: Request, exc: Exception) -> Response:
     if _wants_json(request):
         return Response({"error": message, "status": 500},
                         status_code=HTTP_500_INTERNAL_SERVER_ERROR)
-    return Template("error.html", context={"status": 500, "message": message},
-                    status_code=HTTP_500_INTERNAL_SERVER_ERROR)
+    return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, message)

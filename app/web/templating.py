@@ -8,6 +8,7 @@ from pathlib import Path
 
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup, escape
 
 from app import formatting
 from app.accounts.roles import ROLE_LABELS
@@ -19,8 +20,12 @@ from app.catalog.logic import (
 )
 from app.documents.qr import lookup_qr_svg
 from app.dossiers.logic import STATUS_LABELS, Channel
+from app.files.logic import MAX_DOSSIER_BYTES, MAX_FILE_BYTES
 from app.integrations.config import provider as integration_provider
 from app.settings import get_settings
+from app.web.auth import session_ends_soon
+from app.web.forms import field_limit
+from app.web.kept_forms import restore as kept_form
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
@@ -37,6 +42,13 @@ def asset_url(path: str) -> str:
     return f"/static/{path}?v={digest}"
 
 
+def code_breaks(code: str | None) -> Markup:
+    """A dossier (or feedback) code that may wrap only after its dashes, never inside a
+    number: "000.00.17.H55-<wbr>260213-<wbr>0007". Copying it gives the code unchanged."""
+    return Markup('<span class="code-text">%s</span>') % Markup(
+        escape(code or "").replace("-", Markup("-<wbr>")))
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
     env.filters.update(
@@ -44,6 +56,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         datetime=formatting.format_datetime,
         money=formatting.format_money,
         number=formatting.format_number,
+        code=code_breaks,
         status_label=lambda value: STATUS_LABELS.get(value, str(value)),
         channel_label=lambda value: Channel(value).label,
         role_label=lambda value: ROLE_LABELS.get(value, value),
@@ -59,6 +72,11 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         component_kind_labels=COMPONENT_KIND_LABELS,
         lookup_qr=lookup_qr_svg,  # lookup_qr(request.base_url, code): QR opening /tra-cuu
         national_sign_in=lambda: bool(integration_provider("vneid")),  # VNeID button
+        upload_limits={"file_mb": MAX_FILE_BYTES // 2**20, "dossier_mb": MAX_DOSSIER_BYTES // 2**20,
+                       "file_bytes": MAX_FILE_BYTES},
+        field_limit=field_limit,  # maxlength of a field, the limit read_form enforces
+        kept_form=kept_form,  # kept_form(request): a refused form sent back to its page
+        session_ends_soon=session_ends_soon,  # session_ends_soon(user): end time or None
     )
     env.trim_blocks = True
     env.lstrip_blocks = True

@@ -101,6 +101,11 @@ async def _officers(rows: list[dict]) -> dict[int, int | None]:
     return officer
 
 
+async def officers_of(rows: list[dict]) -> dict[int, int | None]:
+    """dossier id -> officer, for rows with `id` and `assignee` (the public late lists)."""
+    return await _officers(rows)
+
+
 async def _names(table, ids: set[int]) -> dict[int, str]:
     column = table.full_name if table is User else table.name
     names: dict[int, str] = {}
@@ -119,16 +124,23 @@ def _rows(with_counts: Counter, without_counts: Counter, names: dict[int, str],
     return sorted(rows, key=lambda r: (-r.without_apology, -r.total, r.name))
 
 
-async def late_report(scope: Where, *, received_from: datetime | None = None,
-                      received_to: datetime | None = None,
-                      now: datetime | None = None) -> LateReport:
-    """Late dossiers within `scope` (a `visible_to` condition), received in the period."""
-    now = now or now_utc()
+def received_in(scope: Where, received_from: datetime | None,
+                received_to: datetime | None) -> Where:
+    """`scope` narrowed to dossiers received in [received_from, received_to)."""
     where = scope
     if received_from is not None:
         where &= Dossier.received_at >= received_from
     if received_to is not None:
         where &= Dossier.received_at < received_to
+    return where
+
+
+async def late_report(scope: Where, *, received_from: datetime | None = None,
+                      received_to: datetime | None = None,
+                      now: datetime | None = None) -> LateReport:
+    """Late dossiers within `scope` (a `visible_to` condition), received in the period."""
+    now = now or now_utc()
+    where = received_in(scope, received_from, received_to)
     columns = (Dossier.id, Dossier.agency, Dossier.assignee)
     without = await Dossier.select(*columns).where(where & missed_without_apology(now))
     with_ = await Dossier.select(*columns).where(where & apologised(now))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from app.text import fold
 from tests.second_factor import factor_from_database, fresh_code, secret_from_enrolment_page
 
 # Live servers register their database here (base URL -> path) so the login step can read
@@ -67,3 +68,22 @@ def upload_component_pages(page: Page, file_for) -> list[str]:
         expect(page.locator(".error-summary")).to_have_count(0)
     expect(page.get_by_role("heading", name="Kiểm tra trước khi nộp")).to_be_visible()
     return headings
+
+
+def add_online_procedure(live_server, code: str, name: str, components: list[tuple[str, bool]],
+                         time_limit_days: int = 3) -> int:
+    """A procedure of the justice department submitted fully online, free, with these
+    components (name, required) in order; its id."""
+    ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
+    ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
+    live_server.execute(
+        "INSERT INTO procedure (code, name, search_text, field, agency, level,"
+        " time_limit_amount, time_limit_unit, fee_amount, online_level)"
+        " VALUES (?, ?, ?, ?, ?, 'tinh', ?, 'working_days', 0, 'full')",
+        code, name, fold(name), field, justice, time_limit_days)
+    ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = ?", code)
+    for position, (component, required) in enumerate(components, 1):
+        live_server.execute("INSERT INTO procedure_component (procedure, position, name, "
+                            "required) VALUES (?, ?, ?, ?)", procedure, position, component,
+                            int(required))
+    return procedure

@@ -130,7 +130,10 @@ def test_feedback_from_submission_to_published_answer_and_rating(page: Page, liv
     page.get_by_role("link", name=re.compile(r"^PA-")).first.click()
     page.locator("#text_answer").fill("Phiếu đã được trả ngày 05/12; xin lỗi vì chậm trễ.")
     page.get_by_role("button", name="Trả lời", exact=True).click()
-    page.get_by_role("button", name="Công khai trả lời").click()
+    # Publishing shows the public text first, with any names of people to hide.
+    page.get_by_role("button", name="Xem trước bản công khai").click()
+    expect(page.get_by_role("heading", name="Xem trước bản công khai")).to_be_visible()
+    page.get_by_role("button", name="Công khai", exact=True).click()
     expect(page.locator(".facts")).to_contain_text("Đã trả lời và công khai")
     _logout(page)
 

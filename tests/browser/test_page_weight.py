@@ -18,7 +18,8 @@ IMAGE_BUDGET = 10 * 1024
 CITIZEN_PAGES = ["/", "/thu-tuc?q=giay+phep", "/thu-tuc/1", "/tra-cuu", "/dang-nhap", "/dang-ky",
                  "/thu-tuc?q=dang+ky&truc_tuyen=full&cap=xa",
                  "/tra-cuu?ma=000.00.17.H55-260101-0001", "/phan-anh/gui", "/phan-anh/cong-khai",
-                 "/chi-so-phuc-vu"]
+                 "/chi-so-phuc-vu", "/chi-so-phuc-vu/bieu-do", "/chi-so-phuc-vu/on_time",
+                 "/danh-sach-tre-han"]
 
 
 def transferred(responses) -> int:

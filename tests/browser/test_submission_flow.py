@@ -37,7 +37,7 @@ def test_online_submission_without_javascript(browser: Browser, live_server, tmp
     # One page per group of components: the required ones, then the optional ones.
     assert upload_component_pages(page, lambda label: pdf) == [
         "Giấy tờ bắt buộc", "Giấy tờ kèm theo (nếu có)"]
-    expect(page.locator(".facts")).to_contain_text("Tổ 5, phường Kon Tum")
+    expect(page.locator(".summary").first).to_contain_text("Tổ 5, phường Kon Tum")
     page.get_by_role("button", name="Nộp hồ sơ").click()
 
     expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()

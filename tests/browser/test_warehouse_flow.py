@@ -14,7 +14,7 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SMS_INBOUND_TOKEN
-from tests.browser.helpers import login, upload_component_pages
+from tests.browser.helpers import add_online_procedure, login, upload_component_pages
 from tests.browser.test_citizen_journey import serious_violations
 from tests.browser.test_page_weight import (
     FIRST_VISIT_BUDGET,
@@ -37,21 +37,13 @@ PASSWORD = "Kho2026xyz"
 def procedure_id(live_server) -> int:
     """An online procedure of the justice department with one leader step, and its staff."""
     ((justice,),) = live_server.query("SELECT id FROM agency WHERE short_name = 'Sở Tư pháp'")
-    ((field,),) = live_server.query("SELECT field FROM procedure LIMIT 1")
     for username, role in (("quay.kho", "counter_officer"), ("lanhdao.kho", "leader")):
         live_server.cli("createuser", username, "--name", f"Cán bộ {username}", "--role", role,
                         "--agency", str(justice), "--password", PASSWORD)
     live_server.cli("createuser", CCCD, "--name", "Y Hơ Nia", "--role", "citizen",
                     "--id-number", CCCD, "--password", PASSWORD)
-    live_server.execute(
-        "INSERT INTO procedure (code, name, search_text, field, agency, level,"
-        " time_limit_amount, time_limit_unit, fee_amount, online_level)"
-        " VALUES ('KHO.1', 'Cấp bản sao trích lục hộ tịch', 'cap ban sao trich luc ho tich',"
-        " ?, ?, 'tinh', 3, 'working_days', 0, 'full')", field, justice)
-    ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = 'KHO.1'")
-    for position, name in ((1, "Tờ khai đề nghị cấp bản sao"), (2, "Bản chụp CCCD")):
-        live_server.execute("INSERT INTO procedure_component (procedure, position, name) "
-                            "VALUES (?, ?, ?)", procedure, position, name)
+    procedure = add_online_procedure(live_server, "KHO.1", "Cấp bản sao trích lục hộ tịch", [
+        ("Tờ khai đề nghị cấp bản sao", True), ("Bản chụp CCCD", True)])
     live_server.execute("INSERT INTO procedure_step (procedure, position, name, role, "
                         "allotted_hours) VALUES (?, 1, 'Phê duyệt, ký kết quả', 'leader', 16)",
                         procedure)
@@ -73,7 +65,8 @@ def submit(page: Page, base: str, procedure: int, files: dict, reuse: dict) -> s
                 label=document)
     upload_component_pages(page, files.get)
     for component in reuse:
-        expect(page.locator("li", has_text=component)).to_contain_text("(từ kho dữ liệu)")
+        row = page.locator(".summary > div", has_text=component)  # check-your-answers row
+        expect(row).to_contain_text("(từ kho dữ liệu)")
     page.get_by_role("button", name="Nộp hồ sơ").click()
     expect(page.get_by_role("heading", name="Đã nộp hồ sơ")).to_be_visible()
     return page.locator(".code strong").inner_text()

@@ -1,0 +1,1 @@
+"""The staff work queue: search, filters, paging and bulk actions over dossiers."""
