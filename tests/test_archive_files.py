@@ -237,3 +237,24 @@ async def test_a_signed_result_that_is_not_pdfa_is_kept_signed_with_a_pdfa_readi
     folder = storage.file_folder(code)
     assert pdfa.archival_problem((folder / copy["filename"]).read_bytes()) is None
     assert "bản PDF/A để đọc lâu dài" in copy["summary"]
+
+
+async def test_each_apology_is_archived_with_its_own_reason_and_number(db):
+    world = await make_world()
+    dossier_id = await received(world, world.procedures[0])
+    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    for reason in ("Chờ xác minh lần thứ nhất", "Chờ xác minh lần thứ hai"):
+        due = (await Dossier.select(Dossier.due_at).where(Dossier.id == dossier_id).first())
+        await perform(dossier_id, world.handler, Action.RECORD_APOLOGY, reason=reason,
+                      new_due_at=due["due_at"] + timedelta(days=2))
+    await perform(dossier_id, world.leader, Action.STOP, reason="Hết thời gian xác minh")
+    code = await service.build_file(dossier_id)
+    apologies = [d for d in await _documents((await _file(dossier_id))["id"])
+                 if "xin lỗi" in d["summary"]]
+    texts = [subprocess.run(["pdftotext", str(storage.document_path(code, d["filename"])), "-"],
+                            capture_output=True, text=True).stdout for d in apologies]
+    assert len(texts) == 2
+    assert "lần thứ nhất" in texts[0] and "lần thứ hai" not in texts[0]
+    assert "lần thứ hai" in texts[1]
+    numbers = [line for text in texts for line in text.splitlines() if line.startswith("Số:")]
+    assert len(numbers) == 2 and numbers[0] != numbers[1]
