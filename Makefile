@@ -31,8 +31,9 @@ RESTORE_DIR ?= $(CURDIR)/var/restore
 TIMESTAMP ?=
 
 # Packages the app needs at run time: fonts and pango for PDF forms with Vietnamese text
-# (WeasyPrint; the Condensed DejaVu faces of fonts-dejavu-extra fit the letterhead), Tesseract with Vietnamese data and poppler (pdftoppm) for OCR of scans.
-RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-vie poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# (WeasyPrint; the Condensed DejaVu faces of fonts-dejavu-extra fit the letterhead), Tesseract with Vietnamese data and poppler (pdftoppm) for OCR of scans,
+# Ghostscript (OCRmyPDF's last-resort PDF/A conversion) and qpdf (checks archival PDFs).
+RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-vie poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 ghostscript qpdf
 # Packages the test suite needs in addition: Chromium for Playwright; faketime for the
 # date-sensitive tests at awkward moments (scripts/faketime-check.sh).
 TEST_DEBIAN := chromium faketime

@@ -1,5 +1,6 @@
 """Command line: `python -m app migrate | init | seed | createuser | reset-second-factor |
-deadline | catalog import/export | signing | late-lists run | audit verify`.
+deadline | catalog import/export | signing | late-lists run | files … | archive … |
+audit verify`.
 
 Each command is a small function; argparse wires them. Commands print plain text and
 exit non-zero on failure, so they can be scripted by the IT team and the Makefile.
@@ -151,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
     from app.files.cli import add_files_parser
 
     add_files_parser(sub)
+
+    from app.archive.cli import add_archive_parser
+
+    add_archive_parser(sub)
 
     from app.signatures.cli import add_signing_parser
 

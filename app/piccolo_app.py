@@ -13,6 +13,15 @@ from app.accounts.tables import (
     UserAgency,
     UserSession,
 )
+from app.archive.tables import (
+    ArchivalDocument,
+    ArchivalFile,
+    ArchiveHold,
+    ArchivePackage,
+    DisposalItem,
+    DisposalList,
+    RetentionRule,
+)
 from app.audit.tables import AuditEntry, AuditHead
 from app.calendar.tables import CalendarOverride, DueNotice, OfficeHoursVersion
 from app.catalog.tables import (
@@ -129,6 +138,8 @@ TABLES += [StaffNotice]
 TABLES += [RequestedComponent]
 TABLES += [Feedback, FeedbackEvent, PhoneVerification, FeedbackAccess]
 TABLES += [IdentityCheck, SandboxPerson]
+TABLES += [RetentionRule, ArchivePackage, ArchivalFile, ArchivalDocument, DisposalList,
+           DisposalItem, ArchiveHold]
 TABLES += [AgencyCounter, AgencySigner, PublishingDecision, ProcedureVersion]
 # National integrations (#19): partner outbox and call log, portal sync, VNeID, iOffice, Zalo.
 TABLES += [PartnerCall, PartnerOutbox, NationalSync, NationalDossierLink, NationalFeedbackLink,

@@ -83,6 +83,12 @@ class Settings:
         return Path(_env("FILES_REPLICA_DIR", str(self.replica_dir / "files")))
 
     @property
+    def archive_dir(self) -> Path:
+        """Archival files and hand-over packages (app.archive.storage), apart from the
+        content-addressed store: a mounted archive disk in production."""
+        return Path(_env("ARCHIVE_DIR", str(self.var_dir / "archive")))
+
+    @property
     def secret_key(self) -> str:
         """The signing key, generated on first use and kept in var/ with mode 0600."""
         if not self._secret:

@@ -199,6 +199,33 @@ POLICY |= {
     ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}/ban-hanh"): ADMINS,
     ("POST", "/quan-tri/quy-trinh/phien-ban/{version_id:int}/xoa"): ADMINS,
 }
+# The archive: its readers see their agencies' files (province-wide for provincial admins
+# and auditors); the archivist confirms hand-overs; the provincial admin decides disposal
+# and retention rules.
+ARCHIVE_READERS = {Role.PROVINCIAL_ADMIN.value, Role.AGENCY_ADMIN.value, Role.ARCHIVIST.value,
+                   Role.AUDITOR.value}
+ARCHIVE_HOLDERS = {Role.PROVINCIAL_ADMIN.value, Role.ARCHIVIST.value}
+PROVINCE = {Role.PROVINCIAL_ADMIN.value}
+POLICY |= {
+    ("GET", "/luu-tru"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/ho-so/{file_id:int}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/ho-so/{file_id:int}/tai-lieu/{document_id:int}"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/ho-so/{file_id:int}/giu-lai"): ARCHIVE_HOLDERS,
+    ("POST", "/luu-tru/ho-so/{file_id:int}/giu-lai/{hold_id:int}/bo"): ARCHIVE_HOLDERS,
+    ("GET", "/luu-tru/nop-luu"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/nop-luu"): ARCHIVE_HOLDERS | {Role.AGENCY_ADMIN.value},
+    ("GET", "/luu-tru/nop-luu/{package_id:int}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/nop-luu/{package_id:int}/tep/{filename:str}"): ARCHIVE_READERS,
+    ("GET", "/luu-tru/nop-luu/{package_id:int}/goi.zip"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/nop-luu/{package_id:int}/xac-nhan"): {Role.ARCHIVIST.value},
+    ("GET", "/luu-tru/huy"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/huy"): ARCHIVE_HOLDERS,
+    ("GET", "/luu-tru/huy/{list_id:int}"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/huy/{list_id:int}/quyet-dinh"): PROVINCE,
+    ("GET", "/luu-tru/thoi-han-bao-quan"): ARCHIVE_READERS,
+    ("POST", "/luu-tru/thoi-han-bao-quan"): PROVINCE,
+    ("POST", "/luu-tru/thoi-han-bao-quan/{rule_id:int}/xoa"): PROVINCE,
+}
 # Go-live back office (#15): organisation and catalogue publishing for the provincial admin;
 # drafts and staff accounts for agency admins too (scoped in the service); history public.
 PROVINCIAL = {Role.PROVINCIAL_ADMIN.value}
@@ -315,6 +342,9 @@ def request_as(client, world, actor: str, method: str, path: str):
     url = url.replace("{indicator:str}", "on_time")
     url = url.replace("{slug:str}", "2026-03").replace("{list_id:int}", "999999")
     url = url.replace("{user_id:int}", "999999")  # no such account: 404 when allowed
+    for name in ("file_id", "hold_id", "package_id", "list_id", "rule_id"):  # the archive's
+        url = url.replace(f"{{{name}:int}}", "999999")
+    url = url.replace("{filename:str}", "muc-luc-ho-so.xlsx")
     url = url.replace("{row_id:int}", "999999")  # no such delivery: 404 when allowed
     for name in ("unit_id", "agency_id", "item_id", "version_id", "index", "number"):
         url = url.replace("{" + name + ":int}", "999999")  # back-office rows: 404 if allowed

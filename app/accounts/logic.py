@@ -15,7 +15,7 @@ from app.accounts.roles import PROVINCE_WIDE_ROLES, STAFF_ROLES, Role
 from app.text import is_phone
 
 AGENCY_GRANTABLE = (Role.COUNTER_OFFICER, Role.HANDLER, Role.LEADER, Role.AGENCY_ADMIN,
-                    Role.POSTAL_STAFF)
+                    Role.POSTAL_STAFF, Role.ARCHIVIST)  # the agency archive's own staff
 ADMIN_ROLES = (Role.PROVINCIAL_ADMIN, Role.AGENCY_ADMIN)
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -13,6 +13,8 @@ class Role(StrEnum):
     PROVINCIAL_ADMIN = "provincial_admin"
     POSTAL_STAFF = "postal_staff"
     AUDITOR = "auditor"
+    # The agency archive (lưu trữ cơ quan): receives hand-over packages, holds files.
+    ARCHIVIST = "archivist"
 
     @property
     def label(self) -> str:
@@ -38,6 +40,7 @@ ROLE_LABELS = {
     Role.PROVINCIAL_ADMIN: "Quản trị cấp tỉnh",
     Role.POSTAL_STAFF: "Nhân viên bưu chính công ích",
     Role.AUDITOR: "Thanh tra, kiểm tra",
+    Role.ARCHIVIST: "Cán bộ lưu trữ cơ quan",
 }
 
 class Position(StrEnum):

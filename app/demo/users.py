@@ -19,6 +19,7 @@
     quantri.tinh     Quản trị cấp tỉnh            Văn phòng UBND tỉnh (000.00.01.H55), province-wide
     buudien1         Nhân viên bưu chính công ích TT Phục vụ hành chính công (000.20.01.H55)
     thanhtra1        Thanh tra, kiểm tra          province-wide, no agency
+    luutru.tuphap    Cán bộ lưu trữ cơ quan       Sở Tư pháp (receives hand-over packages)
     vanthu.vpubnd    Công chức Bộ phận Một cửa    Văn phòng UBND tỉnh (internal procedures)
     chuyenvien.vpubnd Chuyên viên thụ lý          Văn phòng UBND tỉnh
     lanhdao.vpubnd   Lãnh đạo (Lãnh đạo cơ quan)  Văn phòng UBND tỉnh
@@ -94,6 +95,8 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("buudien1", "Trương Văn Bình", Role.POSTAL_STAFF, (TT_PVHCC,),
              email="binh.tv@example.vn"),
     DemoUser("thanhtra1", "Lý Văn Sơn", Role.AUDITOR, email="son.lv@example.vn"),
+    DemoUser("luutru.tuphap", "Phan Thị Kim Oanh", Role.ARCHIVIST, (TU_PHAP,),
+             email="oanh.ptk@example.vn"),
     # The Provincial Office receives and decides the internal account procedures (seed 000).
     DemoUser("vanthu.vpubnd", "Đoàn Thị Lan", Role.COUNTER_OFFICER, (VP_UBND,),
              email="lan.dt@example.vn"),

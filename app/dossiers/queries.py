@@ -17,6 +17,15 @@ from app.workflow.history import event_label
 async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
     """The dossier with names resolved, or None when it does not exist or is outside the
     user's scope (the same answer, so ids cannot be probed)."""
+    return await _full_dossier((Dossier.id == dossier_id) & visible_to(user))
+
+
+async def dossier_for_archive(dossier_id: int) -> dict | None:
+    """The same, for the archive's worker job, which acts for no user."""
+    return await _full_dossier(Dossier.id == dossier_id)
+
+
+async def _full_dossier(where) -> dict | None:
     row = await Dossier.select(
         Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
@@ -25,9 +34,10 @@ async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
         Dossier.procedure.agency.name.as_alias("procedure_agency_name"),
         Dossier.receiving_agency.name.as_alias("receiving_agency_name"),
         Dossier.assignee.full_name.as_alias("assignee_name"),
-    ).where((Dossier.id == dossier_id) & visible_to(user)).first()
+    ).where(where).first()
     if row is None:
         return None
+    dossier_id = row["id"]
     row["components"] = await DossierComponent.select().where(
         DossierComponent.dossier == dossier_id).order_by(DossierComponent.id)
     row["handover"] = await ResultReturn.select(

@@ -17,8 +17,9 @@ from huey.api import Result, TaskWrapper
 
 from app.jobs.logic import RETRY_POLICY, TaskSpec
 from app.jobs.recorder import ORIGIN, SPECS
+from app.jobs.tables import JobRun
 
-__all__ = ["RETRY_POLICY", "describe", "enqueue", "enqueue_sync"]
+__all__ = ["RETRY_POLICY", "describe", "enqueue", "enqueue_sync", "report_progress"]
 
 
 def describe(task: TaskWrapper, label: str, *, quiet: bool = False) -> TaskWrapper:
@@ -45,3 +46,12 @@ async def enqueue(task: TaskWrapper, *args: Any, agency_id: int | None = None,
     task itself executes here and calls `asyncio.run`, which needs a thread without a loop."""
     return await asyncio.to_thread(enqueue_sync, task, *args, agency_id=agency_id,
                                    retry_of=retry_of, **kwargs)
+
+
+async def report_progress(task_id: str | None, done: int, total: int, unit: str = "") -> None:
+    """Show how far a long task is on the jobs page ("12/50 hồ sơ"). The task gets its id
+    with `@huey.task(context=True)` (`task.id`); without one (called outside a task) this
+    does nothing."""
+    if task_id:
+        text = f"{done}/{total} {unit}".strip()
+        await JobRun.update({JobRun.progress: text}).where(JobRun.task_id == task_id)

@@ -45,7 +45,7 @@ def _args(task: Task) -> Any:
 
 
 async def _upsert(task: Task, values: dict, *, create: bool, executing: bool,
-                  first_attempts: int) -> None:
+                  first_attempts: int, origin: dict) -> None:
     # A quiet task that never failed has no row: find that out without the write lock.
     if not create and not await JobRun.exists().where(JobRun.task_id == task.id):
         return
@@ -56,7 +56,6 @@ async def _upsert(task: Task, values: dict, *, create: bool, executing: bool,
                 values[JobRun.attempts] = JobRun.attempts + 1
             await JobRun.update(values).where(JobRun.id == row["id"])
         elif create:
-            origin = ORIGIN.get()
             await JobRun(_data={
                 JobRun.task_id: task.id, JobRun.task: task_key(task), JobRun.args: _args(task),
                 JobRun.agency: origin.get("agency_id"), JobRun.retry_of: origin.get("retry_of"),
@@ -111,9 +110,11 @@ def on_signal(signal: str, task: Task, *extra: Any) -> None:
     create = not quiet or failure
     executing = signal == S.SIGNAL_EXECUTING
     try:
-        # A row first written at a failure has seen one execution (a quiet task's).
+        # A row first written at a failure has seen one execution (a quiet task's). The
+        # origin is read here, in the enqueuing context: run_sync may hop to a thread that
+        # does not see the caller's context variables.
         run_sync(_upsert(task, values, create=create, executing=executing,
-                         first_attempts=1 if executing or failure else 0))
+                         first_attempts=1 if executing or failure else 0, origin=ORIGIN.get()))
     except Exception:
         # Recording must never break the task itself; the worker log keeps the trace.
         log.exception("could not record %s for task %s", signal, task.id)

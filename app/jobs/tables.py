@@ -33,3 +33,5 @@ class JobRun(Table, tablename="job_run"):
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
     retry_of = Integer(null=True, default=None)  # the failed run an admin asked to run again
+    # Long jobs report how far they are ("12/50 hồ sơ"): `app.jobs.api.report_progress`.
+    progress = Varchar(length=120, default="")

@@ -17,13 +17,20 @@ from app.settings import get_settings
 
 
 def render_html(request: Request, template: str, context: dict, *, pdf: bool) -> str:
-    engine = request.app.template_engine
+    return compose_html(request.app.template_engine, template,
+                        {**context, "request": request}, pdf=pdf)
+
+
+def compose_html(engine: Any, template: str, context: dict, *, pdf: bool) -> str:
+    """A form's HTML from any template engine (the app's, or `offline_engine()` in a
+    worker), with the QR to the lookup (never built from a request's Host) and the
+    letter's dateline."""
     event = context.get("event")
     moment = context.get("dated_at") or (event or {}).get("at") or now_utc()
     head = context.get("head")
     full = {
-        **context, "request": request, "pdf": pdf,
-        "qr": lookup_qr_svg(context["d"]["code"]),
+        **context, "pdf": pdf,
+        "qr": lookup_qr_svg(context["d"]["code"]),  # at the configured public address
         "place_date": dateline(head.place if head else get_settings().province_name, moment),
     }
     return engine.get_template(template).render(**full)

@@ -122,11 +122,14 @@ async def form_context(dossier: dict, kind: FormKind) -> dict:
         "counter": counter, "handling": handling,
     }
     if kind == FormKind.APOLOGY:
-        context["apology"] = await DossierApology.select(
+        apologies = await DossierApology.select(
             DossierApology.all_columns(),
             DossierApology.created_by.full_name.as_alias("created_by_name"),
-        ).where(DossierApology.dossier == dossier["id"]).order_by(
-            DossierApology.id, ascending=False).first()
+        ).where(DossierApology.dossier == dossier["id"]).order_by(DossierApology.id)
+        # The apology of the last apology event the dossier shows: the latest one, or an
+        # earlier one for the dossier as it stood then (the archive prints each issue).
+        shown = sum(1 for e in dossier["events"] if e["action"] == "apology_recorded")
+        context["apology"] = apologies[min(shown, len(apologies)) - 1] if apologies else None
     if kind in HEAD_SIGNED:
         context["signer"] = await signature_of(context["issuer"]["id"], "Thủ trưởng cơ quan")
     if kind == FormKind.SUPPLEMENT:

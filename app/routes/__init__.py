@@ -1,6 +1,9 @@
 """Thin controllers, one module per area; `CONTROLLERS` registers them all."""
 
 from app.routes.agencies_admin import AgenciesController
+from app.routes.archive import ArchiveController
+from app.routes.archive_disposal import DisposalController, RetentionController
+from app.routes.archive_packages import PackageController
 from app.routes.auth import AuthController
 from app.routes.calendar_admin import CalendarAdminController
 from app.routes.catalog_admin import CatalogAdminController
@@ -101,6 +104,10 @@ CONTROLLERS = [
     ServiceIndexController,
     IdentityController,
     CounterIdentityController,
+    ArchiveController,
+    PackageController,
+    DisposalController,
+    RetentionController,
     ResultFileController,
     ProcessAdminController,
     RecoveryController,

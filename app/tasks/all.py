@@ -2,6 +2,7 @@
 
 import piccolo_conf  # noqa: F401  (registers the database engine)
 from app.tasks import (
+    archive,  # noqa: F401
     calendar,  # noqa: F401
     catalog,  # noqa: F401
     catch_up,  # noqa: F401

@@ -1,4 +1,5 @@
-"""Housekeeping tasks: nightly upkeep and purges, nightly sample and weekly full file checks.
+"""Housekeeping tasks: nightly upkeep and purges, nightly sample and weekly full file checks,
+and the weekly fixity run of the archive (documents and hand-over packages).
 
 Times are UTC (Huey runs with utc=True): 19:30 UTC is 02:30 in Việt Nam, when nobody works.
 A file mismatch fails the task on purpose, so the jobs page shows it with the digests in
@@ -13,13 +14,14 @@ from datetime import timedelta
 from huey import crontab
 
 from app import db
+from app.archive import fixity
 from app.formatting import now_utc
 from app.housekeeping import service
 from app.jobs import service as jobs_service
 from app.jobs.api import RETRY_POLICY, describe
 from app.jobs.logic import PermanentError
 from app.settings import get_settings
-from app.tasks import huey
+from app.tasks import huey, run_async
 
 
 @huey.periodic_task(crontab(hour="19", minute="30"), **RETRY_POLICY)
@@ -56,6 +58,16 @@ def verify_all_files() -> int:
     return _check(*asyncio.run(service.verify_all()))
 
 
+# Sundays after the stored files: every archived document and hand-over package.
+@huey.periodic_task(crontab(day_of_week="0", hour="20", minute="30"), **RETRY_POLICY)
+def verify_archive() -> int:
+    checked, problems = run_async(fixity.verify_all)
+    if problems:
+        raise PermanentError(str(fixity.ArchiveCorrupted(checked, problems)))
+    return checked
+
+
 describe(nightly_cleanup, "Dọn dẹp hằng đêm (phiên hết hạn, hồ sơ nháp bỏ dở, tối ưu CSDL)")
 describe(verify_files_sample, "Kiểm tra mẫu tệp lưu trữ theo SHA-256")
 describe(verify_all_files, "Kiểm tra toàn bộ tệp lưu trữ theo SHA-256 (hằng tuần)")
+describe(verify_archive, "Kiểm tra toàn vẹn hồ sơ lưu trữ và gói nộp lưu (hằng tuần)")

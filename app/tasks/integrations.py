@@ -9,8 +9,7 @@ from huey import crontab
 from app.formatting import now_utc
 from app.integrations import outbox
 from app.jobs.api import describe
-from app.tasks import huey
-from app.tasks.notifications import _run
+from app.tasks import huey, run_async
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +23,12 @@ def _deliver(retry: bool = False) -> dict[str, int]:
 
     if retry:
         huey.get(RETRY_FLAG)  # this is the scheduled retry run: another may be scheduled
-    counts = _run(outbox.deliver_pending)
+    counts = run_async(outbox.deliver_pending)
     if any(counts.values()):
         log.info("partner deliveries: %s", counts)
     # A retry due within the minute runs at its time rather than at the periodic run; one
     # such run is scheduled at a time (the flag), however many deliveries ran meanwhile.
-    wait = _run(lambda: outbox.seconds_until_due(now_utc()))
+    wait = run_async(lambda: outbox.seconds_until_due(now_utc()))
     if wait is not None and wait < 60 and huey.put_if_empty(RETRY_FLAG, "1"):
         deliver_partner_outbox.schedule(kwargs={"retry": True},
                                         delay=max(wait, outbox.COALESCE_SECONDS))
@@ -50,14 +49,14 @@ def deliver_partner_outbox_periodically() -> dict[str, int]:
 def pull_from_national_portal() -> dict[str, int]:
     from app.integrations.dvcqg import inbound
 
-    return _run(inbound.pull_all)
+    return run_async(inbound.pull_all)
 
 
 @huey.periodic_task(crontab(hour="23", minute="15"))  # 06:15 in Asia/Ho_Chi_Minh (UTC+7)
 def reconcile_with_national_portal() -> dict:
     from app.integrations.dvcqg import reconcile
 
-    return _run(reconcile.reconcile_yesterday)
+    return run_async(reconcile.reconcile_yesterday)
 
 
 describe(deliver_partner_outbox, "Gửi dữ liệu liên thông (Cổng DVCQG, văn bản, Zalo)",

@@ -6,33 +6,19 @@ whose "deliver now" task was never queued is still found. Running twice at once 
 claiming marks rows `sending` inside an IMMEDIATE transaction.
 """
 
-import asyncio
-import concurrent.futures
 import logging
 
 from huey import crontab
 
 from app.jobs.api import describe
 from app.notifications.service import deliver_pending
-from app.tasks import huey
+from app.tasks import huey, run_async
 
 log = logging.getLogger(__name__)
 
 
-def _run(coro_fn):
-    """asyncio.run, also from inside a running loop (Huey's immediate mode in tests calls
-    the task from the request's coroutine): then it runs on a thread of its own, which has
-    its own database connections."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro_fn())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro_fn()).result()
-
-
 def _deliver() -> dict[str, int]:
-    counts = _run(deliver_pending)
+    counts = run_async(deliver_pending)
     if any(counts.values()):
         log.info("notifications: %s", counts)
     return counts

@@ -85,6 +85,15 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.lstrip_blocks = True
 
 
+@cache
+def offline_engine() -> JinjaTemplateEngine:
+    """The same templates and filters outside a request (worker jobs rendering PDFs);
+    `url_for` and `csrf_input` are absent, so only print layouts may be rendered."""
+    engine = JinjaTemplateEngine(directory=TEMPLATES_DIR)
+    _configure(engine)
+    return engine
+
+
 def template_config() -> TemplateConfig:
     return TemplateConfig(
         directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure

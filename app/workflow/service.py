@@ -16,6 +16,8 @@ from typing import Any
 from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User, UserAgency
+from app.archive.logic import CLOSED_STATUSES
+from app.archive.service import file_closed_dossier
 from app.audit import service as audit
 from app.calendar.deadlines import deadline, extend_by_office_time, office_time_between
 from app.calendar.service import current_calendar
@@ -345,6 +347,8 @@ async def perform(dossier_id: int, user: CurrentUser, action: Action | str, *,
             actor_id=user.id)
         if Effect.INVITE_RATING in transition.effects:
             await rating_invite(dossier_id)  # same transaction as the return
+        if transition.status in CLOSED_STATUSES:  # its archival file, built after commit
+            await file_closed_dossier(dossier_id, transition.agency_id, transition.at)
         await dossier_changes.queue(dossier_id)  # national portal sync, document numbers
         queued = await notify_transition(dossier_id, transition, params)
     if queued:
