@@ -89,8 +89,12 @@ restore:
 install-test: install
 	@scripts/install-debian.sh $(TEST_DEBIAN)
 
+# Test processes in parallel (pytest-xdist): 2 on this 2-core machine halves the wall time
+# of the browser and subprocess waits; TEST_WORKERS=0 runs in one process (easier to debug).
+TEST_WORKERS ?= 2
+
 test: install-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 	PY=$(PY) scripts/faketime-check.sh
 
 lint: install
