@@ -55,7 +55,7 @@ async def test_closing_records_the_file_as_pending_in_the_closing_transaction(db
     with pytest.raises(TransitionError):  # a refused move queues nothing
         await perform(dossier_id, world.handler, Action.STOP, reason="x")
     assert await ArchivalFile.count() == 0
-    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    await perform(dossier_id, world.counter, Action.FORWARD, assignee_id=world.handler.id)
     await perform(dossier_id, world.leader, Action.STOP, reason="Người yêu cầu rút đơn")
     row = await _file(dossier_id)
     # Not in immediate mode: the build waits in the queue; the row is there from the commit.
@@ -165,7 +165,7 @@ async def test_a_broken_component_fails_the_build_loudly_and_a_rerun_repairs_it(
     world = await make_world()
     dossier_id = await received(world, world.procedures[0])
     await attach(dossier_id, 1, b"%PDF-1.7 not really a pdf", "application/pdf")
-    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    await perform(dossier_id, world.counter, Action.FORWARD, assignee_id=world.handler.id)
     await perform(dossier_id, world.leader, Action.STOP, reason="Hồ sơ giả mạo")
     row = await _file(dossier_id)
     assert row["status"] == FileStatus.FAILED.value and "PDF hỏng" in row["error"]
@@ -242,7 +242,7 @@ async def test_a_signed_result_that_is_not_pdfa_is_kept_signed_with_a_pdfa_readi
 async def test_each_apology_is_archived_with_its_own_reason_and_number(db):
     world = await make_world()
     dossier_id = await received(world, world.procedures[0])
-    await perform(dossier_id, world.leader, Action.FORWARD, assignee_id=world.handler.id)
+    await perform(dossier_id, world.counter, Action.FORWARD, assignee_id=world.handler.id)
     for reason in ("Chờ xác minh lần thứ nhất", "Chờ xác minh lần thứ hai"):
         due = (await Dossier.select(Dossier.due_at).where(Dossier.id == dossier_id).first())
         await perform(dossier_id, world.handler, Action.RECORD_APOLOGY, reason=reason,
