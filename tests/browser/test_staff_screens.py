@@ -77,6 +77,13 @@ STAFF_PAGES = {  # route -> (who, what is measured)
     "/quan-tri/nguoi-dung": ("tinh", "staff accounts"),
     "/quan-tri/nguoi-dung/moi": ("tinh", "new account"),
     "/quan-tri/nguoi-dung/{user_id:int}": ("tinh", "one account"),
+    "/quan-tri/quy-trinh": ("tinh", "internal processes"),
+    "/quan-tri/quy-trinh/thu-tuc/{procedure_id:int}": ("tinh", "one procedure's processes"),
+    "/quan-tri/quy-trinh/phien-ban/{version_id:int}": ("tinh", "a published process version"),
+    "/luu-tru": ("tinh", "archival files"),
+    "/luu-tru/nop-luu": ("tinh", "hand-over packages"),
+    "/luu-tru/huy": ("tinh", "disposal lists"),
+    "/luu-tru/thoi-han-bao-quan": ("tinh", "retention rules"),
 }
 PRINTED = "an A4 document on screen as it prints (its PDF is checked by tests/pdf_layout.py)"
 STAFF_NOT_PAGES = {
@@ -92,6 +99,17 @@ STAFF_NOT_PAGES = {
     "/quan-tri/don-vi-hanh-chinh/xuat.xlsx": "a spreadsheet",
     "/quan-tri/thu-tuc/mau-nhap.xlsx": "a spreadsheet",
     "/quan-tri/thu-tuc/xuat.xlsx": "a spreadsheet",
+    "/luu-tru/ho-so/{file_id:int}/tai-lieu/{document_id:int}": "a file download",
+    "/luu-tru/nop-luu/{package_id:int}/goi.zip": "a file download",
+    "/luu-tru/nop-luu/{package_id:int}/tep/{filename:str}": "a file download",
+}
+# Pages of things the archive's worker builds (a file, a package, a disposal list): the
+# live server here runs no worker, so none exists; tests/test_archive_web.py opens them.
+NOT_BUILT = "built by the archive's worker, which this live server does not run"
+STAFF_NOT_PAGES |= {
+    "/luu-tru/ho-so/{file_id:int}": NOT_BUILT,
+    "/luu-tru/nop-luu/{package_id:int}": NOT_BUILT,
+    "/luu-tru/huy/{list_id:int}": NOT_BUILT,
 }
 
 # The page wider than the screen (naming what sticks out), or a table crushed into it: a
@@ -178,16 +196,21 @@ def world(live_server, pages: dict[str, Page]) -> dict[str, str]:
     agency_admin.wait_for_url("**/noi-bo/de-nghi/*?da_gui=1")
     internal = agency_admin.url.split("?")[0].rsplit("/", 1)[1]
     unit = one_value(live_server, "SELECT id FROM admin_unit WHERE code = '51' LIMIT 1")
+    process = one_value(live_server, "SELECT id FROM process_version WHERE procedure = ? "
+                        "ORDER BY id LIMIT 1", procedure)
     return {"{dossier_id:int}": str(dossier), "{procedure_id:int}": str(procedure),
             "{run_id:int}": str(run), "{feedback_id:int}": str(feedback),
             "{event:str}": "received", "{channel:str}": "sms", "{list_id:int}": late_list,
             "{unit_id:int}": str(unit), "{agency_id:int}": str(justice),
-            "{version_id:int}": draft, "{user_id:int}": str(leader), "internal": str(internal)}
+            "{version_id:int}": draft, "{user_id:int}": str(leader), "internal": str(internal),
+            "process": str(process)}
 
 
 def url_of(route: str, ids: dict[str, str]) -> str:
     if route == "/noi-bo/de-nghi/{dossier_id:int}":
         return route.replace("{dossier_id:int}", ids["internal"])
+    if route == "/quan-tri/quy-trinh/phien-ban/{version_id:int}":
+        return route.replace("{version_id:int}", ids["process"])
     url = route + QUERIES.get(route, "")
     for name, value in ids.items():
         url = url.replace(name, value)
