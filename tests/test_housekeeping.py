@@ -10,7 +10,7 @@ import pytest
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
-from app.accounts.tables import UserSession
+from app.accounts.tables import LoginAttempt, UserSession
 from app.audit import service as audit
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
@@ -65,6 +65,13 @@ def test_nightly_cleanup_purges_old_drafts_and_dead_sessions_only(immediate):
         old_failure = JobRun(task_id="y", task="app.tasks.system.worker_heartbeat", args=[],
                              status="failed", enqueued_at=old, finished_at=old)
         await JobRun.insert(old_job, old_failure)
+        # A month-old guessing campaign is forgotten; yesterday's sign-in still counts.
+        memory = service.login_memory()
+        await LoginAttempt.insert(
+            LoginAttempt(username="052090001234", ip="203.0.113.9", success=False,
+                         at=now_utc() - memory - timedelta(minutes=1)),
+            LoginAttempt(username="052090001234", ip="127.0.0.1", success=True,
+                         at=now_utc() - timedelta(days=1)))
         return ids, live
 
     ids, live = run(setup())
@@ -75,11 +82,13 @@ def test_nightly_cleanup_purges_old_drafts_and_dead_sessions_only(immediate):
         assert not child.exists().where(child.dossier == ids["old_draft"]).run_sync()
         assert child.exists().where(child.dossier == ids["old_submitted"]).run_sync()
     assert [r["token"] for r in UserSession.select(UserSession.token).run_sync()] == [live]
+    assert [r["ip"] for r in LoginAttempt.select(LoginAttempt.ip).run_sync()] == ["127.0.0.1"]
     assert {r["task_id"] for r in JobRun.select(JobRun.task_id).run_sync()} >= {"y"}
     assert not JobRun.exists().where(JobRun.task_id == "x").run_sync()
     assert job("nightly_cleanup")["status"] == "succeeded"
     assert run(audit.verify()) == []
-    assert nightly_cleanup.call_local() == {"sessions": 0, "drafts": 0, "jobs": 0}
+    assert nightly_cleanup.call_local() == {"sessions": 0, "login_attempts": 0, "drafts": 0,
+                                            "jobs": 0}
 
 
 def test_draft_purge_age_is_configurable(db):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
-from app.accounts.tables import UserSession
+from app.accounts import throttle
+from app.accounts.tables import LoginAttempt, UserSession
 from app.audit import service as audit
 from app.db import write_transaction
 from app.dossiers.logic import Status
@@ -25,6 +26,26 @@ async def purge_sessions(now: datetime) -> int:
         if count:
             await UserSession.delete().where(dead)
             await audit.record("housekeeping.sessions", "user_session", "", {"deleted": count})
+    return count
+
+
+def login_memory(policy: throttle.Policy = throttle.POLICY) -> timedelta:
+    """How long a sign-in attempt can still matter to the throttle: the longest of its
+    windows (a success keeps an address "usual" for `known_for`)."""
+    return max(policy.pair_memory, policy.account_window, policy.address_window,
+               policy.known_for)
+
+
+async def purge_login_attempts(now: datetime) -> int:
+    """Delete sign-in attempts older than anything the throttle looks at, so a guessing
+    campaign does not grow the table for ever."""
+    old = LoginAttempt.at < now - login_memory()
+    async with write_transaction():
+        count = await LoginAttempt.count().where(old)
+        if count:
+            await LoginAttempt.delete().where(old)
+            await audit.record("housekeeping.login_attempts", "login_attempt", "",
+                               {"deleted": count})
     return count
 
 

@@ -32,6 +32,7 @@ def nightly_cleanup() -> dict[str, int]:
     async def run() -> dict[str, int]:
         counts = {
             "sessions": await service.purge_sessions(now),
+            "login_attempts": await service.purge_login_attempts(now),
             "drafts": await service.purge_drafts(now, settings.draft_abandon_days),
             "jobs": await jobs_service.purge_finished(
                 now - timedelta(days=settings.job_keep_days)),
