@@ -95,6 +95,7 @@ def test_in_person_dossier_through_the_approved_process_to_return():
     )
     assert t.event == "processing_started"
 
+    state, _ = do(state, lan, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
     state, t = do(state, lan, Action.FORWARD, assignee_id=head.user_id)
     assert (state.current_step, state.assignee_id, t.event) == (
         APPROVAL, head.user_id, "forwarded")
@@ -276,7 +277,11 @@ def test_the_draft_is_the_steps_work_and_a_new_draft_needs_a_new_approval():
     refused_with("Bước 2/5 “Thụ lý hồ sơ” do Chuyên viên thụ lý thực hiện: bạn không được "
                  "“Trình dự thảo kết quả” ở bước này.", at_step(HANDLING), leader,
                  Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
-    approved, _ = do(at_step(APPROVAL, assignee=head), head, Action.APPROVE)
+    # An approval approves a draft: none attached, nothing to approve.
+    refused_with("Chưa có dự thảo kết quả để phê duyệt: người thụ lý cần trình dự thảo kết "
+                 "quả trước.", at_step(APPROVAL, assignee=head), head, Action.APPROVE)
+    assert Action.APPROVE not in allowed_actions(at_step(APPROVAL, assignee=head), head)
+    approved, _ = do(at_step(APPROVAL, assignee=head, has_draft=True), head, Action.APPROVE)
     redrafted, _ = do(approved, head, Action.ATTACH_DRAFT, sha256=DRAFT_SHA)
     assert approved.approved and not redrafted.approved
 

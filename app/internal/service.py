@@ -8,7 +8,7 @@ accounts it creates or disables, the links queued, all or nothing.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from html import escape
 
 from app.accounts.passwords import hash_password
@@ -210,13 +210,19 @@ async def decide(dossier_id: int, user: CurrentUser, approve: bool, reason: str 
         messages.schedule_delivery()
 
 
-async def _may_decide(dossier_id: int, user: CurrentUser) -> None:
-    """Refuse (the machine's reason) before anything is carried out: the decision is the
-    leader's at their own step of the Office's process (approval or signature)."""
+async def decision_refusal(dossier_id: int, user: CurrentUser) -> str | None:
+    """Why `user` may not decide the request now (the machine's reason), or None: the
+    decision is the leader's at their own step of the Office's process (approval or
+    signature). The decision drafts the result itself, so it is judged as if drafted."""
     snap = await snapshot(dossier_id)
     step = snap.state.step
     action = Action.APPROVE if step and step.kind == StepKind.APPROVAL else Action.SIGN
-    problem = refusal(snap.state, actor_for(user, snap.row), action)
+    return refusal(replace(snap.state, has_draft=True), actor_for(user, snap.row), action)
+
+
+async def _may_decide(dossier_id: int, user: CurrentUser) -> None:
+    """Refuse before anything is carried out."""
+    problem = await decision_refusal(dossier_id, user)
     if problem:
         raise TransitionError(problem)
 

@@ -15,8 +15,7 @@ from app.internal.logic import GRANTABLE_ROLES, Ground, Person
 from app.web.auth import requires_roles, requires_staff
 from app.web.forms import read_form
 from app.web.kept_forms import refill
-from app.workflow import Action, TransitionError
-from app.workflow.service import actions_for
+from app.workflow import TransitionError
 
 ROWS_SHOWN, ROWS_MAX = 3, 20
 ACCOUNT_ADMINS = (Role.AGENCY_ADMIN, Role.PROVINCIAL_ADMIN)
@@ -124,8 +123,8 @@ async def _detail(request: Request, dossier_id: int, error: str = "",
         "decided": request.query_params.get("da_quyet_dinh") == "1",
         # The decision is the leader's at their step of the Office's process (approval or
         # signature): shown to whoever holds it, when the request is there.
-        "can_decide": request.user.role == Role.LEADER and not row["decision"] and bool(
-            {Action.APPROVE, Action.SIGN} & set(await actions_for(dossier_id, request.user))),
+        "can_decide": request.user.role == Role.LEADER and not row["decision"]
+        and await internal.decision_refusal(dossier_id, request.user) is None,
     })
 
 

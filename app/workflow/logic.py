@@ -160,6 +160,7 @@ class DossierState:
     due_at: datetime | None = None
     will_miss: bool = False
     has_apology_for_current_due: bool = False
+    has_draft: bool = False  # a draft result has been attached (what an approval approves)
     approved: bool = False
     signed: bool = False
     has_result: bool = False

@@ -57,6 +57,8 @@ BUILDERS: dict[Action, Callable[..., Transition]] = {
 
 NO_RESULT_TO_FINISH = "Hồ sơ chưa có kết quả nên không thể kết thúc xử lý."
 NO_RESULT_TO_RETURN = "Hồ sơ chưa có kết quả nên không thể trả kết quả."
+NO_DRAFT_TO_APPROVE = ("Chưa có dự thảo kết quả để phê duyệt: người thụ lý cần trình dự thảo "
+                       "kết quả trước.")
 _APOLOGY_FIRST = "cần lập Phiếu xin lỗi và hẹn lại ngày trả kết quả trước khi"
 _MOVES = frozenset({Action.FORWARD, Action.RETURN_STEP, Action.TRANSFER})
 
@@ -156,6 +158,8 @@ def _precondition(state: DossierState, action: Action) -> str | None:
         return "Hồ sơ đang ở bước xử lý đầu tiên, không có bước trước để trả lại."
     if action == Action.APPROVE and state.approved:
         return "Hồ sơ đã được phê duyệt ở bước này."
+    if action == Action.APPROVE and not state.has_draft:
+        return NO_DRAFT_TO_APPROVE
     if action == Action.SIGN and state.signed:
         return "Kết quả đã được ký."
     if action == Action.ATTACH_DRAFT and state.signed:

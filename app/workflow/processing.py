@@ -163,7 +163,8 @@ def attach_draft(state: DossierState, actor: Actor, sha256: Any = None) -> Trans
     digest = sha256_hex(sha256, "Cần chọn tệp PDF dự thảo kết quả.")
     # A new draft is a new text: whatever approval the previous one had does not carry over.
     return move(
-        state, Action.ATTACH_DRAFT, "result_draft_attached", changes={"approved": False},
+        state, Action.ATTACH_DRAFT, "result_draft_attached",
+        changes={"approved": False, "has_draft": True},
         details={"sha256": digest, "attached_by": actor.user_id},
     )
 

@@ -42,6 +42,7 @@ from app.processes.logic import performers_of
 from app.processes.service import LoadedProcess, process_for
 from app.ratings.service import invite as rating_invite
 from app.signatures import results as signed_results
+from app.signatures.tables import ResultDraft
 from app.workflow import (
     Action,
     Actor,
@@ -83,6 +84,7 @@ async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
     now = now or now_utc()
     loaded = await process_for(row, now)
     has_result = await DossierResult.exists().where(DossierResult.dossier == dossier_id)
+    has_draft = await ResultDraft.exists().where(ResultDraft.dossier == dossier_id)
     apologised = row["due_at"] is not None and await DossierApology.exists().where(
         (DossierApology.dossier == dossier_id)
         & (DossierApology.previous_due_at == row["due_at"])
@@ -108,7 +110,7 @@ async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
         current_step=current_step, assignee_id=row["assignee"],
         receiving_agency_id=row["receiving_agency"], due_at=row["due_at"],
         has_apology_for_current_due=apologised, approved=row["approved"],
-        signed=row["signed"], has_result=has_result, fees_due=row["fees_due"],
+        signed=row["signed"], has_result=has_result, has_draft=has_draft, fees_due=row["fees_due"],
         fees_paid=row["fees_paid"], supplement_requests_count=row["supplement_requests"],
         resume_point=resume, withdrawn_from=withdrawn,
     )
