@@ -205,6 +205,12 @@ class MotCuaEngine(SQLiteEngine):
         """Settings stored in the file itself: set once, at migration."""
         initialise_file(self.path)
 
+    async def integrity_check(self) -> str:
+        """"ok", or what SQLite found wrong in the file (a restored copy is checked)."""
+        rows = await asyncio.to_thread(
+            lambda: self._execute(self.read_connection(), "PRAGMA integrity_check", None))
+        return "; ".join(str(next(iter(row.values()))) for row in rows)
+
     async def optimize(self) -> None:
         """Nightly `PRAGMA optimize`: SQLite refreshes the statistics its planner uses where
         they have drifted (cheap; a no-op when nothing changed)."""
@@ -238,15 +244,17 @@ def get_engine():
     return engine
 
 
-def dialect() -> str:
-    """`sqlite` or `postgres`: names the dialect modules to use."""
-    return get_engine().engine_type
+def dialect(url: str | None = None) -> str:
+    """`sqlite` or `postgres`: the configured engine's, or that of the database `url` names."""
+    if url is None:
+        return get_engine().engine_type
+    return "postgres" if url.startswith(("postgresql://", "postgres://")) else "sqlite"
 
 
-def dialect_module(package: str, name: str) -> ModuleType:
+def dialect_module(package: str, name: str, url: str | None = None) -> ModuleType:
     """`dialect_module("app.reports", "counts")` -> app.reports.sqlite_counts or
     app.reports.postgres_counts: the one place SQL that differs by engine is chosen."""
-    return importlib.import_module(f"{package}.{dialect()}_{name}")
+    return importlib.import_module(f"{package}.{dialect(url)}_{name}")
 
 
 def after_commit(callback: Callable[[], None]) -> None:
