@@ -116,6 +116,18 @@ def drop_database(url: str) -> None:
         admin_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
+def shared_services_env() -> dict[str, str]:
+    """What a process started by a test needs to reach the same database, queue and
+    limits as the test: the URLs on PostgreSQL runs, Huey's file on SQLite runs."""
+    from app.tasks import huey
+
+    names = ("MOTCUA_DATABASE_URL", "MOTCUA_HUEY_URL", "MOTCUA_CACHE_URL")
+    env = {name: os.environ[name] for name in names if os.environ.get(name)}
+    if "MOTCUA_HUEY_URL" not in env:
+        env["MOTCUA_HUEY_DATABASE"] = str(huey.storage.filename)
+    return env
+
+
 @pytest.fixture(scope="session")
 def migrated_template() -> Path:
     template_dir = _SESSION_VAR / "template"
