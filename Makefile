@@ -34,10 +34,11 @@ TIMESTAMP ?=
 # (WeasyPrint; the Condensed DejaVu faces of fonts-dejavu-extra fit the letterhead), Tesseract with Vietnamese data and poppler (pdftoppm) for OCR of scans.
 RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-vie poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Packages the test suite needs in addition: Chromium for Playwright; faketime for the
-# date-sensitive tests at awkward moments (scripts/faketime-check.sh).
-TEST_DEBIAN := chromium faketime
+# date-sensitive tests at awkward moments (scripts/faketime-check.sh); PostgreSQL 15 and
+# Redis for the engine run (started by the tests on loopback, never as services).
+TEST_DEBIAN := chromium faketime postgresql redis-server
 
-.PHONY: run test install install-test migrate demo serve lint bench clean-var restore
+.PHONY: run test test-postgres install install-test migrate demo serve lint bench clean-var restore
 
 run: install migrate demo serve
 
@@ -88,9 +89,16 @@ restore:
 install-test: install
 	@scripts/install-debian.sh $(TEST_DEBIAN)
 
+# The whole suite on SQLite, then the engine-sensitive tests (marked `engine`) again on
+# PostgreSQL 15 + Redis started on loopback by the tests (README "Several machines").
 test: install-test
 	$(PY) -m pytest
+	TEST_ENGINE=postgres $(PY) -m pytest -m engine -q
 	PY=$(PY) scripts/faketime-check.sh
+
+# The whole suite on PostgreSQL + Redis (longer than the 15-minute budget of `make test`).
+test-postgres: install-test
+	TEST_ENGINE=postgres $(PY) -m pytest
 
 lint: install
 	$(BIN)/ruff check app tests bench
