@@ -56,7 +56,30 @@ class _AsyncConnection:
         return self.raw.execute(sql, args)
 
 
-class MotCuaTransaction(SQLiteTransaction):
+class EndsTransaction:
+    """The end of an outermost transaction, the same on every engine: commit (or roll back
+    on an exception), give back the connection or lock (`release`), then run the
+    `after_commit` callbacks, only if it committed."""
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self.release()
+        if exception is None:
+            for callback in getattr(self, "_after_commit", ()):
+                callback()
+        return exception is None
+
+
+class MotCuaTransaction(EndsTransaction, SQLiteTransaction):
     """A transaction on the thread's write connection, holding the loop's writer lock."""
 
     async def __aenter__(self) -> MotCuaTransaction:
@@ -74,22 +97,8 @@ class MotCuaTransaction(SQLiteTransaction):
         self.context = self.engine.current_transaction.set(self)
         return self
 
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        if self._parent:
-            return exception is None
-        try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
-        finally:
-            self.engine.current_transaction.reset(self.context)
-            self._lock.release()
-        if exception is None:
-            for callback in getattr(self, "_after_commit", ()):
-                callback()
-        return exception is None
+    async def release(self) -> None:
+        self._lock.release()
 
 
 class MotCuaEngine(SQLiteEngine):

@@ -30,6 +30,8 @@ import asyncpg
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.querystring import QueryString
 
+from app.db import EndsTransaction
+
 # One lock for every write transaction (any 64-bit number; advisory locks are per database).
 WRITE_LOCK_KEY = 20_262_011
 POOL_SIZE = 10
@@ -55,7 +57,7 @@ def config_from_url(url: str) -> dict[str, Any]:
     return config
 
 
-class MotCuaPostgresTransaction(PostgresTransaction):
+class MotCuaPostgresTransaction(EndsTransaction, PostgresTransaction):
     """A transaction on a pooled connection that holds the write lock until it ends."""
 
     async def __aenter__(self) -> MotCuaPostgresTransaction:
@@ -74,22 +76,8 @@ class MotCuaPostgresTransaction(PostgresTransaction):
         self.context = engine.current_transaction.set(self)
         return self
 
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        if self._parent:
-            return exception is None
-        try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
-        finally:
-            self.engine.current_transaction.reset(self.context)
-            await self._pool.release(self.connection)
-        if exception is None:
-            for callback in getattr(self, "_after_commit", ()):
-                callback()
-        return exception is None
+    async def release(self) -> None:
+        await self._pool.release(self.connection)
 
 
 class MotCuaPostgresEngine(PostgresEngine):
