@@ -35,10 +35,11 @@ TIMESTAMP ?=
 # Ghostscript (OCRmyPDF's last-resort PDF/A conversion) and qpdf (checks archival PDFs).
 RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-vie poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 ghostscript qpdf
 # Packages the test suite needs in addition: Chromium for Playwright; faketime for the
-# date-sensitive tests at awkward moments (scripts/faketime-check.sh).
-TEST_DEBIAN := chromium faketime
+# date-sensitive tests at awkward moments (scripts/faketime-check.sh); PostgreSQL 15 and
+# Redis for the engine run (started by the tests on loopback, never as services).
+TEST_DEBIAN := chromium faketime postgresql redis-server
 
-.PHONY: run test install install-test migrate demo serve lint bench clean-var restore
+.PHONY: run test test-postgres install install-test migrate demo serve lint bench clean-var restore
 
 run: install migrate demo serve
 
@@ -89,13 +90,20 @@ restore:
 install-test: install
 	@scripts/install-debian.sh $(TEST_DEBIAN)
 
-# Test processes in parallel (pytest-xdist): 2 on this 2-core machine halves the wall time
-# of the browser and subprocess waits; TEST_WORKERS=0 runs in one process (easier to debug).
+# Test processes in parallel (pytest-xdist): 2 on this 2-core machine overlaps the browser
+# and subprocess waits; TEST_WORKERS=0 runs in one process (easier to debug).
 TEST_WORKERS ?= 2
 
+# The whole suite on SQLite, then the engine-sensitive tests (marked `engine`) again on
+# PostgreSQL 15 + Redis started on loopback by the tests (README "Several machines").
 test: install-test
 	$(PY) -m pytest -n $(TEST_WORKERS)
+	TEST_ENGINE=postgres $(PY) -m pytest -m engine -q
 	PY=$(PY) scripts/faketime-check.sh
+
+# The whole suite on PostgreSQL + Redis (longer than the 15-minute budget of `make test`).
+test-postgres: install-test
+	TEST_ENGINE=postgres $(PY) -m pytest
 
 lint: install
 	$(BIN)/ruff check app tests bench

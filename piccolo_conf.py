@@ -2,12 +2,13 @@
 
 from piccolo.conf.apps import AppRegistry
 
-from app.db import MotCuaEngine
+from app.db import engine_from_url
 from app.settings import get_settings
 
 _settings = get_settings()
 _settings.database_path.parent.mkdir(parents=True, exist_ok=True)
 
-DB = MotCuaEngine(path=str(_settings.database_path), busy_timeout_ms=_settings.busy_timeout_ms)
+# MOTCUA_DATABASE_URL: sqlite:///… (default, the file under var/) or postgresql://…
+DB = engine_from_url(_settings.database_url, busy_timeout_ms=_settings.busy_timeout_ms)
 
 APP_REGISTRY = AppRegistry(apps=["app.piccolo_app"])

@@ -51,7 +51,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
         from app.formatting import format_number
         from app.settings import get_settings
 
-        result = generate_dossiers(str(get_settings().database_path), args.dossiers)
+        result = generate_dossiers(get_settings().database_url, args.dossiers)
         print(f"Đã tạo {format_number(result['dossiers'])} hồ sơ và "
               f"{format_number(result['events'])} sự kiện trong {result['seconds']:.1f} giây.")
     return 0

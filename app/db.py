@@ -11,16 +11,21 @@ inside a process; other processes (worker, CLI) wait on `busy_timeout`. Long rep
 use `run_in_thread` to keep the event loop free.
 
 This is the one module allowed SQLite-specific code: the rest of the app uses Piccolo
-queries so a PostgreSQL engine can replace this one.
+queries. `MOTCUA_DATABASE_URL` chooses the engine (`engine_from_url`): SQLite here, or
+PostgreSQL (`app.db_postgres`) with the same meaning of `write_transaction()` and
+`after_commit`. SQL that differs by engine lives in dialect modules named
+`<area>/<dialect>_<name>.py`, picked by `dialect_module()`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import sqlite3
 import threading
 import weakref
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any, TypeVar
 
 from piccolo.engine.sqlite import (
@@ -51,7 +56,30 @@ class _AsyncConnection:
         return self.raw.execute(sql, args)
 
 
-class MotCuaTransaction(SQLiteTransaction):
+class EndsTransaction:
+    """The end of an outermost transaction, the same on every engine: commit (or roll back
+    on an exception), give back the connection or lock (`release`), then run the
+    `after_commit` callbacks, only if it committed."""
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self.release()
+        if exception is None:
+            for callback in getattr(self, "_after_commit", ()):
+                callback()
+        return exception is None
+
+
+class MotCuaTransaction(EndsTransaction, SQLiteTransaction):
     """A transaction on the thread's write connection, holding the loop's writer lock."""
 
     async def __aenter__(self) -> MotCuaTransaction:
@@ -69,22 +97,8 @@ class MotCuaTransaction(SQLiteTransaction):
         self.context = self.engine.current_transaction.set(self)
         return self
 
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        if self._parent:
-            return exception is None
-        try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
-        finally:
-            self.engine.current_transaction.reset(self.context)
-            self._lock.release()
-        if exception is None:
-            for callback in getattr(self, "_after_commit", ()):
-                callback()
-        return exception is None
+    async def release(self) -> None:
+        self._lock.release()
 
 
 class MotCuaEngine(SQLiteEngine):
@@ -139,10 +153,14 @@ class MotCuaEngine(SQLiteEngine):
                 conn.close()
                 setattr(self._local, kind, None)
 
-    def reconnect(self, path: str | None = None) -> None:
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.path}"
+
+    def reconnect(self, url: str | None = None) -> None:
         """Point the engine at another file (tests) and drop every cached connection."""
-        if path is not None:
-            self.path = path
+        if url is not None:
+            self.path = sqlite_path(url)
         self._close_local()
         self._generation += 1
 
@@ -192,12 +210,60 @@ class MotCuaEngine(SQLiteEngine):
         )
 
 
-def get_engine() -> MotCuaEngine:
+    async def prepare(self) -> None:
+        """Settings stored in the file itself: set once, at migration."""
+        initialise_file(self.path)
+
+    async def integrity_check(self) -> str:
+        """"ok", or what SQLite found wrong in the file (a restored copy is checked)."""
+        rows = await asyncio.to_thread(
+            lambda: self._execute(self.read_connection(), "PRAGMA integrity_check", None))
+        return "; ".join(str(next(iter(row.values()))) for row in rows)
+
+    async def optimize(self) -> None:
+        """Nightly `PRAGMA optimize`: SQLite refreshes the statistics its planner uses where
+        they have drifted (cheap; a no-op when nothing changed)."""
+        await self.run_ddl("PRAGMA optimize")
+
+
+def sqlite_path(url: str) -> str:
+    """`sqlite:////abs/file.db` or `sqlite:///relative.db` -> the file's path (a bare path
+    is accepted too, as tests and older settings pass one)."""
+    return url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+
+
+def engine_from_url(url: str, busy_timeout_ms: int = 5000):
+    """The engine `MOTCUA_DATABASE_URL` names: `sqlite:///…` (default) or `postgresql://…`."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from app.db_postgres import MotCuaPostgresEngine
+
+        return MotCuaPostgresEngine(url)
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"MOTCUA_DATABASE_URL: unknown database {url.split(':', 1)[0]!r}")
+    return MotCuaEngine(path=sqlite_path(url), busy_timeout_ms=busy_timeout_ms)
+
+
+def get_engine():
+    """The configured engine: `MotCuaEngine` (SQLite) or `MotCuaPostgresEngine`."""
     from piccolo.engine.finder import engine_finder
 
     engine = engine_finder()
-    assert isinstance(engine, MotCuaEngine), "piccolo_conf.DB must be a MotCuaEngine"
+    assert hasattr(engine, "reconnect") and hasattr(engine, "prepare"), \
+        "piccolo_conf.DB must come from app.db.engine_from_url"
     return engine
+
+
+def dialect(url: str | None = None) -> str:
+    """`sqlite` or `postgres`: the configured engine's, or that of the database `url` names."""
+    if url is None:
+        return get_engine().engine_type
+    return "postgres" if url.startswith(("postgresql://", "postgres://")) else "sqlite"
+
+
+def dialect_module(package: str, name: str, url: str | None = None) -> ModuleType:
+    """`dialect_module("app.reports", "counts")` -> app.reports.sqlite_counts or
+    app.reports.postgres_counts: the one place SQL that differs by engine is chosen."""
+    return importlib.import_module(f"{package}.{dialect(url)}_{name}")
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -213,9 +279,10 @@ def after_commit(callback: Callable[[], None]) -> None:
     transaction._after_commit.append(callback)
 
 
-def write_transaction() -> MotCuaTransaction:
-    """Read-then-write work: BEGIN IMMEDIATE takes the write lock up front, so two
-    processes cannot both read, then both fail to upgrade to a writer."""
+def write_transaction():
+    """Read-then-write work, serialised: on SQLite BEGIN IMMEDIATE takes the write lock up
+    front, so two processes cannot both read, then both fail to upgrade to a writer; on
+    PostgreSQL a transaction-level advisory lock does the same (app.db_postgres)."""
     return get_engine().transaction(transaction_type=TransactionType.immediate)
 
 
@@ -235,6 +302,5 @@ def initialise_file(path: str) -> None:
 
 
 async def optimize() -> None:
-    """Nightly `PRAGMA optimize`: SQLite refreshes the statistics its planner uses where
-    they have drifted (cheap; a no-op when nothing changed). SQLite-only, hence here."""
-    await get_engine().run_ddl("PRAGMA optimize")
+    """Nightly planner statistics refresh, in the engine's own way."""
+    await get_engine().optimize()

@@ -25,6 +25,7 @@ from app.web.csrf import AsciiCSRFMiddleware
 from app.web.errors import http_error, internal_error
 from app.web.headers import security_headers
 from app.web.hosts import allowed_hosts_middleware
+from app.web.ids import ids_in_range
 from app.web.templating import STATIC_DIR, template_config
 
 STATIC_CACHE = CacheControlHeader(max_age=30 * 86400, public=True)  # URLs carry a content hash
@@ -52,6 +53,7 @@ def create_app() -> Litestar:
         # forbids and a provincial network may not reach.
         openapi_config=OpenAPIConfig(title="Một Cửa API", version="1",
                                      path="/api/schema", render_plugins=[YamlRenderPlugin()]),
+        before_request=ids_in_range,
         before_send=[security_headers(settings.https)],
         plugins=[HTMXPlugin()],
         compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6),

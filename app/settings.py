@@ -45,6 +45,10 @@ class Settings:
     var_dir: Path
     database_path: Path
     huey_path: Path
+    # `sqlite:///<database_path>` unless MOTCUA_DATABASE_URL names another (postgresql://…).
+    database_url: str
+    # Empty: Huey on its SQLite file (huey_path); `redis://…`: RedisHuey.
+    huey_url: str
     files_dir: Path
     replica_dir: Path
     secret_key_path: Path
@@ -125,8 +129,10 @@ def load_settings() -> Settings:
     var_dir = Path(_env("VAR_DIR", str(ROOT / "var"))).resolve()
     return Settings(
         var_dir=var_dir,
-        database_path=Path(_env("DATABASE", str(var_dir / "motcua.db"))),
+        database_path=(database_path := Path(_env("DATABASE", str(var_dir / "motcua.db")))),
+        database_url=_env("DATABASE_URL", "") or f"sqlite:///{database_path}",
         huey_path=Path(_env("HUEY_DATABASE", str(var_dir / "huey.db"))),
+        huey_url=_env("HUEY_URL", ""),
         files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
         replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
         secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),

@@ -1,12 +1,21 @@
-"""Shared fixtures: a real, migrated SQLite file per test (copied from one migrated
-template, so each test starts clean in milliseconds) and a Litestar test client."""
+"""Shared fixtures: a real, migrated database per test (copied from one migrated template,
+so each test starts clean in milliseconds) and a Litestar test client.
+
+The engine is SQLite unless `TEST_ENGINE=postgres`: then PostgreSQL 15 and Redis are
+started on loopback for the session (tests/scratch_servers.py), each test gets its own
+database made with `CREATE DATABASE … TEMPLATE`, Huey runs on Redis and the rate limiters
+share Redis (`make test` runs the tests marked `engine` this way; `make test-postgres`
+the whole suite)."""
 
 from __future__ import annotations
 
 import asyncio
+import atexit
+import itertools
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +44,20 @@ if _TEST_CLOCK != "system":
 # stays as strict in tests as in production.
 os.environ["MOTCUA_ALLOWED_HOSTS"] = "testserver.local,testserver"
 
+TEST_ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
+if TEST_ENGINE not in {"sqlite", "postgres"}:
+    raise SystemExit(f"TEST_ENGINE must be sqlite or postgres, not {TEST_ENGINE!r}")
+_PG_ADMIN_URL = ""
+if TEST_ENGINE == "postgres":
+    from tests.scratch_servers import start_postgres, start_redis
+
+    _servers = [start_postgres(), start_redis()]
+    atexit.register(lambda: [server.stop() for server in _servers])
+    _PG_ADMIN_URL = _servers[0].url
+    os.environ["MOTCUA_DATABASE_URL"] = _PG_ADMIN_URL.rsplit("/", 1)[0] + "/motcua_template"
+    os.environ["MOTCUA_HUEY_URL"] = _servers[1].url
+    os.environ["MOTCUA_CACHE_URL"] = _servers[1].url
+
 import piccolo_conf  # noqa: E402,F401  (registers the engine)
 from app.db import get_engine  # noqa: E402
 from app.settings import get_settings  # noqa: E402
@@ -46,32 +69,102 @@ def anyio_backend():
     return "asyncio"
 
 
+def admin_sql(sql: str) -> None:
+    """A statement on the PostgreSQL cluster's maintenance database, from any thread (a
+    browser test's thread already runs an event loop)."""
+    import asyncpg
+
+    async def execute():
+        connection = await asyncpg.connect(_PG_ADMIN_URL)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    errors = []
+    thread = threading.Thread(target=lambda: _collect(errors, lambda: asyncio.run(execute())))
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
+def _collect(errors: list, fn) -> None:
+    try:
+        fn()
+    except Exception as error:  # noqa: BLE001 - re-raised in the caller's thread
+        errors.append(error)
+
+
+_DATABASE_NUMBERS = itertools.count(1)
+
+
+def database_url_for(var_dir: Path) -> str:
+    """The URL of a fresh, migrated database for `var_dir`: a copy of the template file on
+    SQLite, a new database made from the template on PostgreSQL."""
+    if TEST_ENGINE == "sqlite":
+        shutil.copyfile(_SESSION_VAR / "template" / "motcua.db", var_dir / "motcua.db")
+        return f"sqlite:///{var_dir / 'motcua.db'}"
+    name = f"motcua_test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
+    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE motcua_template')
+    return _PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(url: str) -> None:
+    """Forget a test's database (PostgreSQL keeps one per test otherwise: gigabytes)."""
+    if url.startswith("postgresql://"):
+        admin_sql(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def shared_services_env() -> dict[str, str]:
+    """What a process started by a test needs to reach the same database, queue and
+    limits as the test: the URLs on PostgreSQL runs, Huey's file on SQLite runs."""
+    from app.tasks import huey
+
+    names = ("MOTCUA_DATABASE_URL", "MOTCUA_HUEY_URL", "MOTCUA_CACHE_URL")
+    env = {name: os.environ[name] for name in names if os.environ.get(name)}
+    if "MOTCUA_HUEY_URL" not in env:
+        env["MOTCUA_HUEY_DATABASE"] = str(huey.storage.filename)
+    return env
+
+
 @pytest.fixture(scope="session")
 def migrated_template() -> Path:
     template_dir = _SESSION_VAR / "template"
     template_dir.mkdir(exist_ok=True)
     path = template_dir / "motcua.db"
-    get_engine().reconnect(str(path))
+    if TEST_ENGINE == "postgres":
+        admin_sql("CREATE DATABASE motcua_template")
+        get_engine().reconnect(os.environ["MOTCUA_DATABASE_URL"])
+    else:
+        get_engine().reconnect(f"sqlite:///{path}")
     asyncio.run(migrate())
     get_engine().reconnect()
     return path
 
 
-def use_var_dir(var_dir: Path) -> None:
+def use_var_dir(var_dir: Path, database_url: str | None = None) -> None:
+    """Settings, the engine and every process started from here on use `var_dir` (and on
+    PostgreSQL the test's own database)."""
     os.environ["MOTCUA_VAR_DIR"] = str(var_dir)
+    if database_url is not None and TEST_ENGINE == "postgres":
+        os.environ["MOTCUA_DATABASE_URL"] = database_url
     get_settings.cache_clear()
-    get_engine().reconnect(str(get_settings().database_path))
+    get_engine().reconnect(get_settings().database_url)
 
 
 @pytest.fixture
 def db(tmp_path: Path, migrated_template: Path) -> Path:
-    """A migrated database file of this test's own, with settings pointing at tmp_path."""
+    """A migrated database of this test's own, with settings pointing at tmp_path. Yields
+    the SQLite file's path (on PostgreSQL a path that does not exist: tests that open the
+    file are SQLite-only)."""
     var_dir = tmp_path / "var"
     var_dir.mkdir()
-    shutil.copyfile(migrated_template, var_dir / "motcua.db")
-    use_var_dir(var_dir)
+    url = database_url_for(var_dir)
+    use_var_dir(var_dir, url)
     yield var_dir / "motcua.db"
     get_engine().reconnect()
+    drop_database(url)
 
 
 def run(coro):
@@ -169,6 +262,11 @@ def pytest_collection_modifyitems(config, items):
     main thread for the rest of the session, which `asyncio.run` (used by fixtures and
     database tests) refuses to run under."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    if TEST_ENGINE != "sqlite":
+        skip = pytest.mark.skip(reason=f"about SQLite itself; this run is on {TEST_ENGINE}")
+        for item in items:
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 """The audit chain detects edited rows, deleted rows and deleted newest rows."""
 
-import sqlite3
 import subprocess
 import sys
 
@@ -11,8 +10,9 @@ from app.accounts.roles import Role
 from app.audit import service as audit
 from app.audit.logic import BROKEN_LINK, HEAD_MISMATCH
 from app.db import write_transaction
+from tests.sql import execute_sync
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.engine]
 
 
 async def write_entries(n: int) -> None:
@@ -40,16 +40,14 @@ async def test_state_change_and_audit_roll_back_together(db):
     assert await audit.verify() == []
 
 
-def tamper(db, sql: str) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute(sql)
-    conn.commit()
-    conn.close()
+def tamper(db, sql: str, *args) -> None:
+    """A change made behind the app's back, as someone with database access could."""
+    execute_sync(sql, *args)
 
 
 async def test_edited_row_is_detected(db):
     await write_entries(4)
-    tamper(db, "UPDATE audit_entry SET data = '{\"ghi_chú\":\"sửa\"}' WHERE id = 2")
+    tamper(db, "UPDATE audit_entry SET data = {} WHERE id = 2", '{"ghi_chú":"sửa"}')
     problems = await audit.verify()
     assert [(p.entry_id, p.message) for p in problems] == [(2, "nội dung bản ghi đã bị sửa")]
 

@@ -11,8 +11,14 @@ from app.dossiers.bulk import BulkGenerationError, generate_dossiers
 from app.dossiers.logic import Status, parse_dossier_code
 from app.dossiers.tables import Dossier, DossierEvent
 from app.formatting import now_utc, to_local
+from app.settings import get_settings
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.engine]
+
+
+def database_url() -> str:
+    """Where the app's settings say the database is (a file or a PostgreSQL database)."""
+    return get_settings().database_url
 
 LIMITS = [(5, "working_days"), (0.5, "working_days"), (8, "hours"), (15, "calendar_days"),
           (1, "months")]
@@ -39,7 +45,7 @@ async def make_catalogue() -> dict[int, str]:
 @pytest.mark.clock
 async def test_generated_dossiers_are_well_formed(db):
     agency_codes = await make_catalogue()
-    result = generate_dossiers(str(db), 2000, seed=7)
+    result = generate_dossiers(database_url(), 2000, seed=7)
     assert result["dossiers"] == 2000 and result["events"] >= 4000
     rows = await Dossier.select(
         Dossier.id, Dossier.code, Dossier.agency, Dossier.status, Dossier.channel,
@@ -75,7 +81,8 @@ async def test_generated_dossiers_are_well_formed(db):
 
 async def test_events_follow_each_dossier_status_path(db):
     await make_catalogue()
-    generate_dossiers(str(db), 500, seed=3, start=to_local(now_utc()).date() - timedelta(days=40))
+    generate_dossiers(database_url(), 500, seed=3,
+                      start=to_local(now_utc()).date() - timedelta(days=40))
     events = await DossierEvent.select().order_by(DossierEvent.id)
     by_dossier: dict[int, list[dict]] = {}
     for event in events:
@@ -95,7 +102,7 @@ async def test_events_follow_each_dossier_status_path(db):
 
 async def test_piccolo_reads_generated_rows(db):
     await make_catalogue()
-    generate_dossiers(str(db), 50, seed=1, start=date(2025, 3, 3), end=date(2025, 3, 14))
+    generate_dossiers(database_url(), 50, seed=1, start=date(2025, 3, 3), end=date(2025, 3, 14))
     row = await Dossier.select().first()
     assert isinstance(row["received_at"], datetime)
     assert row["received_at"].utcoffset() == timedelta()
@@ -109,7 +116,7 @@ async def test_piccolo_reads_generated_rows(db):
 async def test_running_twice_continues_the_daily_sequences(db):
     await make_catalogue()
     for _ in range(2):  # same seed, same days: only the continued sequences keep codes apart
-        generate_dossiers(str(db), 2000, seed=5)
+        generate_dossiers(database_url(), 2000, seed=5)
     codes = await Dossier.select(Dossier.code).output(as_list=True)
     assert len(codes) == 4000 and len(set(codes)) == 4000
     assert await DossierEvent.count() > 8000
@@ -117,5 +124,5 @@ async def test_running_twice_continues_the_daily_sequences(db):
 
 async def test_empty_catalogue_is_a_clear_error(db):
     with pytest.raises(BulkGenerationError, match="no active procedures"):
-        generate_dossiers(str(db), 10)
+        generate_dossiers(database_url(), 10)
     assert await Dossier.count() == 0

@@ -6,11 +6,15 @@ import pytest
 
 from app.catalog import search as catalog_search
 from app.catalog.logic import search_text
-from app.catalog.search import Filters, filters_from, fts_match, query_words
+from app.catalog.search import Filters, filters_from, query_words
+from app.catalog.sqlite_search import fts_match
 from app.catalog.tables import Field, Procedure
 from app.text import fold
 from tests import factories
 from tests.conftest import run
+
+# Ranked on either engine's index (FTS5 / tsvector): `make test` runs it on both.
+pytestmark = pytest.mark.engine
 
 
 def test_query_words_fold_and_drop_syntax():

@@ -73,6 +73,7 @@ async def test_reception_gives_a_code_and_a_legal_due_moment(office):
     assert row["fees_due"] == 200000
 
 
+@pytest.mark.engine
 async def test_concurrent_receptions_get_distinct_consecutive_codes(office):
     ids = await asyncio.gather(*(
         receive(office["counter"], office["procedure"].id, reception(office))
@@ -212,6 +213,7 @@ async def test_every_event_names_the_agency_handling_the_dossier_after_it(office
     assert events[0]["agency_name"] == "Sở Tư pháp"  # accepted where it was received
 
 
+@pytest.mark.engine
 async def test_same_reception_token_at_once_makes_one_dossier(office):
     from app.counter.service import AlreadyReceived, new_reception_token
 
@@ -225,6 +227,7 @@ async def test_same_reception_token_at_once_makes_one_dossier(office):
                for o in outcomes if not isinstance(o, int))
 
 
+@pytest.mark.engine
 async def test_two_officers_on_the_same_version_one_wins(office):
     from app.workflow.service import StaleDossier
 

@@ -108,6 +108,24 @@ def test_classification_of_errors():
     assert not is_transient(PermanentError()) and not is_transient(ValueError())
 
 
+def test_postgresql_transient_errors_are_retried_and_others_are_not():
+    import asyncpg
+
+    for transient in (asyncpg.exceptions.SerializationError("x"),
+                      asyncpg.exceptions.DeadlockDetectedError("x"),
+                      asyncpg.exceptions.ConnectionDoesNotExistError("x"),
+                      asyncpg.exceptions.CannotConnectNowError("x"),
+                      asyncpg.exceptions.TooManyConnectionsError("x"),
+                      asyncpg.exceptions.AdminShutdownError("x"),
+                      asyncpg.exceptions.LockNotAvailableError("x")):
+        assert is_transient(transient), type(transient).__name__
+    for permanent in (asyncpg.exceptions.UniqueViolationError("x"),
+                      asyncpg.exceptions.UndefinedTableError("x"),
+                      asyncpg.exceptions.NumericValueOutOfRangeError("x"),
+                      asyncpg.exceptions.SyntaxOrAccessError("x")):
+        assert not is_transient(permanent), type(permanent).__name__
+
+
 def test_enqueue_from_async_code_records_the_agency(immediate):
     async def go():
         agency = await factories.agency("Sở Xây dựng")

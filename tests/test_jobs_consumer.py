@@ -23,7 +23,7 @@ from app.settings import ROOT, get_settings
 from app.tasks import huey
 from app.tasks.deadlines import deadline_watch
 from tests import factories
-from tests.conftest import run
+from tests.conftest import run, shared_services_env
 
 
 @pytest.fixture
@@ -34,8 +34,7 @@ def consumer(db: Path):
     # Only this test's folders, and the session's clock (the worker judges "overdue" by it).
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MOTCUA_") or k.startswith("MOTCUA_FAKE_NOW")}
-    env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir),
-            "MOTCUA_HUEY_DATABASE": str(huey.storage.filename)}
+    env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir), **shared_services_env()}
     log = (get_settings().var_dir / "consumer.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "huey_consumer"), "app.tasks.all.huey",
@@ -58,6 +57,7 @@ def wait_for(condition, seconds: float = 180.0):
     raise AssertionError("timed out waiting for the worker")
 
 
+@pytest.mark.engine
 def test_real_consumer_runs_the_deadline_watch_and_records_it(consumer, client):
     async def setup() -> int:
         procedure = await factories.procedure(await factories.agency())

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from app.reports.logic import monthly_period
 from app.reports.sqlite_counts import explain
+
+# SQLite's own planner (EXPLAIN QUERY PLAN); bench/ reads PostgreSQL's plans.
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_report_query_reads_through_indexes(db):

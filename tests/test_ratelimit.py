@@ -1,13 +1,49 @@
-"""The limiter itself is pure; the lookup limit counts per code and per source."""
+"""The limiter itself is pure; the lookup limit counts per code and per source. The same
+rules hold for the in-process limiter and the Redis one several processes share."""
+
+import os
 
 import pytest
 
 from app.dossiers import lookup_limit
 from app.web.ratelimit import SlidingWindowLimiter, address_key
+from app.web.redis_ratelimit import RedisLimiter
 
 
-def test_window_slides():
-    limiter = SlidingWindowLimiter(limit=3, window_seconds=60)
+@pytest.fixture(scope="session")
+def redis_url():
+    """The run's Redis (PostgreSQL runs share one), or one of this module's own."""
+    if os.environ.get("MOTCUA_CACHE_URL"):
+        yield os.environ["MOTCUA_CACHE_URL"]
+        return
+    from tests.scratch_servers import start_redis
+
+    server = start_redis()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def make_limiter(request):
+    made = []
+
+    def make(limit, window_seconds):
+        if request.param == "memory":
+            return SlidingWindowLimiter(limit, window_seconds)
+        limiter = RedisLimiter(request.getfixturevalue("redis_url"), "test", limit,
+                               window_seconds)
+        limiter.clear()
+        made.append(limiter)
+        return limiter
+
+    yield make
+    for limiter in made:
+        limiter.clear()
+
+
+@pytest.mark.engine
+def test_window_slides(make_limiter):
+    limiter = make_limiter(limit=3, window_seconds=60)
     for t in (0, 10, 20):
         assert not limiter.blocked("1.2.3.4", t)
         limiter.hit("1.2.3.4", t)
@@ -17,6 +53,20 @@ def test_window_slides():
     assert not limiter.blocked("1.2.3.4", 60.5)  # the first hit has left the window
 
 
+@pytest.mark.engine
+def test_redis_limits_are_shared_between_processes(redis_url):
+    """Two web processes each build their limiter; failures counted by one block the
+    other, so a guesser gains nothing by spreading requests over the servers."""
+    first, second = (RedisLimiter(redis_url, "shared", 2, 60) for _ in range(2))
+    first.clear()
+    first.hit("203.0.113.9", 1000.0)
+    second.hit("203.0.113.9", 1001.0)
+    assert first.blocked("203.0.113.9", 1002.0) and second.blocked("203.0.113.9", 1002.0)
+    assert second.retry_after("203.0.113.9", 1002.0) == 59
+    first.clear()
+    assert not second.blocked("203.0.113.9", 1002.0)
+
+
 def test_memory_is_bounded():
     limiter = SlidingWindowLimiter(limit=1, window_seconds=60, max_keys=100)
     for i in range(1000):
@@ -24,6 +74,7 @@ def test_memory_is_bounded():
     assert len(limiter._hits) <= 100
 
 
+@pytest.mark.engine
 def test_repeated_failed_lookups_are_refused_with_a_clear_message(client):
     params = {"ma": "000.00.17.H55-260213-0001", "so": "1234"}
     statuses = [client.get("/tra-cuu", params=params).status_code

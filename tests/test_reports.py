@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.db import dialect_module
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierApology, DossierEvent
 from app.formatting import LOCAL_TZ
 from app.reports import logic, service
 from app.reports.logic import KEYS, DossierFacts, classify, monthly_period
-from app.reports.sqlite_counts import count_by_procedure
 from app.reports.tables import ReportExport
 from app.tasks import huey
 from tests import factories
@@ -203,12 +203,15 @@ def catalogue(db):
     return run(make())
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sql_counts_equal_the_classifier(catalogue, seed):
+    """The engine's own SQL (app/reports/<dialect>_counts.py) against the Python rules."""
     rows = random_dossiers(*catalogue, n=300, seed=seed)
     run(insert(rows))
+    counts = dialect_module("app.reports", "counts")
     got = {(r["agency"], r["procedure"]): {k: r[k] for k in KEYS}
-           for r in run(count_by_procedure(MARCH))}
+           for r in run(counts.count_by_procedure(MARCH))}
     got = {key: counts for key, counts in got.items() if any(counts.values())}
     assert got == expected(rows)
     assert sum(c["processed_late"] for c in got.values()) > 0  # the data exercised it
@@ -216,6 +219,7 @@ def test_sql_counts_equal_the_classifier(catalogue, seed):
 
 # -- files, idempotency, pages, tasks ---------------------------------------------------
 
+@pytest.mark.engine
 def test_export_is_stored_and_regenerates_to_the_same_numbers(catalogue):
     from openpyxl import load_workbook
     from pypdf import PdfReader

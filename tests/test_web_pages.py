@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def test_home_page_is_vietnamese_and_has_search_and_lookup(client):
     response = client.get("/")
@@ -42,15 +44,41 @@ def test_lookup_unknown_code_and_wrong_digits_look_the_same(client):
         "&lt;script&gt;", "")
 
 
+@pytest.mark.engine
 def test_healthz_reports_database_and_migrations(client):
+    """200 on either engine (a load balancer drops a node answering 503), with the
+    engine's own replication facts."""
+    from app.db import dialect
+
     response = client.get("/healthz")
     assert response.status_code == 200
     body = json.loads(response.text)
     assert body["database"]["ok"] is True
     assert body["migrations"] == {"ok": True, "pending": 0}
     assert body["worker"]["ok"] is False  # no worker has beaten in this test database
+    assert body["replication"]["engine"] == dialect()
+    assert body["replication"]["configured"] is False  # no replica in a test's var/
 
 
+@pytest.mark.engine
+def test_healthz_answers_503_when_the_database_is_unreachable(client):
+    from app.db import get_engine
+    from tests.conftest import TEST_ENGINE
+
+    engine = get_engine()
+    url = engine.url
+    broken = ("sqlite:////nonexistent-folder/motcua.db" if TEST_ENGINE == "sqlite"
+              else url.rsplit("/", 1)[0] + "/no_such_database")
+    engine.reconnect(broken)
+    try:
+        response = client.get("/healthz")
+    finally:
+        engine.reconnect(url)
+    assert response.status_code == 503
+    assert response.json()["database"]["ok"] is False
+
+
+@pytest.mark.engine
 def test_healthz_sees_a_worker_heartbeat(client):
     from app.system.health import beat
     from tests.conftest import run

@@ -1,8 +1,8 @@
 """The one query module for catalogue search: ranked full text with filters.
 
-`search()` is all the rest of the app calls. On SQLite it ranks with the FTS5 index
-`procedure_fts` (migration 000007) and bm25; the raw FTS5 SQL lives only in `_fts_ids`.
-Elsewhere, or if the index is missing, a portable LIKE query over the folded name
+`search()` is all the rest of the app calls. It ranks with the engine's full-text index:
+FTS5 and bm25 on SQLite (`sqlite_search`), a weighted `tsvector` on PostgreSQL
+(`postgres_search`). If the index is missing, a portable LIKE query over the folded name
 answers instead (every word must appear, ordered by name). Filters are plain Piccolo
 conditions applied in both cases.
 """
@@ -12,17 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from piccolo.engine.finder import engine_finder
-
 from app.catalog.logic import LEVEL_LABELS, ONLINE_LEVEL_LABELS
 from app.catalog.tables import Field, Procedure
+from app.db import dialect_module
 from app.directory.tables import Agency
 from app.text import fold
 
 MAX_WORDS = 8
 MAX_RESULTS = 50
-# Folded search text is weighed above the accented name (both hold the name) and the code.
-BM25_WEIGHTS = (10.0, 5.0, 2.0)
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -65,15 +62,8 @@ def filters_from(params) -> Filters:
 
 def query_words(query: str) -> list[str]:
     """Folded words, letters and digits only (so nothing the user types can be read as
-    FTS5 syntax): "Cấp giấy phép: xây-dựng" -> ["cap", "giay", "phep", "xay", "dung"]."""
+    full-text syntax): "Cấp giấy phép: xây-dựng" -> ["cap", "giay", "phep", "xay", "dung"]."""
     return re.findall(r"[a-z0-9]+", fold(query))[:MAX_WORDS]
-
-
-def fts_match(words: list[str]) -> str:
-    """An FTS5 query: every word, the last one as a prefix, since results update as the
-    visitor types ("giay phep xay d" already finds "xây dựng")."""
-    terms = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*'] if words else []
-    return " ".join(terms)
 
 
 def _conditions(filters: Filters):
@@ -90,20 +80,8 @@ def _conditions(filters: Filters):
 
 
 async def _fts_ids(words: list[str]) -> list[int] | None:
-    """Ranked ids from the FTS5 index, best first; None when there is no index here."""
-    engine = engine_finder()
-    if engine.engine_type != "sqlite":
-        return None
-    exists = await Procedure.raw(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedure_fts'")
-    if not exists:
-        return None
-    w = BM25_WEIGHTS
-    rows = await Procedure.raw(
-        f"SELECT rowid AS id FROM procedure_fts WHERE procedure_fts MATCH {{}} "
-        f"ORDER BY bm25(procedure_fts, {w[0]}, {w[1]}, {w[2]}) LIMIT 500",
-        fts_match(words))
-    return [row["id"] for row in rows]
+    """Ranked ids from the engine's full-text index, best first; None without one."""
+    return await dialect_module("app.catalog", "search").ranked_ids(words)
 
 
 async def _like_ids(words: list[str]) -> list[int]:

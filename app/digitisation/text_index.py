@@ -1,34 +1,15 @@
-"""The SQLite-only part of digitised-text search: the FTS5 index `digitised_scan_fts`
-(migration 000006). Everything else in the area uses portable Piccolo queries.
-
-`matching_scan_ids` returns None when the index is not available (another database, or
-the migration not applied), and the caller falls back to LIKE on the folded text.
-"""
+"""Digitised-text search through the engine's full-text index: FTS5 on SQLite
+(`sqlite_text_index`), a GIN-indexed `tsvector` on PostgreSQL (`postgres_text_index`).
+Everything else in the area uses portable Piccolo queries."""
 
 from __future__ import annotations
 
-from piccolo.engine.finder import engine_finder
-
-from app.digitisation.tables import Scan
+from app.db import dialect_module
 
 MAX_CANDIDATES = 2000
 
 
-def fts_match(terms: list[str]) -> str:
-    """Every term as a word prefix ("nhun" finds "nhung"); terms are [a-z0-9]+ only, so
-    nothing typed is read as FTS5 syntax."""
-    return " ".join(f'"{term}"*' for term in terms)
-
-
 async def matching_scan_ids(terms: list[str]) -> list[int] | None:
-    """Ids of scans whose text holds every term, newest first."""
-    if engine_finder().engine_type != "sqlite":
-        return None
-    exists = await Scan.raw("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                            "AND name = 'digitised_scan_fts'")
-    if not exists:
-        return None
-    rows = await Scan.raw(
-        "SELECT rowid AS id FROM digitised_scan_fts WHERE digitised_scan_fts MATCH {} "
-        f"ORDER BY rowid DESC LIMIT {MAX_CANDIDATES}", fts_match(terms))
-    return [row["id"] for row in rows]
+    """Ids of scans whose text holds every term (as word prefixes), newest first, at most
+    MAX_CANDIDATES; None when the index is missing (the caller falls back to LIKE)."""
+    return await dialect_module("app.digitisation", "text_index").matching_scan_ids(terms)

@@ -1,9 +1,11 @@
 """Bulk generation of realistic historical dossiers, for dashboards and benchmarks.
 
 Through Piccolo a million dossiers would take hours. Rows here are plain tuples built from
-precomputed tables and written with sqlite-utils on a connection of our own, so
-`synchronous=OFF` never reaches the app. Each chunk is one short IMMEDIATE transaction that
-checks the highest id and each agency's daily sequences, so reruns never collide. Times are
+precomputed tables and written by the database's own bulk writer on a connection of its
+own (`sqlite_bulk_writer`: sqlite-utils with `synchronous=OFF`; `postgres_bulk_writer`:
+COPY), chosen by the database URL. Each chunk is one short transaction holding the app's
+write lock that checks the highest id and each agency's daily sequences, so reruns never
+collide. Times are
 whole UTC seconds in Piccolo's Timestamptz text ("2026-02-13 03:00:00+00:00"); due dates
 skip weekends only, the holiday calendar comes later."""
 
@@ -15,8 +17,7 @@ from bisect import bisect_left
 from datetime import UTC, date, datetime, timedelta
 from itertools import accumulate
 
-import sqlite_utils
-
+from app.db import dialect_module
 from app.dossiers.logic import Status
 from app.formatting import now_utc
 
@@ -133,8 +134,8 @@ def _day_counts(rng, count: int, cal: _Calendar, first: int, last: int) -> list[
 def _state(db, lo: str, hi: str) -> tuple[int, dict[tuple[int, str], int]]:
     """The next dossier id, and (agency id, yymmdd) -> highest daily sequence used between
     days lo and hi, by a range search on the unique code index (agency codes have no '-')."""
-    return db.execute("SELECT coalesce(max(id), 0) + 1 FROM dossier").fetchone()[0], {
-        (aid, day): top for aid, day, top in db.execute(
+    return db.query("SELECT coalesce(max(id), 0) + 1 FROM dossier")[0][0], {
+        (aid, day): top for aid, day, top in db.query(
             "SELECT a.id, substr(d.code, length(a.code) + 2, 6), max(CAST(substr(d.code, "
             "length(a.code) + 9) AS INTEGER)) FROM agency a JOIN dossier d ON d.code > a.code"
             " || '-' || ? AND d.code < a.code || '-' || ? || '.' WHERE a.id IN (SELECT agency"
@@ -201,24 +202,24 @@ def _rows(rng, cal: _Calendar, plan, procs, cum, people, addresses, next_id, tak
     return rows, events
 
 
-def generate_dossiers(db_path: str, count: int, *, seed: int = 1, start: date | None = None,
+def generate_dossiers(database: str, count: int, *, seed: int = 1, start: date | None = None,
                       end: date | None = None) -> dict:
     """Add `count` dossiers received on weekdays between `start` and `end` (default: the
-    last two years up to today) for the catalogue's active procedures, with their events."""
+    last two years up to today) for the catalogue's active procedures, with their events.
+    `database` is a URL (`sqlite:///…`, `postgresql://…`) or an SQLite file's path."""
     began, rng, now = time.perf_counter(), random.Random(seed), now_utc()
     end = end or now.date()
     start = start or end - timedelta(days=730)
-    db = sqlite_utils.Database(db_path)
+    url = database if "://" in database else f"sqlite:///{database}"
+    db = dialect_module("app.dossiers", "bulk_writer", url).Writer(url)
     try:
-        db.conn.executescript("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144; "
-                              "PRAGMA temp_store = MEMORY; PRAGMA busy_timeout = 10000;")
         procs = [(pid, aid, code, *_limit(amount, unit)) for pid, aid, code, amount, unit in
-                 db.execute("SELECT p.id, p.agency, a.code, p.time_limit_amount, "
+                 db.query("SELECT p.id, p.agency, a.code, p.time_limit_amount, "
                             "p.time_limit_unit FROM procedure p JOIN agency a ON a.id = p.agency"
                             " WHERE p.active ORDER BY p.id")]
         if not procs:
             raise BulkGenerationError("no active procedures in the catalogue: load it first")
-        communes = [f"{kind[:1].lower()}{kind[1:]} {name}" for kind, name in db.execute(
+        communes = [f"{kind[:1].lower()}{kind[1:]} {name}" for kind, name in db.query(
             "SELECT level_name, name FROM admin_unit WHERE active AND level = 'xa' ORDER BY id"
             " LIMIT 500")] or list(COMMUNES)
         people, addresses = _people(rng, communes)
@@ -235,16 +236,15 @@ def generate_dossiers(db_path: str, count: int, *, seed: int = 1, start: date | 
             days, snapshot = (cal.ymd[chunk[0][0]], cal.ymd[chunk[-1][0]]), rng.getstate()
             state = _state(db, *days)
             rows, events = _rows(rng, cal, chunk, procs, cum, people, addresses, *state)
-            db.execute("BEGIN IMMEDIATE")
+            db.begin()
             if (fresh := _state(db, *days)) != state:  # someone wrote dossiers meanwhile
                 rng.setstate(snapshot)
                 rows, events = _rows(rng, cal, chunk, procs, cum, people, addresses, *fresh)
-            # sqlite-utils caps each INSERT at 999 variables (66 dossiers), whatever batch_size.
-            db["dossier"].insert_all(rows, batch_size=10_000)
-            db["dossier_event"].insert_all(events, batch_size=10_000)
+            db.insert("dossier", rows)
+            db.insert("dossier_event", events)
             db.commit()
             n_dossiers, n_events = n_dossiers + len(rows) - 1, n_events + len(events) - 1
-        db.conn.executescript("PRAGMA analysis_limit = 1000; PRAGMA optimize;")
+        db.finish()
     finally:
         db.close()  # closing inside a failed chunk's transaction rolls it back
     return {"dossiers": n_dossiers, "events": n_events,

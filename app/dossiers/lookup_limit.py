@@ -66,7 +66,7 @@ def _limits(code: str | None, source: str):
 
 def wait_seconds(source: str, code: str | None = None, now: float | None = None) -> int:
     """Seconds before this source (and code) may try again; 0 when it may now."""
-    now = time.monotonic() if now is None else now
+    now = time.time() if now is None else now
     return max(limit.retry_after(key, now) for limit, key in _limits(code, source))
 
 
@@ -77,7 +77,7 @@ async def attempt(source: str, prove: Callable[[], Awaitable[T | None]], *,
     input gives None without asking or counting."""
     if code is not None and not well_formed(code, digits):
         return None
-    now = time.monotonic()
+    now = time.time()
     if seconds := wait_seconds(source, code, now):
         raise LookupThrottled(seconds)
     found = await prove()

@@ -95,6 +95,13 @@ def describe_args(args: Any) -> str:
     return _shown(args)
 
 
+# Connection lost or refused (class 08), the server shutting down or starting (57P01-03),
+# too many connections or out of resources (class 53), serialization failure and deadlock
+# (40001, 40P01), a lock wait given up (55P03): a later attempt can succeed.
+TRANSIENT_SQLSTATE_CLASSES = frozenset({"08", "53"})
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03"})
+
+
 def is_transient(exc: BaseException) -> bool:
     """Whether a retry can help. Unknown errors are treated as permanent: retrying a bug
     three times only hides it for four minutes."""
@@ -105,6 +112,10 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.OperationalError):
         text = str(exc).lower()
         return "locked" in text or "busy" in text
+    # PostgreSQL (asyncpg errors carry the SQLSTATE; recognised without importing asyncpg).
+    state = getattr(exc, "sqlstate", None)
+    if isinstance(state, str):
+        return state in TRANSIENT_SQLSTATES or state[:2] in TRANSIENT_SQLSTATE_CLASSES
     # httpx's network failures, recognised without importing httpx here.
     return any(cls.__name__ == "TransportError" and cls.__module__.startswith("httpx")
                for cls in type(exc).__mro__)

@@ -65,7 +65,7 @@ async def reply_for(sender_key: str, text: str) -> str | None:
     for the Zalo Official Account), or None when the sender is over its own limit (each
     answer costs a message). One lookup and one limiter for every channel: the sender
     counts as the source, the code as itself (`app.dossiers.lookup_limit`)."""
-    now = time.monotonic()
+    now = time.time()
     if LOOKUPS_PER_SENDER.blocked(sender_key, now):
         return None
     LOOKUPS_PER_SENDER.hit(sender_key, now)

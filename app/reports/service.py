@@ -8,13 +8,12 @@ import time
 from typing import Any
 
 from app.catalog.tables import Procedure
-from app.db import write_transaction
+from app.db import dialect_module, write_transaction
 from app.directory.tables import Agency
 from app.files import store
 from app.formatting import now_utc
 from app.reports import export, issuer, logic
 from app.reports.logic import KEYS, Period
-from app.reports.sqlite_counts import count_by_procedure
 from app.reports.tables import ReportExport
 from app.settings import get_settings
 
@@ -22,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def build_report(period: Period) -> export.Report:
-    rows = await count_by_procedure(period)
+    rows = await dialect_module("app.reports", "counts").count_by_procedure(period)
     agency_ids = sorted({row["agency"] for row in rows})
     procedure_ids = sorted({row["procedure"] for row in rows})
     agencies = {a["id"]: a["name"] for a in await Agency.select(Agency.id, Agency.name).where(

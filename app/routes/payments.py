@@ -87,7 +87,7 @@ async def _payment(request: Request, reference: str) -> dict:
 async def payment_callback(request: Request) -> Response:
     """Server-to-server report from the gateway, signed with HMAC-SHA256 over the body.
     An address sending bad signatures waits (`rejects.BAD_SIGNATURES_PER_ADDRESS`)."""
-    address, now = address_key(client_ip(request)), time.monotonic()
+    address, now = address_key(client_ip(request)), time.time()
     if rejects.BAD_SIGNATURES_PER_ADDRESS.blocked(address, now):
         rejects.REJECTED.record(address, b"")
         wait = rejects.BAD_SIGNATURES_PER_ADDRESS.retry_after(address, now)

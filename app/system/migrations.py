@@ -5,14 +5,13 @@ from __future__ import annotations
 from piccolo.apps.migrations.commands.check import CheckMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 
-from app.db import get_engine, initialise_file
+from app.db import get_engine
 
 APP_NAME = "motcua"
 
 
 async def migrate() -> None:
-    engine = get_engine()
-    initialise_file(engine.path)
+    await get_engine().prepare()
     result = await run_forwards(app_name=APP_NAME)
     if not result.success:
         raise RuntimeError(f"migration failed: {result.message}")

@@ -1,15 +1,16 @@
 """`python -m app restore-check`: prove a restored copy is whole before anyone trusts it.
 
-Run on the restored folder (MOTCUA_VAR_DIR): SQLite's integrity check, the audit hash
-chain, then the uploaded files copied back from the file replica with every SHA-256
-checked. Exit 0 only when all three pass.
+Run on the restored folder (MOTCUA_VAR_DIR) or the restored PostgreSQL database
+(MOTCUA_DATABASE_URL): the engine's integrity check (SQLite's `integrity_check`, or every
+table read and every index checked on PostgreSQL), the audit hash chain, then the uploaded
+files copied back from the file replica with every SHA-256 checked. Exit 0 only when all
+three pass.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
 
 from app.settings import get_settings
@@ -17,15 +18,17 @@ from app.settings import get_settings
 
 def cmd_restore_check(args: argparse.Namespace) -> int:
     from app.audit.service import verify as verify_audit
+    from app.db import get_engine
+    from app.dossiers.tables import Dossier
     from app.files import backup
 
     settings = get_settings()
-    conn = sqlite3.connect(settings.database_path)
-    try:
-        integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        dossiers = conn.execute("SELECT count(*) FROM dossier").fetchone()[0]
-    finally:
-        conn.close()
+
+    async def database_facts() -> tuple[str, int]:
+        integrity = await get_engine().integrity_check()
+        return integrity, (await Dossier.count() if integrity == "ok" else 0)
+
+    integrity, dossiers = asyncio.run(database_facts())
     failed = False
     if integrity != "ok":
         print(f"LỖI integrity_check: {integrity}", file=sys.stderr)
@@ -38,7 +41,8 @@ def cmd_restore_check(args: argparse.Namespace) -> int:
     for problem in files.problems:
         print(f"LỖI tệp {problem}", file=sys.stderr)
     failed = failed or bool(problems) or not files.ok
-    print(f"Bản khôi phục {settings.database_path}: {dossiers} hồ sơ, "
+    where = settings.database_url.rsplit("@", 1)[-1]  # never the password
+    print(f"Bản khôi phục {where}: {dossiers} hồ sơ, "
           f"integrity_check {integrity}, nhật ký kiểm toán "
           f"{'toàn vẹn' if not problems else 'LỖI'}, {len(digests)} tệp "
           f"({files.copied} chép lại, {len(files.problems)} lỗi).")

@@ -1,15 +1,18 @@
 """Failure limits: a small interface, its in-process implementation, and the address key.
 
 Only *failures* are counted (a wrong code, a bad signature), so honest use is never
-stopped. Callers pass the time (a monotonic clock), so the rules are tested without
-sleeping. One VM runs one web process, so memory is the right store today; when several
-processes serve (PostgreSQL, Redis), `limiter()` is the one place that hands out a shared
-implementation of `Limiter` instead.
+stopped. Callers pass the time, so the rules are tested without sleeping. One VM runs one
+web process, so memory is the right store there; when several processes serve,
+`MOTCUA_CACHE_URL=redis://…` makes `limiter()` hand out `RedisLimiter`s
+(app/web/redis_ratelimit.py) that every process and machine share. Shared limits need
+one clock: callers pass the wall clock (`time.time()`), not a process's monotonic one.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
+import sys
 from collections import deque
 from typing import Protocol
 
@@ -71,9 +74,19 @@ class SlidingWindowLimiter:
 _MADE: list[Limiter] = []
 
 
-def limiter(limit: int, window_seconds: float) -> Limiter:
-    """A new limiter of the configured kind (in-process memory for now)."""
-    made = SlidingWindowLimiter(limit, window_seconds)
+def limiter(limit: int, window_seconds: float, name: str | None = None) -> Limiter:
+    """A new limiter of the configured kind: in this process's memory, or in Redis when
+    MOTCUA_CACHE_URL names one. The shared name defaults to the calling module and the
+    numbers, the same in every process."""
+    url = os.environ.get("MOTCUA_CACHE_URL", "")
+    if url:
+        from app.web.redis_ratelimit import RedisLimiter
+
+        caller = sys._getframe(1).f_globals.get("__name__", "app")
+        made: Limiter = RedisLimiter(url, name or f"{caller}:{limit}/{window_seconds:g}",
+                                     limit, window_seconds)
+    else:
+        made = SlidingWindowLimiter(limit, window_seconds)
     _MADE.append(made)
     return made
 
