@@ -83,9 +83,9 @@ async def test_the_nightly_run_picks_up_a_late_correction(db):
 
 
 def test_the_charts_page_reads_the_months_from_snapshots(client, monkeypatch):
-    from app.routes import service_index as routes
+    from app.service_index import gather
 
-    monkeypatch.setattr(routes, "today", lambda: APRIL_2)
+    monkeypatch.setattr(gather, "local_today", lambda: APRIL_2)
     run(build())
     run(snapshots.refresh(APRIL_2, IndexConfig(), NOW))
     # A figure only the snapshot holds: the page shows it, so it did not recompute February.

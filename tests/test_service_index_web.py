@@ -19,10 +19,11 @@ MARCH = {"ky": "2026-03"}
 
 @pytest.fixture
 def world(client, monkeypatch):
-    # The pages offer the periods up to today: today is injected, 2 April 2026.
-    from app.routes import service_index as routes
+    # Today is injected, 2 April 2026: the periods offered, the closed ones and the
+    # catalogue's pages of March all read it.
+    from app.service_index import gather
 
-    monkeypatch.setattr(routes, "today", lambda: date(2026, 4, 2))
+    monkeypatch.setattr(gather, "local_today", lambda: date(2026, 4, 2))
     return run(build())
 
 

@@ -19,9 +19,9 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_503_SERVICE_UNAVAILABLE
 
-from app.formatting import now_utc, to_local
 from app.reports.periods import Kind, Period, PeriodError, parse_slug, started_periods
 from app.service_index import charts, logic, trends
+from app.service_index import gather as index_gather
 from app.service_index import service as index
 from app.service_index.indicators import GROUP_NAMES, PROCEDURES, UNIT_NAMES
 
@@ -33,7 +33,7 @@ SHOWN = {Kind.MONTH: 24, Kind.QUARTER: 8, Kind.HALF: 4, Kind.NINE_MONTHS: 3, Kin
 
 
 def today() -> date:
-    return to_local(now_utc()).date()
+    return index_gather.local_today()
 
 
 def period_groups(day: date) -> list[tuple[Kind, list[Period]]]:

@@ -162,13 +162,19 @@ async def progress_timings(period: Period, config: IndexConfig) -> tuple[list[di
     return candidates, facts
 
 
+def local_today() -> date:
+    """Today in Việt Nam: the one "today" of the index, for its pages (which periods are
+    offered, which are closed) and its catalogue facts (pages of a period still running)."""
+    return to_local(now_utc()).date()
+
+
 async def gather(period: Period, agency_ids: list[int] | None, config: IndexConfig,
                  today: date | None = None) -> Facts:
     """Everything the indicators read for `period`, within `agency_ids` (None: province);
     `today` (local) bounds the catalogue's pages of a period still running."""
     facts = Facts(period, config, await current_calendar())
     facts.catalogue = await catalogue_facts(period, agency_ids,
-                                            today or to_local(now_utc()).date(),
+                                            today or local_today(),
                                             config.default_result_kind)
     facts.procedures = {p["id"]: p for p in await _scoped(Procedure.select(
         Procedure.id, Procedure.code, Procedure.name, Procedure.agency, Procedure.online_level,
