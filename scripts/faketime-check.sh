@@ -25,11 +25,11 @@ started=$SECONDS
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 check() {
-  local index=$1 entry=$2; shift 2
+  local index=$1 entry=$2 rc=0; shift 2
   TZ=UTC TEST_CLOCK=system FAKETIME_DONT_FAKE_MONOTONIC=1 \
     faketime "${entry%%|*}" "$PY" -m pytest -q -p no:cacheprovider -m clock "${files[@]}" "$@" \
-    >"$logs/$index.log" 2>&1
-  echo $? >"$logs/$index.rc"
+    >"$logs/$index.log" 2>&1 || rc=$?
+  echo "$rc" >"$logs/$index.rc"
 }
 for index in "${!moments[@]}"; do
   check "$index" "${moments[$index]}" "$@" &
