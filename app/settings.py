@@ -49,6 +49,9 @@ class Settings:
     draft_abandon_days: int = 30  # unsent online drafts older than this are purged
     job_keep_days: int = 30  # succeeded job rows kept this long
     file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
+    # Benchmarks only (bench/load.py): source addresses the lookup limiter neither refuses
+    # nor counts, so a load of lookups measures lookups. Refused with MOTCUA_HTTPS=1.
+    bench_exempt_addresses: frozenset[str] = frozenset()
     _secret: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -114,6 +117,9 @@ def load_settings() -> Settings:
         debug=_env_bool("DEBUG", False),
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),
         draft_abandon_days=int(_env("DRAFT_ABANDON_DAYS", "30")),
+        bench_exempt_addresses=frozenset(a.strip() for a in
+                                         _env("BENCH_EXEMPT_ADDRESSES", "").split(",")
+                                         if a.strip()),
     )
 
 
