@@ -16,6 +16,7 @@ from app.dossiers.logic import (
     last_digits_problem,
 )
 from app.dossiers.tables import Dossier
+from app.prepared import prepared
 
 
 def visible_to(user: CurrentUser):
@@ -63,8 +64,24 @@ async def resolve_code(typed: str) -> str | None:
     """The dossier code meant by what was typed (dots, dashes and spaces optional)."""
     if len(typed) > 80:
         return None
-    agencies = [row["code"] for row in await Agency.select(Agency.code)]
+    agencies = [row["code"] for row in await agency_codes()]
     return canonical_code(typed, agencies)
+
+
+@prepared
+def agency_codes():
+    return Agency.select(Agency.code)
+
+
+@prepared
+def lookup_row(code):
+    """What the public lookup shows of a dossier, with the applicant's digits to check."""
+    return Dossier.select(
+        Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
+        Dossier.finished_at, Dossier.returned_at, Dossier.applicant_phone,
+        Dossier.applicant_id_number, Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.name.as_alias("agency_name"),
+    ).where(Dossier.code == code).first()
 
 
 async def public_lookup(code: str, second_factor: str) -> dict | None:
@@ -75,12 +92,7 @@ async def public_lookup(code: str, second_factor: str) -> dict | None:
     code = await resolve_code(code)
     if code is None or last_digits_problem(second_factor) is not None:
         return None
-    row = await Dossier.select(
-        Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
-        Dossier.finished_at, Dossier.returned_at, Dossier.applicant_phone,
-        Dossier.applicant_id_number, Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.agency.name.as_alias("agency_name"),
-    ).where(Dossier.code == code).first()
+    row = await lookup_row(code=code)
     if row is None:
         return None
     factor = second_factor.strip()

@@ -7,6 +7,7 @@ from app.dossiers import service as dossiers
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
 from app.payments import service as payments
 from app.portal.logic import next_steps, timeline
+from app.prepared import prepared
 from app.workflow import Action
 from app.workflow.service import actions_for, perform
 
@@ -17,12 +18,23 @@ async def public_view(code: str, second_factor: str) -> dict | None:
     result = await dossiers.public_lookup(code, second_factor)
     if result is None:
         return None
-    row = await Dossier.select(Dossier.id, Dossier.fees_due, Dossier.fees_paid).where(
-        Dossier.code == result["code"]).first()
-    events = await DossierEvent.select(DossierEvent.id, DossierEvent.at, DossierEvent.action,
-                                       ).where(DossierEvent.dossier == row["id"])
+    row = await fees_by_code(code=result["code"])
+    events = await public_events(dossier_id=row["id"])
     return {**result, "dossier_id": row["id"], "timeline": timeline(events, owner=False),
             "next_steps": next_steps(result["status"], row["fees_due"] - row["fees_paid"])}
+
+
+@prepared
+def fees_by_code(code):
+    return Dossier.select(Dossier.id, Dossier.fees_due, Dossier.fees_paid).where(
+        Dossier.code == code).first()
+
+
+@prepared
+def public_events(dossier_id):
+    """What the public timeline is drawn from: no comments, no actors."""
+    return DossierEvent.select(DossierEvent.id, DossierEvent.at, DossierEvent.action,
+                               ).where(DossierEvent.dossier == dossier_id)
 
 
 async def owner_view(user: CurrentUser, dossier_id: int) -> dict | None:
