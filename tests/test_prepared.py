@@ -145,7 +145,7 @@ async def test_catalogue_and_process_queries_answer_as_piccolo_does(db):
     await same(search._agencies_named, ids=padded_ids([]))
     for procedure_id in [*ids[:5], 0, 10**6]:
         await same(service._procedure_page, procedure_id=procedure_id)
-        await same(service._active_components, procedure_id=procedure_id, active=True)
+        await same(service.active_components, procedure_id=procedure_id, active=True)
         await same(service._current_versions, procedure_id=procedure_id,
                    statuses=["in_force", "scheduled"])
         for at in (now_utc(), now_utc() - timedelta(days=3650)):
@@ -155,3 +155,23 @@ async def test_catalogue_and_process_queries_answer_as_piccolo_does(db):
     for version_id in [*versions[:5], 0]:
         await same(processes._version_steps, version_id=version_id)
         await same(processes._version_agency, version_id=version_id)
+
+
+async def test_the_applicants_draft_reads_answer_as_piccolo_does(db):
+    from app.portal import service as portal
+
+    world = await build_world(db, dossiers=5)
+    citizen = await factories.staff(factories.Role.CITIZEN)
+    procedure = await Procedure.select(Procedure.id).first()
+    own = await factories.dossier(await Procedure.objects().get(Procedure.id == procedure["id"]),
+                                  applicant_id=citizen.id, status=Status.DRAFT)
+    assert (await same(portal._own_dossier, dossier_id=own.id, applicant_id=citizen.id))["id"] \
+        == own.id
+    for dossier_id, applicant_id in [(own.id, citizen.id + 1), (world.dossier_ids[0], citizen.id),
+                                     (0, citizen.id), (own.id, -1)]:
+        assert await same(portal._own_dossier, dossier_id=dossier_id,
+                          applicant_id=applicant_id) is None
+    for dossier_id in [own.id, *world.dossier_ids[:3], 0]:
+        await same(portal._supplied, dossier_id=dossier_id)
+    draft = await portal.draft_of(citizen, own.id)
+    assert draft["components"] and draft["supplied"] == {}

@@ -52,7 +52,8 @@ def _current_versions(procedure_id, statuses):
 
 
 @prepared
-def _active_components(procedure_id, active):
+def active_components(procedure_id, active):
+    """A procedure's components offered now, in order (the procedure page, the draft)."""
     return ProcedureComponent.select().where(
         (ProcedureComponent.procedure == procedure_id) & (ProcedureComponent.active == active)
     ).order_by(ProcedureComponent.position)
@@ -79,7 +80,7 @@ async def get_procedure(procedure_id: int) -> dict | None:
     await _versions(procedure)
     if not procedure["active"] and not procedure["abolished"]:
         return None
-    procedure["components"] = await _active_components(procedure_id=procedure_id, active=True)
+    procedure["components"] = await active_components(procedure_id=procedure_id, active=True)
     procedure["published_steps"] = split_steps(procedure["steps_text"])
     procedure["method_labels"] = [METHOD_LABELS[m] for m in procedure["methods"].split(",")
                                   if m in METHOD_LABELS]

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
-from app.catalog.tables import Procedure, ProcedureComponent
+from app.catalog.service import active_components
+from app.catalog.tables import Procedure
 from app.counter.service import next_code
 from app.db import write_transaction
 from app.digitisation.images import ImageProblem, reencode_upload
@@ -23,6 +24,7 @@ from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
 from app.files import store
 from app.files.logic import MAX_DOSSIER_BYTES, sniff, upload_problem
 from app.formatting import now_utc, to_local
+from app.prepared import prepared
 from app.warehouse import service as warehouse
 from app.workflow import Action
 from app.workflow.service import perform, recompute_due
@@ -56,23 +58,31 @@ async def start_draft(user: CurrentUser, procedure_id: int) -> int:
 
 async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
     """The applicant's own dossier (draft or submitted) with its procedure, or None."""
-    row = await Dossier.select(
+    row = await _own_dossier(dossier_id=dossier_id, applicant_id=user.id)
+    if row is None:
+        return None
+    row["components"] = await active_components(procedure_id=row["procedure"], active=True)
+    row["supplied"] = {c["procedure_component"]: c
+                       for c in await _supplied(dossier_id=dossier_id)}
+    return row
+
+
+# Every step of the applicant's path reads the draft, some twice: built once.
+@prepared
+def _own_dossier(dossier_id, applicant_id):
+    return Dossier.select(
         Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"),
         Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
         Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
-    ).where((Dossier.id == dossier_id) & (Dossier.applicant == user.id)).first()
-    if row is None:
-        return None
-    row["components"] = await ProcedureComponent.select().where(
-        (ProcedureComponent.procedure == row["procedure"]) & ProcedureComponent.active.eq(True)
-    ).order_by(ProcedureComponent.position)
-    row["supplied"] = {
-        c["procedure_component"]: c for c in await DossierComponent.select(
-            DossierComponent.all_columns(), DossierComponent.file.size.as_alias("size"),
-        ).where(DossierComponent.dossier == dossier_id)
-    }
-    return row
+    ).where((Dossier.id == dossier_id) & (Dossier.applicant == applicant_id)).first()
+
+
+@prepared
+def _supplied(dossier_id):
+    return DossierComponent.select(
+        DossierComponent.all_columns(), DossierComponent.file.size.as_alias("size"),
+    ).where(DossierComponent.dossier == dossier_id)
 
 
 async def save_applicant(draft: dict, name: str, id_number: str, phone: str,
