@@ -175,3 +175,46 @@ async def test_the_applicants_draft_reads_answer_as_piccolo_does(db):
         await same(portal._supplied, dossier_id=dossier_id)
     draft = await portal.draft_of(citizen, own.id)
     assert draft["components"] and draft["supplied"] == {}
+
+
+async def test_session_snapshot_and_submission_reads_answer_as_piccolo_does(db):
+    from app.accounts import service as accounts
+    from app.accounts.tables import User, UserSession
+    from app.dossiers.tables import DossierApology
+    from app.portal import service as portal
+    from app.workflow import service as workflow
+
+    world = await build_world(db, dossiers=5)
+    handler = await factories.staff(factories.Role.HANDLER, agency_ids=(1, 2))
+    citizen = await factories.staff(factories.Role.CITIZEN)
+    live = await accounts.start_session(await User.objects().get(User.id == handler.id), "::1",
+                                        "Chromium")
+    ended = await accounts.start_session(await User.objects().get(User.id == citizen.id),
+                                         "203.113.1.9", "Cốc Cốc")
+    await UserSession.update({UserSession.revoked_at: now_utc()}).where(
+        UserSession.token == ended)
+    for token in (live, ended, "", "không-có-phiên"):
+        for now in (now_utc(), now_utc() + timedelta(days=400)):
+            await same(accounts._live_session, token=token, now=now)
+    assert await accounts._live_session(token=live, now=now_utc())
+    assert (await accounts.load_session(live)).agency_ids == (1, 2)
+    for user_id in (handler.id, citizen.id, 0):
+        await same(accounts._agencies_of, user_id=user_id)
+
+    dossier_id = world.dossier_ids[0]
+    row = await workflow._dossier_row(dossier_id=dossier_id)
+    await DossierApology(dossier=dossier_id, previous_due_at=row["due_at"] or now_utc(),
+                         new_due_at=now_utc(), reason="Chậm do xác minh").save()
+    for dossier_id in [*world.dossier_ids[:3], 0]:
+        found = await same(workflow._dossier_row, dossier_id=dossier_id)
+        await same(workflow._has_result, dossier_id=dossier_id)
+        for due_at in ((found or {}).get("due_at") or now_utc(), now_utc()):
+            await same(workflow._apologised, dossier_id=dossier_id, due_at=due_at)
+        await same(portal._status_and_code, dossier_id=dossier_id)
+    for procedure_id in (1, 2, 10**6):
+        for active, internal in ((True, False), (False, False), (True, True)):
+            await same(portal._offered, procedure_id=procedure_id, active=active,
+                       internal=internal)
+        await same(portal._current_version, procedure_id=procedure_id)
+    for user_id in (handler.id, citizen.id, -5):
+        await same(portal._account, user_id=user_id)

@@ -108,13 +108,13 @@ def _ranked(field, agency, level, online_level, ids):
 @prepared
 def _public_fields(active, internal):
     return Procedure.select(Procedure.field).where(
-        (Procedure.active == active) & (Procedure.internal == internal))
+        (Procedure.active == active) & (Procedure.internal == internal)).distinct()
 
 
 @prepared
 def _public_agencies(active, internal):
     return Procedure.select(Procedure.agency).where(
-        (Procedure.active == active) & (Procedure.internal == internal))
+        (Procedure.active == active) & (Procedure.internal == internal)).distinct()
 
 
 @prepared

@@ -37,12 +37,10 @@ class SubmissionError(ValueError):
 
 
 async def start_draft(user: CurrentUser, procedure_id: int) -> int:
-    procedure = await Procedure.select().where(
-        (Procedure.id == procedure_id) & Procedure.active.eq(True)
-        & Procedure.internal.eq(False)).first()
+    procedure = await _offered(procedure_id=procedure_id, active=True, internal=False)
     if procedure is None or procedure["online_level"] == "none":
         raise SubmissionError("Thủ tục này chưa được cung cấp dịch vụ công trực tuyến.")
-    account = await User.select().where(User.id == user.id).first()
+    account = await _account(user_id=user.id)
     async with write_transaction():
         draft = Dossier(
             code=DRAFT_PREFIX + secrets.token_hex(8), procedure=procedure_id,
@@ -54,6 +52,18 @@ async def start_draft(user: CurrentUser, procedure_id: int) -> int:
         )
         await draft.save()
     return draft.id
+
+
+@prepared
+def _offered(procedure_id, active, internal):
+    return Procedure.select().where(
+        (Procedure.id == procedure_id) & (Procedure.active == active)
+        & (Procedure.internal == internal)).first()
+
+
+@prepared
+def _account(user_id):
+    return User.select().where(User.id == user_id).first()
 
 
 async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
@@ -171,19 +181,27 @@ async def submit(user: CurrentUser, draft: dict) -> str:
     if missing_components(draft):
         raise SubmissionError("Hồ sơ còn thiếu thành phần bắt buộc.")
     async with write_transaction():
-        current = await Dossier.select(Dossier.status, Dossier.code).where(
-            Dossier.id == draft["id"]).first()
+        current = await _status_and_code(dossier_id=draft["id"])
         if current["status"] != Status.DRAFT:  # a double tap that lost the race
             return current["code"]
         code = await next_code(draft["agency"], to_local(now_utc()).date())
         # Submitted under the version in force now, even if the draft began under another.
-        version = await Procedure.select(Procedure.current_version).where(
-            Procedure.id == draft["procedure"]).first()
+        version = await _current_version(procedure_id=draft["procedure"])
         await Dossier.update({Dossier.code: code,
                               Dossier.procedure_version: version["current_version"]}).where(
             Dossier.id == draft["id"])
         await perform(draft["id"], user, Action.SUBMIT)
     return code
+
+
+@prepared
+def _status_and_code(dossier_id):
+    return Dossier.select(Dossier.status, Dossier.code).where(Dossier.id == dossier_id).first()
+
+
+@prepared
+def _current_version(procedure_id):
+    return Procedure.select(Procedure.current_version).where(Procedure.id == procedure_id).first()
 
 
 async def expected_appointment(dossier: dict) -> datetime | None:
