@@ -9,8 +9,10 @@ the page simply shows the confirmation again: exactly one dossier.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import secrets
 from datetime import datetime
+from pathlib import Path
 
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
@@ -20,11 +22,12 @@ from app.counter.service import next_code
 from app.db import write_transaction
 from app.digitisation.images import ImageProblem, reencode_upload
 from app.dossiers.logic import Channel, Status
-from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
+from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, StoredFile
 from app.files import store
 from app.files.logic import MAX_DOSSIER_BYTES, sniff, upload_problem
 from app.formatting import now_utc, to_local
 from app.prepared import prepared
+from app.settings import get_settings
 from app.warehouse import service as warehouse
 from app.workflow import Action
 from app.workflow.service import perform, recompute_due
@@ -127,20 +130,49 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
     Only while drafting or answering a supplement request: a submitted dossier is fixed.
     The upload is also filed in the applicant's data warehouse for later reuse."""
     component = _check_changeable(draft, component_id)
-    problem = upload_problem(content, already_stored=_others_size(draft, component_id))
+    # The CPU and disk work (parsing the file, Pillow, writing and fsyncing both copies)
+    # in one worker thread: the event loop serves others meanwhile, and the write lock
+    # below is held for the rows only, since `store.store` finds the bytes already there.
+    content, content_type, written = await asyncio.to_thread(
+        _checked_and_written, content, _others_size(draft, component_id))
+    try:
+        async with store.atomic():
+            stored = await store.store(content, content_type)
+            await _replace_component(draft, component, stored.id, filename, reused=False)
+            await warehouse.file_document(
+                title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,
+                dossier_id=None, owner_id=draft["applicant"])
+    except BaseException:
+        if written:
+            await _drop_unclaimed(written, hashlib.sha256(content).hexdigest())
+        raise
+
+
+def _checked_and_written(content: bytes, already_stored: int) -> tuple[bytes, str, list[Path]]:
+    """The bytes to store (refused in Vietnamese, images re-encoded), written and fsynced
+    under their digest in the store and its replica; returns the copies this call created."""
+    problem = upload_problem(content, already_stored=already_stored)
     if problem:
         raise SubmissionError(problem)
-    try:  # Pillow work is CPU-bound: keep the event loop serving other requests
-        content, content_type = await asyncio.to_thread(reencode_upload, content,
-                                                        sniff(content))
+    try:
+        content, content_type = reencode_upload(content, sniff(content))
     except ImageProblem as exc:
         raise SubmissionError(str(exc)) from None
-    async with store.atomic():
-        stored = await store.store(content, content_type)
-        await _replace_component(draft, component, stored.id, filename, reused=False)
-        await warehouse.file_document(
-            title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,
-            dossier_id=None, owner_id=draft["applicant"])
+    written = []
+    for root in (get_settings().files_dir, get_settings().files_replica_dir):
+        digest, new = store.write_bytes(content, root)
+        if new:
+            written.append(store.path_for(digest, root))
+    return content, content_type, written
+
+
+async def _drop_unclaimed(paths: list[Path], digest: str) -> None:
+    """Copies written ahead for a transaction that failed: removed under the write lock,
+    unless a committed row names the same bytes (another upload of the same file)."""
+    async with write_transaction():
+        if not await StoredFile.exists().where(StoredFile.sha256 == digest):
+            for path in paths:
+                path.unlink(missing_ok=True)
 
 
 async def attach_from_warehouse(user: CurrentUser, draft: dict, component_id: int,
