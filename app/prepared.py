@@ -60,20 +60,20 @@ def _shape(values: dict[str, Any], inline: frozenset[str]) -> tuple:
     """What changes the SQL: which values are lists (`is_in`) and their lengths, which
     are None (the build function leaves their condition out, or writes IS NULL), and the
     values Piccolo writes into the SQL itself (`limit`)."""
-    return tuple(sorted(
-        (name, ("inline", v) if name in inline else len(v) if isinstance(v, (list, tuple))
-         else v is None) for name, v in values.items()))
+    def kind(name: str, value: Any) -> tuple:
+        if name in inline:
+            return ("inline", value)
+        if isinstance(value, (list, tuple)):
+            return ("list", len(value))
+        return ("none",) if value is None else ("value",)
+
+    return tuple(sorted((name, kind(name, v)) for name, v in values.items()))
 
 
 def _placeholders(values: dict[str, Any], inline: frozenset[str]) -> dict[str, Any]:
     return {name: v if name in inline or v is None
             else [Param(name, i) for i in range(len(v))] if isinstance(v, (list, tuple))
             else Param(name) for name, v in values.items()}
-
-
-def _count(values: dict[str, Any]) -> int:
-    return sum(len(v) if isinstance(v, (list, tuple)) else v is not None
-               for v in values.values())
 
 
 def padded_ids(ids: list[int]) -> list[int]:
@@ -118,14 +118,16 @@ class prepared:  # noqa: N801 (used as a decorator, like functools.cache)
         sql, args = querystring.compile_string(engine_type=query.engine_type)
         slots = tuple((i, arg.name, arg.item) for i, arg in enumerate(args)
                       if isinstance(arg, Param))
-        params = {n: v for n, v in values.items() if n not in self.inline}
-        missing = {n for n, v in params.items() if v is not None and v != []} - {
-            name for _, name, _ in slots}
-        if missing or len(slots) != _count(params):
+        # Every value must reach the SQL as a parameter (once or more: a list of agencies
+        # may serve two conditions).
+        expected = {(p.name, p.item) for v in _placeholders(values, self.inline).values()
+                    for p in (v if isinstance(v, list) else [v]) if isinstance(p, Param)}
+        missing = expected - {(name, item) for _, name, item in slots}
+        if missing:
             # A value Piccolo converted or inlined (a JSON column, a Table instance) would
             # be kept as a constant: refuse rather than answer for the first caller's value.
             raise TypeError(f"{self.__name__}: parameters not passed through as values: "
-                            f"{sorted(missing) or 'some list items'}")
+                            f"{sorted({name for name, _ in missing})}")
         return _Compiled(query=query, first=first, sql=sql,
                          constants=tuple(None if isinstance(a, Param) else a for a in args),
                          slots=slots, query_type=querystring.query_type)

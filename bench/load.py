@@ -316,10 +316,8 @@ def report(args, results, cpu, others, sizes, idle_rss, after, stack, problems) 
 
 # Parts of a request under cProfile, by (file suffix, function): their cumulative time.
 PARTS = {
-    "service": (("app/dossiers/service.py", "public_lookup"),
-                ("app/catalog/search.py", "search"),
-                ("app/catalog/service.py", "count_procedures")),
-    "run": (("piccolo/query/base.py", "run"),),
+    "handler": (("app/routes/public.py", "lookup"), ("app/routes/public.py", "search"),
+                ("app/routes/public.py", "home")),
     "compile": (("piccolo/query/base.py", "querystrings"),),
     "sqlite": (("app/db.py", "run_querystring"),),
     "render": (("jinja2/environment.py", "render"),),
@@ -372,10 +370,10 @@ def profile(env: dict, plans: dict[str, list[Req]], count: int = 1000) -> None:
 
     print(f"\nIn-process, {count} requests per page, µs per request; the parts are measured "
           "under cProfile, which inflates Python-heavy parts, so read them as shares.\n")
-    print("| page | µs, no profiler | under cProfile | build query (service) | compile SQL "
-          "| SQLite + rows | rest of Piccolo run() | Jinja render | template response, "
-          "other | gzip | Litestar, middleware, rest |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| page | µs, no profiler | under cProfile | handler and services (Python) "
+          "| Piccolo building SQL (uncached queries) | SQLite + rows | Jinja render "
+          "| template response, other | gzip | Litestar, middleware, rest |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for key in ("a", "b", "b_htmx", "d"):
         asyncio.run(batch(plans[key]))  # warm caches and compiled templates first
         plain = asyncio.run(batch(plans[key]))
@@ -387,9 +385,8 @@ def profile(env: dict, plans: dict[str, list[Req]], count: int = 1000) -> None:
         c = {part: sum(v[3] for (file, _, func), v in stats.items()
                        if any(file.endswith(f) and func == name for f, name in pairs))
              for part, pairs in PARTS.items()}
-        parts = [c["service"] - c["run"], c["compile"], c["sqlite"],
-                 c["run"] - c["compile"] - c["sqlite"], c["render"],
-                 c["response"] - c["render"], c["gzip"]]
+        parts = [c["handler"] - c["compile"] - c["sqlite"], c["compile"], c["sqlite"],
+                 c["render"], c["response"] - c["render"], c["gzip"]]
         parts.append(c["total"] - sum(parts))
         us = [f"{v / count * 1e6:,.0f} ({v / c['total']:.0%})" for v in parts]
         print(f"| {SCENARIOS[key]} | {plain / count * 1e6:,.0f} | "

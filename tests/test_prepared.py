@@ -55,6 +55,23 @@ async def test_each_shape_of_list_keeps_its_own_sql(db):
 
 
 @prepared
+def _procedures_maybe_of(agency_ids):
+    where = Procedure.active == True  # noqa: E712 (a Piccolo condition)
+    if agency_ids is not None:
+        where &= Procedure.agency.is_in(agency_ids)
+    return Procedure.select(Procedure.id).where(where).order_by(Procedure.id)
+
+
+async def test_a_value_left_none_and_a_list_of_one_are_different_shapes(db):
+    agency = await factories.agency("UBND phường Nghĩa Lộ")
+    await factories.procedure(agency, steps=())
+    assert len(await same(_procedures_maybe_of, agency_ids=None)) == 1
+    assert await same(_procedures_maybe_of, agency_ids=[agency.id + 1]) == []
+    assert len(await same(_procedures_maybe_of, agency_ids=None)) == 1
+    assert len(_procedures_maybe_of._compiled) == 2
+
+
+@prepared
 def _dossiers_in(status):
     return Dossier.count().where(Dossier.status == status)
 
@@ -218,3 +235,27 @@ async def test_session_snapshot_and_submission_reads_answer_as_piccolo_does(db):
         await same(portal._current_version, procedure_id=procedure_id)
     for user_id in (handler.id, citizen.id, -5):
         await same(portal._account, user_id=user_id)
+
+
+async def test_the_staff_and_owner_dossier_reads_answer_as_piccolo_does(db):
+    from app.dossiers import queries
+    from app.dossiers.service import scope_of
+    from app.portal import tracking
+
+    world = await build_world(db, dossiers=12)
+    users = [await factories.staff(factories.Role.HANDLER, agency_ids=(1,)),
+             await factories.staff(factories.Role.HANDLER, agency_ids=(2, 3)),
+             await factories.staff(factories.Role.HANDLER),  # no agency: sees nothing
+             await factories.staff(factories.Role.AUDITOR),  # the whole province
+             await factories.staff(factories.Role.CITIZEN)]
+    seen = []
+    for user in users:
+        for dossier_id in [*world.dossier_ids, 0]:
+            row = await same(queries._scoped_dossier, dossier_id=dossier_id, **scope_of(user))
+            seen.append(row is not None)
+            await same(tracking._own_dossier, dossier_id=dossier_id, applicant_id=user.id)
+    assert any(seen) and not all(seen)
+    for dossier_id in [*world.dossier_ids[:4], 0]:
+        for query in (queries._components, queries._handover, queries._history,
+                      tracking._owner_events, tracking._owner_components):
+            await same(query, dossier_id=dossier_id)

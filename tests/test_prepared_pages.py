@@ -77,3 +77,57 @@ def test_lookup_page(client, world):
     for code in [w.codes[12], *UNKNOWN_CODES[:3]]:  # failures: few, under the source limit
         same_page(client, "/tra-cuu", params={"ma": code, "so": "0000"})
     same_page(client, "/tra-cuu", params={"ma": w.codes[13]})  # from a QR code: digits asked
+
+
+def _signed_in(client, role, agency_ids=()):
+    """A real session of a new account of this role, its cookie on the client."""
+    from app.accounts import service as accounts
+    from app.accounts.tables import User
+    from app.web.auth import SESSION_COOKIE
+    from tests import factories
+
+    async def open_session():
+        user = await factories.staff(role, agency_ids=agency_ids)
+        token = await accounts.start_session(await User.objects().get(User.id == user.id),
+                                             "127.0.0.1", "Chromium")
+        return user, accounts.cookie_value(token)
+
+    user, cookie = run(open_session())
+    client.cookies.set(SESSION_COOKIE, cookie)
+    return user
+
+
+def test_staff_dossier_page_in_and_out_of_scope(client, world):
+    from app.accounts.roles import Role
+
+    w, _ = world
+    ids = run(_agency_of(w.dossier_ids[:8]))
+    agency = ids[w.dossier_ids[0]]
+    _signed_in(client, Role.HANDLER, agency_ids=(agency,))
+    seen = [same_page(client, f"/can-bo/ho-so/{dossier_id}") for dossier_id in
+            [*w.dossier_ids[:8], 0]]
+    assert w.codes[0] in seen[0]
+    assert sum(page.count("Không tìm thấy") > 0 for page in seen) >= 2  # others' and unknown
+
+
+def test_the_applicants_own_dossier_page(client, world):
+    from app.accounts.roles import Role
+    from tests import factories
+
+    citizen = _signed_in(client, Role.CITIZEN)
+
+    async def own_dossier():
+        procedure = await Procedure.objects().first()
+        return await factories.dossier(procedure, applicant_id=citizen.id)
+
+    own = run(own_dossier())
+    w, _ = world
+    page = same_page(client, f"/ho-so-cua-toi/{own.id}")
+    assert own.code.split("-")[-1] in page and "Đang xử lý" in page
+    for other in (w.dossier_ids[0], 0):
+        same_page(client, f"/ho-so-cua-toi/{other}")
+
+
+async def _agency_of(dossier_ids):
+    rows = await Dossier.select(Dossier.id, Dossier.agency).where(Dossier.id.is_in(dossier_ids))
+    return {r["id"]: r["agency"] for r in rows}

@@ -21,15 +21,31 @@ from app.prepared import prepared
 
 def visible_to(user: CurrentUser):
     """The one scope rule, as a query condition: what this user may see."""
+    return scope_condition(**scope_of(user))
+
+
+def scope_of(user: CurrentUser) -> dict:
+    """What the scope rule needs to know of the user (a prepared query takes these as its
+    values): an applicant's id, or the draft status staff never see and, for staff of
+    agencies, those agencies."""
     if not user.is_staff:
-        return Dossier.applicant == user.id
+        return {"applicant": user.id, "draft": None, "agency_ids": None}
     # Drafts belong to the applicant alone until they are submitted.
-    submitted = Dossier.status != Status.DRAFT.value
     if user.role.sees_whole_province:
-        return submitted
+        return {"applicant": None, "draft": Status.DRAFT.value, "agency_ids": None}
     # A staff user with no agency sees nothing rather than everything.
-    ids = list(user.agency_ids) or [-1]
-    return submitted & (Dossier.agency.is_in(ids) | Dossier.receiving_agency.is_in(ids))
+    return {"applicant": None, "draft": Status.DRAFT.value,
+            "agency_ids": list(user.agency_ids) or [-1]}
+
+
+def scope_condition(applicant, draft, agency_ids):
+    if applicant is not None:
+        return Dossier.applicant == applicant
+    submitted = Dossier.status != draft
+    if agency_ids is None:
+        return submitted
+    return submitted & (Dossier.agency.is_in(agency_ids)
+                        | Dossier.receiving_agency.is_in(agency_ids))
 
 
 async def status_counts(user: CurrentUser) -> list[dict]:
