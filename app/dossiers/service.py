@@ -71,11 +71,6 @@ async def recent_dossiers(user: CurrentUser, limit: int = 20) -> list[dict]:
     return await query.where(visible_to(user)).order_by(Dossier.id, ascending=False).limit(limit)
 
 
-def _last4(value: str) -> str:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return digits[-4:] if len(digits) >= 4 else ""
-
-
 async def resolve_code(typed: str) -> str | None:
     """The dossier code meant by what was typed (dots, dashes and spaces optional)."""
     if len(typed) > 80:
@@ -91,20 +86,25 @@ def agency_codes():
 
 @prepared
 def lookup_row(code):
-    """What the public lookup shows of a dossier, with the applicant's digits to check."""
+    """What the public lookup shows of a dossier, with the applicant's digits to check and
+    what its timeline and payment hints need (id, fees)."""
     return Dossier.select(
         Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
         Dossier.finished_at, Dossier.returned_at, Dossier.applicant_phone,
         Dossier.applicant_id_number, Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.agency.name.as_alias("agency_name"),
+        Dossier.agency.name.as_alias("agency_name"), Dossier.id, Dossier.fees_due,
+        Dossier.fees_paid,
     ).where(Dossier.code == code).first()
 
 
-async def public_lookup(code: str, second_factor: str) -> dict | None:
-    """Status of a dossier for an anonymous visitor who knows its code and the last four
-    digits of the applicant's phone or ID number. Unknown code and wrong digits both
-    return None, so the page cannot be used to probe which codes exist. No personal
-    data beyond what the applicant already knows is returned."""
+def _last4(value: str) -> str:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits[-4:] if len(digits) >= 4 else ""
+
+
+async def proven_row(code: str, second_factor: str) -> dict | None:
+    """The dossier row behind a public lookup, with its id and fees (for the timeline and
+    what is left to pay), or None for an unknown code and wrong digits alike."""
     code = await resolve_code(code)
     if code is None or last_digits_problem(second_factor) is not None:
         return None
@@ -117,3 +117,14 @@ async def public_lookup(code: str, second_factor: str) -> dict | None:
     del row["applicant_phone"], row["applicant_id_number"]
     return row
 
+
+async def public_lookup(code: str, second_factor: str) -> dict | None:
+    """Status of a dossier for an anonymous visitor who knows its code and the last four
+    digits of the applicant's phone or ID number. Unknown code and wrong digits both
+    return None, so the page cannot be used to probe which codes exist. No personal
+    data beyond what the applicant already knows is returned."""
+    row = await proven_row(code, second_factor)
+    if row is None:
+        return None
+    del row["id"], row["fees_due"], row["fees_paid"]
+    return row

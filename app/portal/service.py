@@ -71,7 +71,7 @@ def _account(user_id):
 
 async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
     """The applicant's own dossier (draft or submitted) with its procedure, or None."""
-    row = await _own_dossier(dossier_id=dossier_id, applicant_id=user.id)
+    row = await own_dossier(dossier_id=dossier_id, applicant_id=user.id)
     if row is None:
         return None
     row["components"] = await active_components(procedure_id=row["procedure"], active=True)
@@ -82,10 +82,12 @@ async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
 
 # Every step of the applicant's path reads the draft, some twice: built once.
 @prepared
-def _own_dossier(dossier_id, applicant_id):
+def own_dossier(dossier_id, applicant_id):
+    """The applicant's own dossier (draft or submitted) with the names its pages show."""
     return Dossier.select(
         Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"),
+        Dossier.agency.address.as_alias("agency_address"),
         Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
         Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
     ).where((Dossier.id == dossier_id) & (Dossier.applicant == applicant_id)).first()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from app.accounts.service import CurrentUser
 from app.dossiers import service as dossiers
-from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
+from app.dossiers.tables import DossierComponent, DossierEvent
 from app.payments import service as payments
 from app.portal.logic import next_steps, timeline
+from app.portal.service import own_dossier
 from app.prepared import prepared
 from app.workflow import Action
 from app.workflow.service import actions_for, perform
@@ -15,19 +16,13 @@ from app.workflow.service import actions_for, perform
 async def public_view(code: str, second_factor: str) -> dict | None:
     """The anonymous lookup with its timeline and what to do next; no personal data, no
     officers' comments (None for unknown codes and wrong digits alike)."""
-    result = await dossiers.public_lookup(code, second_factor)
-    if result is None:
+    row = await dossiers.proven_row(code, second_factor)
+    if row is None:
         return None
-    row = await fees_by_code(code=result["code"])
-    events = await public_events(dossier_id=row["id"])
-    return {**result, "dossier_id": row["id"], "timeline": timeline(events, owner=False),
-            "next_steps": next_steps(result["status"], row["fees_due"] - row["fees_paid"])}
-
-
-@prepared
-def fees_by_code(code):
-    return Dossier.select(Dossier.id, Dossier.fees_due, Dossier.fees_paid).where(
-        Dossier.code == code).first()
+    dossier_id, owed = row.pop("id"), row.pop("fees_due") - row.pop("fees_paid")
+    events = await public_events(dossier_id=dossier_id)
+    return {**row, "dossier_id": dossier_id, "timeline": timeline(events, owner=False),
+            "next_steps": next_steps(row["status"], owed)}
 
 
 @prepared
@@ -39,7 +34,7 @@ def public_events(dossier_id):
 
 async def owner_view(user: CurrentUser, dossier_id: int) -> dict | None:
     """Everything about the applicant's own dossier, or None if it is not theirs."""
-    row = await _own_dossier(dossier_id=dossier_id, applicant_id=user.id)
+    row = await own_dossier(dossier_id=dossier_id, applicant_id=user.id)
     if row is None:
         return None
     events = await _owner_events(dossier_id=dossier_id)
@@ -57,16 +52,7 @@ async def owner_view(user: CurrentUser, dossier_id: int) -> dict | None:
     }
 
 
-# The applicant's own dossier page: its reads built once.
-@prepared
-def _own_dossier(dossier_id, applicant_id):
-    return Dossier.select(
-        Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.agency.name.as_alias("agency_name"),
-        Dossier.agency.address.as_alias("agency_address"),
-    ).where((Dossier.id == dossier_id) & (Dossier.applicant == applicant_id)).first()
-
-
+# The applicant's own dossier page: its reads built once (the dossier row is the draft's).
 @prepared
 def _owner_events(dossier_id):
     return DossierEvent.select(
