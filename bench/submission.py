@@ -93,6 +93,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far: on a shared machine, the server's CPU per
+    submission compares the code whatever share of the cores the server was given."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> tuple[float, float]:
     """(VmRSS, VmHWM) in MB: resident now and the peak."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
@@ -175,9 +182,11 @@ def run_mode(with_litestream: bool, concurrency: int, seconds: float) -> dict:
                 except httpx.HTTPError:
                     time.sleep(0.2)
             asyncio.run(load(base, world, 2, 2))  # warm-up
-            rss_before = rss_mb(web.pid)
+            rss_before, cpu_before = rss_mb(web.pid), cpu_seconds(web.pid)
             result = asyncio.run(load(base, world, concurrency, seconds))
             result["rss_before"], result["rss_after"] = rss_before, rss_mb(web.pid)
+            result["cpu_ms"] = (cpu_seconds(web.pid) - cpu_before) * 1000 / max(
+                1, result["submissions"])
             if replicate:
                 time.sleep(2)
                 result["litestream_rss"] = rss_mb(replicate.pid)
@@ -199,8 +208,8 @@ def main() -> None:
     print(f"{args.concurrency} clients, {args.seconds:.0f} s per mode; load average "
           f"{os.getloadavg()[0]:.1f} at start")
     print("| mode | submissions | per second | p50 s | p95 s | p99 s | failures | "
-          "web RSS before → after (peak), MB | litestream RSS, MB |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+          "web RSS before → after (peak), MB | litestream RSS, MB | web CPU ms per submission |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|")
     failed = []
     for with_litestream in (False, True):
         r = run_mode(with_litestream, args.concurrency, args.seconds)
@@ -211,7 +220,8 @@ def main() -> None:
         lite = f"{r['litestream_rss'][0]:.0f}" if "litestream_rss" in r else "—"
         print(f"| {mode} | {r['submissions']} | {r['per_second']:.1f} | {r['p50']:.3f} | "
               f"{r['p95']:.3f} | {r['p99']:.3f} | {r['failures']} | {r['rss_before'][0]:.0f} → "
-              f"{r['rss_after'][0]:.0f} ({r['rss_after'][1]:.0f}) | {lite} |", flush=True)
+              f"{r['rss_after'][0]:.0f} ({r['rss_after'][1]:.0f}) | {lite} | "
+              f"{r['cpu_ms']:.1f} |", flush=True)
     print(f"load average at end {os.getloadavg()[0]:.1f}")
     if failed:
         sys.exit("FAILED: " + "; ".join(failed) + " (the rate above is not of submissions)")
