@@ -72,6 +72,9 @@ class Settings:
     # Calendar changes: applicants whose appointment moved are told from this local time of
     # the day on (app.calendar.due_notices), so a change undone the same day tells nobody.
     due_notice_time: time = time(16, 30)
+    # Benchmarks only (bench/load.py): source addresses the lookup limiter neither refuses
+    # nor counts, so a load of lookups measures lookups. Refused with MOTCUA_HTTPS=1.
+    bench_exempt_addresses: frozenset[str] = frozenset()
     _secret: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -146,6 +149,9 @@ def load_settings() -> Settings:
         report_cutoff_day=int(_env("REPORT_CUTOFF_DAY", "15")),
         draft_abandon_days=int(_env("DRAFT_ABANDON_DAYS", "30")),
         due_notice_time=_env_time("DUE_NOTICE_TIME", time(16, 30)),
+        bench_exempt_addresses=frozenset(a.strip() for a in
+                                         _env("BENCH_EXEMPT_ADDRESSES", "").split(",")
+                                         if a.strip()),
     )
 
 

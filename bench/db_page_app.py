@@ -1,9 +1,10 @@
-"""The server half of bench/db_page.py: one Litestar app serving the same page three ways.
+"""The server half of bench/db_page.py: one Litestar app serving the same page five ways.
 
 /a/ runs Piccolo on our MotCuaEngine, /b/ Piccolo on the stock SQLiteEngine, /c/ a raw
 persistent sqlite3 connection; all render the same HTML, so only the path to SQLite differs.
 /d/ sends the raw SQL of /c/ through Piccolo's `Table.raw()` on MotCuaEngine: the gap between
-/a/ and /d/ is the cost of building and compiling Piccolo's query objects.
+/a/ and /d/ is the cost of building and compiling Piccolo's query objects. /e/ runs /a/'s
+Piccolo queries built once (`app.prepared`, as the app's lookup does) on MotCuaEngine.
 uvicorn imports it with `--app-dir bench --factory db_page_app:create_app`; BENCH_DB names
 the database file.
 """
@@ -54,6 +55,20 @@ def _tables(engine):
     return Dossier, DossierEvent
 
 
+def dossier_query(dossier, code):
+    return dossier.select(
+        dossier.id, dossier.code, dossier.applicant_name, dossier.status,
+        dossier.received_at, dossier.due_at, dossier.finished_at,
+        dossier.returned_at, dossier.procedure.name.as_alias("procedure_name"),
+        dossier.agency.name.as_alias("agency_name"),
+    ).where(dossier.code == code).first()
+
+
+def events_query(event, dossier_id):
+    return event.select(event.at, event.action, event.to_status).where(
+        event.dossier == dossier_id).order_by(event.id)
+
+
 def render(row: dict | None, events: list[dict]) -> str:
     from app.dossiers.logic import Status
 
@@ -79,21 +94,15 @@ def create_app():
     from piccolo.engine.sqlite import SQLiteEngine
 
     from app.db import PRAGMAS, MotCuaEngine
+    from app.prepared import prepared
 
     path = os.environ["BENCH_DB"]
     handlers = []
     for key, engine in (("a", MotCuaEngine(path=path)), ("b", SQLiteEngine(path=path))):
         def make(dossier, event):
             async def page(code: str) -> str:
-                row = await dossier.select(
-                    dossier.id, dossier.code, dossier.applicant_name, dossier.status,
-                    dossier.received_at, dossier.due_at, dossier.finished_at,
-                    dossier.returned_at, dossier.procedure.name.as_alias("procedure_name"),
-                    dossier.agency.name.as_alias("agency_name"),
-                ).where(dossier.code == code).first()
-                events = [] if row is None else await event.select(
-                    event.at, event.action, event.to_status,
-                ).where(event.dossier == row["id"]).order_by(event.id)
+                row = await dossier_query(dossier, code)
+                events = [] if row is None else await events_query(event, row["id"])
                 return render(row, events)
             return page
         handlers.append(get(f"/{key}/{{code:str}}", media_type=MediaType.HTML,
@@ -105,6 +114,16 @@ def create_app():
         found = await raw_dossier.raw(RAW_DOSSIER.replace("?", "{}"), code)
         events = found and await raw_events.raw(RAW_EVENTS.replace("?", "{}"), found[0]["id"])
         return render(found[0] if found else None, events or [])
+
+    built_dossier, built_events = _tables(MotCuaEngine(path=path))
+    dossier_by_code = prepared(lambda code: dossier_query(built_dossier, code))
+    events_of = prepared(lambda dossier_id: events_query(built_events, dossier_id))
+
+    @get("/e/{code:str}", media_type=MediaType.HTML)
+    async def prepared_page(code: str) -> str:
+        row = await dossier_by_code(code=code)
+        events = [] if row is None else await events_of(dossier_id=row["id"])
+        return render(row, events)
 
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
@@ -132,4 +151,4 @@ def create_app():
         http = "httptools" if "httptools" in sys.modules else "h11"
         return f"loop {loop.__module__}.{loop.__name__}, http {http}"
 
-    return Litestar([*handlers, raw_page, piccolo_raw_page, info])
+    return Litestar([*handlers, raw_page, piccolo_raw_page, prepared_page, info])

@@ -8,6 +8,7 @@ import pytest
 from app.dossiers import lookup_limit
 from app.web.ratelimit import SlidingWindowLimiter, address_key
 from app.web.redis_ratelimit import RedisLimiter
+from tests.conftest import run
 
 
 @pytest.fixture(scope="session")
@@ -110,3 +111,66 @@ def test_the_wait_is_the_longest_of_the_code_and_the_source():
     assert lookup_limit.wait_seconds(source, None, 110.0) == 0  # the source may try others
     assert lookup_limit.wait_seconds(source, code, 110.0) == 15 * 60 - 10 + 1
     assert lookup_limit.wait_seconds(source, code, 100.0 + 15 * 60) == 0
+
+
+@pytest.fixture
+def bench_exempt(monkeypatch):
+    """MOTCUA_BENCH_EXEMPT_ADDRESSES set for one test, the settings re-read around it."""
+    from app.settings import get_settings
+
+    def set_to(value: str):
+        monkeypatch.setenv("MOTCUA_BENCH_EXEMPT_ADDRESSES", value)
+        get_settings.cache_clear()
+
+    yield set_to
+    monkeypatch.delenv("MOTCUA_BENCH_EXEMPT_ADDRESSES", raising=False)
+    get_settings.cache_clear()
+    lookup_limit.PER_CODE.clear()
+    lookup_limit.PER_CODE_DAILY.clear()
+    lookup_limit.PER_SOURCE.clear()
+
+
+def test_a_benchmark_address_is_neither_refused_nor_counted(bench_exempt):
+    """The load bench's own address may fail without end (it measures lookups, not
+    refusals), and its failures count against no code: a real visitor of the same code,
+    from elsewhere, is not slowed by them. Other addresses are limited as before."""
+    bench_exempt("127.0.0.1, ::1")
+    code = "000.00.17.H55-260213-0001"
+
+    async def not_found():
+        return None
+
+    for source in ("127.0.0.1", "::1"):
+        for _ in range(lookup_limit.PER_SOURCE.limit + 5):
+            assert run(lookup_limit.attempt(source, not_found, code=code, digits="1234")) \
+                is None
+    assert lookup_limit.wait_seconds("198.51.100.7", code) == 0
+    for _ in range(lookup_limit.PER_CODE.limit):
+        run(lookup_limit.attempt("198.51.100.7", not_found, code=code, digits="1234"))
+    with pytest.raises(lookup_limit.LookupThrottled):
+        run(lookup_limit.attempt("198.51.100.8", not_found, code=code, digits="1234"))
+    # The exempt address still gets its answer for the code others exhausted.
+    assert run(lookup_limit.attempt("127.0.0.1", not_found, code=code, digits="1234")) is None
+
+
+def test_no_address_is_exempt_unless_configured(bench_exempt):
+    bench_exempt("")
+    assert not lookup_limit.exempt("127.0.0.1")
+    bench_exempt("not an address, 10.0.0.1")
+    assert lookup_limit.exempt("10.0.0.1") and not lookup_limit.exempt("10.0.0.2")
+
+
+def test_the_benchmark_exemption_never_runs_in_production(bench_exempt, monkeypatch):
+    from app.settings import get_settings
+    from app.system import production
+
+    monkeypatch.setenv("MOTCUA_HTTPS", "1")
+    monkeypatch.delenv("MOTCUA_FAKE_NOW", raising=False)  # the suite's clock is refused too
+    bench_exempt("127.0.0.1")
+    with pytest.raises(production.UnsafeConfiguration, match="MOTCUA_BENCH_EXEMPT_ADDRESSES"):
+        production.check(get_settings())
+    # Not even for a public demo: the sandbox allowance does not cover it.
+    monkeypatch.setenv("MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION", "1")
+    bench_exempt("127.0.0.1")
+    with pytest.raises(production.UnsafeConfiguration, match="MOTCUA_BENCH_EXEMPT_ADDRESSES"):
+        production.check(get_settings())

@@ -100,3 +100,23 @@ def test_openapi_schema_is_published_without_cdn_pages(client):
     schema = client.get("/api/schema/openapi.json")
     assert schema.status_code == 200 and schema.json()["info"]["title"] == "Một Cửa API"
     assert client.get("/schema/swagger").status_code == 404
+
+
+def test_security_headers_replace_a_handlers_own_and_add_hsts_behind_https():
+    import asyncio
+
+    from app.web.headers import security_headers
+
+    message = {"type": "http.response.start", "status": 200, "headers": [
+        (b"content-type", b"text/html"), (b"x-frame-options", b"SAMEORIGIN"),
+        (b"X-Content-Type-Options", b"none")]}
+    asyncio.run(security_headers(True)(message, {}))
+    names = [name.lower() for name, _ in message["headers"]]
+    assert sorted(names) == sorted(set(names))  # each once
+    headers = dict(message["headers"])
+    assert headers[b"x-frame-options"] == b"DENY" and headers[b"content-type"] == b"text/html"
+    assert headers[b"x-content-type-options"] == b"nosniff"
+    assert headers[b"strict-transport-security"] == b"max-age=31536000"
+    body = {"type": "http.response.body", "body": b"x"}
+    asyncio.run(security_headers(False)(body, {}))
+    assert body == {"type": "http.response.body", "body": b"x"}

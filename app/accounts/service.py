@@ -15,6 +15,7 @@ from app.accounts.tables import LoginAttempt, User, UserAgency, UserSession
 from app.audit import service as audit
 from app.db import write_transaction
 from app.formatting import now_utc
+from app.prepared import prepared
 from app.settings import get_settings
 from app.web.ratelimit import address_key
 
@@ -185,34 +186,37 @@ class CurrentUser:
 
 
 async def load_session(token: str) -> CurrentUser | None:
-    row = await (
-        UserSession.select(
-            UserSession.user.id, UserSession.user.username, UserSession.user.full_name,
-            UserSession.user.role, UserSession.user.active, UserSession.user.position,
-            UserSession.expires_at,
-        )
-        .where(
-            (UserSession.token == token)
-            & UserSession.revoked_at.is_null()
-            & (UserSession.expires_at > now_utc())
-        )
-        .first()
-    )
+    row = await _live_session(token=token, now=now_utc())
     if row is None or not row["user.active"]:
         return None
     role = Role(row["user.role"])
     agency_ids: tuple[int, ...] = ()
     if role.is_staff:
-        links = await UserAgency.select(UserAgency.agency).where(
-            UserAgency.user == row["user.id"]
-        )
-        agency_ids = tuple(link["agency"] for link in links)
+        agency_ids = tuple(link["agency"] for link in await _agencies_of(user_id=row["user.id"]))
     return CurrentUser(
         id=row["user.id"], username=row["user.username"], full_name=row["user.full_name"],
         role=role, agency_ids=agency_ids, session_token=token,
         position=Position(row["user.position"] or ""),
         session_expires_at=row["expires_at"],
     )
+
+
+# Every signed-in request reads its session (and a staff user's agencies): built once.
+@prepared
+def _live_session(token, now):
+    return UserSession.select(
+        UserSession.user.id, UserSession.user.username, UserSession.user.full_name,
+        UserSession.user.role, UserSession.user.active, UserSession.user.position,
+        UserSession.expires_at,
+    ).where(
+        (UserSession.token == token) & UserSession.revoked_at.is_null()
+        & (UserSession.expires_at > now)
+    ).first()
+
+
+@prepared
+def _agencies_of(user_id):
+    return UserAgency.select(UserAgency.agency).where(UserAgency.user == user_id)
 
 
 async def end_session(token: str, user_id: int) -> None:

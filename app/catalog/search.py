@@ -10,12 +10,13 @@ conditions applied in both cases.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from app.catalog.logic import LEVEL_LABELS, ONLINE_LEVEL_LABELS
 from app.catalog.tables import Field, Procedure
 from app.db import dialect_module
 from app.directory.tables import Agency
+from app.prepared import padded_ids, prepared
 from app.text import fold
 
 MAX_WORDS = 8
@@ -66,17 +67,55 @@ def query_words(query: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", fold(query))[:MAX_WORDS]
 
 
-def _conditions(filters: Filters):
+def _conditions(field, agency, level, online_level):
+    """Public procedures narrowed by the filters given (None: any)."""
     where = Procedure.active.eq(True) & Procedure.internal.eq(False)
-    if filters.field is not None:
-        where &= Procedure.field == filters.field
-    if filters.agency is not None:
-        where &= Procedure.agency == filters.agency
-    if filters.level is not None:
-        where &= Procedure.level == filters.level
-    if filters.online_level is not None:
-        where &= Procedure.online_level == filters.online_level
+    if field is not None:
+        where &= Procedure.field == field
+    if agency is not None:
+        where &= Procedure.agency == agency
+    if level is not None:
+        where &= Procedure.level == level
+    if online_level is not None:
+        where &= Procedure.online_level == online_level
     return where
+
+
+# Every keystroke in the search box runs these: their SQL is built once per shape (which
+# filters are set; the number of ranked ids, padded to a power of two).
+@prepared.inlining("limit")
+def _browse(field, agency, level, online_level, limit):
+    return Procedure.select(*_COLUMNS).where(
+        _conditions(field, agency, level, online_level)).order_by(Procedure.name).limit(limit)
+
+
+@prepared
+def _ranked(field, agency, level, online_level, ids):
+    return Procedure.select(*_COLUMNS).where(
+        _conditions(field, agency, level, online_level) & Procedure.id.is_in(ids))
+
+
+@prepared
+def _public_fields(active, internal):
+    return Procedure.select(Procedure.field).where(
+        (Procedure.active == active) & (Procedure.internal == internal)).distinct()
+
+
+@prepared
+def _public_agencies(active, internal):
+    return Procedure.select(Procedure.agency).where(
+        (Procedure.active == active) & (Procedure.internal == internal)).distinct()
+
+
+@prepared
+def _fields_named(ids):
+    return Field.select(Field.id, Field.name).where(Field.id.is_in(ids)).order_by(Field.name)
+
+
+@prepared
+def _agencies_named(ids):
+    return Agency.select(Agency.id, Agency.name).where(Agency.id.is_in(ids)).order_by(
+        Agency.name)
 
 
 async def _fts_ids(words: list[str]) -> list[int] | None:
@@ -97,29 +136,25 @@ async def search(query: str, filters: Filters = Filters(),
     """Procedures matching the words and the filters, best first. With no words, the
     filtered catalogue by name (browsing a field or an agency); with neither, nothing."""
     words = query_words(query)
-    where = _conditions(filters)
+    chosen = asdict(filters)
     if not words:
         if not filters.any:
             return []
-        return await Procedure.select(*_COLUMNS).where(where).order_by(
-            Procedure.name).limit(limit)
+        return await _browse(**chosen, limit=limit)
     ids = await _fts_ids(words)
     if ids is None:
         ids = await _like_ids(words)
     if not ids:
         return []
-    rows = await Procedure.select(*_COLUMNS).where(where & Procedure.id.is_in(ids))
+    rows = await _ranked(**chosen, ids=padded_ids(ids))
     rank = {procedure_id: position for position, procedure_id in enumerate(ids)}
     return sorted(rows, key=lambda row: rank[row["id"]])[:limit]
 
 
 async def filter_options() -> dict[str, list[dict]]:
     """Choices for the filter lists: only fields and agencies that offer procedures."""
-    public = Procedure.active.eq(True) & Procedure.internal.eq(False)
-    field_ids = {r["field"] for r in await Procedure.select(Procedure.field).where(public)}
-    agency_ids = {r["agency"] for r in await Procedure.select(Procedure.agency).where(public)}
-    fields = await Field.select(Field.id, Field.name).where(
-        Field.id.is_in(list(field_ids) or [-1])).order_by(Field.name)
-    agencies = await Agency.select(Agency.id, Agency.name).where(
-        Agency.id.is_in(list(agency_ids) or [-1])).order_by(Agency.name)
+    field_ids = {r["field"] for r in await _public_fields(active=True, internal=False)}
+    agency_ids = {r["agency"] for r in await _public_agencies(active=True, internal=False)}
+    fields = await _fields_named(ids=padded_ids(sorted(field_ids)))
+    agencies = await _agencies_named(ids=padded_ids(sorted(agency_ids)))
     return {"fields": fields, "agencies": agencies}

@@ -10,6 +10,7 @@ from app.catalog.logic import split_steps
 from app.catalog.tables import Procedure, ProcedureComponent, ProcedureVersion
 from app.catalog.versions import Change, VersionStatus
 from app.formatting import now_utc
+from app.prepared import prepared
 from app.processes.service import load_version, version_in_force
 
 _COLUMNS = (
@@ -20,18 +21,48 @@ _COLUMNS = (
 
 
 async def count_procedures() -> int:
-    return await Procedure.count().where(Procedure.active.eq(True))
+    return await _active_count(active=True)
 
 
-async def _versions(procedure: dict) -> None:
-    """The version in force (with its decision) and one waiting for its day, if any."""
-    rows = await ProcedureVersion.select(
+# The home page and the procedure page are the catalogue's hot reads: built once.
+@prepared
+def _active_count(active):
+    return Procedure.count().where(Procedure.active == active)
+
+
+@prepared
+def _procedure_page(procedure_id):
+    return Procedure.select(
+        *_COLUMNS, Procedure.fee_text, Procedure.steps_text, Procedure.where_to_submit,
+        Procedure.boundary_free, Procedure.active, Procedure.subjects, Procedure.methods,
+        Procedure.fee_exemptions, Procedure.result_kind, Procedure.result_text,
+        Procedure.conditions, Procedure.legal_basis, Procedure.online_payment,
+    ).where(Procedure.id == procedure_id).first()
+
+
+@prepared
+def _current_versions(procedure_id, statuses):
+    return ProcedureVersion.select(
         ProcedureVersion.number, ProcedureVersion.status, ProcedureVersion.change,
         ProcedureVersion.effective_from,
         ProcedureVersion.decision.number.as_alias("decision_number"),
         ProcedureVersion.decision.signed_on.as_alias("decision_signed_on"),
-    ).where((ProcedureVersion.procedure == procedure["id"]) & ProcedureVersion.status.is_in(
-        [VersionStatus.IN_FORCE.value, VersionStatus.SCHEDULED.value]))
+    ).where((ProcedureVersion.procedure == procedure_id)
+            & ProcedureVersion.status.is_in(statuses))
+
+
+@prepared
+def active_components(procedure_id, active):
+    """A procedure's components offered now, in order (the procedure page, the draft)."""
+    return ProcedureComponent.select().where(
+        (ProcedureComponent.procedure == procedure_id) & (ProcedureComponent.active == active)
+    ).order_by(ProcedureComponent.position)
+
+
+async def _versions(procedure: dict) -> None:
+    """The version in force (with its decision) and one waiting for its day, if any."""
+    rows = await _current_versions(procedure_id=procedure["id"], statuses=[
+        VersionStatus.IN_FORCE.value, VersionStatus.SCHEDULED.value])
     procedure["version"] = next((r for r in rows if r["status"] == VersionStatus.IN_FORCE),
                                 None)
     procedure["upcoming"] = next((r for r in rows if r["status"] == VersionStatus.SCHEDULED),
@@ -43,20 +74,13 @@ async def _versions(procedure: dict) -> None:
 async def get_procedure(procedure_id: int) -> dict | None:
     """The public page of a procedure in force, or of one abolished (its history stays
     public); None for one never published."""
-    procedure = await Procedure.select(
-        *_COLUMNS, Procedure.fee_text, Procedure.steps_text, Procedure.where_to_submit,
-        Procedure.boundary_free, Procedure.active, Procedure.subjects, Procedure.methods,
-        Procedure.fee_exemptions, Procedure.result_kind, Procedure.result_text,
-        Procedure.conditions, Procedure.legal_basis, Procedure.online_payment,
-    ).where(Procedure.id == procedure_id).first()
+    procedure = await _procedure_page(procedure_id=procedure_id)
     if procedure is None:
         return None
     await _versions(procedure)
     if not procedure["active"] and not procedure["abolished"]:
         return None
-    procedure["components"] = await ProcedureComponent.select().where(
-        (ProcedureComponent.procedure == procedure_id) & ProcedureComponent.active.eq(True)
-    ).order_by(ProcedureComponent.position)
+    procedure["components"] = await active_components(procedure_id=procedure_id, active=True)
     procedure["published_steps"] = split_steps(procedure["steps_text"])
     procedure["method_labels"] = [METHOD_LABELS[m] for m in procedure["methods"].split(",")
                                   if m in METHOD_LABELS]

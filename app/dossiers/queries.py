@@ -8,8 +8,10 @@ from app.accounts.tables import User, UserAgency
 from app.catalog.tables import ProcedureComponent
 from app.counter.tables import ResultReturn
 from app.directory.tables import Agency
-from app.dossiers.service import visible_to
+from app.dossiers.logic import Status
+from app.dossiers.service import scope_condition, scope_of
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, RequestedComponent
+from app.prepared import prepared
 from app.processes.logic import ProcessStep, roles_for
 from app.workflow.history import event_label
 
@@ -17,16 +19,35 @@ from app.workflow.history import event_label
 async def dossier_for_staff(dossier_id: int, user: CurrentUser) -> dict | None:
     """The dossier with names resolved, or None when it does not exist or is outside the
     user's scope (the same answer, so ids cannot be probed)."""
-    return await _full_dossier((Dossier.id == dossier_id) & visible_to(user))
+    return await _full_dossier(dossier_id, scope_of(user))
 
 
 async def dossier_for_archive(dossier_id: int) -> dict | None:
-    """The same, for the archive's worker job, which acts for no user."""
-    return await _full_dossier(Dossier.id == dossier_id)
+    """The same, for the archive's worker job, which acts for no user: the province's
+    scope (a closed dossier is never a draft)."""
+    return await _full_dossier(dossier_id, {"applicant": None, "draft": Status.DRAFT.value,
+                                            "agency_ids": None})
 
 
-async def _full_dossier(where) -> dict | None:
-    row = await Dossier.select(
+async def _full_dossier(dossier_id: int, scope: dict) -> dict | None:
+    row = await _scoped_dossier(dossier_id=dossier_id, **scope)
+    if row is None:
+        return None
+    row["components"] = await _components(dossier_id=dossier_id)
+    row["handover"] = await _handover(dossier_id=dossier_id)
+    row["events"] = await _history(dossier_id=dossier_id)
+    for event in row["events"]:
+        # Named by the process step it was recorded at (mapped for events from before
+        # versioned processes); the raw number only when no step is known.
+        event["label"] = event_label(event["action"], event["step_kind"])
+        event["position"] = event["step_position"] or event["step"]
+    return row
+
+
+# The staff dossier page, opened for every action: its reads built once.
+@prepared
+def _scoped_dossier(dossier_id, applicant, draft, agency_ids):
+    return Dossier.select(
         Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
         Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
@@ -34,16 +55,26 @@ async def _full_dossier(where) -> dict | None:
         Dossier.procedure.agency.name.as_alias("procedure_agency_name"),
         Dossier.receiving_agency.name.as_alias("receiving_agency_name"),
         Dossier.assignee.full_name.as_alias("assignee_name"),
-    ).where(where).first()
-    if row is None:
-        return None
-    dossier_id = row["id"]
-    row["components"] = await DossierComponent.select().where(
+    ).where((Dossier.id == dossier_id)
+            & scope_condition(applicant, draft, agency_ids)).first()
+
+
+@prepared
+def _components(dossier_id):
+    return DossierComponent.select().where(
         DossierComponent.dossier == dossier_id).order_by(DossierComponent.id)
-    row["handover"] = await ResultReturn.select(
+
+
+@prepared
+def _handover(dossier_id):
+    return ResultReturn.select(
         ResultReturn.all_columns(), ResultReturn.recorded_by.full_name.as_alias("recorded_by_name"),
     ).where(ResultReturn.dossier == dossier_id).first()
-    row["events"] = await DossierEvent.select(
+
+
+@prepared
+def _history(dossier_id):
+    return DossierEvent.select(
         DossierEvent.all_columns(), DossierEvent.actor.full_name.as_alias("actor_name"),
         DossierEvent.agency.name.as_alias("agency_name"),
         DossierEvent.assignee.full_name.as_alias("assignee_name"),
@@ -51,12 +82,6 @@ async def _full_dossier(where) -> dict | None:
         DossierEvent.process_step.name.as_alias("step_name"),
         DossierEvent.process_step.kind.as_alias("step_kind"),
     ).where(DossierEvent.dossier == dossier_id).order_by(DossierEvent.id)
-    for event in row["events"]:
-        # Named by the process step it was recorded at (mapped for events from before
-        # versioned processes); the raw number only when no step is known.
-        event["label"] = event_label(event["action"], event["step_kind"])
-        event["position"] = event["step_position"] or event["step"]
-    return row
 
 
 async def holders(agency_id: int, step: ProcessStep | None) -> list[dict]:

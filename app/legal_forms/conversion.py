@@ -7,11 +7,12 @@ from __future__ import annotations
 from app.accounts.service import CurrentUser
 from app.audit import service as audit
 from app.db import write_transaction
-from app.dossiers.tables import Dossier, DossierResult
+from app.dossiers.tables import DossierResult
 from app.files import store
 from app.formatting import now_utc
 from app.legal_forms.stamp import convertible
 from app.legal_forms.tables import ResultConversion
+from app.prepared import prepared
 
 
 class ConversionRefused(ValueError):
@@ -19,10 +20,23 @@ class ConversionRefused(ValueError):
 
 
 async def result_of(dossier_id: int) -> dict | None:
-    return await DossierResult.select(
+    return await _result_of(dossier_id=dossier_id)
+
+
+@prepared
+def _result_of(dossier_id):
+    return DossierResult.select(
         DossierResult.sha256, DossierResult.issued_at, DossierResult.signed_sha256,
         DossierResult.signed_at, DossierResult.signed_by.full_name.as_alias("signer_name"),
     ).where(DossierResult.dossier == dossier_id).first()
+
+
+@prepared
+def _conversions(dossier_id):
+    return ResultConversion.select(
+        ResultConversion.converted_at, ResultConversion.converter_name,
+        ResultConversion.result_sha256,
+    ).where(ResultConversion.dossier == dossier_id).order_by(ResultConversion.id)
 
 
 def printable_digest(result: dict) -> str:
@@ -58,17 +72,11 @@ async def conversion(dossier_id: int, conversion_id: int) -> dict | None:
     ).first()
 
 
-async def public_result_facts(code: str) -> dict | None:
+async def public_result_facts(dossier_id: int) -> dict | None:
     """For the public lookup (after its second factor): the result's SHA-256 and the paper
     conversions made of it, so whoever holds a paper copy can check it against the file."""
-    dossier = await Dossier.select(Dossier.id).where(Dossier.code == code).first()
-    if dossier is None:
-        return None
-    result = await result_of(dossier["id"])
+    result = await result_of(dossier_id)
     if result is None:
         return None
-    conversions = await ResultConversion.select(
-        ResultConversion.converted_at, ResultConversion.converter_name,
-        ResultConversion.result_sha256,
-    ).where(ResultConversion.dossier == dossier["id"]).order_by(ResultConversion.id)
+    conversions = await _conversions(dossier_id=dossier_id)
     return {"sha256": printable_digest(result), "conversions": conversions}

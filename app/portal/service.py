@@ -9,20 +9,25 @@ the page simply shows the confirmation again: exactly one dossier.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import secrets
 from datetime import datetime
+from pathlib import Path
 
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
-from app.catalog.tables import Procedure, ProcedureComponent
+from app.catalog.service import active_components
+from app.catalog.tables import Procedure
 from app.counter.service import next_code
 from app.db import write_transaction
 from app.digitisation.images import ImageProblem, reencode_upload
 from app.dossiers.logic import Channel, Status
-from app.dossiers.tables import Dossier, DossierComponent, DossierEvent
+from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, StoredFile
 from app.files import store
 from app.files.logic import MAX_DOSSIER_BYTES, sniff, upload_problem
 from app.formatting import now_utc, to_local
+from app.prepared import prepared
+from app.settings import get_settings
 from app.warehouse import service as warehouse
 from app.workflow import Action
 from app.workflow.service import perform, recompute_due
@@ -35,12 +40,10 @@ class SubmissionError(ValueError):
 
 
 async def start_draft(user: CurrentUser, procedure_id: int) -> int:
-    procedure = await Procedure.select().where(
-        (Procedure.id == procedure_id) & Procedure.active.eq(True)
-        & Procedure.internal.eq(False)).first()
+    procedure = await _offered(procedure_id=procedure_id, active=True, internal=False)
     if procedure is None or procedure["online_level"] == "none":
         raise SubmissionError("Thủ tục này chưa được cung cấp dịch vụ công trực tuyến.")
-    account = await User.select().where(User.id == user.id).first()
+    account = await _account(user_id=user.id)
     async with write_transaction():
         draft = Dossier(
             code=DRAFT_PREFIX + secrets.token_hex(8), procedure=procedure_id,
@@ -54,25 +57,47 @@ async def start_draft(user: CurrentUser, procedure_id: int) -> int:
     return draft.id
 
 
+@prepared
+def _offered(procedure_id, active, internal):
+    return Procedure.select().where(
+        (Procedure.id == procedure_id) & (Procedure.active == active)
+        & (Procedure.internal == internal)).first()
+
+
+@prepared
+def _account(user_id):
+    return User.select().where(User.id == user_id).first()
+
+
 async def draft_of(user: CurrentUser, dossier_id: int) -> dict | None:
     """The applicant's own dossier (draft or submitted) with its procedure, or None."""
-    row = await Dossier.select(
-        Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
-        Dossier.agency.name.as_alias("agency_name"),
-        Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
-        Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
-    ).where((Dossier.id == dossier_id) & (Dossier.applicant == user.id)).first()
+    row = await own_dossier(dossier_id=dossier_id, applicant_id=user.id)
     if row is None:
         return None
-    row["components"] = await ProcedureComponent.select().where(
-        (ProcedureComponent.procedure == row["procedure"]) & ProcedureComponent.active.eq(True)
-    ).order_by(ProcedureComponent.position)
-    row["supplied"] = {
-        c["procedure_component"]: c for c in await DossierComponent.select(
-            DossierComponent.all_columns(), DossierComponent.file.size.as_alias("size"),
-        ).where(DossierComponent.dossier == dossier_id)
-    }
+    row["components"] = await active_components(procedure_id=row["procedure"], active=True)
+    row["supplied"] = {c["procedure_component"]: c
+                       for c in await _supplied(dossier_id=dossier_id)}
     return row
+
+
+# Every step of the applicant's path reads the draft, some twice: built once.
+@prepared
+def own_dossier(dossier_id, applicant_id):
+    """The applicant's own dossier (draft or submitted) with the names its pages show."""
+    return Dossier.select(
+        Dossier.all_columns(), Dossier.procedure.name.as_alias("procedure_name"),
+        Dossier.agency.name.as_alias("agency_name"),
+        Dossier.agency.address.as_alias("agency_address"),
+        Dossier.procedure.time_limit_amount.as_alias("time_limit_amount"),
+        Dossier.procedure.time_limit_unit.as_alias("time_limit_unit"),
+    ).where((Dossier.id == dossier_id) & (Dossier.applicant == applicant_id)).first()
+
+
+@prepared
+def _supplied(dossier_id):
+    return DossierComponent.select(
+        DossierComponent.all_columns(), DossierComponent.file.size.as_alias("size"),
+    ).where(DossierComponent.dossier == dossier_id)
 
 
 async def save_applicant(draft: dict, name: str, id_number: str, phone: str,
@@ -107,20 +132,49 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
     Only while drafting or answering a supplement request: a submitted dossier is fixed.
     The upload is also filed in the applicant's data warehouse for later reuse."""
     component = _check_changeable(draft, component_id)
-    problem = upload_problem(content, already_stored=_others_size(draft, component_id))
+    # The CPU and disk work (parsing the file, Pillow, writing and fsyncing both copies)
+    # in one worker thread: the event loop serves others meanwhile, and the write lock
+    # below is held for the rows only, since `store.store` finds the bytes already there.
+    content, content_type, written = await asyncio.to_thread(
+        _checked_and_written, content, _others_size(draft, component_id))
+    try:
+        async with store.atomic():
+            stored = await store.store(content, content_type)
+            await _replace_component(draft, component, stored.id, filename, reused=False)
+            await warehouse.file_document(
+                title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,
+                dossier_id=None, owner_id=draft["applicant"])
+    except BaseException:
+        if written:
+            await _drop_unclaimed(written, hashlib.sha256(content).hexdigest())
+        raise
+
+
+def _checked_and_written(content: bytes, already_stored: int) -> tuple[bytes, str, list[Path]]:
+    """The bytes to store (refused in Vietnamese, images re-encoded), written and fsynced
+    under their digest in the store and its replica; returns the copies this call created."""
+    problem = upload_problem(content, already_stored=already_stored)
     if problem:
         raise SubmissionError(problem)
-    try:  # Pillow work is CPU-bound: keep the event loop serving other requests
-        content, content_type = await asyncio.to_thread(reencode_upload, content,
-                                                        sniff(content))
+    try:
+        content, content_type = reencode_upload(content, sniff(content))
     except ImageProblem as exc:
         raise SubmissionError(str(exc)) from None
-    async with store.atomic():
-        stored = await store.store(content, content_type)
-        await _replace_component(draft, component, stored.id, filename, reused=False)
-        await warehouse.file_document(
-            title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,
-            dossier_id=None, owner_id=draft["applicant"])
+    written = []
+    for root in (get_settings().files_dir, get_settings().files_replica_dir):
+        digest, new = store.write_bytes(content, root)
+        if new:
+            written.append(store.path_for(digest, root))
+    return content, content_type, written
+
+
+async def _drop_unclaimed(paths: list[Path], digest: str) -> None:
+    """Copies written ahead for a transaction that failed: removed under the write lock,
+    unless a committed row names the same bytes (another upload of the same file)."""
+    async with write_transaction():
+        if not await StoredFile.exists().where(StoredFile.sha256 == digest):
+            for path in paths:
+                path.unlink(missing_ok=True)
 
 
 async def attach_from_warehouse(user: CurrentUser, draft: dict, component_id: int,
@@ -161,19 +215,27 @@ async def submit(user: CurrentUser, draft: dict) -> str:
     if missing_components(draft):
         raise SubmissionError("Hồ sơ còn thiếu thành phần bắt buộc.")
     async with write_transaction():
-        current = await Dossier.select(Dossier.status, Dossier.code).where(
-            Dossier.id == draft["id"]).first()
+        current = await _status_and_code(dossier_id=draft["id"])
         if current["status"] != Status.DRAFT:  # a double tap that lost the race
             return current["code"]
         code = await next_code(draft["agency"], to_local(now_utc()).date())
         # Submitted under the version in force now, even if the draft began under another.
-        version = await Procedure.select(Procedure.current_version).where(
-            Procedure.id == draft["procedure"]).first()
+        version = await _current_version(procedure_id=draft["procedure"])
         await Dossier.update({Dossier.code: code,
                               Dossier.procedure_version: version["current_version"]}).where(
             Dossier.id == draft["id"])
         await perform(draft["id"], user, Action.SUBMIT)
     return code
+
+
+@prepared
+def _status_and_code(dossier_id):
+    return Dossier.select(Dossier.status, Dossier.code).where(Dossier.id == dossier_id).first()
+
+
+@prepared
+def _current_version(procedure_id):
+    return Procedure.select(Procedure.current_version).where(Procedure.id == procedure_id).first()
 
 
 async def expected_appointment(dossier: dict) -> datetime | None:

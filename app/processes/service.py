@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from app.prepared import prepared
 from app.processes.logic import Performer, Process, ProcessStep
 from app.processes.tables import ProcessStepRow, ProcessVersion
 
@@ -43,18 +44,37 @@ def step_from_row(row: dict, default_agency: int | None, position: int) -> Proce
 
 
 async def version_steps(version_id: int) -> list[dict]:
-    return await ProcessStepRow.select(
+    return await _version_steps(version_id=version_id)
+
+
+# Read on every workflow page and action, and on the procedure page: built once.
+@prepared
+def _version_steps(version_id):
+    return ProcessStepRow.select(
         ProcessStepRow.all_columns(), ProcessStepRow.agency.name.as_alias("agency_name"),
     ).where(ProcessStepRow.version == version_id).order_by(ProcessStepRow.position).order_by(
         ProcessStepRow.id)
 
 
+@prepared
+def _version_agency(version_id):
+    return ProcessVersion.select(ProcessVersion.procedure.agency.as_alias("agency")).where(
+        ProcessVersion.id == version_id).first()
+
+
+@prepared
+def _version_in_force(procedure_id, at):
+    return ProcessVersion.select(ProcessVersion.id).where(
+        (ProcessVersion.procedure == procedure_id) & (ProcessVersion.status == PUBLISHED)
+        & (ProcessVersion.effective_from <= at)
+    ).order_by(ProcessVersion.effective_from, ascending=False).order_by(
+        ProcessVersion.number, ascending=False).first()
+
+
 async def load_version(version_id: int) -> LoadedProcess:
     """The version's steps, numbered 1..n in their order; a step without its own unit
     belongs to the procedure's agency."""
-    version = await ProcessVersion.select(
-        ProcessVersion.procedure.agency.as_alias("agency")).where(
-        ProcessVersion.id == version_id).first()
+    version = await _version_agency(version_id=version_id)
     if version is None:
         return EMPTY
     rows = await version_steps(version_id)
@@ -65,11 +85,7 @@ async def load_version(version_id: int) -> LoadedProcess:
 async def version_in_force(procedure_id: int, at: datetime) -> int | None:
     """The published version with the latest effective date not after `at` (the latest
     number among equals), or None when the procedure has no approved process yet."""
-    row = await ProcessVersion.select(ProcessVersion.id).where(
-        (ProcessVersion.procedure == procedure_id) & (ProcessVersion.status == PUBLISHED)
-        & (ProcessVersion.effective_from <= at)
-    ).order_by(ProcessVersion.effective_from, ascending=False).order_by(
-        ProcessVersion.number, ascending=False).first()
+    row = await _version_in_force(procedure_id=procedure_id, at=at)
     return row["id"] if row else None
 
 

@@ -19,7 +19,6 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 from app.calendar.service import current_calendar
 from app.dossiers import queries
 from app.files import store
-from app.files.inspect import pdf_problem
 from app.files.logic import sniff
 from app.formatting import LOCAL_TZ
 from app.legal_forms.appointment import collection_note
@@ -154,6 +153,8 @@ async def _result_file_params(data: dict[str, str], upload) -> dict:
     if sniff(content) != "application/pdf":
         raise TransitionError(message(Problem.NOT_PDF) if data.get("action") == Action.SIGN
                               else "Dự thảo kết quả phải là tệp PDF.")
+    from app.files.inspect import pdf_problem  # pypdf (~25 MB): loaded when a file comes
+
     problem = pdf_problem(content)
     if problem:
         raise TransitionError(problem)

@@ -3,7 +3,8 @@ takes no money but marks fees paid; the sandbox population registry and the sand
 provider, which verify anyone as demo people; the sandbox SMS/e-mail gateway, which sends
 nothing; the sandbox national portal, document system and Zalo OA, which answer for
 partners that never saw the data. The app refuses to start with either unless the operator says
-MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION=1 (a public demo behind HTTPS, say).
+MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION=1 (a public demo behind HTTPS, say). Test-only settings
+(a fake clock, the benchmark's addresses exempt from the lookup limit) are refused always.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def check(settings: Settings) -> None:
         return
     if fake_now_setting():
         raise UnsafeConfiguration("Refusing to start with MOTCUA_FAKE_NOW (a test clock) "
+                                  "while MOTCUA_HTTPS=1 (production).")
+    if settings.bench_exempt_addresses:
+        raise UnsafeConfiguration("Refusing to start with MOTCUA_BENCH_EXEMPT_ADDRESSES "
+                                  "(addresses the lookup limit ignores, for benchmarks) "
                                   "while MOTCUA_HTTPS=1 (production).")
     if settings.allow_sandbox_in_production:
         return

@@ -7,7 +7,6 @@ style (see base.html), and the CSRF token reaches htmx through `hx-headers`, not
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 CSP = (
@@ -17,15 +16,19 @@ CSP = (
 
 
 def security_headers(https: bool):
+    # Encoded once: the hook runs on every response, and Litestar's MutableScopeHeaders
+    # decoded and searched the whole list for each of the five names.
+    fixed = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+             (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"DENY")]
+    if https:
+        fixed.append((b"strict-transport-security", b"max-age=31536000"))
+    names = frozenset(name for name, _ in fixed)
+
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        headers["Content-Security-Policy"] = CSP
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "same-origin"
-        headers["X-Frame-Options"] = "DENY"
-        if https:
-            headers["Strict-Transport-Security"] = "max-age=31536000"
+        # Ours replace any a handler set, as before.
+        message["headers"] = [header for header in message.get("headers") or ()
+                              if header[0].lower() not in names] + fixed
 
     return before_send

@@ -6,6 +6,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
+from jinja2 import pass_context
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
@@ -49,8 +50,35 @@ def code_breaks(code: str | None) -> Markup:
         escape(code or "").replace("-", Markup("-<wbr>")))
 
 
+# Litestar's url_for walks the route index on every call (a fifth of the home page's time);
+# routes are fixed once the app is built, so each (name, parameters) is reversed once.
+URL_CACHE_SIZE = 20_000
+
+
+def _remembered_url_for(reversed_urls: dict):
+    @pass_context
+    def url_for(context, route_name: str, **path_parameters) -> str:
+        key = (route_name, *sorted(path_parameters.items()))
+        try:
+            return reversed_urls[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable parameter: reverse it every time
+            return context["request"].app.route_reverse(route_name, **path_parameters)
+        url = context["request"].app.route_reverse(route_name, **path_parameters)
+        if len(reversed_urls) >= URL_CACHE_SIZE:
+            reversed_urls.clear()
+        reversed_urls[key] = url
+        return url
+
+    return url_for
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
+    # Compiled templates stay cached; checking each file's mtime on every render is for
+    # template authors (MOTCUA_DEBUG=1), not for a server in service.
+    env.auto_reload = get_settings().debug
     env.filters.update(
         date=formatting.format_date,
         datetime=formatting.format_datetime,
@@ -65,6 +93,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         ),
     )
     env.globals.update(
+        url_for=_remembered_url_for({}),  # one cache per app: its routes
         asset=asset_url,
         province_name=get_settings().province_name,
         online_level_labels=ONLINE_LEVEL_LABELS,

@@ -38,6 +38,7 @@ from app.integrations import dossier_changes
 from app.legal_forms.issuing import number_issued_letters
 from app.notifications.api import schedule_delivery
 from app.notifications.workflow import notify_transition
+from app.prepared import prepared
 from app.processes.logic import performers_of
 from app.processes.service import LoadedProcess, process_for
 from app.ratings.service import invite as rating_invite
@@ -77,18 +78,38 @@ def _point(status: int | None, step: int | None) -> ResumePoint | None:
     return None if status is None else ResumePoint(Status(status), step)
 
 
+# Every workflow action and staff dossier page takes a snapshot: built once.
+@prepared
+def _dossier_row(dossier_id):
+    return Dossier.select().where(Dossier.id == dossier_id).first()
+
+
+@prepared
+def _has_result(dossier_id):
+    return DossierResult.exists().where(DossierResult.dossier == dossier_id)
+
+
+@prepared
+def _has_draft(dossier_id):
+    return ResultDraft.exists().where(ResultDraft.dossier == dossier_id)
+
+
+@prepared
+def _apologised(dossier_id, due_at):
+    return DossierApology.exists().where(
+        (DossierApology.dossier == dossier_id) & (DossierApology.previous_due_at == due_at))
+
+
 async def snapshot(dossier_id: int, now: datetime | None = None) -> Snapshot:
-    row = await Dossier.select().where(Dossier.id == dossier_id).first()
+    row = await _dossier_row(dossier_id=dossier_id)
     if row is None:
         raise DossierNotFound(dossier_id)
     now = now or now_utc()
     loaded = await process_for(row, now)
-    has_result = await DossierResult.exists().where(DossierResult.dossier == dossier_id)
-    has_draft = await ResultDraft.exists().where(ResultDraft.dossier == dossier_id)
-    apologised = row["due_at"] is not None and await DossierApology.exists().where(
-        (DossierApology.dossier == dossier_id)
-        & (DossierApology.previous_due_at == row["due_at"])
-    )
+    has_result = await _has_result(dossier_id=dossier_id)
+    has_draft = await _has_draft(dossier_id=dossier_id)
+    apologised = row["due_at"] is not None and await _apologised(
+        dossier_id=dossier_id, due_at=row["due_at"])
     # Imported or bulk-generated history may lack the processing details the machine
     # needs; such a dossier is taken to be at the first work step.
     current_step, status = row["current_step"], Status(row["status"])
