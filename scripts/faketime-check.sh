@@ -21,27 +21,10 @@ moments=(
 # Only the files that hold such tests: collecting the whole suite five times costs more.
 mapfile -t files < <(grep -l "pytest.mark.clock" tests/test_*.py)
 started=$SECONDS
-# Two moments at a time (one per core), each into its own log, shown in order.
-logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
-check() {
-  local index=$1 entry=$2 rc=0; shift 2
+for entry in "${moments[@]}"; do
+  at=${entry%%|*}
+  echo "== faketime: ${entry#*|}"
   TZ=UTC TEST_CLOCK=system FAKETIME_DONT_FAKE_MONOTONIC=1 \
-    faketime "${entry%%|*}" "$PY" -m pytest -q -p no:cacheprovider -m clock "${files[@]}" "$@" \
-    >"$logs/$index.log" 2>&1 || rc=$?
-  echo "$rc" >"$logs/$index.rc"
-}
-for index in "${!moments[@]}"; do
-  check "$index" "${moments[$index]}" "$@" &
-  if (( index % 2 == 1 )); then wait; fi
-done
-wait
-status=0
-for index in "${!moments[@]}"; do
-  echo "== faketime: ${moments[$index]#*|}"
-  tail -n 1 "$logs/$index.log"
-  rc=$(cat "$logs/$index.rc")
-  if (( rc != 0 )); then cat "$logs/$index.log"; status=$rc; fi
+    faketime "$at" "$PY" -m pytest -q -p no:cacheprovider -m clock "${files[@]}" "$@"
 done
 echo "faketime check: 5 moments in $((SECONDS - started)) s"
-exit $status
