@@ -270,6 +270,14 @@ def test_return_to_previous_step_voids_the_approval_and_the_signature():
                  lan, Action.RETURN_STEP, reason="x")
 
 
+def test_an_issued_result_cannot_be_sent_back_for_rework():
+    issued = at_step(SIGNATURE, assignee=leader, approved=True, signed=True, has_result=True)
+    refused_with("Kết quả đã được ban hành nên không thể trả lại bước trước; sai sót trong kết "
+                 "quả được xử lý bằng thủ tục đính chính.", issued, leader, Action.RETURN_STEP,
+                 reason="Sai tên")
+    assert Action.RETURN_STEP not in allowed_actions(issued, leader)
+
+
 def test_the_draft_is_the_steps_work_and_a_new_draft_needs_a_new_approval():
     state, t = do(at_step(HANDLING), lan, Action.ATTACH_DRAFT, sha256=DRAFT_SHA.upper())
     assert dict(t.details) == {"sha256": DRAFT_SHA, "attached_by": lan.user_id}

@@ -156,6 +156,11 @@ def _precondition(state: DossierState, action: Action) -> str | None:
         return NO_RESULT_TO_FINISH
     if action == Action.RETURN_STEP and return_target(state) is None:
         return "Hồ sơ đang ở bước xử lý đầu tiên, không có bước trước để trả lại."
+    if action == Action.RETURN_STEP and state.has_result:
+        # An issued result is on record (numbered, perhaps synced); reworking the draft
+        # would leave that result standing beside an unsigned new one.
+        return ("Kết quả đã được ban hành nên không thể trả lại bước trước; sai sót trong kết "
+                "quả được xử lý bằng thủ tục đính chính.")
     if action == Action.APPROVE and state.approved:
         return "Hồ sơ đã được phê duyệt ở bước này."
     if action == Action.APPROVE and not state.has_draft:
