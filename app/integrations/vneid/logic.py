@@ -9,6 +9,8 @@ with a Vietnamese message that says what to do.
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,6 +42,23 @@ class NationalIdentity:
     full_name: str
     birth_date: date | None
     phone: str
+
+
+def token_key_id(token: str) -> str:
+    """The `kid` the token's header names ("" when none or unreadable): which of the
+    provider's keys signed it, so keys fetched before a rotation can be told stale."""
+    try:
+        header = token.split(".", 1)[0]
+        data = json.loads(base64.urlsafe_b64decode(header + "=" * (-len(header) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    kid = data.get("kid") if isinstance(data, dict) else None
+    return kid if isinstance(kid, str) else ""
+
+
+def knows_key(jwks: dict, kid: str) -> bool:
+    keys = jwks.get("keys") if isinstance(jwks, dict) else None
+    return any(isinstance(k, dict) and k.get("kid") == kid for k in keys or [])
 
 
 def verify_id_token(token: str, jwks: dict, *, issuer: str, client_id: str, nonce: str,

@@ -34,7 +34,7 @@ class IdentityProvider(Protocol):
 
     async def exchange(self, *, code: str, verifier: str, redirect_uri: str) -> dict: ...
 
-    async def jwks(self) -> dict: ...
+    async def jwks(self, *, fresh: bool = False) -> dict: ...
 
 
 def _query(client_id: str, state: str, nonce: str, challenge: str, redirect_uri: str) -> str:
@@ -80,7 +80,7 @@ class SandboxIdentityProvider:
         return _tokens(await call("vneid", "token", send, target="sandbox", request=form,
                                   secrets=(sandbox.client_secret(), verifier, code)))
 
-    async def jwks(self) -> dict:
+    async def jwks(self, *, fresh: bool = False) -> dict:
         async def send() -> Answer:
             return Answer.of(200, sandbox.jwks())
         return (await call("vneid", "jwks", send, target="sandbox")).json()
@@ -88,6 +88,7 @@ class SandboxIdentityProvider:
 
 _CACHE: dict[str, tuple[float, dict]] = {}
 CACHE_SECONDS = 3600
+REFETCH_SECONDS = 60
 
 
 class HttpIdentityProvider:
@@ -128,8 +129,15 @@ class HttpIdentityProvider:
         return _tokens(await http_call("vneid", "token", "POST", endpoint, form=form,
                                        secrets=(self.secret, verifier, code)))
 
-    async def jwks(self) -> dict:
-        return await self._document("jwks", (await self._discovery())["jwks_uri"])
+    async def jwks(self, *, fresh: bool = False) -> dict:
+        """The published keys, cached an hour; `fresh` fetches them again (a token names a
+        key they lack: the provider rotated), at most once a minute, so tokens naming
+        made-up keys cannot make us hammer the provider."""
+        url = (await self._discovery())["jwks_uri"]
+        cached = _CACHE.get(url)
+        if fresh and cached and time.monotonic() - cached[0] >= REFETCH_SECONDS:
+            del _CACHE[url]
+        return await self._document("jwks", url)
 
 
 def get_identity_provider() -> IdentityProvider | None:

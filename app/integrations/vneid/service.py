@@ -27,7 +27,13 @@ from app.db import write_transaction
 from app.formatting import now_utc
 from app.integrations.calls import PartnerUnavailable
 from app.integrations.config import env, provider, public_url
-from app.integrations.vneid.logic import LoginRefused, NationalIdentity, verify_id_token
+from app.integrations.vneid.logic import (
+    LoginRefused,
+    NationalIdentity,
+    knows_key,
+    token_key_id,
+    verify_id_token,
+)
 from app.integrations.vneid.provider import get_identity_provider
 from app.integrations.vneid.tables import NationalAccountLink, OidcLogin
 
@@ -84,6 +90,16 @@ async def _spend(state: str, browser: str) -> dict:
     return row
 
 
+async def keys_for(idp, token: str) -> dict:
+    """The provider's published keys to check `token` with: fetched once more when the
+    token names a key the cached set lacks (the provider rotated its key since)."""
+    keys = await idp.jwks()
+    kid = token_key_id(token)
+    if kid and not knows_key(keys, kid):
+        keys = await idp.jwks(fresh=True)
+    return keys
+
+
 async def finish(query: dict[str, str], browser: str, *, now: int | None = None
                  ) -> tuple[User, str]:
     """The callback: (the signed-in citizen, where to go next)."""
@@ -98,7 +114,7 @@ async def finish(query: dict[str, str], browser: str, *, now: int | None = None
     try:
         tokens = await idp.exchange(code=query["code"], verifier=row["code_verifier"],
                                     redirect_uri=redirect_uri())
-        keys = await idp.jwks()
+        keys = await keys_for(idp, str(tokens["id_token"]))
     except PartnerUnavailable as exc:
         raise LoginRefused(f"{exc} Vui lòng thử lại sau hoặc đăng nhập bằng mật khẩu.") from None
     identity = verify_id_token(str(tokens["id_token"]), keys, issuer=idp.issuer,
