@@ -5,7 +5,7 @@ Both keep the same layout, `<prefix>/ab/cd/abcd…` by SHA-256, and the same con
 is durable before it returns and atomic (a reader sees all the bytes or no object), a put
 of a name already there is a no-op apart from refreshing its age (same name = same bytes;
 the fresher age keeps the orphan sweep from removing bytes a transaction is about to name
-again), and `keys()` gives each name with its last-modified time for that sweep.
+again), and `names_with_age()` gives each name with its last-modified time for that sweep.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Backend(Protocol):
     def get(self, sha256: str) -> bytes: ...
     def exists(self, sha256: str) -> bool: ...
     def delete(self, sha256: str) -> None: ...
-    def keys(self) -> Iterator[tuple[str, datetime]]: ...
+    def names_with_age(self) -> Iterator[tuple[str, datetime]]: ...
     def local_copy(self, sha256: str): ...  # context manager yielding a readable Path
     def drop_incomplete(self, before: datetime) -> None: ...
 
@@ -92,7 +92,7 @@ class LocalFolder:
         return [p for p in self.root.glob("??/??/*")
                 if p.is_file() and not p.name.startswith(".")]
 
-    def keys(self) -> Iterator[tuple[str, datetime]]:
+    def names_with_age(self) -> Iterator[tuple[str, datetime]]:
         for path in self.files():
             yield path.name, datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
@@ -174,7 +174,7 @@ class S3Store:
         with self._calls(sha256):
             self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
 
-    def keys(self) -> Iterator[tuple[str, datetime]]:
+    def names_with_age(self) -> Iterator[tuple[str, datetime]]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else "")
         with self._calls("list"):

@@ -82,11 +82,19 @@ def write_bytes(data: bytes, root: Path | None = None) -> tuple[str, bool]:
     return digest, LocalFolder(root or get_settings().files_dir).put(digest, data)
 
 
-def write_ahead(data: bytes) -> tuple[str, list[tuple[Backend, str]]]:
-    """Write the bytes to every copy outside any transaction (uploads: the slow fsync
-    happens before the write lock); the digest and the copies this call created."""
+def write_ahead(data: bytes, created: list[tuple[Backend, str]] | None = None
+                ) -> tuple[str, list[tuple[Backend, str]]]:
+    """Write the bytes to every copy (uploads do it outside any transaction: the slow
+    fsync happens before the write lock); the digest and the copies this call created,
+    also appended to `created` one by one, so a failure on the second copy still lets the
+    caller remove the first."""
     digest = hashlib.sha256(data).hexdigest()
-    return digest, [(copy, digest) for copy in copies() if copy.put(digest, data)]
+    created = [] if created is None else created
+    start = len(created)
+    for copy in copies():
+        if copy.put(digest, data):
+            created.append((copy, digest))
+    return digest, created[start:]
 
 
 @asynccontextmanager
@@ -119,8 +127,7 @@ async def store(data: bytes, content_type: str) -> StoredFile:
         # The replica is written before the row commits, as the store: a dossier that
         # Litestream has replicated never names a file the replica lacks. A put also heals
         # a row whose bytes went missing.
-        digest, created = write_ahead(data)
-        _created.get().extend(created)
+        digest, _ = write_ahead(data, _created.get())
         if existing is not None:
             return existing
         row = StoredFile(sha256=digest, size=len(data), content_type=content_type,
@@ -169,7 +176,7 @@ async def sweep_orphans(min_age: timedelta | None = None,
     async with write_transaction():
         known = {row["sha256"] for row in await StoredFile.select(StoredFile.sha256)}
         files = backend()
-        for digest, modified in list(files.keys()):
+        for digest, modified in list(files.names_with_age()):
             if digest not in known and modified <= before:
                 files.delete(digest)
                 removed.append(digest)
