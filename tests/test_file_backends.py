@@ -13,10 +13,12 @@ from uuid import uuid4
 
 import pytest
 
-from app.dossiers.tables import StoredFile
+from app.dossiers.tables import DossierComponent, StoredFile
 from app.files import store
 from app.files.backends import FileMissing, LocalFolder, S3Store, StorageUnavailable
 from app.settings import get_settings
+from tests import pdfs
+from tests.test_web_submission import citizen, post, start  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.engine
 
@@ -179,3 +181,20 @@ async def test_a_failed_second_copy_leaves_no_first_copy(db, tmp_path, monkeypat
     with pytest.raises(OSError):
         await store.store(PDF, "application/pdf")
     assert store.files_on_disk() == [] and await StoredFile.count() == 0
+
+
+def test_an_upload_while_the_bucket_is_down_is_a_503_in_vietnamese(
+        client, citizen, monkeypatch):  # noqa: F811
+    base = start(client, citizen)
+    monkeypatch.setenv("MOTCUA_FILES_URL", "s3://khong-co/files")
+    monkeypatch.setenv("MOTCUA_S3_ENDPOINT", "http://127.0.0.1:9")
+    get_settings.cache_clear()
+    try:
+        response = post(client, base + "/thanh-phan", base + "/thanh-phan", {"next": "1"},
+                        files={f"file-{citizen['components'][0]}":
+                               ("to-khai.pdf", pdfs.simple(), "application/pdf")})
+    finally:
+        get_settings.cache_clear()
+    assert response.status_code == 503
+    assert "Kho lưu trữ tệp tạm thời không truy cập được" in response.text
+    assert StoredFile.count().run_sync() == 0 and DossierComponent.count().run_sync() == 0
