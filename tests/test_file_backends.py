@@ -198,3 +198,23 @@ def test_an_upload_while_the_bucket_is_down_is_a_503_in_vietnamese(
     assert response.status_code == 503
     assert "Kho lưu trữ tệp tạm thời không truy cập được" in response.text
     assert StoredFile.count().run_sync() == 0 and DossierComponent.count().run_sync() == 0
+
+
+def test_verify_finds_missing_altered_and_unnamed_files_in_either_store(backend):
+    from app.files.backup import verify_store
+
+    good, altered, missing = (hashlib.sha256(b"%PDF-" + bytes([n])).hexdigest()
+                              for n in range(3))
+    backend.put(good, b"%PDF-\x00")
+    backend.put(DIGEST, PDF)  # no row names it
+    if isinstance(backend, LocalFolder):
+        backend.path(altered).parent.mkdir(parents=True, exist_ok=True)
+        backend.path(altered).write_bytes(b"%PDF- sua doi")
+    else:
+        backend.client.put_object(Bucket=backend.bucket, Key=backend._key(altered),
+                                  Body=b"%PDF- sua doi")
+    report = verify_store([good, altered, missing], backend)
+    assert report.present == 1
+    assert sorted(report.problems) == sorted([
+        f"{altered}: nội dung không khớp mã băm", f"{missing}: thiếu tệp",
+        f"{DIGEST}: tệp không có bản ghi (mồ côi)"])
