@@ -218,3 +218,23 @@ def test_verify_finds_missing_altered_and_unnamed_files_in_either_store(backend)
     assert sorted(report.problems) == sorted([
         f"{altered}: nội dung không khớp mã băm", f"{missing}: thiếu tệp",
         f"{DIGEST}: tệp không có bản ghi (mồ côi)"])
+
+
+def test_ocr_reads_a_scan_kept_in_the_bucket(s3_files, immediate_huey):
+    from app.digitisation import service as digitisation
+    from app.digitisation.tables import Scan
+    from app.dossiers import queries
+    from app.tasks.digitisation import digitise_component
+    from tests.conftest import run
+    from tests.digitisation_helpers import counter_world, printed_page
+
+    world = run(counter_world())
+    dossier = run(queries.dossier_for_staff(world["dossier_id"], world["officer"]))
+    component_id = world["component_ids"][0]
+    scan_id = run(digitisation.scan_component(world["officer"], dossier, component_id,
+                                              [printed_page()]))
+    scan = run(Scan.select().where(Scan.id == scan_id).first().run())
+    assert s3_files.exists(scan["sha256"]) and not store.files_on_disk()
+    assert digitise_component(component_id)() == "done"
+    assert "Nguyễn Thị Hồng Nhung" in run(Scan.select().where(Scan.id == scan_id)
+                                          .first().run())["text"]
