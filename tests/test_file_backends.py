@@ -238,3 +238,12 @@ def test_ocr_reads_a_scan_kept_in_the_bucket(s3_files, immediate_huey):
     assert digitise_component(component_id)() == "done"
     assert "Nguyễn Thị Hồng Nhung" in run(Scan.select().where(Scan.id == scan_id)
                                           .first().run())["text"]
+
+
+def test_the_minute_backup_leaves_a_bucket_to_its_own_copies(s3_files):
+    from app.tasks.files import files_backup
+
+    # The local folder left from before the move to the bucket is no longer the store.
+    store.write_bytes(PDF)
+    assert files_backup.call_local() == 0
+    assert store.files_on_disk(get_settings().files_replica_dir) == []
