@@ -51,6 +51,8 @@ class Settings:
     huey_url: str
     files_dir: Path
     replica_dir: Path
+    # Empty: files in files_dir; `s3://bucket/prefix`: an S3-compatible bucket (app.files).
+    files_url: str
     secret_key_path: Path
     timezone: str = "Asia/Ho_Chi_Minh"
     province_name: str = "Quảng Ngãi"
@@ -69,6 +71,10 @@ class Settings:
     draft_abandon_days: int = 30  # unsent online drafts older than this are purged
     job_keep_days: int = 30  # succeeded job rows kept this long
     file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
+    s3_endpoint: str = ""  # MOTCUA_S3_ENDPOINT: the S3-compatible store's URL (MinIO, …)
+    # Files no row names are swept only once this old: an upload in flight on another
+    # machine is written before its row commits (app.files.store.sweep_orphans).
+    orphan_min_age_hours: int = 24
     # Calendar changes: applicants whose appointment moved are told from this local time of
     # the day on (app.calendar.due_notices), so a change undone the same day tells nobody.
     due_notice_time: time = time(16, 30)
@@ -138,6 +144,9 @@ def load_settings() -> Settings:
         huey_url=_env("HUEY_URL", ""),
         files_dir=Path(_env("FILES_DIR", str(var_dir / "files"))),
         replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
+        files_url=_env("FILES_URL", "").strip(),
+        s3_endpoint=_env("S3_ENDPOINT", "").strip(),
+        orphan_min_age_hours=int(_env("ORPHAN_MIN_AGE_HOURS", "24")),
         secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),
         province_name=_env("PROVINCE_NAME", _stored_province_name(var_dir)),
         public_url=_env("PUBLIC_URL", "http://127.0.0.1:8000").strip().rstrip("/"),

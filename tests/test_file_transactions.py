@@ -4,6 +4,10 @@ writing and committing are swept."""
 
 from __future__ import annotations
 
+import os
+import time
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from app.dossiers.tables import StoredFile
@@ -39,14 +43,21 @@ async def test_rollback_keeps_a_file_committed_earlier(db):
     assert store.verify(kept.sha256)
 
 
-async def test_sweep_removes_only_files_without_rows(db):
+async def test_sweep_removes_only_old_files_without_rows(db):
     kept = await store.store(PDF, "application/pdf")
     digest, _ = store.write_bytes(b"%PDF-1.4 mo coi")  # as if killed before COMMIT
+    in_flight, _ = store.write_bytes(b"%PDF-1.4 dang tai len")  # another machine's upload
     stray = store.path_for(digest).parent / ".incoming-abc"
     stray.write_bytes(b"%PDF")
+    two_days = time.time() - 2 * 86400
+    for path in (store.path_for(digest), store.path_for(kept.sha256), stray):
+        os.utime(path, (two_days, two_days))
     assert await store.sweep_orphans() == [digest]
-    assert [p.name for p in store.files_on_disk()] == [kept.sha256]
+    assert sorted(p.name for p in store.files_on_disk()) == sorted([kept.sha256, in_flight])
     assert not stray.exists()
+    # Once older than the configured age, the unnamed upload is an orphan too.
+    later = datetime.now(UTC) + timedelta(hours=25)
+    assert await store.sweep_orphans(now=later) == [in_flight]
 
 
 def test_refused_action_with_a_file_stores_nothing(client):

@@ -105,6 +105,12 @@ async def latest_scan(component_id: int) -> dict | None:
         Scan.id, ascending=False).first()
 
 
+def _ocr_stored(sha256: str, page_count: int) -> str:
+    """OCR reads a path: a temporary local copy when the store is a bucket."""
+    with store.local_copy(sha256) as path:
+        return ocr.read_pdf(path, page_count)
+
+
 async def read_scan(component_id: int) -> str:
     """OCR the component's latest scan; idempotent: a finished scan is left alone. Returns
     the scan's status. OCR errors are recorded and re-raised so the task is retried."""
@@ -117,8 +123,7 @@ async def read_scan(component_id: int) -> str:
         await Scan.update({Scan.status: ScanStatus.READING.value,
                            Scan.attempts: Scan.attempts + 1}).where(Scan.id == scan["id"])
     try:
-        text = await asyncio.to_thread(ocr.read_pdf, store.path_for(scan["sha256"]),
-                                       scan["page_count"])
+        text = await asyncio.to_thread(_ocr_stored, scan["sha256"], scan["page_count"])
     except ocr.OcrError as exc:
         async with write_transaction():
             await Scan.update({Scan.status: ScanStatus.FAILED.value,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.dossiers.tables import StoredFile
+from app.files.backends import Backend, FileMissing, LocalFolder
 from app.files.store import files_on_disk, path_for
 
 
@@ -99,17 +100,24 @@ def restore(digests: list[str], replica_root: Path, files_root: Path) -> Report:
 
 def verify(digests: list[str], files_root: Path) -> Report:
     """Every file the database names is present with the right bytes; no file is unnamed."""
+    return verify_store(digests, LocalFolder(files_root))
+
+
+def verify_store(digests: list[str], files: Backend) -> Report:
+    """`verify` on any backend: the local folder or an S3 bucket."""
     report = Report()
     named = set(digests)
     for sha256 in digests:
-        path = path_for(sha256, files_root)
-        if not path.exists():
+        try:
+            data = files.get(sha256)
+        except FileMissing:
             report.problems.append(f"{sha256}: thiếu tệp")
-        elif digest_of(path) != sha256:
+            continue
+        if hashlib.sha256(data).hexdigest() != sha256:
             report.problems.append(f"{sha256}: nội dung không khớp mã băm")
         else:
             report.present += 1
-    for path in files_on_disk(files_root):
-        if path.name not in named:
-            report.problems.append(f"{path.name}: tệp không có bản ghi (mồ côi)")
+    for name, _ in files.names_with_age():
+        if name not in named:
+            report.problems.append(f"{name}: tệp không có bản ghi (mồ côi)")
     return report

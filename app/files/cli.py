@@ -23,15 +23,20 @@ def _print(report: files_backup.Report, done: str) -> int:
 def cmd_files(args: argparse.Namespace) -> int:
     settings = get_settings()
     replica = settings.files_replica_dir
+    if args.files_command == "verify":
+        digests = asyncio.run(files_backup.known_digests())
+        return _print(files_backup.verify_store(digests, store.backend()), "Kiểm tra tệp")
+    if settings.files_url and args.files_command in ("backup", "restore"):
+        print("Tệp nằm trong kho S3 (MOTCUA_FILES_URL): bản sao do kho S3 đảm nhận "
+              "(versioning hoặc replication của bucket), không dùng thư mục sao lưu.",
+              file=sys.stderr)
+        return 2
     if args.files_command == "backup":
         return _print(files_backup.backup(settings.files_dir, replica), "Sao lưu tệp")
     if args.files_command == "restore":
         digests = asyncio.run(files_backup.known_digests())
         return _print(files_backup.restore(digests, replica, settings.files_dir),
                       "Khôi phục tệp")
-    if args.files_command == "verify":
-        digests = asyncio.run(files_backup.known_digests())
-        return _print(files_backup.verify(digests, settings.files_dir), "Kiểm tra tệp")
     removed = asyncio.run(store.sweep_orphans())
     print(f"Đã dọn {len(removed)} tệp mồ côi (do tiến trình dừng đột ngột để lại).")
     return 0

@@ -12,7 +12,6 @@ import asyncio
 import hashlib
 import secrets
 from datetime import datetime
-from pathlib import Path
 
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
@@ -24,10 +23,10 @@ from app.digitisation.images import ImageProblem, reencode_upload
 from app.dossiers.logic import Channel, Status
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, StoredFile
 from app.files import store
+from app.files.backends import Backend
 from app.files.logic import MAX_DOSSIER_BYTES, sniff, upload_problem
 from app.formatting import now_utc, to_local
 from app.prepared import prepared
-from app.settings import get_settings
 from app.warehouse import service as warehouse
 from app.workflow import Action
 from app.workflow.service import perform, recompute_due
@@ -150,7 +149,8 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
         raise
 
 
-def _checked_and_written(content: bytes, already_stored: int) -> tuple[bytes, str, list[Path]]:
+def _checked_and_written(content: bytes, already_stored: int
+                         ) -> tuple[bytes, str, list[tuple[Backend, str]]]:
     """The bytes to store (refused in Vietnamese, images re-encoded), written and fsynced
     under their digest in the store and its replica; returns the copies this call created."""
     problem = upload_problem(content, already_stored=already_stored)
@@ -160,21 +160,17 @@ def _checked_and_written(content: bytes, already_stored: int) -> tuple[bytes, st
         content, content_type = reencode_upload(content, sniff(content))
     except ImageProblem as exc:
         raise SubmissionError(str(exc)) from None
-    written = []
-    for root in (get_settings().files_dir, get_settings().files_replica_dir):
-        digest, new = store.write_bytes(content, root)
-        if new:
-            written.append(store.path_for(digest, root))
+    _, written = store.write_ahead(content)
     return content, content_type, written
 
 
-async def _drop_unclaimed(paths: list[Path], digest: str) -> None:
+async def _drop_unclaimed(written: list[tuple[Backend, str]], digest: str) -> None:
     """Copies written ahead for a transaction that failed: removed under the write lock,
     unless a committed row names the same bytes (another upload of the same file)."""
     async with write_transaction():
         if not await StoredFile.exists().where(StoredFile.sha256 == digest):
-            for path in paths:
-                path.unlink(missing_ok=True)
+            for copy, name in written:
+                copy.delete(name)
 
 
 async def attach_from_warehouse(user: CurrentUser, draft: dict, component_id: int,

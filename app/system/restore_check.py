@@ -3,7 +3,8 @@
 Run on the restored folder (MOTCUA_VAR_DIR) or the restored PostgreSQL database
 (MOTCUA_DATABASE_URL): the engine's integrity check (SQLite's `integrity_check`, or every
 table read and every index checked on PostgreSQL), the audit hash chain, then the uploaded
-files copied back from the file replica with every SHA-256 checked. Exit 0 only when all
+files copied back from the file replica with every SHA-256 checked (with an S3 bucket,
+MOTCUA_FILES_URL, every file checked in the bucket). Exit 0 only when all
 three pass.
 """
 
@@ -37,7 +38,12 @@ def cmd_restore_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"LỖI nhật ký kiểm toán: {problem.message}", file=sys.stderr)
     digests = asyncio.run(backup.known_digests())
-    files = backup.restore(digests, settings.files_replica_dir, settings.files_dir)
+    if settings.files_url:  # an S3 bucket is its own copy: check it in place
+        from app.files import store
+
+        files = backup.verify_store(digests, store.backend())
+    else:
+        files = backup.restore(digests, settings.files_replica_dir, settings.files_dir)
     for problem in files.problems:
         print(f"LỖI tệp {problem}", file=sys.stderr)
     failed = failed or bool(problems) or not files.ok

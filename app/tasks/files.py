@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 @huey.periodic_task(crontab(minute="*"))
 def files_backup() -> int:
     settings = get_settings()
+    if settings.files_url:  # a bucket keeps its own second copy (versioning, replication)
+        return 0
     report = backup(settings.files_dir, settings.files_replica_dir)
     for problem in report.problems:
         log.error("files backup: %s", problem)

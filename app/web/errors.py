@@ -12,8 +12,13 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, NotFoundException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 
+from app.files.backends import StorageUnavailable
 from app.web import kept_forms
 from app.web.forms import FieldTooLong
 from app.web.hosts import REFUSED, host_allowed
@@ -27,6 +32,8 @@ MESSAGES = {
     405: "Thao tác không được hỗ trợ.",
     413: "Dữ liệu gửi lên quá lớn.",
     429: "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
+    503: "Kho lưu trữ tệp tạm thời không truy cập được. Dữ liệu đã lưu của bạn không bị mất; "
+         "vui lòng thử lại sau ít phút.",
 }
 
 
@@ -84,6 +91,10 @@ def internal_error(request: Request, exc: Exception) -> Response:
         # An id in the URL beyond SQLite's 64-bit integers (found by schemathesis): no such
         # row can exist, so it is a plain "not found", whatever page asked.
         return http_error(request, NotFoundException())
+    if isinstance(exc, StorageUnavailable):
+        # The object store (S3) is down: the transaction rolled back, nothing half-saved.
+        log.warning("file store unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return http_error(request, HTTPException(status_code=HTTP_503_SERVICE_UNAVAILABLE))
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     message = "Hệ thống đang gặp sự cố. Dữ liệu của bạn chưa bị mất; vui lòng thử lại sau."
     if _wants_json(request):
