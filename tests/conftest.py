@@ -249,7 +249,7 @@ def pass_second_factor(client, response, username: str):
         onward = re.search(r'<a class="button" href="([^"]+)">Tiếp tục</a>', page.text)
         response = client.get(onward.group(1))
     else:
-        secret, last_step = factor_from_database(get_settings().database_path, username)
+        secret, last_step = factor_from_database(get_settings().database_url, username)
         response = client.post("/dang-nhap/xac-thuc", data={
             "code": fresh_code(secret, last_step), "_csrf_token": csrf_from(response.text),
             "next": response.url.params.get("next", "")})
