@@ -113,9 +113,21 @@ def database_url_for(var_dir: Path, template: str | None = None) -> str:
             source = Path(template.removeprefix("sqlite:///"))
         shutil.copyfile(source, var_dir / "motcua.db")
         return f"sqlite:///{var_dir / 'motcua.db'}"
-    name = f"motcua_test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
     source = template.rsplit("/", 1)[1] if template else "motcua_template"
-    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    return _new_postgres_database(f'TEMPLATE "{source}"')
+
+
+def empty_database_url(var_dir: Path) -> str:
+    """The URL of a new, empty database for `var_dir`, for a server whose own CLI migrates
+    it (`migrate`, `init`): the folder's file-to-be on SQLite, a new database on PostgreSQL."""
+    if TEST_ENGINE == "sqlite":
+        return f"sqlite:///{var_dir / 'motcua.db'}"
+    return _new_postgres_database()
+
+
+def _new_postgres_database(options: str = "") -> str:
+    name = f"motcua_test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
+    admin_sql(f'CREATE DATABASE "{name}" {options}')
     return _PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
