@@ -61,10 +61,15 @@ def scalar_sync(sql: str, *args):
 def execute_on(database: str | Path, sql: str, *args) -> list[dict]:
     """`execute_sync` on a database other than the engine's: a live server's or a CLI's,
     named by its URL (`sqlite:///…`, `postgresql://…`) or, on SQLite, by its file's path."""
+    return [dict(row) for row in _rows_on(database, sql, *args)]
+
+
+def _rows_on(database: str | Path, sql: str, *args) -> list:
+    """The engine's own rows (asyncpg records keep columns of the same name apart)."""
     engine = _engine_for(database)
 
-    async def rows() -> list[dict]:
-        return [dict(row) for row in await engine.run_querystring(QueryString(sql, *args)) or []]
+    async def rows() -> list:
+        return list(await engine.run_querystring(QueryString(sql, *args)) or [])
 
     return _in_thread(rows, cleanup=engine.reconnect)
 
@@ -84,5 +89,4 @@ def _engine_for(database: str | Path):
 def query_on(database: str | Path, sql: str, *args) -> list[tuple]:
     """`execute_on` with sqlite3's conventions, for drills written against them: `?`
     placeholders and rows as tuples."""
-    rows = execute_on(database, sql.replace("?", "{}"), *args)
-    return [tuple(row.values()) for row in rows]
+    return [tuple(row.values()) for row in _rows_on(database, sql.replace("?", "{}"), *args)]
