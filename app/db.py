@@ -215,10 +215,20 @@ class MotCuaEngine(SQLiteEngine):
         initialise_file(self.path)
 
     async def integrity_check(self) -> str:
-        """"ok", or what SQLite found wrong in the file (a restored copy is checked)."""
+        """"ok", or what SQLite found wrong in the file (a restored copy is checked): its
+        structure, then rows whose foreign key points nowhere (PostgreSQL refuses those on
+        write, SQLite only where the connection enforced them)."""
         rows = await asyncio.to_thread(
             lambda: self._execute(self.read_connection(), "PRAGMA integrity_check", None))
-        return "; ".join(str(next(iter(row.values()))) for row in rows)
+        found = "; ".join(str(next(iter(row.values()))) for row in rows)
+        if found != "ok":
+            return found
+        orphans = await asyncio.to_thread(
+            lambda: self._execute(self.read_connection(), "PRAGMA foreign_key_check", None))
+        if orphans:
+            tables = sorted({str(row["table"]) for row in orphans})
+            return f"foreign_key_check: {len(orphans)} rows in {', '.join(tables)}"
+        return "ok"
 
     async def optimize(self) -> None:
         """Nightly `PRAGMA optimize`: SQLite refreshes the statistics its planner uses where

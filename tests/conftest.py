@@ -99,14 +99,35 @@ def _collect(errors: list, fn) -> None:
 _DATABASE_NUMBERS = itertools.count(1)
 
 
-def database_url_for(var_dir: Path) -> str:
-    """The URL of a fresh, migrated database for `var_dir`: a copy of the template file on
-    SQLite, a new database made from the template on PostgreSQL."""
+def database_url_for(var_dir: Path, template: str | None = None) -> str:
+    """The URL of a fresh database for `var_dir`, a copy of `template` (a URL this module
+    gave; the migrated template by default): a copy of its file on SQLite, a new database
+    made from it on PostgreSQL. A copied `template` must have no open connection."""
     if TEST_ENGINE == "sqlite":
-        shutil.copyfile(_SESSION_VAR / "template" / "motcua.db", var_dir / "motcua.db")
+        source = _SESSION_VAR / "template" / "motcua.db"
+        if template:
+            from tests.sql import execute_on
+
+            # Fold the WAL into the main file so a plain copy carries every row.
+            execute_on(template, "PRAGMA wal_checkpoint(TRUNCATE)")
+            source = Path(template.removeprefix("sqlite:///"))
+        shutil.copyfile(source, var_dir / "motcua.db")
         return f"sqlite:///{var_dir / 'motcua.db'}"
+    source = template.rsplit("/", 1)[1] if template else "motcua_template"
+    return _new_postgres_database(f'TEMPLATE "{source}"')
+
+
+def empty_database_url(var_dir: Path) -> str:
+    """The URL of a new, empty database for `var_dir`, for a server whose own CLI migrates
+    it (`migrate`, `init`): the folder's file-to-be on SQLite, a new database on PostgreSQL."""
+    if TEST_ENGINE == "sqlite":
+        return f"sqlite:///{var_dir / 'motcua.db'}"
+    return _new_postgres_database()
+
+
+def _new_postgres_database(options: str = "") -> str:
     name = f"motcua_test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
-    admin_sql(f'CREATE DATABASE "{name}" TEMPLATE motcua_template')
+    admin_sql(f'CREATE DATABASE "{name}" {options}')
     return _PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
 
 
@@ -249,7 +270,7 @@ def pass_second_factor(client, response, username: str):
         onward = re.search(r'<a class="button" href="([^"]+)">Tiếp tục</a>', page.text)
         response = client.get(onward.group(1))
     else:
-        secret, last_step = factor_from_database(get_settings().database_path, username)
+        secret, last_step = factor_from_database(get_settings().database_url, username)
         response = client.post("/dang-nhap/xac-thuc", data={
             "code": fresh_code(secret, last_step), "_csrf_token": csrf_from(response.text),
             "next": response.url.params.get("next", "")})

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+
+from tests.sql import integrity_on, query_on
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -90,18 +91,20 @@ def stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def query(database: Path, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(database)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+def database_of(var_dir: Path) -> str:
+    """The database the processes `env_for(var_dir)` starts use: the one the environment
+    names (a PostgreSQL run's test database), else the folder's SQLite file."""
+    return os.environ.get("MOTCUA_DATABASE_URL") or str(var_dir / "motcua.db")
 
 
-def assert_database_sound(var_dir: Path, database: Path | None = None) -> None:
-    """SQLite's own checks and the audit hash chain, through the CLI the IT team uses."""
-    database = database or var_dir / "motcua.db"
-    assert query(database, "PRAGMA integrity_check") == [("ok",)]
-    assert query(database, "PRAGMA foreign_key_check") == []
+def query(database: str | Path, sql: str, *params) -> list[tuple]:
+    """Rows from `database` (a URL or a SQLite file's path), sqlite3-style (`?`, tuples)."""
+    return query_on(database, sql, *params)
+
+
+def assert_database_sound(var_dir: Path, database: str | Path | None = None) -> None:
+    """The engine's own checks (structure, foreign keys) and the audit hash chain, through
+    the CLI the IT team uses."""
+    assert integrity_on(database or database_of(var_dir)) == "ok"
     verified = cli(var_dir, "audit", "verify")
     assert verified.returncode == 0, verified.stderr

@@ -4,13 +4,13 @@ helpers of tests and browser tests (so every other test signs in unchanged)."""
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from pathlib import Path
 
 import pyotp
 
 from app.accounts.second_factor import STEP_SECONDS, current_step
+from tests.sql import execute_on
 
 SECRET_KEY_PATTERN = re.compile(r'id="secret-key">([A-Z2-7 ]+)<')
 
@@ -22,18 +22,14 @@ def secret_from_enrolment_page(html: str) -> str:
     return match.group(1).replace(" ", "")
 
 
-def factor_from_database(database: Path, username: str) -> tuple[str, int | None]:
-    """(secret, last used step) of an enrolled user, read as the phone's copy of it."""
-    conn = sqlite3.connect(database)
-    try:
-        row = conn.execute(
-            "SELECT f.secret, f.last_used_step FROM second_factor f "
-            "JOIN app_user u ON u.id = f.user WHERE u.username = ?", (username.lower(),)
-        ).fetchone()
-    finally:
-        conn.close()
-    assert row, f"{username} has no second factor in {database}"
-    return row[0], row[1]
+def factor_from_database(database: str | Path, username: str) -> tuple[str, int | None]:
+    """(secret, last used step) of an enrolled user, read as the phone's copy of it, from
+    the database `database` names (a URL, or a SQLite file's path)."""
+    rows = execute_on(
+        database, "SELECT f.secret, f.last_used_step FROM second_factor f "
+        "JOIN app_user u ON u.id = f.user WHERE u.username = {}", username.lower())
+    assert rows, f"{username} has no second factor in {database}"
+    return rows[0]["secret"], rows[0]["last_used_step"]
 
 
 def fresh_code(secret: str, last_used_step: int | None) -> str:

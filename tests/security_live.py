@@ -1,6 +1,6 @@
 """The app under uvicorn for the security probes: requests come over loopback from chosen
 source addresses (127.0.0.x), as an outside prober's would, so the server sees the address
-the limits are keyed by. Rows are written in-process into the server's database file.
+the limits are keyed by. Rows are written in-process into the server's database.
 
 Each test takes its own dossiers and its own source addresses, so tests do not depend on
 the order they run in although the server (and its in-memory limits) lives for a module.
@@ -9,7 +9,6 @@ the order they run in although the server (and its in-memory limits) lives for a
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from app.db import get_engine
 from app.dossiers.logic import Status
 from tests import factories
-from tests.conftest import run, use_var_dir
+from tests.conftest import database_url_for, drop_database, run, use_var_dir
 from tests.live import free_port, query, start_web, stop
 
 SMS_TOKEN = "sms-gateway-token-for-security-tests"
@@ -38,6 +37,7 @@ def fresh_address() -> str:
 class LiveApp:
     url: str
     var_dir: Path
+    database_url: str
     procedure: object
     _phones: Iterator[int] = field(default_factory=lambda: itertools.count(1000))
 
@@ -54,7 +54,7 @@ class LiveApp:
         return row.code, last4
 
     def query(self, sql: str, *params) -> list[tuple]:
-        return query(self.var_dir / "motcua.db", sql, *params)
+        return query(self.database_url, sql, *params)
 
 
 def csrf_headers(client: httpx.Client) -> dict[str, str]:
@@ -68,8 +68,8 @@ def csrf_headers(client: httpx.Client) -> dict[str, str]:
 def live_app(migrated_template, tmp_path_factory) -> Iterator[LiveApp]:
     var_dir = tmp_path_factory.mktemp("security") / "var"
     var_dir.mkdir()
-    shutil.copyfile(migrated_template, var_dir / "motcua.db")
-    use_var_dir(var_dir)
+    database_url = database_url_for(var_dir)
+    use_var_dir(var_dir, database_url)
 
     async def world():
         return await factories.procedure(await factories.agency())
@@ -80,7 +80,9 @@ def live_app(migrated_template, tmp_path_factory) -> Iterator[LiveApp]:
                                         "MOTCUA_PAYMENT_GATEWAY": "sandbox",
                                         "MOTCUA_PAYMENT_SECRET": PAYMENT_SECRET})
     try:
-        yield LiveApp(url=f"http://127.0.0.1:{port}", var_dir=var_dir, procedure=procedure)
+        yield LiveApp(url=f"http://127.0.0.1:{port}", var_dir=var_dir,
+                      database_url=database_url, procedure=procedure)
     finally:
         stop(process)
         get_engine().reconnect()
+        drop_database(database_url)

@@ -36,7 +36,7 @@ def test_createuser_and_seed_need_valid_input(db):
 
 
 def test_createuser_with_an_id_number_is_verified_by_the_admin(db):
-    import sqlite3
+    from tests.sql import execute_sync, scalar_sync
 
     made = app_cli("createuser", "4300856141", "--name", "Công ty TNHH Sông Trà", "--role",
                    "organisation", "--id-number", "4300856141", "--password", "songTra2026",
@@ -46,9 +46,8 @@ def test_createuser_with_an_id_number_is_verified_by_the_admin(db):
     staff = app_cli("createuser", "thuly.x", "--name", "Võ Thị Mai", "--role", "handler",
                     "--password", "thuLy2026abc", var_dir=db.parent)
     assert staff.returncode == 0 and "xác thực" not in staff.stdout
-    conn = sqlite3.connect(db)
-    rows = dict(conn.execute("SELECT username, id_verified_at IS NOT NULL FROM app_user"))
-    vouched = conn.execute("SELECT COUNT(*) FROM audit_entry WHERE action = "
-                           "'user.identity_vouched'").fetchone()[0]
-    conn.close()
+    rows = {row["username"]: row["verified"] for row in execute_sync(
+        "SELECT username, id_verified_at IS NOT NULL AS verified FROM app_user")}
+    vouched = scalar_sync("SELECT COUNT(*) FROM audit_entry WHERE action = "
+                          "'user.identity_vouched'")
     assert rows == {"4300856141": 1, "thuly.x": 0} and vouched == 1

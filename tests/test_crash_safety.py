@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +22,7 @@ from tests.conftest import run
 from tests.live import (
     assert_database_sound,
     cli,
+    database_of,
     free_port,
     query,
     start_web,
@@ -31,6 +31,7 @@ from tests.live import (
     wait_for,
 )
 from tests.online_submission import setup_world, submit_one
+from tests.sql import execute_on
 
 pytestmark = pytest.mark.slow
 
@@ -96,7 +97,7 @@ def test_web_server_killed_mid_burst_loses_nothing_acknowledged(db, tmp_path):
 
 
 def check_after_crash(var_dir: Path, acknowledged: list[int]) -> None:
-    database = var_dir / "motcua.db"
+    database = database_of(var_dir)
     rows = {d: (status, code) for d, status, code in query(
         database, "SELECT id, status, code FROM dossier")}
     for draft in acknowledged:
@@ -135,12 +136,9 @@ def test_worker_killed_mid_task_runs_it_again_once(db, tmp_path):
     result = cli(var_dir, "seed", "--dossiers", "8000")
     assert result.returncode == 0, result.stderr
     # Every generated dossier open and overdue: a watch run with lots to write.
-    conn = sqlite3.connect(var_dir / "motcua.db")
-    with conn:
-        conn.execute("UPDATE dossier SET status = 4, due_at = '2026-01-05 03:00:00+00:00', "
-                     "withdrawn_status = NULL")
-    conn.close()
-    expected = query(var_dir / "motcua.db", "SELECT count(*) FROM dossier")[0][0]
+    execute_on(database_of(var_dir), "UPDATE dossier SET status = 4, "
+               "due_at = '2026-01-05 03:00:00+00:00', withdrawn_status = NULL")
+    expected = query(database_of(var_dir), "SELECT count(*) FROM dossier")[0][0]
 
     worker = start_worker(var_dir)
     try:
@@ -153,22 +151,22 @@ def test_worker_killed_mid_task_runs_it_again_once(db, tmp_path):
                 break
         assert started, "the catch-up run never started"
         worker.wait(timeout=10)
-        alerts_at_kill = query(var_dir / "motcua.db", "SELECT count(*) FROM deadline_alert")
+        alerts_at_kill = query(database_of(var_dir), "SELECT count(*) FROM deadline_alert")
         assert alerts_at_kill == [(0,)], "killed too late: the task had already committed"
 
         worker = start_worker(var_dir)
 
         def all_recorded() -> bool:
-            return query(var_dir / "motcua.db",
+            return query(database_of(var_dir),
                          "SELECT count(*) FROM deadline_alert")[0][0] >= expected
 
         assert wait_for(all_recorded, 90, 0.5)
     finally:
         stop(worker)
-    assert query(var_dir / "motcua.db",
+    assert query(database_of(var_dir),
                  "SELECT count(*), count(DISTINCT dossier) FROM deadline_alert "
                  "WHERE kind = 'overdue'") == [(expected, expected)]
-    runs = query(var_dir / "motcua.db",
+    runs = query(database_of(var_dir),
                  "SELECT count(*) FROM audit_entry WHERE action = 'deadline.watch'")[0][0]
     assert runs == 1  # the killed run left nothing; the second wrote everything, once
     assert_database_sound(var_dir)

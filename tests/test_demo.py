@@ -4,8 +4,6 @@ The demo is loaded once per module into a copy of the migrated template (argon2 
 creation the slow part); each test then works on its own copy of that file.
 """
 
-import shutil
-import sqlite3
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +31,7 @@ from app.processes.tables import ProcessStepRow, ProcessVersion
 from app.settings import get_settings
 from app.signatures.certificates import trust_roots
 from app.signatures.tables import SigningCertificate
-from tests.conftest import run, use_var_dir
+from tests.conftest import database_url_for, drop_database, run, use_var_dir
 
 pytestmark = pytest.mark.anyio
 
@@ -59,16 +57,13 @@ INTERNAL = {
 def demo_template(migrated_template, tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("demo") / "var"
     var_dir.mkdir()
-    path = var_dir / "motcua.db"
-    shutil.copyfile(migrated_template, path)
-    use_var_dir(var_dir)
+    url = database_url_for(var_dir)
+    use_var_dir(var_dir, url)
     assert run(database_is_empty())
     passwords = run(load_demo())
     get_engine().reconnect()
-    # Fold the WAL into the main file so a plain copy carries every row.
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path, passwords
+    yield url, passwords
+    drop_database(url)
 
 
 @pytest.fixture
@@ -77,10 +72,11 @@ def demo(demo_template, tmp_path):
     template, passwords = demo_template
     var_dir = tmp_path / "var"
     var_dir.mkdir()
-    shutil.copyfile(template, var_dir / "motcua.db")
-    use_var_dir(var_dir)
+    url = database_url_for(var_dir, template)
+    use_var_dir(var_dir, url)
     yield passwords
     get_engine().reconnect()
+    drop_database(url)
 
 
 def test_catalogue_json_is_valid():

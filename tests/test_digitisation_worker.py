@@ -7,8 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from huey.storage import SqliteStorage
-
 from app.digitisation import service as digitisation
 from app.digitisation.logic import ScanStatus
 from app.digitisation.tables import Scan
@@ -17,7 +15,7 @@ from app.jobs import api as jobs
 from app.jobs.tables import JobRun
 from app.tasks import huey
 from app.tasks.digitisation import digitise_component
-from tests.conftest import run
+from tests.conftest import run, shared_services_env
 from tests.digitisation_helpers import counter_world, printed_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,16 +30,13 @@ def test_real_consumer_reads_a_scan(db):
     scan_id = run(digitisation.scan_component(world["officer"], dossier, component_id,
                                               [printed_page()]))
 
-    # The test process's Huey was opened on the session's folder; enqueue into this
-    # test's queue file, which the consumer below reads.
-    session_storage = huey.storage
-    huey.storage = SqliteStorage(name="motcua", filename=str(var_dir / "huey.db"))
-    try:
-        jobs.enqueue_sync(digitise_component, component_id, agency_id=world["agency"].id)
-    finally:
-        huey.storage = session_storage
+    # The consumer below reads the queue this process enqueues into (a file on SQLite
+    # runs, Redis on PostgreSQL runs), emptied first of what earlier tests left.
+    huey.flush()
+    jobs.enqueue_sync(digitise_component, component_id, agency_id=world["agency"].id)
 
-    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "PATH": f"{BIN}:{os.environ['PATH']}"}
+    env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "PATH": f"{BIN}:{os.environ['PATH']}",
+           **shared_services_env()}
     worker = subprocess.Popen(
         [str(BIN / "huey_consumer"), "app.tasks.all.huey", "-w", "1", "-m", "1"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

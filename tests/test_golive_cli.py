@@ -3,17 +3,28 @@ on a used one), `catalog import/export/template`."""
 
 from __future__ import annotations
 
-import sqlite3
+import pytest
 
 from app.catalog_io.logic import PROCEDURE_SHEET
 from app.documents.sheets import read_workbook
 from tests import factories
 from tests.catalog_workbooks import procedures
 from tests.cli_helpers import app_cli
-from tests.conftest import run
+from tests.conftest import drop_database, empty_database_url, run
+from tests.sql import query_on
 
 
-def test_init_starts_an_empty_province_with_one_admin_and_refuses_twice(tmp_path):
+@pytest.fixture
+def empty_database(tmp_path, monkeypatch):
+    """A new, empty database the CLI run on tmp_path uses (`init` wants one)."""
+    database = empty_database_url(tmp_path)
+    monkeypatch.setenv("MOTCUA_DATABASE_URL", database)
+    yield database
+    drop_database(database)
+
+
+def test_init_starts_an_empty_province_with_one_admin_and_refuses_twice(tmp_path, empty_database):
+    database = empty_database
     first = app_cli("init", "--province", "Quảng Ngãi", "--admin", "QuanTri",
                     "--name", "Nguyễn Văn Quản", var_dir=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -21,15 +32,13 @@ def test_init_starts_an_empty_province_with_one_admin_and_refuses_twice(tmp_path
     link = next(line.strip() for line in first.stdout.splitlines() if "/dat-mat-khau/" in line)
     assert link.startswith("http://127.0.0.1:8000/dat-mat-khau/")
     assert (tmp_path / "province_name").read_text(encoding="utf-8") == "Quảng Ngãi"
-    conn = sqlite3.connect(tmp_path / "motcua.db")
-    users = conn.execute("SELECT username, role, password_hash FROM app_user").fetchall()
+    users = query_on(database, "SELECT username, role, password_hash FROM app_user")
     assert users == [("quantri", "provincial_admin", "!chua-dat-mat-khau")]
-    assert conn.execute("SELECT name, level FROM admin_unit").fetchall() == [
+    assert query_on(database, "SELECT name, level FROM admin_unit") == [
         ("Tỉnh Quảng Ngãi", "tinh")]
-    assert conn.execute("SELECT count(*) FROM agency").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM procedure").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM rule_version").fetchone()[0] >= 2
-    conn.close()
+    assert query_on(database, "SELECT count(*) FROM agency") == [(0,)]
+    assert query_on(database, "SELECT count(*) FROM procedure") == [(0,)]
+    assert query_on(database, "SELECT count(*) FROM rule_version")[0][0] >= 2
     again = app_cli("init", "--province", "Quảng Ngãi", "--admin", "khac", var_dir=tmp_path)
     assert again.returncode == 2 and "cơ sở dữ liệu trống" in again.stderr
 

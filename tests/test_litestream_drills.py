@@ -19,7 +19,8 @@ import pytest
 from tests.live import BIN, ROOT, env_for, free_port, query, start_web, stop
 from tests.online_submission import setup_world, submit_one
 
-pytestmark = pytest.mark.slow
+# Litestream replicates a SQLite file; PostgreSQL's backups are pgBackRest's (README).
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 SYNC_WAIT = 3.0  # Litestream ships the WAL every second; three covers a busy machine
 

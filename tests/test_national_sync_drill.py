@@ -29,7 +29,7 @@ from app.tasks import huey
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import national_world as world_
-from tests.conftest import run
+from tests.conftest import run, shared_services_env
 
 pytestmark = pytest.mark.slow
 DOSSIERS = 1000
@@ -47,7 +47,7 @@ def consumer(db: Path, monkeypatch):
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("MOTCUA_") or k.startswith("MOTCUA_FAKE_NOW")}
     env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir), "MOTCUA_DVCQG": "sandbox",
-            "MOTCUA_HUEY_DATABASE": str(huey.storage.filename), **FAILING}
+            **shared_services_env(), **FAILING}
     log = (get_settings().var_dir / "consumer.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "huey_consumer"), "app.tasks.all.huey",

@@ -287,6 +287,7 @@ def test_scope_and_who_may_decide(client, world):
     assert not payment_of(grown)["settled_dossier"]
 
 
+@pytest.mark.sqlite_only  # SQLite's query planner (EXPLAIN QUERY PLAN)
 @pytest.mark.parametrize("view", ["can-xu-ly", "dang-cho", "da-xu-ly"])
 def test_each_view_reads_payments_through_an_index(db, view):
     from app.payments.reconcile import view_condition

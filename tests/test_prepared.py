@@ -103,7 +103,7 @@ async def test_the_sql_keeps_placeholders_not_values(db):
 
 
 async def test_the_public_lookup_queries_answer_as_piccolo_does(db):
-    world = await build_world(db)
+    world = await build_world()
     codes = [*world.codes[:25], *UNKNOWN_CODES]
     assert {r["code"] for r in await same(dossiers.agency_codes)} >= {"000.00.17.H55"}
     found = [await same(dossiers.lookup_row, code=code) for code in codes]
@@ -118,7 +118,7 @@ async def test_the_public_lookup_queries_answer_as_piccolo_does(db):
 
 async def test_result_facts_read_through_the_kept_sql(db):
     """A result with two paper conversions: the rows the lookup shows, in order."""
-    world = await build_world(db, dossiers=5)
+    world = await build_world(dossiers=5)
     dossier_id = world.dossier_ids[0]
     signer = await factories.staff(factories.Role.LEADER)
     await DossierResult(dossier=dossier_id, sha256="a" * 64, issued_at=now_utc(),
@@ -142,7 +142,7 @@ async def test_catalogue_and_process_queries_answer_as_piccolo_does(db):
     from app.processes import service as processes
     from app.processes.tables import ProcessVersion
 
-    await build_world(db, dossiers=5)
+    await build_world(dossiers=5)
     rows = await Procedure.select(Procedure.id, Procedure.field, Procedure.agency).order_by(
         Procedure.id)
     ids = [r["id"] for r in rows]
@@ -177,7 +177,7 @@ async def test_catalogue_and_process_queries_answer_as_piccolo_does(db):
 async def test_the_applicants_draft_reads_answer_as_piccolo_does(db):
     from app.portal import service as portal
 
-    world = await build_world(db, dossiers=5)
+    world = await build_world(dossiers=5)
     citizen = await factories.staff(factories.Role.CITIZEN)
     procedure = await Procedure.select(Procedure.id).first()
     own = await factories.dossier(await Procedure.objects().get(Procedure.id == procedure["id"]),
@@ -201,7 +201,7 @@ async def test_session_snapshot_and_submission_reads_answer_as_piccolo_does(db):
     from app.portal import service as portal
     from app.workflow import service as workflow
 
-    world = await build_world(db, dossiers=5)
+    world = await build_world(dossiers=5)
     handler = await factories.staff(factories.Role.HANDLER, agency_ids=(1, 2))
     citizen = await factories.staff(factories.Role.CITIZEN)
     live = await accounts.start_session(await User.objects().get(User.id == handler.id), "::1",
@@ -242,7 +242,7 @@ async def test_the_staff_and_owner_dossier_reads_answer_as_piccolo_does(db):
     from app.dossiers.service import scope_of
     from app.portal import tracking
 
-    world = await build_world(db, dossiers=12)
+    world = await build_world(dossiers=12)
     users = [await factories.staff(factories.Role.HANDLER, agency_ids=(1,)),
              await factories.staff(factories.Role.HANDLER, agency_ids=(2, 3)),
              await factories.staff(factories.Role.HANDLER),  # no agency: sees nothing

@@ -28,7 +28,7 @@ def same_page(client, url: str, **kwargs) -> str:
 
 @pytest.fixture
 def world(db):
-    world = run(build_world(db, dossiers=120))
+    world = run(build_world(dossiers=120))
     facts = run(_facts())
     return world, facts
 

@@ -1,7 +1,6 @@
 """The Procfile's background processes, run for real: the Huey consumer and Litestream."""
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -9,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from tests.live import database_of, query
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -35,9 +36,9 @@ def _wait_for(predicate, seconds: float) -> bool:
 
 
 @pytest.fixture
-def var_dir(tmp_path, migrated_template):
-    shutil.copyfile(migrated_template, tmp_path / "motcua.db")
-    return tmp_path
+def var_dir(db):
+    """The folder of the test's own database (on PostgreSQL, the environment names it)."""
+    return db.parent
 
 
 def test_huey_consumer_writes_the_worker_heartbeat(var_dir):
@@ -47,12 +48,8 @@ def test_huey_consumer_writes_the_worker_heartbeat(var_dir):
     )
     try:
         def beaten():
-            conn = sqlite3.connect(var_dir / "motcua.db")
-            try:
-                return conn.execute(
-                    "SELECT count(*) FROM heartbeat WHERE name = 'worker'").fetchone()[0] == 1
-            finally:
-                conn.close()
+            return query(database_of(var_dir),
+                         "SELECT count(*) FROM heartbeat WHERE name = 'worker'") == [(1,)]
 
         assert _wait_for(beaten, 30), worker.stderr.read1().decode() if worker.poll() else ""
     finally:
@@ -60,6 +57,7 @@ def test_huey_consumer_writes_the_worker_heartbeat(var_dir):
         worker.wait(timeout=10)
 
 
+@pytest.mark.sqlite_only  # Litestream replicates a SQLite file
 def test_litestream_replicates_and_restores(var_dir):
     env = _env(var_dir)
     db = var_dir / "motcua.db"

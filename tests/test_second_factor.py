@@ -12,6 +12,7 @@ import pytest
 
 from app.accounts import second_factor as logic
 from app.accounts.roles import Role
+from app.settings import get_settings
 from tests.cli_helpers import app_cli
 from tests.conftest import csrf_from, login, post_form, run
 from tests.second_factor import factor_from_database, secret_from_enrolment_page
@@ -129,7 +130,7 @@ def test_enrolment_then_code_then_replay_refused(client, staff, db):
 
     page = password_step(client, *staff)
     assert page.url.path == "/dang-nhap/xac-thuc"
-    _, last_step = factor_from_database(db, staff[0])
+    _, last_step = factor_from_database(get_settings().database_url, staff[0])
     if pyotp.TOTP(secret).at(last_step * logic.STEP_SECONDS) == used_code:
         replay = client.post("/dang-nhap/xac-thuc", data={
             "code": used_code, "_csrf_token": csrf_from(page.text)})

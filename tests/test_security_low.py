@@ -110,19 +110,22 @@ def test_router_answers_carry_the_security_headers(live_app):
 
 @pytest.mark.parametrize("variable", ["MOTCUA_PAYMENT_GATEWAY", "MOTCUA_POPULATION_REGISTRY"])
 def test_sandboxes_refuse_to_start_in_production(tmp_path, migrated_template, variable):
-    import shutil
-
+    from tests.conftest import database_url_for, drop_database
     from tests.live import free_port
 
     var_dir = tmp_path / "var"
     var_dir.mkdir()
-    shutil.copyfile(migrated_template, var_dir / "motcua.db")
-    production = {"MOTCUA_HTTPS": "1", variable: "sandbox", "MOTCUA_FAKE_NOW": ""}
-    with pytest.raises(RuntimeError, match="sandbox"):
-        stop(start_web(var_dir, free_port(), production))
-    allowed = start_web(var_dir, free_port(),
-                        {**production, "MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION": "1"})
-    stop(allowed)
+    database_url = database_url_for(var_dir)
+    production = {"MOTCUA_HTTPS": "1", variable: "sandbox", "MOTCUA_FAKE_NOW": "",
+                  "MOTCUA_DATABASE_URL": database_url}
+    try:
+        with pytest.raises(RuntimeError, match="sandbox"):
+            stop(start_web(var_dir, free_port(), production))
+        allowed = start_web(var_dir, free_port(),
+                            {**production, "MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION": "1"})
+        stop(allowed)
+    finally:
+        drop_database(database_url)
 
 
 @pytest.mark.parametrize("variable,value", [

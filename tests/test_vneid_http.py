@@ -10,9 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import shutil
-import sqlite3
 import threading
+from datetime import date
 from urllib.parse import urlsplit
 
 import httpx
@@ -24,8 +23,10 @@ from app.integrations.vneid import provider as vneid_provider
 from app.integrations.vneid.sandbox import API
 from app.integrations.vneid.tables import NationalAccountLink
 from app.settings import get_settings
+from tests.conftest import database_url_for, drop_database
 from tests.live import free_port, start_web, stop
 from tests.partner_servers import PartnerServer
+from tests.sql import execute_on
 
 OUR_URL = "http://motcua.test"  # this installation's public address, registered there
 PERSON = ("062079004521", "A Nhếch", "1979-07-01")
@@ -35,21 +36,21 @@ PERSON = ("062079004521", "A Nhếch", "1979-07-01")
 def provider_server(tmp_path_factory, migrated_template):
     """A live server whose sandbox identity provider knows one person and our callback."""
     var_dir = tmp_path_factory.mktemp("vneid-provider")
-    shutil.copyfile(migrated_template, var_dir / "motcua.db")
-    conn = sqlite3.connect(var_dir / "motcua.db")
-    with conn:
-        conn.execute("INSERT INTO sandbox_person (id_number, full_name, birth_date) "
-                     "VALUES (?, ?, ?)", PERSON)
-    conn.close()
+    database_url = database_url_for(var_dir)
+    id_number, full_name, birth_date = PERSON
+    execute_on(database_url, "INSERT INTO sandbox_person (id_number, full_name, birth_date) "
+               "VALUES ({}, {}, {})", id_number, full_name, date.fromisoformat(birth_date))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = start_web(var_dir, port, {
+        "MOTCUA_DATABASE_URL": database_url,
         "MOTCUA_VNEID": "sandbox", "MOTCUA_PUBLIC_URL": url,
         "MOTCUA_VNEID_SANDBOX_REDIRECTS": OUR_URL + "/dang-nhap/vneid/ve"})
     key = (var_dir / "secret_key").read_text().strip()
     client_secret = hmac.new(key.encode(), b"vneid-sandbox-client", hashlib.sha256).hexdigest()
     yield {"url": url, "issuer": url + API, "client_secret": client_secret}
     stop(process)
+    drop_database(database_url)
 
 
 @pytest.fixture

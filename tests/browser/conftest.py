@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import drop_database, empty_database_url
+from tests.sql import query_on
 
 CHROMIUM = "/usr/bin/chromium"
 # What the live server expects from the SMS gateway calling its inbound webhook.
@@ -45,6 +47,10 @@ class LiveServer:
     var_dir: Path
     env: dict
 
+    @property
+    def database_url(self) -> str:
+        return self.env["MOTCUA_DATABASE_URL"]
+
     def cli(self, *args: str) -> str:
         result = subprocess.run([sys.executable, "-m", "app", *args], env=self.env,
                                 capture_output=True, text=True, timeout=600)
@@ -53,19 +59,10 @@ class LiveServer:
 
     def execute(self, sql: str, *params) -> None:
         """A write the scenario needs from outside the app (a procedure, time passing)."""
-        conn = sqlite3.connect(self.var_dir / "motcua.db")
-        try:
-            conn.execute(sql, params)
-            conn.commit()
-        finally:
-            conn.close()
+        query_on(self.database_url, sql, *params)
 
     def query(self, sql: str, *params) -> list[tuple]:
-        conn = sqlite3.connect(self.var_dir / "motcua.db")
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
+        return query_on(self.database_url, sql, *params)
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +74,8 @@ def live_server(tmp_path_factory) -> LiveServer:
            # As `make run`: sign-in with the sandbox national identity provider (VNeID).
            "MOTCUA_VNEID": "sandbox",
            # As `make run`: signatures chain to the demo CA that `seed --demo` makes.
-           "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem")}
+           "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem"),
+           "MOTCUA_DATABASE_URL": empty_database_url(var_dir)}
     port = free_port()
     env["MOTCUA_PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     server = LiveServer(url=f"http://127.0.0.1:{port}", var_dir=var_dir, env=env)
@@ -100,7 +98,8 @@ def live_server(tmp_path_factory) -> LiveServer:
         raise RuntimeError(process.stderr.read().decode())
     from tests.browser.helpers import SERVER_DATABASES
 
-    SERVER_DATABASES[server.url] = var_dir / "motcua.db"
+    SERVER_DATABASES[server.url] = server.database_url
     yield server
     process.terminate()
     process.wait(timeout=10)
+    drop_database(server.database_url)

@@ -9,7 +9,7 @@ from tests.second_factor import factor_from_database, fresh_code, secret_from_en
 
 # Live servers register their database here (base URL -> path) so the login step can read
 # an enrolled staff user's secret, as the phone holding it would.
-SERVER_DATABASES: dict[str, Path] = {}
+SERVER_DATABASES: dict[str, str] = {}  # a live server's URL -> its database URL
 # Secrets this helper enrolled, for servers that did not register a database:
 # (base, username) -> [secret, last step used].
 _ENROLLED: dict[tuple[str, str], list] = {}

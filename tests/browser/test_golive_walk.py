@@ -20,6 +20,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import LiveServer, free_port
 from tests.browser.helpers import SERVER_DATABASES, login, sign_and_issue
 from tests.catalog_workbooks import procedures
+from tests.conftest import drop_database, empty_database_url
 from tests.signing_world import draft_pdf, give_live_key
 
 pytestmark = pytest.mark.browser
@@ -37,7 +38,8 @@ def fresh(tmp_path_factory):
 
     env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "MOTCUA_PUBLIC_URL": url,
            # The test CA made by give_live_key below (app.signatures.demo), read at each use.
-           "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem")}
+           "MOTCUA_SIGNING_TRUST_ROOTS": str(var_dir / "demo-signing" / "ca.pem"),
+           "MOTCUA_DATABASE_URL": empty_database_url(var_dir)}
     server = LiveServer(url=url, var_dir=var_dir, env=env)
     out = server.cli("init", "--province", "Tỉnh Thử", "--admin", "quantri",
                      "--name", "Nguyễn Quản Trị", "--email", "quantri@tinh.example.vn")
@@ -54,10 +56,11 @@ def fresh(tmp_path_factory):
             import time
 
             time.sleep(0.2)
-    SERVER_DATABASES[url] = var_dir / "motcua.db"
+    SERVER_DATABASES[url] = server.database_url
     yield server, link
     process.terminate()
     process.wait(timeout=10)
+    drop_database(server.database_url)
 
 
 def set_password(page: Page, link: str) -> None:
