@@ -149,6 +149,16 @@ def shared_services_env() -> dict[str, str]:
     return env
 
 
+def worker_env(**settings: str) -> dict[str, str]:
+    """The environment of a Huey consumer a test starts: none of this process's MOTCUA_*
+    settings except the session's clock (the worker judges "overdue" and "due" by it),
+    this test's folder, the shared services, and `settings`."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("MOTCUA_") or name.startswith("MOTCUA_FAKE_NOW")}
+    return env | {"MOTCUA_VAR_DIR": str(get_settings().var_dir), **shared_services_env(),
+                  **settings}
+
+
 @pytest.fixture(scope="session")
 def migrated_template() -> Path:
     template_dir = _SESSION_VAR / "template"

@@ -4,7 +4,6 @@ each run."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from app.settings import ROOT, get_settings
 from app.tasks import huey
 from app.tasks.deadlines import deadline_watch
 from tests import factories
-from tests.conftest import run, shared_services_env
+from tests.conftest import run, worker_env
 
 
 @pytest.fixture
@@ -31,10 +30,7 @@ def consumer(db: Path):
     """The Procfile's worker on this test's database and the queue this process writes to."""
     assert not huey.immediate
     huey.flush()  # nothing left over from other tests reaches this database
-    # Only this test's folders, and the session's clock (the worker judges "overdue" by it).
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MOTCUA_") or k.startswith("MOTCUA_FAKE_NOW")}
-    env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir), **shared_services_env()}
+    env = worker_env()
     log = (get_settings().var_dir / "consumer.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "huey_consumer"), "app.tasks.all.huey",

@@ -6,7 +6,6 @@ from the portal's own store."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from app.tasks import huey
 from app.workflow import Action
 from app.workflow.service import perform
 from tests import national_world as world_
-from tests.conftest import run, shared_services_env
+from tests.conftest import run, worker_env
 
 pytestmark = pytest.mark.slow
 DOSSIERS = 1000
@@ -44,10 +43,7 @@ def consumer(db: Path, monkeypatch):
     monkeypatch.delenv("MOTCUA_IOFFICE")
     assert not huey.immediate
     huey.flush()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("MOTCUA_") or k.startswith("MOTCUA_FAKE_NOW")}
-    env |= {"MOTCUA_VAR_DIR": str(get_settings().var_dir), "MOTCUA_DVCQG": "sandbox",
-            **shared_services_env(), **FAILING}
+    env = worker_env(MOTCUA_DVCQG="sandbox", **FAILING)
     log = (get_settings().var_dir / "consumer.log").open("w")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "huey_consumer"), "app.tasks.all.huey",
