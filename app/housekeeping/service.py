@@ -21,12 +21,7 @@ async def purge_sessions(now: datetime) -> int:
     long so a user asking "was I logged out?" can still be answered)."""
     dead = (UserSession.expires_at < now) | (
         UserSession.revoked_at.is_not_null() & (UserSession.revoked_at < now - timedelta(days=1)))
-    async with write_transaction():
-        count = await UserSession.count().where(dead)
-        if count:
-            await UserSession.delete().where(dead)
-            await audit.record("housekeeping.sessions", "user_session", "", {"deleted": count})
-    return count
+    return await _delete_audited(UserSession, dead, "housekeeping.sessions")
 
 
 def login_memory(policy: throttle.Policy = throttle.POLICY) -> timedelta:
@@ -40,12 +35,16 @@ async def purge_login_attempts(now: datetime) -> int:
     """Delete sign-in attempts older than anything the throttle looks at, so a guessing
     campaign does not grow the table for ever."""
     old = LoginAttempt.at < now - login_memory()
+    return await _delete_audited(LoginAttempt, old, "housekeeping.login_attempts")
+
+
+async def _delete_audited(table, where, action: str) -> int:
+    """Delete the rows of `table` that match, with one audit entry saying how many."""
     async with write_transaction():
-        count = await LoginAttempt.count().where(old)
+        count = await table.count().where(where)
         if count:
-            await LoginAttempt.delete().where(old)
-            await audit.record("housekeeping.login_attempts", "login_attempt", "",
-                               {"deleted": count})
+            await table.delete().where(where)
+            await audit.record(action, table._meta.tablename, "", {"deleted": count})
     return count
 
 
