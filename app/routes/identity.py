@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
@@ -85,7 +85,7 @@ class CounterIdentityController(Controller):
     guards = [requires_roles(Role.COUNTER_OFFICER)]
 
     @get("/", name="counter_identity.find")
-    async def find(self, request: Request, cccd: str = "") -> Template:
+    async def find(self, request: Request, cccd: FromQuery[str] = "") -> Template:
         cccd = cccd.strip()[:20]
         errors = FormErrors()
         if cccd and not is_cccd(cccd):

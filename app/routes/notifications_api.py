@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from litestar import Controller, Request, post
 from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
 from app.notifications.config import notify_settings
@@ -41,7 +42,7 @@ class SmsInboundController(Controller):
     opt = {"exclude_from_auth": True}
 
     @post("/inbound", name="sms.inbound", status_code=HTTP_200_OK)
-    async def inbound(self, request: Request, data: InboundMessage) -> dict:
+    async def inbound(self, request: Request, data: JSONBody[InboundMessage]) -> dict:
         _check_token(request)
         if data.channel not in (Channel.SMS.value, Channel.ZALO.value):
             raise HTTPException("Kênh phải là sms hoặc zalo.", status_code=HTTP_400_BAD_REQUEST)

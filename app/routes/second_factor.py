@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import segno
 from litestar import Controller, Request, get, post
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.response import Redirect, Template
 
 from app.accounts import second_factor as logic
@@ -26,6 +26,10 @@ def _qr_svg(uri: str) -> str:
 
 class _NoPendingSignIn(Exception):
     """No valid pending cookie: expired, forged, or the account was disabled meanwhile."""
+
+
+# The account half-signed-in by its password, provided to every handler below.
+PendingUser = NamedDependency[User]
 
 
 async def _pending_user(request: Request) -> User:
@@ -65,7 +69,7 @@ class SecondFactorController(Controller):
     exception_handlers = {_NoPendingSignIn: _back_to_login}
 
     @get("/xac-thuc", name="auth.second_factor")
-    async def code_form(self, request: Request, pending: User) -> Template | Redirect:
+    async def code_form(self, request: Request, pending: PendingUser) -> Template | Redirect:
         target = _safe_next(request.query_params.get("next"), "")
         if not await second_factor.is_enrolled(pending.id):
             suffix = f"?{urlencode({'next': target})}" if target else ""
@@ -74,7 +78,7 @@ class SecondFactorController(Controller):
                         context={"errors": FormErrors(), "next": target})
 
     @post("/xac-thuc", name="auth.second_factor_submit")
-    async def check_code(self, request: Request, pending: User) -> Template | Redirect:
+    async def check_code(self, request: Request, pending: PendingUser) -> Template | Redirect:
         form = await _typed_code(
             request, pending, "Nhập mã 6 chữ số trong ứng dụng xác thực hoặc một mã khôi phục.",
             second_factor.verify_code)
@@ -93,14 +97,14 @@ class SecondFactorController(Controller):
         })
 
     @get("/thiet-lap-xac-thuc", name="auth.enrol")
-    async def enrol_form(self, request: Request, pending: User) -> Template | Redirect:
+    async def enrol_form(self, request: Request, pending: PendingUser) -> Template | Redirect:
         target = _safe_next(request.query_params.get("next"), "")
         if await second_factor.is_enrolled(pending.id):
             return Redirect("/dang-nhap/xac-thuc", status_code=303)
         return await self._enrol_page(pending, target, FormErrors())
 
     @post("/thiet-lap-xac-thuc", name="auth.enrol_submit")
-    async def enrol(self, request: Request, pending: User) -> Template | Redirect:
+    async def enrol(self, request: Request, pending: PendingUser) -> Template | Redirect:
         if await second_factor.is_enrolled(pending.id):
             return Redirect("/dang-nhap/xac-thuc", status_code=303)
         form = await _typed_code(

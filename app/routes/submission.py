@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST
 
@@ -74,7 +74,7 @@ class SubmissionController(Controller):
 
     @get("/{draft_id:int}/thanh-phan", name="submit.components")
     async def components(self, request: Request, draft_id: FromPath[int],
-                         trang: str = "1") -> Template:
+                         trang: FromQuery[str] = "1") -> Template:
         draft = await _draft(request, draft_id)
         return await _components_page(request, draft, _page(draft, trang), FormErrors())
 
