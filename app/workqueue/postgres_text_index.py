@@ -7,7 +7,7 @@ scope as agency tokens; newest first, as the FTS5 path orders by rowid.
 from __future__ import annotations
 
 from app.dossiers.tables import Dossier
-from app.workqueue.logic import Terms
+from app.workqueue.logic import TSQUERY, Terms, fts_query
 
 # Must be the indexed expression, word for word, or the planner cannot use the index.
 DOCUMENT = ("dossier_search_document(agency, receiving_agency, applicant_name, code, "
@@ -16,16 +16,8 @@ SIGNATURE = "dossier_search_document(bigint, bigint, text, text, text, text)"
 
 
 def ts_query(terms: Terms, scope_agency_ids: list[int] | None) -> str:
-    """The tsquery of `logic.fts_query`'s rules. Terms are [a-z0-9]+, so nothing typed is
-    read as tsquery syntax."""
-    parts = [f"{key}:*" for key in terms.keys]
-    parts += list(terms.words[:-1])
-    if terms.words:
-        parts.append(f"{terms.words[-1]}:*")
-    if scope_agency_ids is not None:
-        tokens = [f"{prefix}{i}" for i in scope_agency_ids for prefix in ("ag", "rc")]
-        parts.insert(0, "(" + " | ".join(tokens or ["ag0"]) + ")")
-    return " & ".join(parts)
+    """`logic.fts_query`'s rules in tsquery syntax."""
+    return fts_query(terms, scope_agency_ids, TSQUERY)
 
 
 async def matching_ids(terms: Terms, scope_agency_ids: list[int] | None,
