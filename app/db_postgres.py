@@ -15,13 +15,20 @@ meaning the rest of the app relies on with SQLite:
 asyncpg connections belong to the event loop that opened them, and the app runs several
 loops (the server's, `asyncio.run` in the CLI and Huey tasks, test clients), so each loop
 gets its own small pool, created on first use. Pools of loops that have since closed are
-dropped and their sockets closed when the next pool is made.
+dropped and their sockets closed when the next pool is made (Huey's thread workers each
+run loops, so that list is guarded by a thread lock: a lost entry leaked its connections).
+
+Opening a connection is retried (`acquire`): under load the server can close a new socket
+during the start-up exchange (asyncpg: "unexpected connection_lost() call"); nothing has
+been sent then, so a second attempt cannot run anything twice. A query on an open
+connection is never retried here (Huey's retry rule decides, `app.jobs.logic`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import weakref
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -35,6 +42,21 @@ from app.db import EndsTransaction
 # One lock for every write transaction (any 64-bit number; advisory locks are per database).
 WRITE_LOCK_KEY = 20_262_011
 POOL_SIZE = 10
+CONNECT_ATTEMPTS = 4
+# Failures to *open* a connection that a moment later can cure.
+_CONNECT_ERRORS = (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError)
+
+
+async def acquire(pool: asyncpg.Pool) -> asyncpg.Connection:
+    """A connection from the pool, retrying a failed connect with a short backoff."""
+    for attempt in range(CONNECT_ATTEMPTS):
+        try:
+            return await pool.acquire()
+        except _CONNECT_ERRORS:
+            if attempt == CONNECT_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.05 * 2 ** attempt)
+    raise AssertionError("unreachable")
 
 
 def config_from_url(url: str) -> dict[str, Any]:
@@ -65,7 +87,7 @@ class MotCuaPostgresTransaction(EndsTransaction, PostgresTransaction):
             return self._parent
         engine: MotCuaPostgresEngine = self.engine  # type: ignore[assignment]
         self._pool = await engine.loop_pool()
-        self.connection = await self._pool.acquire()
+        self.connection = await acquire(self._pool)
         try:
             self.transaction = self.connection.transaction()
             await self.begin()
@@ -90,6 +112,7 @@ class MotCuaPostgresEngine(PostgresEngine):
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task] = (
             weakref.WeakKeyDictionary())
         self._loops: list[tuple[weakref.ref, asyncio.Task]] = []
+        self._loops_lock = threading.Lock()
 
     async def check_version(self) -> None:
         """Piccolo connects at construction to warn about old servers: not at every import
@@ -101,10 +124,11 @@ class MotCuaPostgresEngine(PostgresEngine):
         loop = asyncio.get_running_loop()
         task = self._pools.get(loop)
         if task is None:
-            self._drop_closed_loops()
-            task = loop.create_task(self._new_pool())
-            self._pools[loop] = task
-            self._loops.append((weakref.ref(loop), task))
+            with self._loops_lock:
+                self._drop_closed_loops()
+                task = loop.create_task(self._new_pool())
+                self._pools[loop] = task
+                self._loops.append((weakref.ref(loop), task))
         return await task
 
     async def _new_pool(self) -> asyncpg.Pool:
@@ -128,16 +152,17 @@ class MotCuaPostgresEngine(PostgresEngine):
         if url is not None:
             self.url = url
             self.config = config_from_url(url)
-        for loop_ref, task in self._loops:
-            loop = loop_ref()
-            if task.done() and not task.cancelled() and task.exception() is None:
-                pool = task.result()
-                if loop is not None and not loop.is_closed() and loop.is_running():
-                    pool.terminate()
-                else:
-                    _close_sockets(pool)
-        self._loops = []
-        self._pools = weakref.WeakKeyDictionary()
+        with self._loops_lock:
+            for loop_ref, task in self._loops:
+                loop = loop_ref()
+                if task.done() and not task.cancelled() and task.exception() is None:
+                    pool = task.result()
+                    if loop is not None and not loop.is_closed() and loop.is_running():
+                        pool.terminate()
+                    else:
+                        _close_sockets(pool)
+            self._loops = []
+            self._pools = weakref.WeakKeyDictionary()
 
     # -- Piccolo hooks -----------------------------------------------------------------
 
@@ -159,8 +184,11 @@ class MotCuaPostgresEngine(PostgresEngine):
         if transaction is not None:
             return await transaction.connection.fetch(query, *args)
         pool = await self.loop_pool()
-        async with pool.acquire() as connection:
+        connection = await acquire(pool)
+        try:
             return await connection.fetch(query, *args)
+        finally:
+            await pool.release(connection)
 
     def transaction(self, allow_nested: bool = True, **_: Any) -> MotCuaPostgresTransaction:
         return MotCuaPostgresTransaction(engine=self, allow_nested=allow_nested)

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -49,14 +50,18 @@ if TEST_ENGINE not in {"sqlite", "postgres"}:
     raise SystemExit(f"TEST_ENGINE must be sqlite or postgres, not {TEST_ENGINE!r}")
 _PG_ADMIN_URL = ""
 if TEST_ENGINE == "postgres":
-    from tests.scratch_servers import start_postgres, start_redis
+    from tests.scratch_servers import S3_CREDENTIALS, start_postgres, start_redis, start_s3
 
-    _servers = [start_postgres(), start_redis()]
+    _servers = [start_postgres(), start_redis(), start_s3()]
     atexit.register(lambda: [server.stop() for server in _servers])
     _PG_ADMIN_URL = _servers[0].url
     os.environ["MOTCUA_DATABASE_URL"] = _PG_ADMIN_URL.rsplit("/", 1)[0] + "/motcua_template"
     os.environ["MOTCUA_HUEY_URL"] = _servers[1].url
     os.environ["MOTCUA_CACHE_URL"] = _servers[1].url
+    # Files in the S3 stand-in (each test its own prefix, see use_var_dir), as on several
+    # machines; tests about the local folder itself are marked `local_files`.
+    os.environ["MOTCUA_S3_ENDPOINT"] = _servers[2].url
+    os.environ.update(S3_CREDENTIALS)
 
 import piccolo_conf  # noqa: E402,F401  (registers the engine)
 from app.db import get_engine  # noqa: E402
@@ -142,7 +147,8 @@ def shared_services_env() -> dict[str, str]:
     limits as the test: the URLs on PostgreSQL runs, Huey's file on SQLite runs."""
     from app.tasks import huey
 
-    names = ("MOTCUA_DATABASE_URL", "MOTCUA_HUEY_URL", "MOTCUA_CACHE_URL")
+    names = ("MOTCUA_DATABASE_URL", "MOTCUA_HUEY_URL", "MOTCUA_CACHE_URL", "MOTCUA_FILES_URL",
+             "MOTCUA_S3_ENDPOINT")
     env = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "MOTCUA_HUEY_URL" not in env:
         env["MOTCUA_HUEY_DATABASE"] = str(huey.storage.filename)
@@ -174,25 +180,33 @@ def migrated_template() -> Path:
     return path
 
 
-def use_var_dir(var_dir: Path, database_url: str | None = None) -> None:
+def use_var_dir(var_dir: Path, database_url: str | None = None,
+                local_files: bool = False) -> None:
     """Settings, the engine and every process started from here on use `var_dir` (and on
-    PostgreSQL the test's own database)."""
+    PostgreSQL the test's own database and its own prefix in the S3 stand-in, unless the
+    test is about the local folder)."""
     os.environ["MOTCUA_VAR_DIR"] = str(var_dir)
     if database_url is not None and TEST_ENGINE == "postgres":
         os.environ["MOTCUA_DATABASE_URL"] = database_url
+    os.environ.pop("MOTCUA_FILES_URL", None)
+    if TEST_ENGINE == "postgres" and not local_files:
+        from tests.scratch_servers import S3_BUCKET
+
+        os.environ["MOTCUA_FILES_URL"] = f"s3://{S3_BUCKET}/{uuid.uuid4().hex[:16]}"
     get_settings.cache_clear()
     get_engine().reconnect(get_settings().database_url)
 
 
 @pytest.fixture
-def db(tmp_path: Path, migrated_template: Path) -> Path:
+def db(tmp_path: Path, migrated_template: Path, request) -> Path:
     """A migrated database of this test's own, with settings pointing at tmp_path. Yields
     the SQLite file's path (on PostgreSQL a path that does not exist: tests that open the
     file are SQLite-only)."""
     var_dir = tmp_path / "var"
     var_dir.mkdir()
     url = database_url_for(var_dir)
-    use_var_dir(var_dir, url)
+    use_var_dir(var_dir, url, local_files=request.node.get_closest_marker("local_files")
+                is not None)
     yield var_dir / "motcua.db"
     get_engine().reconnect()
     drop_database(url)

@@ -1,9 +1,10 @@
-"""PostgreSQL 15 and Redis for a test run, started on loopback in a scratch folder.
+"""PostgreSQL 15, Redis and an S3 stand-in for a test run, started on loopback.
 
 Never system services: `initdb` makes a throwaway cluster (trust authentication, 127.0.0.1
-only, a free port), `redis-server` listens on another free port with no persistence, and
-both are stopped by their own PID when the run ends. PostgreSQL refuses to run as root, so
-under root the cluster belongs to the `postgres` user the Debian package creates.
+only, a free port), `redis-server` listens on another free port with no persistence,
+`moto_server` (moto's S3) on a third, and each is stopped by its own PID when the run
+ends. PostgreSQL refuses to run as root, so under root the cluster belongs to the
+`postgres` user the Debian package creates.
 
 Also a command line, for trying things by hand:
 `python -m tests.scratch_servers` prints the URLs and waits for Ctrl-C.
@@ -16,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -116,6 +118,33 @@ def start_redis() -> Server:
     server = Server(f"redis://127.0.0.1:{port}/0", process, folder)
     try:
         _wait_for_port(port, process, "redis-server", folder / "redis.log")
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+S3_BUCKET = "motcua-tests"
+# moto accepts any credentials; boto3 only needs some to sign with.
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "thu-nghiem", "AWS_SECRET_ACCESS_KEY": "bi-mat",
+                  "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def start_s3() -> Server:
+    """moto's S3 server with the bucket `S3_BUCKET`; the URL is the endpoint."""
+    import boto3
+
+    folder = Path(tempfile.mkdtemp(prefix="motcua-s3-"))
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        stdout=open(folder / "moto.log", "w"), stderr=subprocess.STDOUT)  # noqa: SIM115
+    server = Server(f"http://127.0.0.1:{port}", process, folder)
+    try:
+        _wait_for_port(port, process, "moto_server", folder / "moto.log")
+        boto3.client("s3", endpoint_url=server.url, aws_access_key_id="thu-nghiem",
+                     aws_secret_access_key="bi-mat", region_name="us-east-1").create_bucket(
+            Bucket=S3_BUCKET)
     except BaseException:
         server.stop()
         raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from app.dossiers.tables import Dossier
 from app.reports.sqlite_counts import sql_time
+from tests.service_index_oracle_sql import days, moment
 
 OPEN = "(2, 4, 5, 6, 7)"
 CLOSING = "('reception_refused', 'refused', 'withdrawn', 'stopped')"
@@ -37,7 +38,7 @@ def progress_sql(s: str, e: str, limit: int) -> str:
       FROM dossier d JOIN procedure p ON p.id = d.procedure
       LEFT JOIN closing ON closing.dossier = d.id
       LEFT JOIN sorry ON sorry.dossier = d.id LEFT JOIN waiting ON waiting.dossier = d.id
-      WHERE p.internal = 0 AND d.received_at IS NOT NULL AND d.received_at < '{e}'
+      WHERE NOT p.internal AND d.received_at IS NOT NULL AND d.received_at < '{e}'
         AND (d.finished_at IS NOT NULL OR d.status IN {OPEN} OR closing.at IS NOT NULL)
     ),
     judged AS (
@@ -51,7 +52,7 @@ def progress_sql(s: str, e: str, limit: int) -> str:
            AND (due IS NULL OR end_moment <= due)) AS late,
       EXISTS (SELECT 1 FROM feedback f WHERE f.dossier = judged.id
               AND f.received_at >= '{s}' AND f.received_at < '{e}')
-      OR EXISTS (SELECT 1 FROM rating r WHERE r.dossier = judged.id AND r.satisfied = 0
+      OR EXISTS (SELECT 1 FROM rating r WHERE r.dossier = judged.id AND NOT r.satisfied
                  AND r.created_at >= '{s}' AND r.created_at < '{e}') AS complained
     FROM judged"""
 
@@ -67,24 +68,27 @@ def dossier_sql(s: str, e: str, document: str = "1") -> str:
       d.finished_at >= '{s}' AND d.finished_at < '{e}' AS finished,
       d.channel = 2 AS online, {result} AS e_result,
       EXISTS (SELECT 1 FROM dossier_component c WHERE c.dossier = d.id
-              AND (c.file IS NOT NULL OR c.digitised = 1)) AS with_files,
-      EXISTS (SELECT 1 FROM dossier_component c WHERE c.dossier = d.id AND c.reused = 1)
+              AND (c.file IS NOT NULL OR c.digitised)) AS with_files,
+      EXISTS (SELECT 1 FROM dossier_component c WHERE c.dossier = d.id AND c.reused)
         AS reused,
       EXISTS (SELECT 1 FROM warehouse_document w WHERE w.dossier = d.id
               AND w.source = 'result') AS in_warehouse,
       EXISTS (SELECT 1 FROM payment x WHERE x.dossier = d.id AND x.status = 'paid') AS paid,
-      p.fee_amount > 0 AND p.active = 1 AS fee,
+      p.fee_amount > 0 AND p.active AS fee,
       EXISTS (SELECT 1 FROM app_user u WHERE u.id = d.applicant
               AND u.id_verified_at < '{e}') AS verified, d.procedure,
       EXISTS (SELECT 1 FROM national_sync n WHERE n.dossier = d.id
               AND n.reception_synced_at IS NOT NULL) AS synced, {document} AS document
     FROM dossier d JOIN procedure p ON p.id = d.procedure
-    WHERE p.internal = 0 AND d.received_at IS NOT NULL AND d.received_at < '{e}'
+    WHERE NOT p.internal AND d.received_at IS NOT NULL AND d.received_at < '{e}'
       AND ((d.received_at >= '{s}' AND d.status <> 0)
            OR (d.finished_at >= '{s}' AND d.finished_at < '{e}'))"""
 
 
 def procedure_sql(s: str, e: str) -> str:
+    # The part of a supplement pause inside [received, finished].
+    smaller = "CASE WHEN x.ended_at < d.finished_at THEN x.ended_at ELSE d.finished_at END"
+    larger = "CASE WHEN x.started_at > d.received_at THEN x.started_at ELSE d.received_at END"
     return f"""
     SELECT p.id, p.agency, p.online_level IN ('full', 'partial') AS offered,
       p.fee_amount > 0 AS fee,
@@ -98,25 +102,25 @@ def procedure_sql(s: str, e: str) -> str:
                 AND d.status <> 0 AND u.id_verified_at < '{e}') AS population,
       (SELECT COUNT(*) FROM dossier d WHERE d.procedure = p.id AND d.finished_at IS NOT NULL
          AND d.received_at >= '{s}' AND d.received_at < '{e}' AND d.status <> 0) AS finished,
-      (SELECT AVG(julianday(d.finished_at) - julianday(d.received_at) - COALESCE(
-         (SELECT SUM(julianday(MIN(x.ended_at, d.finished_at))
-                     - julianday(MAX(x.started_at, d.received_at)))
+      (SELECT AVG({days("d.finished_at", "d.received_at")} - COALESCE(
+         (SELECT SUM({days(smaller, larger)})
           FROM dossier_pause x WHERE x.dossier = d.id AND x.reason = 'supplement'
             AND x.ended_at IS NOT NULL AND x.ended_at > d.received_at
             AND x.started_at < d.finished_at), 0))
        FROM dossier d WHERE d.procedure = p.id AND d.finished_at IS NOT NULL
          AND d.received_at >= '{s}' AND d.received_at < '{e}' AND d.status <> 0)
         / (CASE p.time_limit_unit WHEN 'months' THEN 30 ELSE 1 END) AS average_time,
-      CAST(p.time_limit_amount AS REAL) AS time_limit
-    FROM procedure p WHERE p.active = 1 AND p.internal = 0"""
+      CAST(p.time_limit_amount AS DOUBLE PRECISION) AS time_limit
+    FROM procedure p WHERE p.active AND NOT p.internal"""
 
 
 def feedback_sql(s: str, e: str, dues: dict[int, tuple[str | None, str | None]]) -> str:
     """One row per feedback received in the period; `dues`: id → (ask-more due, publish due)
     as UTC text, from the calendar."""
     values = ", ".join(f"({i}, {_text(a)}, {_text(p)})" for i, (a, p) in dues.items())
+    nothing = f"(NULL, {moment(None)}, {moment(None)})"
     return f"""
-    WITH dues(id, ask_due, publish_due) AS (VALUES {values or "(NULL, NULL, NULL)"}),
+    WITH dues(id, ask_due, publish_due) AS (VALUES {values or nothing}),
     ev AS (SELECT feedback, move, MIN(at) AS at FROM feedback_event GROUP BY feedback, move),
     f AS (
       SELECT f.*, COALESCE(f.agency, f.about_agency) AS owner, dues.ask_due, dues.publish_due,
@@ -127,10 +131,10 @@ def feedback_sql(s: str, e: str, dues: dict[int, tuple[str | None, str | None]])
     SELECT id, owner AS agency, category <> '' AS classified,
       CASE
         WHEN refused < '{e}' THEN refused <= refuse_due_at
-        WHEN asked < '{e}' AND asked > ask_due THEN 0
+        WHEN asked < '{e}' AND asked > ask_due THEN FALSE
         WHEN answered_at IS NULL OR answered_at >= '{e}' THEN '{e}' <= answer_due_at
-        WHEN answered_at > answer_due_at THEN 0
-        WHEN publish_due IS NULL THEN 1
+        WHEN answered_at > answer_due_at THEN FALSE
+        WHEN publish_due IS NULL THEN TRUE
         WHEN published_at < '{e}' THEN published_at <= publish_due
         ELSE '{e}' <= publish_due END AS on_time,
       EXISTS (SELECT 1 FROM feedback o WHERE o.dossier = f.dossier AND o.id <> f.id
@@ -142,5 +146,5 @@ def feedback_sql(s: str, e: str, dues: dict[int, tuple[str | None, str | None]])
     FROM f"""
 
 
-def _text(moment) -> str:
-    return "NULL" if moment is None else f"'{sql_time(moment)}'"
+def _text(at) -> str:
+    return moment(None if at is None else sql_time(at))

@@ -21,6 +21,7 @@ from app.formatting import LOCAL_TZ
 from app.integrations.dvcqg.tables import NationalSync
 from app.reports.sqlite_counts import sql_time
 from tests import factories
+from tests.service_index_oracle_sql import all_of, day, json_length, json_text, moment
 
 PUBLISHED = "('scheduled', 'in_force', 'superseded')"
 
@@ -138,10 +139,12 @@ async def day_values(calendar) -> tuple[str, str]:
         "SELECT newest_basis_from AS d FROM procedure_version WHERE newest_basis_from "
         "IS NOT NULL UNION SELECT signed_on FROM publishing_decision")}
     as_day = [d if isinstance(d, date) else date.fromisoformat(d) for d in days]
-    lead = ", ".join(f"('{d}', '{shift_working(calendar, d, -5)}')" for d in as_day)
-    public = ", ".join(f"('{d}', '{_midnight_after(shift_working(calendar, d, 5))}')"
-                       for d in as_day)
-    return lead or "(NULL, NULL)", public or "(NULL, NULL)"
+    lead = ", ".join(f"({day(str(d))}, {day(str(shift_working(calendar, d, -5)))})"
+                     for d in as_day)
+    public = ", ".join(
+        f"({day(str(d))}, {moment(_midnight_after(shift_working(calendar, d, 5)))})"
+        for d in as_day)
+    return lead or f"({day(None)}, {day(None)})", public or f"({day(None)}, {moment(None)})"
 
 
 def publishing_sql(first: date, last: date, lead: str, public: str) -> str:
@@ -151,13 +154,13 @@ def publishing_sql(first: date, last: date, lead: str, public: str) -> str:
     WITH lead(basis, last_sign) AS (VALUES {lead}),
          pub(signed, public_until) AS (VALUES {public})
     SELECT p.id, p.agency,
-      MIN(COALESCE(d.signed_on <= lead.last_sign, 0)) AS decision_ok,
-      MIN(v.published_at < pub.public_until) AS public_ok
+      {all_of("COALESCE(d.signed_on <= lead.last_sign, FALSE)")} AS decision_ok,
+      {all_of("v.published_at < pub.public_until")} AS public_ok
     FROM procedure_version v JOIN publishing_decision d ON d.id = v.decision
     JOIN procedure p ON p.id = v.procedure
     LEFT JOIN lead ON lead.basis = v.newest_basis_from
     LEFT JOIN pub ON pub.signed = d.signed_on
-    WHERE p.internal = 0 AND v.status IN {PUBLISHED}
+    WHERE NOT p.internal AND v.status IN {PUBLISHED}
       AND d.signed_on >= '{first}' AND d.signed_on <= '{last}'
     GROUP BY p.id"""
 
@@ -167,15 +170,16 @@ def pages_sql(day: date) -> str:
     end = sql_time(datetime.combine(day + DAY, time(0), LOCAL_TZ))
 
     def text(path: str) -> str:
-        return f"COALESCE(json_extract(v.content, '$.{path}'), '') <> ''"
+        return f"COALESCE({json_text('v.content', path)}, '') <> ''"
 
     def listed(path: str) -> str:
-        return f"json_array_length(v.content, '$.{path}') > 0"
+        return f"{json_length('v.content', path)} > 0"
 
     versioned = " AND ".join([text("name"), text("steps_text"), listed("methods"),
                               listed("components"), text("subjects"), text("result_text"),
-                              "CAST(json_extract(v.content, '$.time_limit_amount') AS REAL) > 0",
-                              "json_extract(v.content, '$.agency_id') IS NOT NULL",
+                              f"CAST({json_text('v.content', 'time_limit_amount')} "
+                              "AS DOUBLE PRECISION) > 0",
+                              f"{json_text('v.content', 'agency_id')} IS NOT NULL",
                               listed("legal_bases")])
     return f"""
     WITH shown AS (
@@ -186,13 +190,13 @@ def pages_sql(day: date) -> str:
                           AND o.effective_from <= '{day}' AND o.published_at < '{end}'))
     SELECT p.id, p.agency, {versioned} AS complete
     FROM procedure p JOIN shown v ON v.procedure = p.id
-    WHERE p.internal = 0 AND v.change <> 'abolish'
+    WHERE NOT p.internal AND v.change <> 'abolish'
     UNION ALL
     SELECT p.id, p.agency, p.name <> '' AND p.steps_text <> '' AND p.methods <> ''
-      AND EXISTS (SELECT 1 FROM procedure_component c WHERE c.procedure = p.id AND c.active = 1)
+      AND EXISTS (SELECT 1 FROM procedure_component c WHERE c.procedure = p.id AND c.active)
       AND p.time_limit_amount > 0 AND p.subjects <> '' AND p.result_text <> ''
-      AND json_array_length(p.legal_basis) > 0 AS complete
-    FROM procedure p WHERE p.internal = 0 AND p.active = 1 AND NOT EXISTS (
+      AND {json_length('p.legal_basis')} > 0 AS complete
+    FROM procedure p WHERE NOT p.internal AND p.active AND NOT EXISTS (
       SELECT 1 FROM procedure_version v WHERE v.procedure = p.id AND v.status IN {PUBLISHED})"""
 
 

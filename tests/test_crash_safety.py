@@ -33,7 +33,8 @@ from tests.live import (
 from tests.online_submission import setup_world, submit_one
 from tests.sql import execute_on
 
-pytestmark = pytest.mark.slow
+# Counts the bytes in the local folder against the rows after a kill.
+pytestmark = [pytest.mark.slow, pytest.mark.local_files]
 
 SUBMISSIONS = 24
 KILL_AFTER_ACKNOWLEDGED = 6

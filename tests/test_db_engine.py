@@ -128,3 +128,65 @@ async def test_after_commit_runs_once_committed_and_never_after_a_rollback(db):
 async def test_the_dialect_is_the_configured_engines(db):
     assert dialect() == get_engine().engine_type
     assert dialect() in {"sqlite", "postgres"}
+
+
+class DroppingProxy:
+    """A TCP relay to PostgreSQL that closes the first `drops` connections as soon as the
+    client speaks, as a loaded server did in the national-sync drill (asyncpg: "unexpected
+    connection_lost() call"), and relays every later one."""
+
+    def __init__(self, host: str, port: int, drops: int):
+        self.target, self.drops, self.accepted = (host, port), drops, 0
+
+    async def __aenter__(self):
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc):
+        self.server.close()
+
+    async def _serve(self, reader, writer):
+        self.accepted += 1
+        if self.accepted <= self.drops:
+            await reader.read(8)  # the SSLRequest, then the server "goes away"
+            writer.close()
+            return
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+
+        async def pipe(source, sink):
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            finally:
+                sink.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer),
+                             return_exceptions=True)
+
+
+@engine_tests
+async def test_a_connection_dropped_while_opening_is_opened_again(db, monkeypatch):
+    """The cause of the drill's lost connection: opening a connection is retried (nothing
+    was sent yet), so a query and a write transaction both get through."""
+    import app.db_postgres as pg
+
+    if dialect() != "postgres":
+        pytest.skip("asyncpg's connection start-up")
+    config = get_engine().config
+    async with DroppingProxy(config["host"], config["port"], drops=2) as proxy:
+        url = f"postgresql://{config['user']}@127.0.0.1:{proxy.port}/{config['database']}"
+        engine = engine_from_url(url)
+        assert (await engine.fetch("SELECT 1 AS one"))[0]["one"] == 1
+        assert proxy.accepted == 3  # two dropped, the third relayed
+        async with engine.transaction() as transaction:
+            assert (await transaction.connection.fetchval("SELECT 2")) == 2
+        (await engine.loop_pool()).terminate()
+        # Without the retry the same drop fails the query, as it failed the drill.
+        monkeypatch.setattr(pg, "CONNECT_ATTEMPTS", 1)
+        proxy.drops, proxy.accepted = 1, 0
+        again = engine_from_url(url)
+        with pytest.raises(ConnectionError, match="connection_lost"):
+            await again.fetch("SELECT 1")
+        (await again.loop_pool()).terminate()

@@ -1,6 +1,7 @@
 """The deadline watch records each due-soon / overdue transition once, on the real calendar."""
 
 import asyncio
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from app.audit import service as audit
 from app.audit.tables import AuditEntry
 from app.calendar.deadlines import working_days_left
 from app.calendar.logic import DEFAULT_CALENDAR
-from app.db import get_engine
+from app.db import write_transaction
 from app.dossiers.logic import Status
 from app.dossiers.tables import DeadlineAlert, Dossier, DossierApology
 from app.formatting import LOCAL_TZ, now_utc
@@ -193,6 +194,29 @@ async def test_overdue_without_apology(procedure):
     assert await overdue_without_apology([], now=WED) == []
 
 
+@asynccontextmanager
+async def write_lock_held(then=None):
+    """Another task holds the app's own write_transaction (SQLite: the writer lock;
+    PostgreSQL: the advisory lock) until the block ends; `then` runs inside it just before
+    it commits. The same overlap on either engine."""
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold():
+        async with write_transaction():
+            held.set()
+            await release.wait()
+            if then is not None:
+                await then()
+
+    holder = asyncio.create_task(hold())
+    await held.wait()
+    try:
+        yield
+    finally:
+        release.set()
+        await holder
+
+
 @pytest.mark.anyio
 async def test_overlapping_runs_do_not_duplicate(procedure):
     for hours in range(1, 31):
@@ -201,7 +225,7 @@ async def test_overlapping_runs_do_not_duplicate(procedure):
         await make(procedure, WED + timedelta(hours=hours / 2))
     # Holding the writer lock makes the runs really overlap: each reads the same 35 missing
     # alerts before any of them may write, then they write one after the other.
-    async with get_engine().writer_lock():
+    async with write_lock_held():
         runs = [asyncio.create_task(watch_deadlines(WED)) for _ in range(2)]
         await asyncio.sleep(0.05)
         assert not any(task.done() for task in runs)
@@ -230,12 +254,15 @@ async def test_runs_in_other_threads_do_not_duplicate(procedure):
 async def test_a_dossier_finished_while_the_run_waited_is_not_alerted(procedure):
     finished = await make(procedure, WED - timedelta(hours=1))
     still_open = await make(procedure, WED - timedelta(hours=2))
-    engine = get_engine()
-    async with engine.writer_lock():
+
+    async def finish():
+        await Dossier.update({Dossier.status: Status.RETURNED.value}).where(
+            Dossier.id == finished)
+
+    async with write_lock_held(then=finish):
         run_task = asyncio.create_task(watch_deadlines(WED))
         await asyncio.sleep(0.05)  # the run has read both and waits for the lock
-        engine.write_connection().execute(
-            "UPDATE dossier SET status = ? WHERE id = ?", (Status.RETURNED.value, finished))
+        assert not run_task.done()
     assert await run_task == {"checked": 1, DUE_SOON: 0, OVERDUE: 1}
     assert [dossier for dossier, _, _ in await alerts()] == [still_open]
 

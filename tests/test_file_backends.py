@@ -174,6 +174,7 @@ def test_an_unknown_files_url_is_refused(monkeypatch):
 
 
 @pytest.mark.anyio
+@pytest.mark.local_files  # the local folder and its replica folder
 async def test_a_failed_second_copy_leaves_no_first_copy(db, tmp_path, monkeypatch):
     blocked = tmp_path / "replica-is-a-file"
     blocked.write_bytes(b"")

@@ -10,6 +10,7 @@ from app.settings import get_settings, load_or_create_secret
 pytestmark = pytest.mark.anyio
 
 
+@pytest.mark.local_files
 async def test_same_bytes_are_stored_once(db):
     first = await store.store(b"%PDF-1.4 giay to", "application/pdf")
     second = await store.store(b"%PDF-1.4 giay to", "application/pdf")
@@ -20,6 +21,7 @@ async def test_same_bytes_are_stored_once(db):
     assert [p.name for p in path.parent.iterdir()] == [first.sha256]  # no temp files left
 
 
+@pytest.mark.local_files
 async def test_tampered_file_fails_verification(db):
     row = await store.store(b"ban goc", "image/png")
     assert store.verify(row.sha256)

@@ -11,7 +11,8 @@ from app.files import backup, store
 from app.settings import get_settings
 from tests.live import cli
 
-pytestmark = pytest.mark.anyio
+# The backup copies the local folder to a replica folder (S3 keeps its own copies).
+pytestmark = [pytest.mark.anyio, pytest.mark.local_files]
 
 FILES = [b"%PDF-1.4\n% to khai 1\n", b"%PDF-1.4\n% to khai 2\n", b"\x89PNG\r\n\x1a\nanh"]
 

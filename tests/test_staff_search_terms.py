@@ -46,6 +46,16 @@ def test_fts_query_scope_and_prefixes():
     assert fts_query(parse_terms("an"), []).startswith('("ag0") AND')
 
 
+def test_postgres_tsquery_follows_the_same_rules():
+    """The PostgreSQL dialect's tsquery: the FTS5 query's rules in tsquery syntax."""
+    from app.workqueue.postgres_text_index import ts_query
+
+    assert ts_query(parse_terms("nguyen van 0905"), [3, 7]) == (
+        "(ag3 | rc3 | ag7 | rc7) & 0905:* & nguyen & van:*")
+    assert ts_query(parse_terms("an"), []) == "(ag0) & an:*"
+    assert ts_query(parse_terms('nguyen" | ! <-> & :*'), None) == "nguyen:*"
+
+
 def test_long_input_is_cut_not_refused():
     terms = parse_terms("a " * 500)
     assert len(terms.words) == 8

@@ -18,7 +18,8 @@ from app.settings import get_settings
 from tests import factories, pdfs
 from tests.query_world import build_world
 
-pytestmark = pytest.mark.anyio
+# Write-ahead and fsync of the local folder and its replica.
+pytestmark = [pytest.mark.anyio, pytest.mark.local_files]
 
 
 async def _draft():

@@ -31,6 +31,11 @@ class Limiter(Protocol):
 
     def clear(self) -> None: ...
 
+    def keys_counted(self) -> int:
+        """How many keys have failures on record (expired ones may still count until the
+        key is next read); tests use it to prove nothing was counted."""
+        ...
+
 
 class SlidingWindowLimiter:
     def __init__(self, limit: int, window_seconds: float, max_keys: int = 100_000):
@@ -69,6 +74,9 @@ class SlidingWindowLimiter:
 
     def clear(self) -> None:
         self._hits.clear()
+
+    def keys_counted(self) -> int:
+        return len(self._hits)
 
 
 _MADE: list[Limiter] = []

@@ -55,8 +55,14 @@ class RedisLimiter:
             return 0
         return max(1, int(hits[-self.limit] + self.window - now) + 1)
 
+    def _keys(self) -> list:
+        return list(client(self.url).scan_iter(match=f"{PREFIX}{self.name}:*", count=500))
+
+    def keys_counted(self) -> int:
+        return len(self._keys())
+
     def clear(self) -> None:
         redis_client = client(self.url)
-        keys = list(redis_client.scan_iter(match=f"{PREFIX}{self.name}:*", count=500))
+        keys = self._keys()
         if keys:
             redis_client.delete(*keys)

@@ -93,19 +93,36 @@ def parse_terms(text: str) -> Terms:
                  tuple(typed_words[:MAX_TERMS]))
 
 
-def fts_query(terms: Terms, scope_agency_ids: list[int] | None) -> str:
-    """An FTS5 query over the dossier index: every term must match; keys and the last word
-    as prefixes (results follow the typing); the scope as agency tokens, so a capped list
-    of candidates is drawn from the officer's own dossiers only. Terms are [a-z0-9]+, so
-    nothing typed is read as FTS5 syntax."""
-    parts = [f'"{key}"*' for key in terms.keys]
-    parts += [f'"{word}"' for word in terms.words[:-1]]
+@dataclass(frozen=True)
+class QuerySyntax:
+    """How a full-text engine writes a word, a prefix, "or" and "and"."""
+
+    word: str
+    prefix: str
+    any_of: str
+    all_of: str
+
+
+FTS5 = QuerySyntax(word='"{}"', prefix='"{}"*', any_of=" OR ", all_of=" AND ")
+TSQUERY = QuerySyntax(word="{}", prefix="{}:*", any_of=" | ", all_of=" & ")
+
+
+def fts_query(terms: Terms, scope_agency_ids: list[int] | None,
+              syntax: QuerySyntax = FTS5) -> str:
+    """A query over the dossier index (FTS5's by default, PostgreSQL's tsquery with
+    TSQUERY): every term must match; keys and the last word as prefixes (results follow
+    the typing); the scope as agency tokens, so a capped list of candidates is drawn from
+    the officer's own dossiers only. Terms are [a-z0-9]+, so nothing typed is read as
+    query syntax."""
+    parts = [syntax.prefix.format(key) for key in terms.keys]
+    parts += [syntax.word.format(word) for word in terms.words[:-1]]
     if terms.words:
-        parts.append(f'"{terms.words[-1]}"*')
+        parts.append(syntax.prefix.format(terms.words[-1]))
     if scope_agency_ids is not None:
-        tokens = [f'"{prefix}{i}"' for i in scope_agency_ids for prefix in ("ag", "rc")]
-        parts.insert(0, "(" + " OR ".join(tokens or ['"ag0"']) + ")")
-    return " AND ".join(parts)
+        tokens = [syntax.word.format(f"{prefix}{i}") for i in scope_agency_ids
+                  for prefix in ("ag", "rc")]
+        parts.insert(0, "(" + syntax.any_of.join(tokens or [syntax.word.format("ag0")]) + ")")
+    return syntax.all_of.join(parts)
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,12 @@
 
 `find()` is what the queue page calls. The scope is the one rule of
 `app.dossiers.service.visible_to`; filters are portable Piccolo conditions on indexed
-columns. Typed text goes to the FTS5 index (`text_index`, SQLite) for at most
-`MAX_CANDIDATES` matching ids inside the scope, newest first, which the filters, sort and
-paging then narrow; the page says when that cap was reached. Without the index, portable
-LIKE conditions match the keys and the name as typed (with its diacritics; a PostgreSQL
-dialect would add unaccent), so the search still works, only less forgivingly.
+columns. Typed text goes to the engine's full-text index (`text_index`: FTS5 on SQLite,
+a GIN-indexed tsvector on PostgreSQL) for at most `MAX_CANDIDATES` matching ids inside the
+scope, newest first, which the filters, sort and paging then narrow; the page says when
+that cap was reached. Without the index (its migration not applied), portable LIKE
+conditions match the keys and the name as typed (with its diacritics), so the search
+still works, only less forgivingly.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from app.workqueue.logic import (
     PAGE_SIZE,
     QueueFilter,
     Terms,
-    fts_query,
     parse_terms,
 )
 
@@ -147,8 +147,7 @@ async def find(user: CurrentUser, f: QueueFilter, *, now: datetime | None = None
     capped = False
     terms = await search_terms(f.text)
     if terms:
-        ids = await text_index.matching_ids(fts_query(terms, _scope_ids(user)),
-                                            MAX_CANDIDATES + 1)
+        ids = await text_index.matching_ids(terms, _scope_ids(user), MAX_CANDIDATES + 1)
         if ids is None:
             where &= _like_terms(terms)
         else:

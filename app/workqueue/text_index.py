@@ -1,26 +1,17 @@
-"""The SQLite-only part of the staff search: the FTS5 index `dossier_fts` (migration
-2026-12-05T19:58…, kept by triggers). Everything else in the area is portable Piccolo.
-
-`matching_ids` returns None when the index is not there (another database, or the
-migration not applied), and the caller falls back to portable LIKE conditions.
+"""The staff search's full-text index, chosen by engine: FTS5 on SQLite
+(`sqlite_text_index`), a GIN-indexed `tsvector` expression on PostgreSQL
+(`postgres_text_index`). Both fold diacritics, so "dang thi hoa" finds "Đặng Thị Hoà".
 """
 
 from __future__ import annotations
 
-from piccolo.engine.finder import engine_finder
+from app.db import dialect_module
+from app.workqueue.logic import Terms
 
-from app.dossiers.tables import Dossier
 
-
-async def matching_ids(fts_query: str, limit: int) -> list[int] | None:
-    """Ids of dossiers whose document matches, newest first, at most `limit`."""
-    if engine_finder().engine_type != "sqlite":
-        return None
-    exists = await Dossier.raw("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                               "AND name = 'dossier_fts'")
-    if not exists:
-        return None
-    rows = await Dossier.raw(
-        "SELECT rowid AS id FROM dossier_fts WHERE dossier_fts MATCH {} "
-        f"ORDER BY rowid DESC LIMIT {int(limit)}", fts_query)
-    return [row["id"] for row in rows]
+async def matching_ids(terms: Terms, scope_agency_ids: list[int] | None,
+                       limit: int) -> list[int] | None:
+    """Ids of dossiers matching every term within the scope, newest first, at most
+    `limit`; None when the index is missing (the caller falls back to LIKE)."""
+    return await dialect_module("app.workqueue", "text_index").matching_ids(
+        terms, scope_agency_ids, limit)

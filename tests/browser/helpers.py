@@ -119,7 +119,7 @@ def add_online_procedure(live_server, code: str, name: str, components: list[tup
     for position, (component, required) in enumerate(components, 1):
         live_server.execute("INSERT INTO procedure_component (procedure, position, name, "
                             "required) VALUES (?, ?, ?, ?)", procedure, position, component,
-                            int(required))
+                            required)
     return procedure
 
 

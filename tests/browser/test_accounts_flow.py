@@ -1,6 +1,7 @@
 """A citizen registers, signs out, signs in and signs out again, in Chromium."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -34,7 +35,7 @@ def test_citizen_registers_logs_in_and_out(page: Page, live_server):
 
     # She is a resident the (sandbox) population database knows: the account is verified.
     live_server.execute("INSERT INTO sandbox_person (id_number, full_name, birth_date) "
-                        "VALUES (?, ?, ?)", "062199000111", "H'Hen Niê", "1999-03-08")
+                        "VALUES (?, ?, ?)", "062199000111", "H'Hen Niê", date(1999, 3, 8))
     page.get_by_label("Số căn cước công dân (CCCD)").fill("062199000111")
     page.get_by_label("Ngày sinh").fill("08/03/1999")
     page.get_by_label("Mật khẩu", exact=True).fill("KonTum2026x")

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,7 +93,7 @@ def test_takeover_recovery_and_counter_transfer_on_a_phone(browser: Browser, liv
         day, month, year = person["born"].split("/")
         live_server.execute("INSERT INTO sandbox_person (id_number, full_name, birth_date) "
                             "VALUES (?, ?, ?)", person["cccd"], person["name"],
-                            f"{year}-{month}-{day}")
+                            date(int(year), int(month), int(day)))
     # Someone registers both numbers under other names: unverified accounts.
     impostor = browser.new_context().new_page()
     for person in (OWNER, SECOND):

@@ -121,7 +121,8 @@ def test_form_01_with_ten_components_prints_on_one_page(desk: Page, live_server)
         "INSERT INTO procedure (code, name, search_text, field, agency, level, "
         "time_limit_amount, time_limit_unit, fee_amount, online_level, active, internal, "
         "boundary_free) SELECT 'TEST.MUOI', 'Thủ tục mười thành phần', 'thu tuc muoi thanh phan',"
-        " field, agency, level, 5, 'working_days', 0, online_level, 1, 0, 0 FROM procedure "
+        " field, agency, level, 5, 'working_days', 0, online_level, TRUE, FALSE, FALSE "
+        "FROM procedure "
         "WHERE agency = ? LIMIT 1", agency)
     ((procedure,),) = live_server.query("SELECT id FROM procedure WHERE code = 'TEST.MUOI'")
     add_process(live_server, procedure, (  # received only under an approved process
@@ -132,7 +133,7 @@ def test_form_01_with_ten_components_prints_on_one_page(desk: Page, live_server)
     for n in range(1, 11):
         live_server.execute(
             "INSERT INTO procedure_component (procedure, position, name, kind, quantity, "
-            "required) VALUES (?, ?, ?, 'certified_copy', 1, 1)", procedure, n,
+            "required) VALUES (?, ?, ?, 'certified_copy', 1, TRUE)", procedure, n,
             f"Giấy tờ {n}: bản sao có chứng thực giấy tờ chứng minh nhân thân và nơi cư trú")
     staff(live_server, "quay.muoi", "counter_officer", agency, name="Võ Thị Quầy")
     base = live_server.url

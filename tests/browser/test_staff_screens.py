@@ -159,10 +159,10 @@ def world(live_server, pages: dict[str, Page]) -> dict[str, str]:
     code = one_value(live_server, "SELECT code FROM dossier WHERE id = ?", dossier)
     outcome = [{"id": dossier, "code": code, "ok": False, "message": "Hồ sơ đã trả kết quả, "
                 "không thể giao cho người khác xử lý."}]
-    live_server.execute("INSERT INTO batch_run (token, user, action, assignee, created_at, "
+    live_server.execute("INSERT INTO batch_run (token, \"user\", action, assignee, created_at, "
                         "outcome) VALUES (?, ?, 'assign', ?, '2026-12-01T02:00:00+00:00', ?)",
                         secrets.token_hex(16), leader, leader, json.dumps(outcome))
-    run = one_value(live_server, "SELECT max(id) FROM batch_run WHERE user = ?", leader)
+    run = one_value(live_server, "SELECT max(id) FROM batch_run WHERE \"user\" = ?", leader)
     live_server.execute(
         "INSERT INTO feedback (code, status, submitter_name, title, content, received_at, "
         "refuse_due_at, answer_due_at, about_agency, agency) VALUES ('PA-HEP-0001', "

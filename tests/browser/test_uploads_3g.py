@@ -112,7 +112,7 @@ def test_a_phone_photo_is_shrunk_and_sent_over_3g_with_progress(browser: Browser
     # The session ends in under ten minutes: the step says when, and counts down.
     ends = now_utc() + timedelta(minutes=9, seconds=30)  # by the app's clock
     live_server.execute("UPDATE user_session SET expires_at = ? WHERE revoked_at IS NULL AND "
-                        "user = (SELECT id FROM app_user WHERE username = ?)", str(ends), CCCD)
+                        "\"user\" = (SELECT id FROM app_user WHERE username = ?)", ends, CCCD)
     page.reload()
     expect(page.locator("#session-ends")).to_contain_text("Phiên đăng nhập hết hạn lúc")
     expect(page.locator("#session-left")).to_have_text(" (còn 10 phút)")
