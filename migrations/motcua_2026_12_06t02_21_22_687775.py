@@ -1,5 +1,7 @@
 """PostgreSQL only: ids and foreign keys of tables created since the first widening
-(`motcua_2026_12_05t23_42_51_581297`) become bigint too.
+(`motcua_2026_12_05t23_42_51_581297`) become bigint too, and so do the `…_id` columns that
+hold an id without a foreign key, which that one missed: the audit log's `actor_id` and the
+audit head's `last_id` (an audit entry past 2^31 could not be written).
 
 Generic over the catalogue (app/system/postgres_ids.py): whatever tables exist when this
 runs. A later migration that creates tables ends with the same call; the engine test

@@ -23,15 +23,15 @@ from tests.test_archive_web import archived, as_  # noqa: F401  (fixture)
 pytestmark = pytest.mark.engine
 BIG_ID = 2**31 + 11  # beyond PostgreSQL's integer, within bigint
 
-# Every column of type int2/int4 in the public schema that is called `id` or takes part
-# in a foreign key, whichever table it is in (Piccolo's own `migration` table excepted).
+# Every column of type int2/int4 in the public schema that is called `id` or `…_id` or
+# takes part in a foreign key, whichever table it is in (Piccolo's own `migration` table excepted).
 NARROW_IDS = """
 SELECT cl.relname || '.' || a.attname AS name
 FROM pg_attribute a JOIN pg_class cl ON cl.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = cl.relnamespace
 WHERE n.nspname = 'public' AND cl.relkind = 'r' AND cl.relname <> 'migration'
   AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('int2'::regtype, 'int4'::regtype)
-  AND (a.attname = 'id' OR EXISTS (
+  AND (a.attname = 'id' OR a.attname LIKE '%\\_id' OR EXISTS (
       SELECT 1 FROM pg_constraint k WHERE k.contype = 'f'
         AND ((k.conrelid = cl.oid AND a.attnum = ANY (k.conkey))
              OR (k.confrelid = cl.oid AND a.attnum = ANY (k.confkey)))))
@@ -86,6 +86,27 @@ def test_a_table_created_after_the_migrations_is_widened_and_holds_big_ids(db):
                         {"id": BIG_ID + 2, "dossier.id": BIG_ID}]
     finally:
         run(LateThing.alter().drop_table().run())
+
+
+def test_audit_entries_beyond_32_bits_keep_the_chain(db):
+    """The audit head names the last entry's id without a foreign key: widened too."""
+    from app.audit import service as audit
+    from app.db import write_transaction
+
+    if TEST_ENGINE == "postgres":
+        execute_sync("SELECT setval(pg_get_serial_sequence('audit_entry', 'id'), {})", BIG_ID)
+
+    async def entries():
+        for number in range(2):
+            async with write_transaction():
+                await audit.record("test.event", "thing", number, actor_id=BIG_ID)
+
+    run(entries())
+    assert run(audit.verify()) == []
+    assert execute_sync("SELECT max(id) AS id FROM audit_entry")[0]["id"] > (
+        2**31 if TEST_ENGINE == "postgres" else 0)
+    assert execute_sync("SELECT last_id FROM audit_head")[0]["last_id"] == execute_sync(
+        "SELECT max(id) AS id FROM audit_entry")[0]["id"]
 
 
 def test_the_youngest_tables_with_pages_serve_ids_beyond_32_bits(client, archived):  # noqa: F811

@@ -3,7 +3,9 @@
 Piccolo maps `Serial` to SERIAL and a `ForeignKey` to INTEGER, 32 bits on PostgreSQL, so
 each migration that creates a table brings int32 ids back. `widen_ids` finds them from the
 catalogue (never a hand list), so one call covers every table present when it runs:
-integer `id` columns with their sequences, and integer columns a foreign key names.
+integer `id` columns with their sequences, integer columns a foreign key names, and
+integer columns named `…_id` that hold an id without a foreign key (the audit log's
+`actor_id`, the audit head's `last_id`: the log outlives what it names).
 Migrations call it (`migrations/motcua_2026_12_06t02_21_22_687775.py`); the test
 `tests/test_postgres_ids.py` fails when a later migration leaves a 32-bit id behind.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 NARROW_ID_COLUMNS = """
 SELECT c.table_name, c.column_name FROM information_schema.columns c
 WHERE c.table_schema = 'public' AND c.data_type = 'integer' AND c.table_name NOT LIKE 'migration%'
-  AND (c.column_name = 'id' OR EXISTS (
+  AND (c.column_name = 'id' OR c.column_name LIKE '%\\_id' OR EXISTS (
       SELECT 1 FROM information_schema.key_column_usage k
       JOIN information_schema.table_constraints t ON t.constraint_name = k.constraint_name
           AND t.table_schema = k.table_schema
