@@ -104,14 +104,16 @@ def test_backup_then_point_in_time_restore_into_a_fresh_cluster(tmp_path):
     config.write_text(
         f"[global]\nrepo1-path={folder / 'repo'}\nrepo1-retention-full=2\n"
         f"log-path={folder / 'log'}\nlock-path={folder / 'lock'}\nstart-fast=y\n"
+        "compress-type=lz4\n"
         f"log-level-console=warn\n\n[{STANZA}]\npg1-path={primary.data}\n"
         f"pg1-port={primary.port}\npg1-socket-path={folder}\npg1-user=motcua\n")
     backrest = ("pgbackrest", f"--config={config}", f"--stanza={STANZA}")
     as_owner(str(PG_BIN / "initdb"), "-D", str(primary.data), "-U", "motcua", "--auth=trust",
              "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-    # The two settings README gives for postgresql.conf.
+    # The two settings README gives for postgresql.conf; fsync off only to keep the drill
+    # short (no crash is simulated: what is checked is the archive, backup and restore).
     primary.start("-c", "archive_mode=on", "-c",
-                  f"archive_command={' '.join(backrest)} archive-push %p")
+                  f"archive_command={' '.join(backrest)} archive-push %p", "-c", "fsync=off")
     restored = Cluster(folder, folder / "restored")
     try:
         execute_on(primary.url("postgres"), "CREATE DATABASE motcua")
@@ -143,9 +145,6 @@ def test_backup_then_point_in_time_restore_into_a_fresh_cluster(tmp_path):
         assert "toàn vẹn" in checked.stdout
         info = as_owner(*backrest, "info")
         assert "full backup" in info and "status: ok" in info
-        # The copy is a working database: the app writes to it and the chain still holds.
-        assert app(copy, var_dir, "-c", WRITE, "on-the-copy", "2").returncode == 0
-        assert app(copy, var_dir, "-m", "app", "restore-check").returncode == 0
     finally:
         restored.stop()
         primary.stop()
