@@ -19,20 +19,10 @@ from app.web import short_cache as caches
 from app.web.kept_forms import KEPT_COOKIE, REASONS, KeptForm, KeptForms
 from app.web.redis_ratelimit import client
 from app.web.redis_short_cache import PREFIX, RedisCache
-from tests import live
-from tests.scratch_servers import start_redis
+from tests import live, test_ratelimit
 
 pytestmark = pytest.mark.engine
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    if os.environ.get("MOTCUA_CACHE_URL"):
-        yield os.environ["MOTCUA_CACHE_URL"]
-        return
-    server = start_redis()
-    yield server.url
-    server.stop()
+redis_url = test_ratelimit.redis_url  # fixture: the run's Redis, or one of its own
 
 
 @dataclass
@@ -115,8 +105,8 @@ def _without_tokens(page: httpx.Response) -> str:
     return re.sub(r'token": "[0-9a-f]+"', "", page.text)
 
 
-def _keys(redis_url: str, name: str) -> list[bytes]:
-    return sorted(client(redis_url).scan_iter(match=f"{PREFIX}{name}:*"))
+def _keys(url: str, name: str) -> list[bytes]:
+    return sorted(client(url).scan_iter(match=f"{PREFIX}{name}:*"))
 
 
 def test_two_web_processes_share_one_kept_form_and_one_index(db, redis_url):
