@@ -36,8 +36,9 @@ TIMESTAMP ?=
 RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-vie poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 ghostscript qpdf
 # Packages the test suite needs in addition: Chromium for Playwright; faketime for the
 # date-sensitive tests at awkward moments (scripts/faketime-check.sh); PostgreSQL 15 and
-# Redis for the engine run (started by the tests on loopback, never as services).
-TEST_DEBIAN := chromium faketime postgresql redis-server
+# Redis for the engine run (started by the tests on loopback, never as services);
+# pgBackRest for the PostgreSQL backup and point-in-time restore drill.
+TEST_DEBIAN := chromium faketime postgresql redis-server pgbackrest
 
 .PHONY: run test test-postgres install install-test migrate demo serve lint bench clean-var restore
 

@@ -68,7 +68,8 @@ def _wait_for_port(port: int, process: subprocess.Popen, what: str, log: Path) -
     raise RuntimeError(f"{what} did not listen on {port}")
 
 
-def start_postgres(max_connections: int = 300) -> Server:
+def start_postgres(max_connections: int = 300, settings: tuple[str, ...] = ()) -> Server:
+    """`settings`: more `-c name=value` options, after (so over) the fast test ones."""
     folder = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
     data = folder / "data"
     if os.geteuid() == 0:
@@ -85,7 +86,8 @@ def start_postgres(max_connections: int = 300) -> Server:
         "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={folder}",
         "-c", f"max_connections={max_connections}", "-c", "fsync=off",
         "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-        "-c", "shared_buffers=64MB"], stdout=subprocess.DEVNULL,
+        "-c", "shared_buffers=64MB", *(x for setting in settings for x in ("-c", setting))],
+        stdout=subprocess.DEVNULL,
         stderr=open(folder / "postgres.log", "w"), **_as_postgres())  # noqa: SIM115
     server = Server(f"postgresql://motcua@127.0.0.1:{port}/postgres", process, folder)
     try:

@@ -10,6 +10,7 @@ import pytest
 from app.accounts.tables import UserSession
 from app.dossiers.tables import Dossier
 from app.web.kept_forms import STORE, KeptForm, KeptForms
+from app.web.short_cache import MemoryCache
 from tests import pdfs
 from tests.conftest import csrf_from, run
 from tests.test_web_submission import citizen, start  # noqa: F401  (fixture)
@@ -128,7 +129,7 @@ def test_a_field_over_its_limit_comes_back_cut_with_the_reason(client, citizen):
 
 
 def test_kept_values_go_to_their_page_and_account_only_once():
-    store = KeptForms(max_entries=2)
+    store = KeptForms(MemoryCache(max_entries=2))
     entry = KeptForm(page="/a", values={"x": "1"}, reason="r", had_files=False, user_id=7,
                      expires=100.0)
     token = store.put(entry, now=0.0)

@@ -10,6 +10,7 @@ able to demand on every request.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
@@ -26,6 +27,7 @@ from app.service_index.indicators import DOSSIERS, PROCEDURES
 from app.service_index.logic import IndexConfig, IndexScore, Measure
 from app.service_index.sources import SOURCES, SYNC_RATE_OF
 from app.settings import get_settings
+from app.web.short_cache import MemoryCache, short_cache
 
 
 def load_config() -> IndexConfig:
@@ -173,36 +175,30 @@ CACHE_SECONDS = 60.0  # the current period: "real time" within a minute
 CLOSED_CACHE_SECONDS = 6 * 3600.0
 
 
-class _TtlCache:
-    """A small dict with an age per entry; keyed by the database file too, so tests (one
-    file each) never see each other's figures. Cleared rather than grown without bound."""
-
-    def __init__(self, limit: int = 128):
-        self.limit, self.entries = limit, {}
-
-    def get(self, key: tuple, now: float):
-        hit = self.entries.get((str(get_settings().database_path), *key))
-        return hit[2] if hit is not None and now - hit[0] < hit[1] else None
-
-    def put(self, key: tuple, value, now: float, ttl: float) -> None:
-        if len(self.entries) >= self.limit:
-            self.entries = {k: v for k, v in self.entries.items() if now - v[0] < v[1]}
-            if len(self.entries) >= self.limit:
-                self.entries.clear()
-        self.entries[(str(get_settings().database_path), *key)] = (now, ttl, value)
+def _cache_key(key: tuple) -> str:
+    """One string for a key, the same in every process: the database it describes (tests
+    and deployments never see each other's figures) and the period, agencies and config
+    (dataclasses and tuples of plain values, whose repr is stable)."""
+    text = repr((get_settings().database_url, *key))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
-_indexes, _facts = _TtlCache(), _TtlCache(32)
+# The figures: in this process's memory, or shared by every web process (MOTCUA_CACHE_URL).
+_indexes = short_cache("service_index")
+# The facts behind the item lists stay in each process: a month's rows of a large province
+# (megabytes, read-only views that do not pickle) are cheaper to read again than to ship.
+_facts = MemoryCache(32)
 
 
-async def cached_province_index(period: Period, config: IndexConfig, *, clock=time.monotonic,
+async def cached_province_index(period: Period, config: IndexConfig, *, clock=time.time,
                                 closed: bool = False
                                 ) -> tuple[AgencyIndex, list[AgencyIndex]]:
     now = clock()
-    found = _indexes.get((period, config), now)
+    key = _cache_key((period, config))
+    found = _indexes.get(key, now)
     if found is None:
         found = await province_index(period, config)
-        _indexes.put((period, config), found, now,
+        _indexes.put(key, found, now,
                      CLOSED_CACHE_SECONDS if closed else CACHE_SECONDS)
     return found
 
@@ -211,7 +207,7 @@ async def _gathered(period: Period, agency_ids: list[int] | None, config: IndexC
                     fresh: bool) -> Facts:
     if fresh:
         return await gather(period, agency_ids, config)
-    key, now = (period, tuple(agency_ids) if agency_ids else None, config), time.monotonic()
+    key, now = _cache_key((period, tuple(agency_ids) if agency_ids else None, config)), time.time()
     facts = _facts.get(key, now)
     if facts is None:
         facts = await gather(period, agency_ids, config)

@@ -5,8 +5,9 @@ the reason. Files are never kept (the message says so).
 
 Only for posts that prove they come from one of our own pages (Origin or Referer on our
 host): a forged cross-site post must not fill in someone's form. The kept values sit in
-the web process's memory (one web process per VM, like the lookup limiter) under a random
-token held in a cookie of the browser that typed them, and go to the first visit of that
+the short cache (app.web.short_cache: the web process's memory on one VM, Redis shared by
+every process with MOTCUA_CACHE_URL, so the page may be served by another process) under a
+random token held in a cookie of the browser that typed them, and go to the first visit of that
 page by the same account (or, when the session had ended, by whoever signs in on that
 browser); a short life and a bounded store keep memory small.
 
@@ -33,11 +34,13 @@ from litestar.utils.scope.state import ScopeState
 
 from app.settings import get_settings
 from app.web.forms import clean_fields
+from app.web.short_cache import ShortCache, short_cache
 
 KEPT_COOKIE = "motcua_giu"
 KEEP_SECONDS = 3600
 MAX_ENTRIES = 1000
 MAX_ENTRY_CHARS = 32_000
+TOKEN_CHARS = 32  # secrets.token_urlsafe(24); a longer cookie is not ours
 
 REASONS = {
     "csrf": "Biểu mẫu chưa được gửi vì trang đã mở quá lâu hoặc trình duyệt đã xoá cookie "
@@ -70,35 +73,35 @@ class KeptForm:
 
 
 class KeptForms:
-    """Bounded, short-lived, in memory; the caller passes the time (tested without sleeping)."""
+    """Short-lived, taken once; the caller passes the (wall-clock) time, so it is tested
+    without sleeping. Entries live in a short cache (app.web.short_cache): this process's
+    memory, bounded, or Redis shared by every web process when MOTCUA_CACHE_URL is set."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
-        self._entries: dict[str, KeptForm] = {}
+    def __init__(self, cache: ShortCache):
+        self.cache = cache
 
     def put(self, entry: KeptForm, now: float) -> str:
-        self._entries = {k: e for k, e in self._entries.items() if e.expires > now}
-        while len(self._entries) >= self.max_entries:
-            self._entries.pop(next(iter(self._entries)))
         token = secrets.token_urlsafe(24)
-        self._entries[token] = entry
+        self.cache.put(token, entry, now, entry.expires - now)
         return token
 
     def take(self, token: str, page: str, user_id: int | None, now: float) -> KeptForm | None:
-        """The entry for this page and person, once; None otherwise (left for its page)."""
-        entry = self._entries.get(token)
+        """The entry for this page and person, once (on any process); None otherwise (left
+        for its page)."""
+        if len(token) > TOKEN_CHARS:
+            return None
+        entry = self.cache.get(token, now)
         if entry is None or entry.expires <= now:
-            self._entries.pop(token, None)
             return None
         if entry.page != page or (entry.user_id is not None and entry.user_id != user_id):
             return None
-        return self._entries.pop(token)
+        return entry if self.cache.delete(token) else None
 
     def clear(self) -> None:
-        self._entries.clear()
+        self.cache.clear()
 
 
-STORE = KeptForms()
+STORE = KeptForms(short_cache("kept_forms", MAX_ENTRIES))
 
 
 def origin_page(request: Request) -> str | None:
@@ -170,9 +173,9 @@ def send_back(request: Request, reason: str,
     user = request.scope.get("user")
     entry = KeptForm(page=urlsplit(page).path, values=values, reason=reason,
                      had_files=had_files or reason == REASONS["too_large"],
-                     user_id=user.id if user else None, expires=time.monotonic() + KEEP_SECONDS,
+                     user_id=user.id if user else None, expires=time.time() + KEEP_SECONDS,
                      action=request.url.path)
-    token = STORE.put(entry, time.monotonic())
+    token = STORE.put(entry, time.time())
     target = page
     if reason == REASONS["session"]:
         target = f"/dang-nhap?het_phien=1&next={quote(page)}"
@@ -194,7 +197,7 @@ def restore(request: Request) -> KeptForm | None:
         state.kept_form = None
         if token and request.method == "GET":
             state.kept_form = STORE.take(token, request.url.path, user.id if user else None,
-                                         time.monotonic())
+                                         time.time())
     return state.kept_form
 
 

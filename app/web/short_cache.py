@@ -1,0 +1,85 @@
+"""Short-lived values shared by the web processes: a small interface, its in-process
+implementation, and the choice between it and Redis.
+
+Used for what is costly to make and fine to serve a little stale (the service index's
+public figures) and for what must outlive one request on any process (forms kept after a
+CSRF or session failure, app.web.kept_forms). One VM runs one web process, so memory is
+the right store there; `MOTCUA_CACHE_URL=redis://…` (the same Redis as the shared limits,
+app.web.ratelimit) gives every process and machine one store
+(app.web.redis_short_cache). Callers pass the time, so expiry is tested without sleeping;
+shared entries need one clock: pass the wall clock (`time.time()`), not a monotonic one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Protocol
+
+
+class ShortCache(Protocol):
+    """Values by string key, each with its own life in seconds."""
+
+    def get(self, key: str, now: float) -> Any | None: ...
+
+    def put(self, key: str, value: Any, now: float, ttl: float) -> None: ...
+
+    def delete(self, key: str) -> bool:
+        """Remove the entry; True for the one caller that removed it (take-once)."""
+        ...
+
+    def clear(self) -> None: ...
+
+
+class MemoryCache:
+    """Bounded: expired entries go first, then the oldest."""
+
+    def __init__(self, max_entries: int = 128):
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, float, Any]] = {}
+
+    def get(self, key: str, now: float) -> Any | None:
+        hit = self._entries.get(key)
+        if hit is None:
+            return None
+        if now - hit[0] >= hit[1]:
+            self._entries.pop(key, None)
+            return None
+        return hit[2]
+
+    def put(self, key: str, value: Any, now: float, ttl: float) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries = {k: e for k, e in self._entries.items() if now - e[0] < e[1]}
+        while len(self._entries) >= self.max_entries:
+            self._entries.pop(next(iter(self._entries)))
+        self._entries.pop(key, None)
+        self._entries[key] = (now, ttl, value)
+
+    def delete(self, key: str) -> bool:
+        return self._entries.pop(key, None) is not None
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+_MADE: list[ShortCache] = []
+
+
+def short_cache(name: str, max_entries: int = 128) -> ShortCache:
+    """A new cache of the configured kind: this process's memory (bounded to
+    `max_entries`), or Redis under `name` when MOTCUA_CACHE_URL names one (bounded by the
+    entries' lives)."""
+    url = os.environ.get("MOTCUA_CACHE_URL", "")
+    if url:
+        from app.web.redis_short_cache import RedisCache
+
+        made: ShortCache = RedisCache(url, name)
+    else:
+        made = MemoryCache(max_entries)
+    _MADE.append(made)
+    return made
+
+
+def clear_all() -> None:
+    """Forget every entry of every cache made in this process (tests start from nothing)."""
+    for made in _MADE:
+        made.clear()
