@@ -84,3 +84,21 @@ async def test_the_guards_as_coroutines_still_refuse(guard, user, allowed):
     else:
         with pytest.raises((NotAuthorizedException, PermissionDeniedException)):
             await guard(_Connection(user), None)
+
+
+# Libraries only jobs and rare pages use: imported where used, not when the web process
+# starts (pikepdf alone holds ~6 MB; bench/RESULTS.md, issue #21).
+NOT_AT_START_UP = ("pikepdf", "weasyprint", "openpyxl", "boto3", "pypdf")
+
+
+def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys; from app.main import create_app; create_app(); "
+             f"print(','.join(m for m in {NOT_AT_START_UP!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**os.environ, "MOTCUA_VAR_DIR": str(tmp_path)}, timeout=120,
+                          check=True)
+    assert done.stdout.strip() == "", done.stdout
