@@ -312,3 +312,19 @@ async def test_the_staff_dossier_page_side_reads_answer_as_piccolo_does(db):
     assert len(await queries.holders(1, None)) == 2
     for procedure_id in (1, 2, 0):
         await same(queries.procedure_components, procedure_id=procedure_id)
+
+
+async def test_the_shapes_kept_are_bounded_and_the_oldest_goes_first(db, monkeypatch):
+    """Shapes follow what users choose (list lengths, filters left empty): however many
+    come, at most MAX_SHAPES compiled SQL strings are kept, and answers stay right."""
+    import app.prepared as kept
+
+    monkeypatch.setattr(kept, "MAX_SHAPES", 3)
+    agency = await factories.agency("Sở Tư pháp")
+    await factories.procedure(agency, name="Đăng ký khai sinh", steps=())
+    _procedures_of._compiled.clear()
+    for length in range(1, 7):
+        rows = await same(_procedures_of, agency_ids=[agency.id] * length, active=True)
+        assert len(rows) == 1
+    kept_lengths = [dict(key)["agency_ids"] for key in _procedures_of._compiled]
+    assert kept_lengths == [("list", 4), ("list", 5), ("list", 6)]
