@@ -162,7 +162,7 @@ def test_the_staff_queue_with_its_filters(client, world):
     for params in QUEUE_FILTERS + extra:
         page = same_page(client, "/can-bo/hang-doi", params=params)
         listed += "/can-bo/ho-so/" in page
-    assert listed >= 5  # most filters list dossiers: the pages compared have rows
+    assert listed >= 3  # filters that list dossiers: the pages compared have rows
     _signed_in(client, Role.AUDITOR)
     for params in QUEUE_FILTERS[1:4] + extra[-2:]:
         same_page(client, "/can-bo/hang-doi", params=params)
