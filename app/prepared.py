@@ -33,6 +33,8 @@ from piccolo.query.base import Query
 from piccolo.query.methods.select import First
 from piccolo.querystring import QueryString
 
+MAX_SHAPES = 256  # compiled SQL kept per query function
+
 
 class Param:
     """Stands in for one value while the query is built; found again in the compiled args."""
@@ -137,6 +139,10 @@ class prepared:  # noqa: N801 (used as a decorator, like functools.cache)
         key = _shape(values, self.inline)
         compiled = self._compiled.get(key)
         if compiled is None:
+            # Shapes come from what users choose (the queue's filters): keep a bounded
+            # number, dropping the oldest, so no sequence of requests grows memory.
+            if len(self._compiled) >= MAX_SHAPES:
+                del self._compiled[next(iter(self._compiled))]
             compiled = self._compiled[key] = self._compile(values)
         return compiled
 

@@ -21,7 +21,7 @@ from app.formatting import now_utc
 from app.legal_forms import conversion
 from app.legal_forms.tables import ResultConversion
 from app.portal import tracking
-from app.prepared import prepared
+from app.prepared import padded_ids, prepared
 from tests import factories
 from tests.query_world import UNKNOWN_CODES, build_world
 
@@ -259,3 +259,72 @@ async def test_the_staff_and_owner_dossier_reads_answer_as_piccolo_does(db):
         for query in (queries._components, queries._handover, queries._history,
                       tracking._owner_events, tracking._owner_components):
             await same(query, dossier_id=dossier_id)
+
+
+async def test_the_staff_dossier_page_side_reads_answer_as_piccolo_does(db):
+    """Who may be given a step, other agencies, components asked, the result's draft and
+    signature, and whether the server holds the user's or the agency's key."""
+    from app.dossiers import queries
+    from app.dossiers.tables import StoredFile
+    from app.signatures import results, view
+    from app.signatures import service as signatures
+    from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
+
+    world = await build_world(dossiers=4)
+    dossier_id = world.dossier_ids[0]
+    people = [await factories.staff(role, agency_ids=(1,)) for role in (
+        factories.Role.HANDLER, factories.Role.LEADER, factories.Role.COUNTER_OFFICER)]
+    now = now_utc()
+    for n, (user, agency) in enumerate([(people[0].id, None), (None, 1), (people[1].id, None)]):
+        await SigningCertificate(user=user, agency=agency, certificate_pem="-", subject="CN=x",
+                                 fingerprint=f"{n}" * 64, common_name="x", not_before=now,
+                                 not_after=now, created_at=now,
+                                 pkcs12_path="" if n == 2 else f"/k/{n}.p12").save()
+    stored = StoredFile(sha256="c" * 64, size=1, content_type="application/pdf",
+                        created_at=now)
+    await stored.save()
+    for minutes in (0, 1):
+        await ResultDraft(dossier=dossier_id, file=stored.id, sha256="c" * 64,
+                          attached_at=now + timedelta(minutes=minutes),
+                          attached_by=people[0].id).save()
+    await DocumentSignature(dossier=dossier_id, file=stored.id, purpose="result",
+                            sha256="c" * 64, method="server", certificate=1,
+                            certificate_fingerprint="0" * 64, signer_name="x", signed_at=now,
+                            recorded_at=now).save()
+    keys = [await same(signatures._server_key, user_id=person.id, agency_id=None)
+            for person in people]
+    assert [key is not None for key in keys] == [True, False, False]
+    assert await same(signatures._server_key, user_id=None, agency_id=1) is not None
+    assert await same(signatures._server_key, user_id=None, agency_id=2) is None
+    for some_dossier in (dossier_id, world.dossier_ids[1], 0):
+        await same(results._latest_draft, dossier_id=some_dossier)
+        await same(results._latest_signature, dossier_id=some_dossier)
+        await same(view._signed, dossier_id=some_dossier)
+    assert (await results.latest_draft(dossier_id))["attached_at"] > now
+    assert (await same(view._full_name, user_id=people[0].id))["full_name"] \
+        == people[0].full_name
+    for agency_id in (1, 2, 0):
+        links = await same(queries._agency_staff, agency_id=agency_id)
+        await same(queries._other_agencies, agency_id=agency_id)
+        for roles in (["handler"], ["handler", "leader"]):
+            ids = padded_ids([link["user"] for link in links] or [-1])
+            await same(queries._active_people, ids=ids, roles=roles)
+    assert len(await queries.holders(1, None)) == 2
+    for procedure_id in (1, 2, 0):
+        await same(queries.procedure_components, procedure_id=procedure_id)
+
+
+async def test_the_shapes_kept_are_bounded_and_the_oldest_goes_first(db, monkeypatch):
+    """Shapes follow what users choose (list lengths, filters left empty): however many
+    come, at most MAX_SHAPES compiled SQL strings are kept, and answers stay right."""
+    import app.prepared as kept
+
+    monkeypatch.setattr(kept, "MAX_SHAPES", 3)
+    agency = await factories.agency("Sở Tư pháp")
+    await factories.procedure(agency, name="Đăng ký khai sinh", steps=())
+    _procedures_of._compiled.clear()
+    for length in range(1, 7):
+        rows = await same(_procedures_of, agency_ids=[agency.id] * length, active=True)
+        assert len(rows) == 1
+    kept_lengths = [dict(key)["agency_ids"] for key in _procedures_of._compiled]
+    assert kept_lengths == [("list", 4), ("list", 5), ("list", 6)]

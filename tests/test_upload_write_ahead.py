@@ -86,3 +86,25 @@ async def test_a_refused_upload_writes_nothing(db):
         await portal.attach(draft, draft["components"][0]["id"], "x.pdf", b"%PDF-1.4 broken")
     assert _copies(b"%PDF-1.4 broken") == [False, False]
     assert draft["status"] == Status.DRAFT
+
+
+async def test_an_upload_is_hashed_once(db, monkeypatch):
+    """The digest computed while writing ahead is the one the row and the lock use: the
+    bytes are hashed once per upload, not three times (issue #21)."""
+    _, draft = await _draft()
+    content = pdfs.simple("giấy ủy quyền", 3_000)
+    hashed = []
+    real_sha256 = hashlib.sha256
+
+    def counting_sha256(data=b"", **kwargs):
+        if data == content:
+            hashed.append(len(data))
+        return real_sha256(data, **kwargs)
+
+    monkeypatch.setattr(store.hashlib, "sha256", counting_sha256)
+    component = draft["components"][0]
+    await portal.attach(draft, component["id"], "ủy quyền.pdf", content)
+    assert hashed == [len(content)]
+    digest = real_sha256(content).hexdigest()
+    assert await StoredFile.exists().where(StoredFile.sha256 == digest)
+    assert _copies(content) == [True, True]

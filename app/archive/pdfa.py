@@ -19,8 +19,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import pikepdf
-
 from app.archive.logic import Conversion
 
 PDFA_FORMAT = "PDF/A-2b"
@@ -42,6 +40,8 @@ class Converted:
 
 def pdfa_claim(data: bytes) -> str:
     """The PDF/A part and conformance the XMP metadata declares ("2B"), or ""."""
+    import pikepdf  # here, not at start-up: ~6 MB the web process rarely needs (issue #21)
+
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             return pdf.open_metadata().pdfa_status or ""
@@ -50,6 +50,8 @@ def pdfa_claim(data: bytes) -> str:
 
 
 def page_count(data: bytes) -> int:
+    import pikepdf
+
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return len(pdf.pages)
 
@@ -91,6 +93,8 @@ def to_pdfa(data: bytes, content_type: str, *, signed_copy: bool = False) -> Con
     """An archival PDF/A of an uploaded or scanned document (PDF, JPEG or PNG).
     `signed_copy`: a preservation copy of a signed PDF that is not PDF/A — the copy's
     signature no longer verifies (the signed original is kept beside it)."""
+    import pikepdf
+
     is_pdf = content_type == "application/pdf"
     if not is_pdf and content_type not in _IMAGE_TYPES:
         raise ConversionError(f"không chuyển được tệp loại {content_type} sang PDF/A")

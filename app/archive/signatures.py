@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-
-import pikepdf
+from typing import TYPE_CHECKING
 
 from app.signatures import signing
 from app.signatures.logic import integrity_problem, message
+
+if TYPE_CHECKING:  # imported where used: ~6 MB the web process rarely needs (issue #21)
+    import pikepdf
 
 REPORT_SCHEMA = "motcua-signature-report/2"
 
@@ -37,6 +39,8 @@ def _signature_fields(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
 
 def signatures(data: bytes) -> list[dict]:
     """Each signature's facts, in file order; empty for an unsigned PDF."""
+    import pikepdf
+
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             values = _signature_fields(pdf)

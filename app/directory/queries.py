@@ -6,7 +6,15 @@ from collections.abc import Iterable
 
 from app.directory.tables import Agency, AgencySigner
 from app.documents.letterhead import Letterhead, Signature, letterhead, signature
+from app.prepared import prepared
 from app.settings import get_settings
+
+
+@prepared  # the counter's reception form lists them on every opening
+def active_agencies():
+    """Agencies in service, by name (id, name): where a dossier may be sent or moved."""
+    return Agency.select(Agency.id, Agency.name).where(Agency.active.eq(True)).order_by(
+        Agency.name)
 
 
 async def agencies_named(agency_ids: Iterable[int]) -> list[dict]:

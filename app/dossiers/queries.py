@@ -11,7 +11,7 @@ from app.directory.tables import Agency
 from app.dossiers.logic import Status
 from app.dossiers.service import scope_condition, scope_of
 from app.dossiers.tables import Dossier, DossierComponent, DossierEvent, RequestedComponent
-from app.prepared import prepared
+from app.prepared import padded_ids, prepared
 from app.processes.logic import ProcessStep, roles_for
 from app.workflow.history import event_label
 
@@ -88,22 +88,38 @@ async def holders(agency_id: int, step: ProcessStep | None) -> list[dict]:
     """Active staff of the agency who may be given this step (its performers); handlers
     and leaders when no step is known."""
     roles = roles_for(step.performers) if step else {Role.HANDLER, Role.LEADER}
-    links = await UserAgency.select(UserAgency.user).where(UserAgency.agency == agency_id)
-    ids = [link["user"] for link in links] or [-1]
-    people = await User.select(User.id, User.full_name, User.role, User.position).where(
-        User.id.is_in(ids) & User.active.eq(True) & User.role.is_in([r.value for r in roles])
-    ).order_by(User.full_name)
+    links = await _agency_staff(agency_id=agency_id)
+    ids = padded_ids([link["user"] for link in links] or [-1])
+    people = await _active_people(ids=ids, roles=sorted(r.value for r in roles))
     return [p for p in people if step is None or step.held_by(p["role"], p["position"])]
 
 
+@prepared
+def _agency_staff(agency_id):
+    return UserAgency.select(UserAgency.user).where(UserAgency.agency == agency_id)
+
+
+@prepared
+def _active_people(ids, roles):
+    return User.select(User.id, User.full_name, User.role, User.position).where(
+        User.id.is_in(ids) & User.active.eq(True) & User.role.is_in(roles)
+    ).order_by(User.full_name)
+
+
 async def other_agencies(agency_id: int) -> list[dict]:
-    return await Agency.select(Agency.id, Agency.name).where(
+    return await _other_agencies(agency_id=agency_id)
+
+
+@prepared
+def _other_agencies(agency_id):
+    return Agency.select(Agency.id, Agency.name).where(
         (Agency.id != agency_id) & Agency.active.eq(True)).order_by(Agency.name)
 
 
-async def procedure_components(procedure_id: int) -> list[dict]:
+@prepared
+def procedure_components(procedure_id):
     """The components a procedure asks for, in order (what a supplement request can name)."""
-    return await ProcedureComponent.select(
+    return ProcedureComponent.select(
         ProcedureComponent.id, ProcedureComponent.name, ProcedureComponent.required,
     ).where(ProcedureComponent.procedure == procedure_id).order_by(ProcedureComponent.position)
 

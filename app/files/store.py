@@ -82,13 +82,13 @@ def write_bytes(data: bytes, root: Path | None = None) -> tuple[str, bool]:
     return digest, LocalFolder(root or get_settings().files_dir).put(digest, data)
 
 
-def write_ahead(data: bytes, created: list[tuple[Backend, str]] | None = None
-                ) -> tuple[str, list[tuple[Backend, str]]]:
+def write_ahead(data: bytes, created: list[tuple[Backend, str]] | None = None,
+                digest: str | None = None) -> tuple[str, list[tuple[Backend, str]]]:
     """Write the bytes to every copy (uploads do it outside any transaction: the slow
     fsync happens before the write lock); the digest and the copies this call created,
     also appended to `created` one by one, so a failure on the second copy still lets the
-    caller remove the first."""
-    digest = hashlib.sha256(data).hexdigest()
+    caller remove the first. `digest`: the bytes' SHA-256 if the caller has it already."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     created = [] if created is None else created
     start = len(created)
     for copy in copies():
@@ -118,16 +118,17 @@ async def atomic() -> AsyncIterator[None]:
         _created.reset(token)
 
 
-async def store(data: bytes, content_type: str) -> StoredFile:
+async def store(data: bytes, content_type: str, digest: str | None = None) -> StoredFile:
     """The StoredFile row for these bytes, creating file and row if new. Joins the caller's
-    `atomic()` block, or makes its own."""
+    `atomic()` block, or makes its own. `digest`: their SHA-256 as `write_ahead` returned
+    it, so an upload is hashed once (issue #21), not again under the write lock."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     async with atomic():
-        existing = await StoredFile.objects().where(
-            StoredFile.sha256 == hashlib.sha256(data).hexdigest()).first()
+        existing = await StoredFile.objects().where(StoredFile.sha256 == digest).first()
         # The replica is written before the row commits, as the store: a dossier that
         # Litestream has replicated never names a file the replica lacks. A put also heals
         # a row whose bytes went missing.
-        digest, _ = write_ahead(data, _created.get())
+        write_ahead(data, _created.get(), digest=digest)
         if existing is not None:
             return existing
         row = StoredFile(sha256=digest, size=len(data), content_type=content_type,

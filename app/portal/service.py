@@ -9,7 +9,6 @@ the page simply shows the confirmation again: exactly one dossier.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -134,25 +133,26 @@ async def attach(draft: dict, component_id: int, filename: str, content: bytes) 
     # The CPU and disk work (parsing the file, Pillow, writing and fsyncing both copies)
     # in one worker thread: the event loop serves others meanwhile, and the write lock
     # below is held for the rows only, since `store.store` finds the bytes already there.
-    content, content_type, written = await asyncio.to_thread(
+    content, content_type, digest, written = await asyncio.to_thread(
         _checked_and_written, content, _others_size(draft, component_id))
     try:
         async with store.atomic():
-            stored = await store.store(content, content_type)
+            stored = await store.store(content, content_type, digest=digest)
             await _replace_component(draft, component, stored.id, filename, reused=False)
             await warehouse.file_document(
                 title=component["name"], source=warehouse.Source.UPLOAD, file_id=stored.id,
                 dossier_id=None, owner_id=draft["applicant"])
     except BaseException:
         if written:
-            await _drop_unclaimed(written, hashlib.sha256(content).hexdigest())
+            await _drop_unclaimed(written, digest)
         raise
 
 
 def _checked_and_written(content: bytes, already_stored: int
-                         ) -> tuple[bytes, str, list[tuple[Backend, str]]]:
+                         ) -> tuple[bytes, str, str, list[tuple[Backend, str]]]:
     """The bytes to store (refused in Vietnamese, images re-encoded), written and fsynced
-    under their digest in the store and its replica; returns the copies this call created."""
+    under their digest in the store and its replica; returns them with their type, their
+    digest (hashed here, once) and the copies this call created."""
     problem = upload_problem(content, already_stored=already_stored)
     if problem:
         raise SubmissionError(problem)
@@ -160,8 +160,8 @@ def _checked_and_written(content: bytes, already_stored: int
         content, content_type = reencode_upload(content, sniff(content))
     except ImageProblem as exc:
         raise SubmissionError(str(exc)) from None
-    _, written = store.write_ahead(content)
-    return content, content_type, written
+    digest, written = store.write_ahead(content)
+    return content, content_type, digest, written
 
 
 async def _drop_unclaimed(written: list[tuple[Backend, str]], digest: str) -> None:

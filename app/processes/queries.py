@@ -9,7 +9,7 @@ from app.accounts.roles import Role
 from app.accounts.service import CurrentUser
 from app.catalog.logic import describe_time_limit
 from app.catalog.tables import Procedure
-from app.directory.tables import Agency
+from app.directory import queries as directory
 from app.formatting import now_utc
 from app.processes.logic import Performer, StepKind
 from app.processes.publishing import hours_problem, legal_office_hours
@@ -59,8 +59,7 @@ async def versions_of(procedure_id: int) -> list[dict]:
 
 
 async def agencies() -> list[dict]:
-    return await Agency.select(Agency.id, Agency.name).where(Agency.active.eq(True)).order_by(
-        Agency.name)
+    return await directory.active_agencies()
 
 
 async def editor_context(version: dict, procedure: dict) -> dict:

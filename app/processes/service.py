@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from app.prepared import prepared
+from app.prepared import padded_ids, prepared
 from app.processes.logic import Performer, Process, ProcessStep
 from app.processes.tables import ProcessStepRow, ProcessVersion
 
@@ -98,14 +98,18 @@ async def process_for(dossier_row: dict, at: datetime) -> LoadedProcess:
 
 
 
+@prepared  # every queue page labels its rows' steps
+def _steps_of(versions):
+    return ProcessStepRow.select(
+        ProcessStepRow.version, ProcessStepRow.position, ProcessStepRow.name,
+    ).where(ProcessStepRow.version.is_in(versions)).order_by(ProcessStepRow.position)
+
+
 async def label_steps(rows: list[dict]) -> list[dict]:
     """Add `step_label` ("Bước 2/5: Thụ lý hồ sơ") to dossier rows that carry
     `process_version` and `current_step`, with one query for the whole page."""
     wanted = {r["process_version"] for r in rows if r.get("process_version")}
-    steps = await ProcessStepRow.select(
-        ProcessStepRow.version, ProcessStepRow.position, ProcessStepRow.name,
-    ).where(ProcessStepRow.version.is_in(list(wanted) or [-1])).order_by(
-        ProcessStepRow.position)
+    steps = await _steps_of(versions=padded_ids(sorted(wanted) or [-1]))
     counts: dict[int, int] = {}
     names: dict[tuple[int, int], str] = {}
     for step in steps:

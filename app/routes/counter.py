@@ -12,7 +12,7 @@ from app.accounts.roles import Role
 from app.catalog import service as catalog
 from app.counter import service as counter
 from app.counter.logic import OUTCOME_LABELS, Outcome, decide
-from app.directory.tables import Agency
+from app.directory import queries as directory
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_form
 from app.workflow import TransitionError
@@ -94,8 +94,7 @@ async def _reception_page(request, procedure_id, values, errors, ticked=(), stat
     procedure = await catalog.get_procedure(procedure_id)
     if procedure is None:
         raise NotFoundException("Không tìm thấy thủ tục này.")
-    agencies = await Agency.select(Agency.id, Agency.name).where(
-        Agency.active.eq(True)).order_by(Agency.name)
+    agencies = await directory.active_agencies()
     # A form shown again after an error keeps its token: nothing was made with it yet.
     token = values.get("reception_token", "")
     return Template("counter/reception.html", status_code=status_code, context={

@@ -91,7 +91,8 @@ async def _detail_page(request, dossier_id, error="", typed=None,
         "done_label": ACTION_LABELS.get(done, ""),  # StrEnum keys match plain strings
         "resubmitted": request.query_params.get("da_gui_truoc") == "1",
         "agencies": await queries.other_agencies(dossier["agency"]),
-        "procedure_components": await queries.procedure_components(dossier["procedure"]),
+        "procedure_components": await queries.procedure_components(
+            procedure_id=dossier["procedure"]),
         "signing": await signing_view(dossier_id, request.user),
     })
 

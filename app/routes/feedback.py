@@ -30,7 +30,7 @@ def _id(data: dict[str, str]) -> int:
     return int(data["feedback_id"]) if data.get("feedback_id", "").isdigit() else 0
 
 
-def not_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def not_staff(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     """Citizens signed in, or anyone without an account (who proves a phone instead)."""
     user = connection.scope.get("user")
     if user is not None and user.is_staff:

@@ -20,6 +20,7 @@ from app.audit import service as audit
 from app.directory.tables import Agency
 from app.dossiers.tables import DossierEvent, DossierResult, StoredFile
 from app.files import store
+from app.prepared import prepared
 from app.signatures import logic, service, signing
 from app.signatures.tables import DocumentSignature, ResultDraft, SigningCertificate
 from app.warehouse.service import file_result
@@ -29,12 +30,23 @@ NO_DRAFT = "Chưa có dự thảo kết quả để ký số: chuyên viên cầ
 
 
 async def latest_draft(dossier_id: int) -> dict | None:
-    return await ResultDraft.select().where(ResultDraft.dossier == dossier_id).order_by(
-        ResultDraft.id, ascending=False).first()
+    return await _latest_draft(dossier_id=dossier_id)
 
 
 async def latest_signature(dossier_id: int) -> dict | None:
-    return await DocumentSignature.select().where(
+    return await _latest_signature(dossier_id=dossier_id)
+
+
+# Read on every opening of the staff dossier page: built once (app.prepared).
+@prepared
+def _latest_draft(dossier_id):
+    return ResultDraft.select().where(ResultDraft.dossier == dossier_id).order_by(
+        ResultDraft.id, ascending=False).first()
+
+
+@prepared
+def _latest_signature(dossier_id):
+    return DocumentSignature.select().where(
         (DocumentSignature.dossier == dossier_id) & (DocumentSignature.purpose == "result")
     ).order_by(DocumentSignature.id, ascending=False).first()
 

@@ -8,6 +8,7 @@ from app.audit import service as audit
 from app.db import write_transaction
 from app.directory.tables import Agency
 from app.formatting import now_utc
+from app.prepared import prepared
 from app.signatures.certificates import (
     CertificateFacts,
     CertificateProblem,
@@ -109,8 +110,14 @@ async def server_key(*, user_id: int | None = None, agency_id: int | None = None
                      ) -> dict | None:
     """The newest active certificate of a person (or, without `user_id`, an agency's
     organisational one) whose key the server holds."""
+    return await _server_key(user_id=user_id, agency_id=None if user_id is not None
+                             else agency_id)
+
+
+@prepared  # asked on every opening of the staff dossier page ("Ký số" button)
+def _server_key(user_id, agency_id):
     holder = (SigningCertificate.user == user_id) if user_id is not None else (
         (SigningCertificate.agency == agency_id) & SigningCertificate.user.is_null())
-    return await SigningCertificate.select().where(
+    return SigningCertificate.select().where(
         holder & SigningCertificate.active.eq(True) & (SigningCertificate.pkcs12_path != "")
     ).order_by(SigningCertificate.id, ascending=False).first()

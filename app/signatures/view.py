@@ -6,6 +6,7 @@ from __future__ import annotations
 from app.accounts.service import CurrentUser
 from app.accounts.tables import User
 from app.dossiers.tables import Dossier
+from app.prepared import prepared
 from app.signatures import service
 from app.signatures.results import latest_draft, latest_signature
 
@@ -15,12 +16,23 @@ async def signing_view(dossier_id: int, user: CurrentUser) -> dict:
     was returned), and whether the server holds a key of this user ("Ký số" button)."""
     draft = await latest_draft(dossier_id)
     if draft is not None:
-        author = await User.select(User.full_name).where(User.id == draft["attached_by"]).first()
+        author = await _full_name(user_id=draft["attached_by"])
         draft["author"] = author["full_name"] if author else ""
-    signed = await Dossier.select(Dossier.signed).where(Dossier.id == dossier_id).first()
+    signed = await _signed(dossier_id=dossier_id)
     signature = await latest_signature(dossier_id) if signed and signed["signed"] else None
     return {"draft": draft, "signature": signature,
             "server_key": await service.server_key(user_id=user.id) is not None}
+
+
+# Read on every opening of the staff dossier page: built once (app.prepared).
+@prepared
+def _full_name(user_id):
+    return User.select(User.full_name).where(User.id == user_id).first()
+
+
+@prepared
+def _signed(dossier_id):
+    return Dossier.select(Dossier.signed).where(Dossier.id == dossier_id).first()
 
 
 async def result_file(dossier_id: int, kind: str) -> str | None:

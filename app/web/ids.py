@@ -13,8 +13,9 @@ from litestar.exceptions import NotFoundException
 ID_MAX = 2**63 - 1
 
 
-def ids_in_range(request: Request) -> None:
-    """Litestar `before_request` hook of the whole app."""
+async def ids_in_range(request: Request) -> None:
+    """Litestar `before_request` hook of the whole app: a coroutine, because Litestar runs a
+    plain function hook in a worker thread, on every request."""
     for value in request.path_params.values():
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > ID_MAX:
             raise NotFoundException()

@@ -1,0 +1,104 @@
+"""No request pays for a thread hop in the framework's hooks (issue #21).
+
+Litestar wraps every plain-function guard, `before_request`/`after_request`/`after_response`
+hook, `before_send` hook and dependency in `AsyncCallable`, which runs it in the thread pool
+on every request: ~0.3 ms of CPU and a wake-up of a worker thread for a check of a few
+microseconds. Every one of ours is a coroutine; this walks the whole app so a new plain
+function guard is caught here, not in a profile.
+"""
+
+from __future__ import annotations
+
+import pytest
+from litestar.utils.sync import AsyncCallable
+
+from app.accounts.roles import Role
+from app.main import create_app
+from app.web.auth import requires_applicant, requires_login, requires_roles, requires_staff
+
+
+def _threaded(handler) -> list[str]:
+    found = []
+    for layer in handler.ownership_layers:
+        for hook in ("before_request", "after_request", "after_response"):
+            if isinstance(getattr(layer, hook, None), AsyncCallable):
+                found.append(f"{hook} of {layer}")
+        for name, provider in (getattr(layer, "dependencies", None) or {}).items():
+            if isinstance(getattr(provider, "dependency", None), AsyncCallable):
+                found.append(f"dependency {name!r} of {layer}")
+    found += [f"guard {g.func.__qualname__}" for g in handler.resolve_guards()
+              if isinstance(g, AsyncCallable)]
+    return found
+
+
+def test_no_guard_hook_or_dependency_of_any_route_runs_in_a_thread(db):
+    app = create_app()
+    handlers = [h for route in app.routes for h in getattr(route, "route_handlers", ())]
+    assert len(handlers) > 100  # the walk saw the whole app, not an empty list
+    threaded = {f"{h.handler_name}: {what}" for h in handlers for what in _threaded(h)}
+    threaded |= {f"before_send {h.func.__qualname__}" for h in app.before_send
+                 if isinstance(h, AsyncCallable)}
+    assert not threaded, sorted(threaded)
+
+
+def test_the_walk_would_see_a_plain_function_guard():
+    """The check above can fail: a plain function guard is wrapped for a thread."""
+    from litestar import get
+    from litestar.handlers.base import BaseRouteHandler
+
+    def plain(connection, handler: BaseRouteHandler) -> None:
+        return None
+
+    @get("/x", guards=[plain], sync_to_thread=False)
+    def handler() -> None:
+        return None
+
+    assert any(isinstance(g, AsyncCallable) for g in handler.resolve_guards())
+
+
+class _Connection:
+    def __init__(self, user):
+        self.scope = {"user": user}
+
+
+class _User:
+    def __init__(self, role, is_staff):
+        self.role, self.is_staff = role, is_staff
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("guard, user, allowed", [
+    (requires_login, None, False),
+    (requires_login, _User(Role.HANDLER, True), True),
+    (requires_staff, _User(Role.HANDLER, True), True),
+    (requires_staff, _User(None, False), False),
+    (requires_applicant, _User(None, False), True),
+    (requires_applicant, _User(Role.HANDLER, True), False),
+    (requires_roles(Role.LEADER), _User(Role.HANDLER, True), False),
+    (requires_roles(Role.LEADER), _User(Role.LEADER, True), True),
+])
+async def test_the_guards_as_coroutines_still_refuse(guard, user, allowed):
+    from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+    if allowed:
+        assert await guard(_Connection(user), None) is None
+    else:
+        with pytest.raises((NotAuthorizedException, PermissionDeniedException)):
+            await guard(_Connection(user), None)
+
+
+# Libraries only jobs and rare pages use: imported where used, not when the web process
+# starts (pikepdf alone holds ~6 MB; bench/RESULTS.md, issue #21).
+NOT_AT_START_UP = ("pikepdf", "weasyprint", "openpyxl", "boto3", "pypdf")
+
+
+def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import sys; from app.main import create_app; create_app(); "
+             f"print(','.join(m for m in {NOT_AT_START_UP!r} if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**os.environ, "MOTCUA_VAR_DIR": str(tmp_path)}, timeout=120,
+                          check=True)
+    assert done.stdout.strip() == "", done.stdout
