@@ -43,6 +43,10 @@ if _TEST_CLOCK != "system":
 # `testserver`): configured like a deployment names its own, so the app's Host check
 # stays as strict in tests as in production.
 os.environ["MOTCUA_ALLOWED_HOSTS"] = "testserver.local,testserver"
+# argon2 at its cheapest (test-only, refused in production; production's costs are tested in
+# test_password_costs.py): ~0.2 s of CPU per hash and per sign-in otherwise, in-process and
+# in the servers and CLIs the tests start.
+os.environ["MOTCUA_CHEAP_PASSWORD_HASHES"] = "1"
 
 TEST_ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
 if TEST_ENGINE not in {"sqlite", "postgres"}:
