@@ -81,6 +81,9 @@ class Settings:
     # Benchmarks only (bench/load.py): source addresses the lookup limiter neither refuses
     # nor counts, so a load of lookups measures lookups. Refused with MOTCUA_HTTPS=1.
     bench_exempt_addresses: frozenset[str] = frozenset()
+    # Tests only: the cheapest argon2 parameters (app.accounts.passwords). Refused with
+    # MOTCUA_HTTPS=1.
+    cheap_password_hashes: bool = False
     _secret: list[str] = field(default_factory=list, repr=False)
 
     @property
@@ -161,6 +164,7 @@ def load_settings() -> Settings:
         bench_exempt_addresses=frozenset(a.strip() for a in
                                          _env("BENCH_EXEMPT_ADDRESSES", "").split(",")
                                          if a.strip()),
+        cheap_password_hashes=_env_bool("CHEAP_PASSWORD_HASHES", False),
     )
 
 

@@ -44,6 +44,10 @@ if _TEST_CLOCK != "system":
 # `testserver`): configured like a deployment names its own, so the app's Host check
 # stays as strict in tests as in production.
 os.environ["MOTCUA_ALLOWED_HOSTS"] = "testserver.local,testserver"
+# argon2 at its cheapest (test-only, refused in production; production's costs are tested in
+# test_password_costs.py): ~0.2 s of CPU per hash and per sign-in otherwise, in-process and
+# in the servers and CLIs the tests start.
+os.environ["MOTCUA_CHEAP_PASSWORD_HASHES"] = "1"
 
 TEST_ENGINE = os.environ.get("TEST_ENGINE", "sqlite")
 if TEST_ENGINE not in {"sqlite", "postgres"}:
@@ -65,7 +69,7 @@ if TEST_ENGINE == "postgres":
 
 import piccolo_conf  # noqa: E402,F401  (registers the engine)
 from app.db import get_engine  # noqa: E402
-from app.settings import get_settings  # noqa: E402
+from app.settings import get_settings, load_or_create_secret  # noqa: E402
 from app.system.migrations import migrate  # noqa: E402
 
 
@@ -177,6 +181,7 @@ def migrated_template() -> Path:
         get_engine().reconnect(f"sqlite:///{path}")
     asyncio.run(migrate())
     get_engine().reconnect()
+    load_or_create_secret(template_dir / "secret_key")
     return path
 
 
@@ -205,6 +210,9 @@ def db(tmp_path: Path, migrated_template: Path, request) -> Path:
     var_dir = tmp_path / "var"
     var_dir.mkdir()
     url = database_url_for(var_dir)
+    # The session's signing key, so tests share one app (shared_app); each folder keeps its
+    # own copy of it, mode 0600, as the app would have made.
+    shutil.copy2(_SESSION_VAR / "template" / "secret_key", var_dir / "secret_key")
     use_var_dir(var_dir, url, local_files=request.node.get_closest_marker("local_files")
                 is not None)
     yield var_dir / "motcua.db"
@@ -217,13 +225,32 @@ def run(coro):
     return asyncio.run(coro)
 
 
+# One app per worker for every test with the same construction inputs: create_app() costs
+# ~1 s of CPU (Litestar inspects ~400 handler signatures), paid by ~1,000 tests before.
+_APPS: dict[tuple, object] = {}
+
+
+def shared_app():
+    """create_app(), built once per distinct value of what the app keeps from the settings
+    when built (the CSRF secret, https, debug, the province name in templates); everything
+    else (database, folders, hosts, partners, clock) it reads per request. The production
+    check still runs on each test's settings, as create_app() runs it."""
+    from app.main import create_app
+    from app.system import production
+
+    settings = get_settings()
+    production.check(settings)
+    key = (settings.secret_key, settings.https, settings.debug, settings.province_name)
+    if key not in _APPS:
+        _APPS[key] = create_app()
+    return _APPS[key]
+
+
 @pytest.fixture
 def client(db):
     from litestar.testing import TestClient
 
-    from app.main import create_app
-
-    with TestClient(app=create_app(), raise_server_exceptions=False) as test_client:
+    with TestClient(app=shared_app(), raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -117,6 +117,7 @@ def test_sandboxes_refuse_to_start_in_production(tmp_path, migrated_template, va
     var_dir.mkdir()
     database_url = database_url_for(var_dir)
     production = {"MOTCUA_HTTPS": "1", variable: "sandbox", "MOTCUA_FAKE_NOW": "",
+                  "MOTCUA_CHEAP_PASSWORD_HASHES": "",
                   "MOTCUA_DATABASE_URL": database_url}
     try:
         with pytest.raises(RuntimeError, match="sandbox"):

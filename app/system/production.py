@@ -4,7 +4,8 @@ provider, which verify anyone as demo people; the sandbox SMS/e-mail gateway, wh
 nothing; the sandbox national portal, document system and Zalo OA, which answer for
 partners that never saw the data. The app refuses to start with either unless the operator says
 MOTCUA_ALLOW_SANDBOX_IN_PRODUCTION=1 (a public demo behind HTTPS, say). Test-only settings
-(a fake clock, the benchmark's addresses exempt from the lookup limit) are refused always.
+(a fake clock, the benchmark's addresses exempt from the lookup limit, cheap password
+hashes) are refused always.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ def check(settings: Settings) -> None:
         raise UnsafeConfiguration("Refusing to start with MOTCUA_BENCH_EXEMPT_ADDRESSES "
                                   "(addresses the lookup limit ignores, for benchmarks) "
                                   "while MOTCUA_HTTPS=1 (production).")
+    if settings.cheap_password_hashes:
+        raise UnsafeConfiguration("Refusing to start with MOTCUA_CHEAP_PASSWORD_HASHES "
+                                  "(argon2 costs for tests) while MOTCUA_HTTPS=1 (production).")
     if settings.allow_sandbox_in_production:
         return
     found = sandboxes_in_use()

@@ -42,6 +42,7 @@ def login(page: Page, base: str, username: str, password: str) -> None:
         if (base, username) in _ENROLLED:
             _ENROLLED[(base, username)][1] = _step_of(secret, code)
     expect(page.get_by_role("button", name="Đăng xuất", exact=True)).to_be_visible()
+    _remember(page, base, username)
 
 
 def _step_of(secret: str, code: str) -> int | None:
@@ -70,14 +71,60 @@ def upload_component_pages(page: Page, file_for) -> list[str]:
     return headings
 
 
+# Who login() (or switch_user) signed in on a page: id(page) -> (page, base, username).
+_SIGNED_IN: dict[int, tuple[Page, str, str]] = {}
+# Each sign-in's cookies and where it landed: (base, username) -> (cookies, landing URL).
+_SESSIONS: dict[tuple[str, str], tuple[list, str]] = {}
+
+
+def _remember(page: Page, base: str, username: str) -> None:
+    _SIGNED_IN[id(page)] = (page, base, username)
+    _SESSIONS[(base, username)] = (page.context.cookies(), page.url)
+
+
+def _session_of(cookies: list) -> str | None:
+    return next((c["value"] for c in cookies if c["name"] == "motcua_session"), None)
+
+
 def switch_user(page: Page, base: str, username: str, password: str,
                 url: str | None = None) -> None:
-    """Sign out whoever is signed in, sign `username` in, and open `url`."""
-    if page.get_by_role("button", name="Đăng xuất").count():
+    """Hand the browser to `username` and open `url`. Officers of a walk take turns at one
+    browser as at shared desks: the one leaving stays signed in (as in a second browser of
+    theirs) and takes their session up again on their next turn, in this test or a later
+    one. Signing the same officer in afresh each turn spent a second-factor code each
+    time, and the server accepts two codes a 30-second step: the third sign-in in a step
+    waited for the next one (up to 30 s; ~110 s in test_processing_walks alone). A session
+    that no longer holds (signed out, revoked, expired) is signed into afresh."""
+    here = _SIGNED_IN.pop(id(page), None)
+    kept = here and _SESSIONS.get((base, here[2]))
+    if here and here[1] == base and kept and _session_of(kept[0]) == _session_of(
+            page.context.cookies()):
+        page.context.clear_cookies()  # steps away, still signed in
+    elif page.get_by_role("button", name="Đăng xuất").count():
         page.get_by_role("button", name="Đăng xuất").click()
-    login(page, base, username, password)
+    if not _resume(page, base, username):
+        login(page, base, username, password)
     if url:
         page.goto(url)
+
+
+def _resume(page: Page, base: str, username: str) -> bool:
+    """Take up `username`'s last session on `page`, landing where its sign-in landed,
+    unless another open page holds it; False (no cookies left) when it no longer holds."""
+    kept = _SESSIONS.get((base, username))
+    if kept is None or any(other is not page and not other.is_closed()
+                           and (where, who) == (base, username)
+                           for other, where, who in _SIGNED_IN.values()):
+        return False
+    page.context.clear_cookies()
+    page.context.add_cookies(kept[0])
+    page.goto(kept[1])
+    if page.get_by_role("button", name="Đăng xuất", exact=True).count():
+        _SIGNED_IN[id(page)] = (page, base, username)
+        return True
+    page.context.clear_cookies()
+    del _SESSIONS[(base, username)]
+    return False
 
 
 def attach_draft(page: Page, draft: Path) -> None:
