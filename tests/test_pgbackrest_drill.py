@@ -9,6 +9,7 @@ PostgreSQL pass only (the SQLite pass has its Litestream drills)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -123,6 +124,11 @@ def test_backup_then_point_in_time_restore_into_a_fresh_cluster(tmp_path):
         as_owner(*backrest, "check")  # archiving works end to end
         assert app(primary.url(), var_dir, "-c", WRITE, "before-backup", "5").returncode == 0
         as_owner(*backrest, "--type=full", "backup")
+        # The restore names its backup set: left to choose, pgBackRest wants a set that
+        # stopped before the target in whole seconds, and the target here can fall in the
+        # backup's last second.
+        backup_set = json.loads(as_owner(*backrest, "--output=json", "info"))[0]["backup"][-1][
+            "label"]
         after = app(primary.url(), var_dir, "-c", WRITE, "after-backup", "4")
         assert after.returncode == 0, after.stderr
         target = execute_on(primary.url(), "SELECT clock_timestamp()::text AS t")[0]["t"]
@@ -133,7 +139,7 @@ def test_backup_then_point_in_time_restore_into_a_fresh_cluster(tmp_path):
         execute_on(primary.url(), "SELECT pg_switch_wal()")
         as_owner(*backrest, "check")
 
-        as_owner(*backrest, f"--pg1-path={restored.data}", "--type=time",
+        as_owner(*backrest, f"--pg1-path={restored.data}", f"--set={backup_set}", "--type=time",
                  f"--target={target}", "--target-action=promote", "restore")
         # The copy must not archive into the live stanza: archiving off while it is checked.
         restored.start("-c", "archive_mode=off")
