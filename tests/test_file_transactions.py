@@ -21,6 +21,7 @@ pytestmark = pytest.mark.anyio
 PDF = b"%PDF-1.4\n% ket qua giai quyet\n"
 
 
+@pytest.mark.local_files  # counts the files in the local folder
 async def test_rolled_back_block_removes_its_new_files_and_rows(db):
     with pytest.raises(TransitionError):
         async with store.atomic():
@@ -31,6 +32,7 @@ async def test_rolled_back_block_removes_its_new_files_and_rows(db):
     assert await StoredFile.count() == 0
 
 
+@pytest.mark.local_files  # counts the files in the local folder
 async def test_rollback_keeps_a_file_committed_earlier(db):
     kept = await store.store(PDF, "application/pdf")
     with pytest.raises(TransitionError):
@@ -43,6 +45,7 @@ async def test_rollback_keeps_a_file_committed_earlier(db):
     assert store.verify(kept.sha256)
 
 
+@pytest.mark.local_files  # counts the files in the local folder
 async def test_sweep_removes_only_old_files_without_rows(db):
     kept = await store.store(PDF, "application/pdf")
     digest, _ = store.write_bytes(b"%PDF-1.4 mo coi")  # as if killed before COMMIT

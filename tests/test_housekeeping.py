@@ -103,6 +103,7 @@ def test_draft_purge_age_is_configurable(db):
     assert run(service.purge_drafts(now_utc(), abandon_days=2)) == 1
 
 
+@pytest.mark.local_files  # rots and removes bytes in the local folder
 def test_file_checks_report_mismatches_on_the_jobs_page(immediate):
     from app.tasks.housekeeping import verify_all_files, verify_files_sample
 
