@@ -104,7 +104,7 @@ test: install-test
 
 # The whole suite on PostgreSQL + Redis (longer than the 15-minute budget of `make test`).
 test-postgres: install-test
-	TEST_ENGINE=postgres $(PY) -m pytest
+	TEST_ENGINE=postgres $(PY) -m pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check app tests bench
