@@ -196,6 +196,12 @@ class MotCuaEngine(SQLiteEngine):
         async with self.writer_lock():
             return self._execute(self.write_connection(), query, args)
 
+    async def has_table(self, name: str) -> bool:
+        """Whether the database holds the table: the search dialects' FTS5 indexes, made by
+        migrations; without one they fall back to portable LIKE conditions."""
+        return bool(await self.run_querystring(QueryString(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = {}", name)))
+
     async def run_ddl(self, ddl: str, in_pool: bool = False):
         transaction = self.current_transaction.get()
         if transaction is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.catalog.tables import Procedure
+from app.db import get_engine
 
 # Folded search text is weighed above the accented name (both hold the name) and the code.
 BM25_WEIGHTS = (10.0, 5.0, 2.0)
@@ -17,9 +18,7 @@ def fts_match(words: list[str]) -> str:
 
 async def ranked_ids(words: list[str]) -> list[int] | None:
     """Ranked ids, best first; None when the index is missing (the caller's LIKE answers)."""
-    exists = await Procedure.raw(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'procedure_fts'")
-    if not exists:
+    if not await get_engine().has_table("procedure_fts"):
         return None
     w = BM25_WEIGHTS
     rows = await Procedure.raw(

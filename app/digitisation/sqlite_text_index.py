@@ -5,6 +5,7 @@ applied), and the caller falls back to LIKE on the folded text.
 
 from __future__ import annotations
 
+from app.db import get_engine
 from app.digitisation.tables import Scan
 
 MAX_CANDIDATES = 2000  # as app.digitisation.text_index
@@ -18,9 +19,7 @@ def fts_match(terms: list[str]) -> str:
 
 async def matching_scan_ids(terms: list[str]) -> list[int] | None:
     """Ids of scans whose text holds every term, newest first."""
-    exists = await Scan.raw("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                            "AND name = 'digitised_scan_fts'")
-    if not exists:
+    if not await get_engine().has_table("digitised_scan_fts"):
         return None
     rows = await Scan.raw(
         "SELECT rowid AS id FROM digitised_scan_fts WHERE digitised_scan_fts MATCH {} "

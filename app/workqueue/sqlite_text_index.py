@@ -5,6 +5,7 @@ applied), and the caller falls back to portable LIKE conditions.
 
 from __future__ import annotations
 
+from app.db import get_engine
 from app.dossiers.tables import Dossier
 from app.workqueue.logic import Terms, fts_query
 
@@ -12,9 +13,7 @@ from app.workqueue.logic import Terms, fts_query
 async def matching_ids(terms: Terms, scope_agency_ids: list[int] | None,
                        limit: int) -> list[int] | None:
     """Ids of dossiers whose document matches, newest first, at most `limit`."""
-    exists = await Dossier.raw("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                               "AND name = 'dossier_fts'")
-    if not exists:
+    if not await get_engine().has_table("dossier_fts"):
         return None
     rows = await Dossier.raw(
         "SELECT rowid AS id FROM dossier_fts WHERE dossier_fts MATCH {} "
