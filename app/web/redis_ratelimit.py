@@ -55,14 +55,20 @@ class RedisLimiter:
             return 0
         return max(1, int(hits[-self.limit] + self.window - now) + 1)
 
-    def _keys(self) -> list:
-        return list(client(self.url).scan_iter(match=f"{PREFIX}{self.name}:*", count=500))
-
     def keys_counted(self) -> int:
-        return len(self._keys())
+        return len(keys_under(self.url, f"{PREFIX}{self.name}:"))
 
     def clear(self) -> None:
-        redis_client = client(self.url)
-        keys = self._keys()
-        if keys:
-            redis_client.delete(*keys)
+        delete_under(self.url, f"{PREFIX}{self.name}:")
+
+
+def keys_under(url: str, prefix: str) -> list:
+    """Every key starting with `prefix` (SCAN, so Redis is never blocked as by KEYS)."""
+    return list(client(url).scan_iter(match=f"{prefix}*", count=500))
+
+
+def delete_under(url: str, prefix: str) -> None:
+    """Delete every key starting with `prefix` (a limiter's or a cache's whole name)."""
+    keys = keys_under(url, prefix)
+    if keys:
+        client(url).delete(*keys)

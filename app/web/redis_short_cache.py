@@ -14,7 +14,7 @@ import math
 import pickle
 from typing import Any
 
-from app.web.redis_ratelimit import client
+from app.web.redis_ratelimit import client, delete_under
 
 PREFIX = "motcua:cache:"
 
@@ -42,7 +42,4 @@ class RedisCache:
         return client(self.url).delete(self._key(key)) == 1
 
     def clear(self) -> None:
-        redis_client = client(self.url)
-        keys = list(redis_client.scan_iter(match=f"{PREFIX}{self.name}:*", count=500))
-        if keys:
-            redis_client.delete(*keys)
+        delete_under(self.url, f"{PREFIX}{self.name}:")
