@@ -144,8 +144,10 @@ def start_s3() -> Server:
     server = Server(f"http://127.0.0.1:{port}", process, folder)
     try:
         _wait_for_port(port, process, "moto_server", folder / "moto.log")
-        boto3.client("s3", endpoint_url=server.url, aws_access_key_id="thu-nghiem",
-                     aws_secret_access_key="bi-mat", region_name="us-east-1").create_bucket(
+        boto3.client("s3", endpoint_url=server.url,
+                     aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                     aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                     region_name=S3_CREDENTIALS["AWS_DEFAULT_REGION"]).create_bucket(
             Bucket=S3_BUCKET)
     except BaseException:
         server.stop()

@@ -18,6 +18,7 @@ from app.files import store
 from app.files.backends import FileMissing, LocalFolder, S3Store, StorageUnavailable
 from app.settings import get_settings
 from tests import pdfs
+from tests.scratch_servers import S3_CREDENTIALS, start_s3
 from tests.test_web_submission import citizen, post, start  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.engine
@@ -28,16 +29,11 @@ DIGEST = hashlib.sha256(PDF).hexdigest()
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    saved = {k: os.environ.get(k) for k in
-             ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")}
-    os.environ.update(AWS_ACCESS_KEY_ID="thu-nghiem", AWS_SECRET_ACCESS_KEY="bi-mat",
-                      AWS_DEFAULT_REGION="us-east-1")
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+    """moto's S3 server on loopback, started as the PostgreSQL run starts its own."""
+    saved = {k: os.environ.get(k) for k in S3_CREDENTIALS}
+    os.environ.update(S3_CREDENTIALS)
+    server = start_s3()
+    yield server.url
     server.stop()
     for name, value in saved.items():
         if value is None:
