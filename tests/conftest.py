@@ -218,6 +218,9 @@ def db(tmp_path: Path, migrated_template: Path, request) -> Path:
     yield var_dir / "motcua.db"
     get_engine().reconnect()
     drop_database(url)
+    # The test's bucket prefix ends with it: a later test without this fixture (a drill
+    # with a database of its own) must not hand it to the processes it starts.
+    os.environ.pop("MOTCUA_FILES_URL", None)
 
 
 def run(coro):

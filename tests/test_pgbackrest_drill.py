@@ -84,9 +84,6 @@ def as_owner(*command: str, env: dict | None = None) -> str:
 def app(url: str, var_dir: Path, *args: str) -> subprocess.CompletedProcess:
     """The app's CLI (or a script of its own) on the drill's database."""
     env = {**live.env_for(var_dir), "MOTCUA_DATABASE_URL": url}
-    # Files in the drill's own empty folder: a bucket prefix left in the environment by an
-    # earlier test holds that test's files, which restore-check would call orphans here.
-    env.pop("MOTCUA_FILES_URL", None)
     return subprocess.run([sys.executable, *args], cwd=live.ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
 
