@@ -337,8 +337,10 @@ def pass_second_factor(client, response, username: str):
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: Playwright's sync API keeps an event loop running in the
     main thread for the rest of the session, which `asyncio.run` (used by fixtures and
-    database tests) refuses to run under."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    database tests) refuses to run under. Within each group the `slow` ones come first: a
+    40-second walk handed out last keeps one process working while the other waits."""
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None,
+                                 item.get_closest_marker("slow") is None))
     if TEST_ENGINE != "sqlite":
         skip = pytest.mark.skip(reason=f"about SQLite itself; this run is on {TEST_ENGINE}")
         for item in items:

@@ -26,7 +26,7 @@ from tests.browser.test_page_weight import (
     visit,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Written to the git-ignored bench/out/ (a test run must not edit tracked files); the figure
 # quoted in bench/RESULTS.md is copied from there.

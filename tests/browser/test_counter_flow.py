@@ -17,7 +17,7 @@ from tests.browser.helpers import (
 )
 from tests.signing_world import draft_pdf, give_live_key
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "Flow2026xyz"
 
 

@@ -13,7 +13,7 @@ from tests.browser.helpers import login
 from tests.browser.test_page_weight import FIRST_VISIT_BUDGET, LATER_PAGE_BUDGET, transferred, visit
 from tests.digitisation_helpers import printed_page
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BIN = Path(sys.executable).parent

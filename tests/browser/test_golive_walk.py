@@ -23,7 +23,7 @@ from tests.catalog_workbooks import procedures
 from tests.conftest import drop_database, empty_database_url
 from tests.signing_world import draft_pdf, give_live_key
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PASSWORD = "Golive2026xyz"
 AGENCIES = ("Sở Tư pháp tỉnh Thử", "Sở Xây dựng tỉnh Thử")
 

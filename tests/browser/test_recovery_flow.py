@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.helpers import login
 from tests.browser.test_uploads_3g import PHONE, THREE_G
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.helpers import login
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 WIDTHS = ((360, 640), (1366, 768))
 PASSWORD = "ManHinhHep2026"

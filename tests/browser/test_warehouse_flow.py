@@ -32,7 +32,7 @@ from tests.browser.test_page_weight import (
 from tests.browser.test_processing_walks import do, status
 from tests.signing_world import draft_pdf, give_live_key
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CCCD = "052090008888"
 PHONE = "0934567812"
