@@ -28,3 +28,21 @@ def test_templates_are_not_rechecked_on_disk_and_startup_objects_are_frozen(clie
     assert env.auto_reload is False  # MOTCUA_DEBUG=1 turns it back on for template authors
     assert client.get("/").status_code == 200
     assert gc.get_freeze_count() > 0
+
+
+def test_the_home_pages_count_is_kept_a_few_seconds_then_counted_again(db):
+    from app.catalog.service import COUNT_SECONDS, count_procedures
+    from tests import factories
+    from tests.conftest import run
+
+    async def scenario():
+        agency = await factories.agency()
+        await factories.procedure(agency, steps=())
+        counts = [await count_procedures(clock=lambda: 1000.0)]
+        await factories.procedure(agency, name="Thủ tục thứ hai", steps=())
+        counts.append(await count_procedures(clock=lambda: 1000.0 + COUNT_SECONDS - 0.5))
+        counts.append(await count_procedures(clock=lambda: 1000.0 + COUNT_SECONDS))
+        return counts
+
+    first, kept, fresh = run(scenario())
+    assert (kept, fresh) == (first, first + 1)
