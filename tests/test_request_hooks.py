@@ -111,7 +111,8 @@ def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp
     probe = ("import sys; from app.main import create_app; create_app(); "
              "from app.tasks import huey; import piccolo_conf; "
              f"print(','.join(m for m in {libraries!r} if m in sys.modules)); "
-             "import redis, asyncpg; print(type(huey.storage).__name__, piccolo_conf.DB.engine_type)")
+             "import redis, asyncpg; "
+             "print(type(huey.storage).__name__, piccolo_conf.DB.engine_type)")
     # Both drivers still import later (the shared cache's and limits' modules import redis
     # when MOTCUA_CACHE_URL is set); Huey and Piccolo work on SQLite.
     assert _start_up_probe(tmp_path, probe).splitlines() == ["", "SqliteStorage sqlite"]
