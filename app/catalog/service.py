@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from datetime import date
@@ -14,8 +13,7 @@ from app.catalog.versions import Change, VersionStatus
 from app.formatting import now_utc
 from app.prepared import prepared
 from app.processes.service import load_version, version_in_force
-from app.settings import get_settings
-from app.web.short_cache import short_cache
+from app.web.short_cache import database_key, kept, short_cache
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -24,22 +22,17 @@ _COLUMNS = (
 )
 
 
-# The home page's one figure ("1.234 thủ tục"): the catalogue changes a few times a day
-# and the home page is the most asked page, so the count is kept a few seconds (issue #21).
-COUNT_SECONDS = 5
-_counts = short_cache("procedure_count", 16)
+# The home page's one figure ("1.234 thủ tục") and the search page's filter lists: the
+# catalogue changes a few times a day and these are the most asked pages, so both are
+# kept a few seconds (issue #21).
+CATALOGUE_SECONDS = 5
+CATALOGUE_FIGURES = short_cache("catalogue_figures", 16)
 
 
 async def count_procedures(*, clock=time.time) -> int:
-    """Active procedures, at most COUNT_SECONDS old; one entry per database (the key is
-    its URL's hash: a shared cache never sees a password)."""
-    key = hashlib.sha256(get_settings().database_url.encode()).hexdigest()
-    now = clock()
-    count = _counts.get(key, now)
-    if count is None:
-        count = await _active_count(active=True)
-        _counts.put(key, count, now, COUNT_SECONDS)
-    return count
+    """Active procedures, at most CATALOGUE_SECONDS old."""
+    return await kept(CATALOGUE_FIGURES, database_key("procedure_count"),
+                      lambda: _active_count(active=True), now=clock(), ttl=CATALOGUE_SECONDS)
 
 
 # The home page and the procedure page are the catalogue's hot reads: built once.
