@@ -81,3 +81,24 @@ def test_each_page_carries_its_own_visitors_csrf_token(client):
         assert "Đăng nhập</a>" in html and "</header>" in html and "<footer" in html
         tokens.append(token)
     assert tokens[0] != tokens[1]
+
+
+def test_a_chrome_that_reads_more_of_the_user_is_caught(chrome):
+    """Only the role reaches the kept chrome: an edit that shows, say, the username would
+    otherwise be kept and shown to everyone of the role; here it differs from the full
+    render, which the test above compares with."""
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from app.web.chrome import TEMPLATE, Chrome
+
+    app, kept = chrome
+    source = kept.env.loader.get_source(kept.env, TEMPLATE)[0]
+    edited = source.replace("{{ name }}</a>", "{{ name }} ({{ user.username }})</a>")
+    assert edited != source
+    env = kept.env.overlay(loader=ChoiceLoader([DictLoader({TEMPLATE: edited}),
+                                                kept.env.loader]))
+    request = request_as(app, person(Role.HANDLER, "Trần Văn An", 7))
+    user = request.scope["user"]
+    served = Chrome(env).top(request, "t", "")
+    assert str(served) != Chrome(env).render(request, "top", user, user.full_name, "t", "")
+    assert "(u7)" not in served
