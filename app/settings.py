@@ -11,7 +11,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from datetime import time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -86,7 +86,7 @@ class Settings:
     cheap_password_hashes: bool = False
     _secret: list[str] = field(default_factory=list, repr=False)
 
-    @property
+    @cached_property  # asked on every request (app.web.hosts); settings never change
     def allowed_hosts(self) -> frozenset[str]:
         """Host names served: the public URL's, loopback names (health checks on the VM) and
         MOTCUA_ALLOWED_HOSTS (comma-separated, e.g. a name the reverse proxy uses)."""

@@ -89,16 +89,43 @@ async def test_the_guards_as_coroutines_still_refuse(guard, user, allowed):
 # Libraries only jobs and rare pages use: imported where used, not when the web process
 # starts (pikepdf alone holds ~6 MB; bench/RESULTS.md, issue #21).
 NOT_AT_START_UP = ("pikepdf", "weasyprint", "openpyxl", "boto3", "pypdf")
+# Drivers of services a deployment on SQLite alone does not use (app.lean_imports):
+# redis ~8 MB (Huey's storage module), asyncpg ~3 MB (Piccolo's query strings).
+SERVICE_URLS = ("MOTCUA_DATABASE_URL", "MOTCUA_HUEY_URL", "MOTCUA_CACHE_URL")
 
 
-def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp_path):
+def _start_up_probe(tmp_path, code: str, **settings: str) -> str:
     import os
     import subprocess
     import sys
 
+    env = {name: value for name, value in os.environ.items() if name not in SERVICE_URLS}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**env, "MOTCUA_VAR_DIR": str(tmp_path), **settings},
+                          timeout=120, check=True)
+    return done.stdout.rstrip("\n")
+
+
+def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp_path):
+    libraries = (*NOT_AT_START_UP, "redis", "asyncpg")
     probe = ("import sys; from app.main import create_app; create_app(); "
-             f"print(','.join(m for m in {NOT_AT_START_UP!r} if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env={**os.environ, "MOTCUA_VAR_DIR": str(tmp_path)}, timeout=120,
-                          check=True)
-    assert done.stdout.strip() == "", done.stdout
+             "from app.tasks import huey; import piccolo_conf; "
+             f"print(','.join(m for m in {libraries!r} if m in sys.modules)); "
+             "import redis, asyncpg; "
+             "print(type(huey.storage).__name__, piccolo_conf.DB.engine_type)")
+    # Both drivers still import later (the shared cache's and limits' modules import redis
+    # when MOTCUA_CACHE_URL is set); Huey and Piccolo work on SQLite.
+    assert _start_up_probe(tmp_path, probe).splitlines() == ["", "SqliteStorage sqlite"]
+
+
+def test_the_drivers_load_where_their_services_are_configured(tmp_path):
+    probe = ("import sys; from app.tasks import huey; "
+             "print(type(huey.storage).__name__, 'redis' in sys.modules, "
+             "'asyncpg' in sys.modules)")
+    assert _start_up_probe(tmp_path, probe, MOTCUA_HUEY_URL="redis://127.0.0.1:1"
+                           ) == "RedisStorage True False"
+    assert _start_up_probe(tmp_path, "import sys, app, huey.storage, piccolo.querystring; "
+                           "print('redis' in sys.modules, "
+                           "'asyncpg' in sys.modules)",
+                           MOTCUA_CACHE_URL="redis://127.0.0.1:1",
+                           MOTCUA_DATABASE_URL="postgresql://u@127.0.0.1:1/x") == "True True"

@@ -28,3 +28,27 @@ def test_templates_are_not_rechecked_on_disk_and_startup_objects_are_frozen(clie
     assert env.auto_reload is False  # MOTCUA_DEBUG=1 turns it back on for template authors
     assert client.get("/").status_code == 200
     assert gc.get_freeze_count() > 0
+
+
+def test_the_home_pages_count_and_the_filter_lists_are_kept_a_few_seconds(db):
+    import functools
+
+    from app.catalog.search import filter_options
+    from app.catalog.service import CATALOGUE_SECONDS, count_procedures
+    from tests import factories
+    from tests.conftest import run
+
+    async def scenario():
+        agency = await factories.agency()
+        await factories.procedure(agency, steps=())
+        seen = []
+        for moment in (0, CATALOGUE_SECONDS - 0.5, CATALOGUE_SECONDS):
+            clock = functools.partial(float, 1000.0 + moment)
+            options = await filter_options(clock=clock)
+            seen.append((await count_procedures(clock=clock), len(options["agencies"])))
+            if not moment:  # a new agency's first procedure: one more in both
+                await factories.procedure(await factories.agency("Sở Y tế"), steps=())
+        return seen
+
+    first, kept, fresh = run(scenario())
+    assert kept == first and fresh == (first[0] + 1, first[1] + 1)

@@ -10,14 +10,17 @@ conditions applied in both cases.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import asdict, dataclass
 
 from app.catalog.logic import LEVEL_LABELS, ONLINE_LEVEL_LABELS
+from app.catalog.service import CATALOGUE_FIGURES, CATALOGUE_SECONDS
 from app.catalog.tables import Field, Procedure
 from app.db import dialect_module
 from app.directory.tables import Agency
 from app.prepared import padded_ids, prepared
 from app.text import fold
+from app.web.short_cache import database_key, kept
 
 MAX_WORDS = 8
 MAX_RESULTS = 50
@@ -151,8 +154,14 @@ async def search(query: str, filters: Filters = Filters(),
     return sorted(rows, key=lambda row: rank[row["id"]])[:limit]
 
 
-async def filter_options() -> dict[str, list[dict]]:
-    """Choices for the filter lists: only fields and agencies that offer procedures."""
+async def filter_options(*, clock=time.time) -> dict[str, list[dict]]:
+    """Choices for the filter lists: only fields and agencies that offer procedures; at
+    most CATALOGUE_SECONDS old (every search page shows them)."""
+    return await kept(CATALOGUE_FIGURES, database_key("filter_options"), _filter_options,
+                      now=clock(), ttl=CATALOGUE_SECONDS)
+
+
+async def _filter_options() -> dict[str, list[dict]]:
     field_ids = {r["field"] for r in await _public_fields(active=True, internal=False)}
     agency_ids = {r["agency"] for r in await _public_agencies(active=True, internal=False)}
     fields = await _fields_named(ids=padded_ids(sorted(field_ids)))

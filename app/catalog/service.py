@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 
 from app.catalog.content import METHOD_LABELS
@@ -12,6 +13,7 @@ from app.catalog.versions import Change, VersionStatus
 from app.formatting import now_utc
 from app.prepared import prepared
 from app.processes.service import load_version, version_in_force
+from app.web.short_cache import database_key, kept, short_cache
 
 _COLUMNS = (
     Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
@@ -20,8 +22,17 @@ _COLUMNS = (
 )
 
 
-async def count_procedures() -> int:
-    return await _active_count(active=True)
+# The home page's one figure ("1.234 thủ tục") and the search page's filter lists: the
+# catalogue changes a few times a day and these are the most asked pages, so both are
+# kept a few seconds (issue #21).
+CATALOGUE_SECONDS = 5
+CATALOGUE_FIGURES = short_cache("catalogue_figures", 16)
+
+
+async def count_procedures(*, clock=time.time) -> int:
+    """Active procedures, at most CATALOGUE_SECONDS old."""
+    return await kept(CATALOGUE_FIGURES, database_key("procedure_count"),
+                      lambda: _active_count(active=True), now=clock(), ttl=CATALOGUE_SECONDS)
 
 
 # The home page and the procedure page are the catalogue's hot reads: built once.

@@ -10,7 +10,6 @@ able to demand on every request.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
@@ -26,8 +25,7 @@ from app.service_index.gather import Facts, gather
 from app.service_index.indicators import DOSSIERS, PROCEDURES
 from app.service_index.logic import IndexConfig, IndexScore, Measure
 from app.service_index.sources import SOURCES, SYNC_RATE_OF
-from app.settings import get_settings
-from app.web.short_cache import MemoryCache, short_cache
+from app.web.short_cache import MemoryCache, database_key, short_cache
 
 
 def load_config() -> IndexConfig:
@@ -176,11 +174,10 @@ CLOSED_CACHE_SECONDS = 6 * 3600.0
 
 
 def _cache_key(key: tuple) -> str:
-    """One string for a key, the same in every process: the database it describes (tests
-    and deployments never see each other's figures) and the period, agencies and config
-    (dataclasses and tuples of plain values, whose repr is stable)."""
-    text = repr((get_settings().database_url, *key))
-    return hashlib.sha256(text.encode()).hexdigest()
+    """One string for a key, the same in every process: the database it describes and the
+    period, agencies and config (dataclasses and tuples of plain values, whose repr is
+    stable)."""
+    return database_key(*key)
 
 
 # The figures: in this process's memory, or shared by every web process (MOTCUA_CACHE_URL).

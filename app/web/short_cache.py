@@ -12,7 +12,9 @@ shared entries need one clock: pass the wall clock (`time.time()`), not a monoto
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 
@@ -83,3 +85,22 @@ def clear_all() -> None:
     """Forget every entry of every cache made in this process (tests start from nothing)."""
     for made in _MADE:
         made.clear()
+
+
+def database_key(*parts: Any) -> str:
+    """A key for a value read from this deployment's database: the URL is part of it (tests
+    and deployments sharing a Redis never see each other's values) and hashed (a shared
+    cache never holds a password)."""
+    from app.settings import get_settings
+
+    return hashlib.sha256(repr((get_settings().database_url, *parts)).encode()).hexdigest()
+
+
+async def kept(cache: ShortCache, key: str, make: Callable[[], Awaitable[Any]], *,
+               now: float, ttl: float) -> Any:
+    """The value under `key`, made (and kept `ttl` seconds) when absent or expired."""
+    value = cache.get(key, now)
+    if value is None:
+        value = await make()
+        cache.put(key, value, now, ttl)
+    return value

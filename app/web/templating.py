@@ -25,6 +25,7 @@ from app.files.logic import MAX_DOSSIER_BYTES, MAX_FILE_BYTES
 from app.integrations.config import provider as integration_provider
 from app.settings import get_settings
 from app.web.auth import session_ends_soon
+from app.web.chrome import Chrome
 from app.web.forms import field_limit
 from app.web.kept_forms import restore as kept_form
 
@@ -95,6 +96,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
     env.globals.update(
         url_for=_remembered_url_for({}),  # one cache per app: its routes
         asset=asset_url,
+        chrome=Chrome(env),  # base.html's header and footer, rendered once per role
         province_name=get_settings().province_name,
         online_level_labels=ONLINE_LEVEL_LABELS,
         level_labels=LEVEL_LABELS,
