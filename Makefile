@@ -40,7 +40,7 @@ RUN_DEBIAN := fonts-dejavu-core fonts-dejavu-extra tesseract-ocr tesseract-ocr-v
 # pgBackRest for the PostgreSQL backup and point-in-time restore drill.
 TEST_DEBIAN := chromium faketime postgresql redis-server pgbackrest
 
-.PHONY: run test test-postgres install install-test migrate demo serve lint bench clean-var restore
+.PHONY: run test test-sqlite test-postgres install install-test migrate demo serve lint bench clean-var restore
 
 run: install migrate demo serve
 
@@ -95,14 +95,18 @@ install-test: install
 # and subprocess waits; TEST_WORKERS=0 runs in one process (easier to debug).
 TEST_WORKERS ?= 2
 
-# The whole suite on SQLite, then the engine-sensitive tests (marked `engine`) again on
-# PostgreSQL 15 + Redis started on loopback by the tests (README "Several machines").
+# The whole suite on SQLite, then again on PostgreSQL 15 + Redis with files in an S3
+# stand-in (moto), all started on loopback by the tests (README "Several machines"), then
+# the date-sensitive tests under faketime.
 test: install-test
 	$(PY) -m pytest -n $(TEST_WORKERS)
-	TEST_ENGINE=postgres $(PY) -m pytest -m engine -q
+	TEST_ENGINE=postgres $(PY) -m pytest -n $(TEST_WORKERS) -q
 	PY=$(PY) scripts/faketime-check.sh
 
-# The whole suite on PostgreSQL + Redis (longer than the 15-minute budget of `make test`).
+# One engine's whole suite alone.
+test-sqlite: install-test
+	$(PY) -m pytest -n $(TEST_WORKERS)
+
 test-postgres: install-test
 	TEST_ENGINE=postgres $(PY) -m pytest -n $(TEST_WORKERS)
 
