@@ -11,6 +11,7 @@ from app.archive import fixity, package, service, storage
 from app.archive.tables import ArchivalDocument, ArchivalFile, ArchivePackage
 from app.formatting import to_local
 from app.jobs.tables import JobRun
+from app.settings import get_settings
 from tests.archive_copies import damage_document, flip_one_byte, package_folder
 from tests.archive_world import make_world, refused_at_counter, stopped
 
@@ -34,6 +35,8 @@ async def test_a_changed_byte_in_a_document_fails_the_weekly_run_naming_it(db, i
 
     world = await make_world()
     files, built = await _packaged(world)
+    # With the files in a bucket (the PostgreSQL run) the archive is there too, not on disk.
+    assert get_settings().archive_dir.exists() == (not get_settings().files_url)
     assert await fixity.verify_all() == (
         await ArchivalDocument.count() + 1, [])  # every document, and the one package
     document = await ArchivalDocument.select().where(

@@ -95,3 +95,32 @@ def test_removing_hides_the_folder_at_once(archive):
         assert folder is None
     assert archive.remove("packages", "G-1") is False
     assert read_all(archive, "G-2") == {"bagit.txt": b"BagIt-Version: 0.97\n"}
+
+
+@pytest.mark.parametrize(("files_url", "archive_url", "expected"), [
+    ("", "", ""),
+    ("s3://tinh/files", "", "s3://tinh/files-archive"),
+    ("s3://tinh/files/", "", "s3://tinh/files-archive"),
+    ("s3://tinh/files", "s3://luu-tru/kho", "s3://luu-tru/kho"),
+    ("", "s3://luu-tru/kho", "s3://luu-tru/kho"),
+])
+def test_the_archive_follows_the_files_into_their_bucket_unless_told(
+        monkeypatch, files_url, archive_url, expected):
+    from app.archive import storage
+    from app.settings import get_settings
+
+    monkeypatch.setenv("MOTCUA_FILES_URL", files_url)
+    monkeypatch.setenv("MOTCUA_ARCHIVE_URL", archive_url)
+    get_settings.cache_clear()
+    try:
+        assert storage.archive_url() == expected
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+
+
+def test_an_archive_url_that_is_not_a_bucket_is_refused(monkeypatch, tmp_path):
+    from app.archive import storage
+
+    with pytest.raises(ValueError, match="MOTCUA_ARCHIVE_URL"):
+        storage._store_for("/srv/luu-tru", tmp_path, "")
