@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app.archive.stores import ArchiveStore, BucketArchive, LocalArchive
-from app.files.backends import FileMissing
+from app.files.backends import FileMissing, is_bucket
 from app.settings import get_settings
 
 _NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]*")
@@ -57,10 +57,8 @@ def archive_url() -> str:
 
 @lru_cache(maxsize=4)
 def _store_for(url: str, folder: Path, endpoint: str) -> ArchiveStore:
-    if url.startswith("s3://"):
+    if is_bucket(url, "MOTCUA_ARCHIVE_URL"):
         return BucketArchive(url, endpoint)
-    if url:
-        raise ValueError(f"MOTCUA_ARCHIVE_URL: chỉ nhận s3://bucket/prefix, không nhận {url!r}")
     return LocalArchive(folder)
 
 

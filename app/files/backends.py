@@ -43,6 +43,14 @@ class Backend(Protocol):
     def drop_incomplete(self, before: datetime) -> None: ...
 
 
+def is_bucket(url: str, setting: str) -> bool:
+    """True for `s3://bucket/prefix`, False for "" (a local folder); anything else is
+    refused with the setting's name."""
+    if url and not url.startswith("s3://"):
+        raise ValueError(f"{setting}: chỉ nhận s3://bucket/prefix, không nhận {url!r}")
+    return bool(url)
+
+
 def relative_name(sha256: str) -> str:
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
