@@ -20,8 +20,10 @@ import piccolo_conf  # noqa: F401  (registers the engine)
 def cmd_migrate(args: argparse.Namespace) -> int:
     from app.system.migrations import migrate
 
-    asyncio.run(migrate())
+    widened = asyncio.run(migrate())
     print("Đã áp dụng migration.")
+    if widened:
+        print("Cột id đã mở rộng thành 64 bit: " + ", ".join(widened))
     return 0
 
 

@@ -22,6 +22,13 @@ Opening a connection is retried (`acquire`): under load the server can close a n
 during the start-up exchange (asyncpg: "unexpected connection_lost() call"); nothing has
 been sent then, so a second attempt cannot run anything twice. A query on an open
 connection is never retried here (Huey's retry rule decides, `app.jobs.logic`).
+
+A connection being opened is never interrupted half-way (`open_to_the_end`): a caller
+cancelled meanwhile (a partner call's timeout around a sandbox that writes, a visitor who
+left) leaves the opening to finish and the connection is closed. Cancelled inside
+`loop.create_connection`, asyncpg closed the new socket and its SSL-negotiation future got
+"unexpected connection_lost()" that nobody would read: asyncio's "Future exception was
+never retrieved" in the national-sync drill's worker log (`tests/test_db_engine.py`).
 """
 
 from __future__ import annotations
@@ -57,6 +64,23 @@ async def acquire(pool: asyncpg.Pool) -> asyncpg.Connection:
                 raise
             await asyncio.sleep(0.05 * 2 ** attempt)
     raise AssertionError("unreachable")
+
+
+async def open_to_the_end(*args: Any, **kwargs: Any) -> asyncpg.Connection:
+    """asyncpg.connect() that finishes even when its caller is cancelled; a connection its
+    caller no longer waits for is closed (the pool's `connect`)."""
+    opening = asyncio.ensure_future(asyncpg.connect(*args, **kwargs))
+    try:
+        return await asyncio.shield(opening)
+    except asyncio.CancelledError:
+        opening.add_done_callback(_close_abandoned)
+        raise
+
+
+def _close_abandoned(opening: asyncio.Future) -> None:
+    # exception() also marks a failure as read: asyncio logs no "never retrieved".
+    if not opening.cancelled() and opening.exception() is None:
+        opening.result().terminate()
 
 
 def config_from_url(url: str) -> dict[str, Any]:
@@ -132,7 +156,8 @@ class MotCuaPostgresEngine(PostgresEngine):
         return await task
 
     async def _new_pool(self) -> asyncpg.Pool:
-        return await asyncpg.create_pool(min_size=0, max_size=self.pool_size, **self.config)
+        return await asyncpg.create_pool(min_size=0, max_size=self.pool_size,
+                                         connect=open_to_the_end, **self.config)
 
     def _drop_closed_loops(self) -> None:
         """Close the sockets of pools whose loop has ended (asyncio.run, a test client):

@@ -72,6 +72,8 @@ class Settings:
     job_keep_days: int = 30  # succeeded job rows kept this long
     file_sample_size: int = 200  # stored files re-hashed each night (all of them weekly)
     s3_endpoint: str = ""  # MOTCUA_S3_ENDPOINT: the S3-compatible store's URL (MinIO, …)
+    # Empty: the archive in archive_dir, or beside the files' bucket (app.archive.storage).
+    archive_url: str = ""
     # Files no row names are swept only once this old: an upload in flight on another
     # machine is written before its row commits (app.files.store.sweep_orphans).
     orphan_min_age_hours: int = 24
@@ -149,6 +151,7 @@ def load_settings() -> Settings:
         replica_dir=Path(_env("REPLICA_DIR", str(var_dir / "replica"))),
         files_url=_env("FILES_URL", "").strip(),
         s3_endpoint=_env("S3_ENDPOINT", "").strip(),
+        archive_url=_env("ARCHIVE_URL", "").strip(),
         orphan_min_age_hours=int(_env("ORPHAN_MIN_AGE_HOURS", "24")),
         secret_key_path=Path(_env("SECRET_KEY_FILE", str(var_dir / "secret_key"))),
         province_name=_env("PROVINCE_NAME", _stored_province_name(var_dir)),

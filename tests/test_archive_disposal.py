@@ -22,6 +22,7 @@ from app.audit import service as audit
 from app.audit.tables import AuditEntry
 from app.feedback.tables import Feedback
 from app.formatting import now_utc, to_local
+from tests.archive_copies import package_folder
 from tests.archive_world import make_world, refused_at_counter, stopped
 from tests.conftest import post_form, run
 
@@ -55,7 +56,7 @@ async def test_an_unapproved_list_destroys_nothing(db):
     with pytest.raises(disposal.DisposalError, match="chưa được phê duyệt"):
         await disposal.execute(list_id)
     for file in files:
-        assert storage.file_folder(file["code"]).exists()
+        assert storage.file_names(file["code"])
     statuses = {f["status"] for f in await ArchivalFile.select(ArchivalFile.status)}
     assert statuses == {FileStatus.BUILT.value}
     # A rejected list frees its files for a later proposal.
@@ -81,9 +82,9 @@ async def test_approval_destroys_audits_and_respects_holds_and_open_feedback(db,
     assert listing["status"] == DisposalStatus.EXECUTED.value
     after = {f["id"]: f for f in await ArchivalFile.select()}
     assert after[plain["id"]]["status"] == FileStatus.DISPOSED.value
-    assert not storage.file_folder(plain["code"]).exists()
+    assert not storage.file_names(plain["code"])
     assert after[complained["id"]]["status"] == FileStatus.BUILT.value
-    assert storage.file_folder(complained["code"]).exists()
+    assert storage.file_names(complained["code"])
     outcome = {i["file"]: i for i in await DisposalItem.select()}
     assert "PA-1" in outcome[complained["id"]]["held_reason"]
     entry = await AuditEntry.select().where(AuditEntry.action == "archive.file_disposed").first()
@@ -108,7 +109,7 @@ async def test_a_destroyed_file_leaves_the_bag_which_still_validates_and_says_so
     list_id = await disposal.propose(world.provincial_admin, LATER)
     await disposal.decide(world.provincial_admin, list_id, approve=True, decision="QĐ 9")
     await disposal.execute(list_id)
-    folder = storage.package_folder(before["code"])
+    folder = package_folder(before["code"])
     bagit.Bag(str(folder)).validate()
     assert not (folder / "data" / files[2]["code"]).exists()
     assert (folder / "data" / files[0]["code"]).exists()

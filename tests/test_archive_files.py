@@ -22,6 +22,7 @@ from app.jobs.tables import JobRun
 from app.workflow import Action, TransitionError
 from app.workflow.service import perform
 from tests import factories
+from tests.archive_copies import file_folder
 from tests.archive_world import (
     attach,
     make_world,
@@ -96,7 +97,7 @@ async def test_every_document_is_sound_pdfa_and_the_description_matches_the_byte
     assert any("Phiếu xin lỗi" in s for s in summaries)
     assert {d["conversion"] for d in documents} >= {"converted", "rendered", "kept",
                                                     "signed_kept", "json"}
-    folder = storage.file_folder(code)
+    folder = file_folder(code)
     result = next(d for d in documents if d["source"] == "result")
     assert result["conversion"] == "signed_kept" and result["signer"] == world.leader.full_name
     report = json.loads((folder / documents[-2]["filename"]).read_bytes())
@@ -203,7 +204,7 @@ async def test_one_run_builds_a_file_and_a_run_that_died_is_taken_over(db):
     with pytest.raises(service.BuildInProgress):  # the queue's run while the sweep builds
         await service.build_file(dossier_id)
     assert await service.build_pending() == {"built": 0, "failed": 0}
-    assert not storage.root().joinpath("files").exists()  # the second run wrote nothing
+    assert storage.file_codes() == []  # the second run wrote nothing
     await ArchivalFile.update({ArchivalFile.queued_at: now_utc() - timedelta(hours=2)}).where(
         ArchivalFile.dossier == dossier_id)  # that run died two hours ago
     assert await service.build_pending() == {"built": 1, "failed": 0}
@@ -234,7 +235,7 @@ async def test_a_signed_result_that_is_not_pdfa_is_kept_signed_with_a_pdfa_readi
     assert signed["format"] == "PDF (đã ký số)" and signed["conversion"] == "signed_kept"
     issued = await DossierResult.select(DossierResult.sha256).first()
     assert signed["sha256"] == issued["sha256"]  # byte for byte the issued, signed file
-    folder = storage.file_folder(code)
+    folder = file_folder(code)
     assert pdfa.archival_problem((folder / copy["filename"]).read_bytes()) is None
     assert "bản PDF/A để đọc lâu dài" in copy["summary"]
 
@@ -249,9 +250,10 @@ async def test_each_apology_is_archived_with_its_own_reason_and_number(db):
                       new_due_at=due["due_at"] + timedelta(days=2))
     await perform(dossier_id, world.leader, Action.STOP, reason="Hết thời gian xác minh")
     code = await service.build_file(dossier_id)
+    folder = file_folder(code)
     apologies = [d for d in await _documents((await _file(dossier_id))["id"])
                  if "xin lỗi" in d["summary"]]
-    texts = [subprocess.run(["pdftotext", str(storage.document_path(code, d["filename"])), "-"],
+    texts = [subprocess.run(["pdftotext", str(folder / d["filename"]), "-"],
                             capture_output=True, text=True).stdout for d in apologies]
     assert len(texts) == 2
     assert "lần thứ nhất" in texts[0] and "lần thứ hai" not in texts[0]

@@ -11,15 +11,11 @@ from app.archive import fixity, package, service, storage
 from app.archive.tables import ArchivalDocument, ArchivalFile, ArchivePackage
 from app.formatting import to_local
 from app.jobs.tables import JobRun
+from app.settings import get_settings
+from tests.archive_copies import damage_document, flip_one_byte, package_folder
 from tests.archive_world import make_world, refused_at_counter, stopped
 
 pytestmark = pytest.mark.anyio
-
-
-def flip_one_byte(path) -> None:
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    path.write_bytes(bytes(data))
 
 
 async def _packaged(world) -> tuple[list[dict], dict]:
@@ -39,11 +35,13 @@ async def test_a_changed_byte_in_a_document_fails_the_weekly_run_naming_it(db, i
 
     world = await make_world()
     files, built = await _packaged(world)
+    # With the files in a bucket (the PostgreSQL run) the archive is there too, not on disk.
+    assert get_settings().archive_dir.exists() == (not get_settings().files_url)
     assert await fixity.verify_all() == (
         await ArchivalDocument.count() + 1, [])  # every document, and the one package
     document = await ArchivalDocument.select().where(
         ArchivalDocument.file == files[1]["id"]).first()
-    flip_one_byte(storage.document_path(files[1]["code"], document["filename"]))
+    damage_document(files[1]["code"], document["filename"])
     checked, problems = await fixity.verify_all()
     assert problems == [f"hồ sơ {files[1]['code']}: tệp {document['filename']}"]
     verify_archive()  # the housekeeping task, as the schedule runs it
@@ -62,9 +60,10 @@ async def test_a_changed_byte_in_a_document_fails_the_weekly_run_naming_it(db, i
 async def test_a_changed_byte_in_a_package_is_found_by_bagit_and_the_weekly_run(db):
     world = await make_world()
     files, built = await _packaged(world)
-    folder = storage.package_folder(built["code"])
-    target = sorted((folder / "data" / files[0]["code"]).glob("*.pdf"))[0]
-    flip_one_byte(target)
+    with storage.rewriting_package(built["code"]) as working:
+        target = sorted((working / "data" / files[0]["code"]).glob("*.pdf"))[0]
+        flip_one_byte(target)
+    folder = package_folder(built["code"])
     with pytest.raises(bagit.BagValidationError) as caught:
         bagit.Bag(str(folder)).validate()
     assert any(target.name in str(detail) for detail in caught.value.details)
@@ -75,11 +74,11 @@ async def test_a_changed_byte_in_a_package_is_found_by_bagit_and_the_weekly_run(
 async def test_manifests_rewritten_to_match_a_change_are_still_caught(db):
     world = await make_world()
     files, built = await _packaged(world)
-    folder = storage.package_folder(built["code"])
-    flip_one_byte(folder / "data" / "muc-luc-ho-so.pdf")
-    bag = bagit.Bag(str(folder))
-    bag.save(manifests=True)  # whoever changed it also fixed the bag's own checksums
-    bag.validate()
+    with storage.rewriting_package(built["code"]) as folder:
+        flip_one_byte(folder / "data" / "muc-luc-ho-so.pdf")
+        bag = bagit.Bag(str(folder))
+        bag.save(manifests=True)  # whoever changed it also fixed the bag's own checksums
+        bag.validate()
     _, problems = await fixity.verify_all()
     assert problems == [f"gói {built['code']}: tagmanifest-sha256.txt khác bản đã ghi khi "
                         "lập gói"]
@@ -97,7 +96,7 @@ def test_the_verify_command_exits_non_zero_and_names_the_file(db):
     files = run(make())
     clean = app_cli("archive", "verify", var_dir=db.parent)
     assert clean.returncode == 0 and "0 lỗi" in clean.stdout
-    flip_one_byte(storage.document_path(files[0]["code"], "metadata.json"))
+    damage_document(files[0]["code"], "metadata.json")
     broken = app_cli("archive", "verify", var_dir=db.parent)
     assert broken.returncode == 1
     assert f"hồ sơ {files[0]['code']}: tệp metadata.json" in broken.stderr

@@ -26,6 +26,7 @@ from app.formatting import format_date, to_local
 from app.jobs.tables import JobRun
 from app.signatures import pades
 from app.signatures.certificates import trust_roots
+from tests.archive_copies import package_folder
 from tests.archive_world import (
     make_world,
     pdfa_document,
@@ -76,7 +77,7 @@ def test_fifty_closed_dossiers_make_a_package_the_archive_can_verify_alone(
     job = JobRun.select().where(JobRun.task.like("%build_package")).first().run_sync()
     assert job["status"] == "succeeded" and job["progress"] == f"{DOSSIERS}/{DOSSIERS} hồ sơ"
 
-    folder = storage.package_folder(package["code"])
+    folder = package_folder(package["code"])
     bagit.Bag(str(folder)).validate()  # every payload and tag file against its SHA-256
     assert (folder / "manifest-sha256.txt").exists()
     pdfs = _pdfs(folder / "data")

@@ -1,9 +1,9 @@
 """Ids stay 64-bit on every table, including tables that migrations add later.
 
-Piccolo creates SERIAL and INTEGER foreign keys (32 bits) on PostgreSQL; the migrations
-widen them (app/system/postgres_ids.py). The catalogue check below reads pg_catalog on its
-own (not the query the migration uses), so a migration that adds a table and forgets the
-widening call fails here on the PostgreSQL pass of `make test`."""
+Piccolo creates SERIAL and INTEGER foreign keys (32 bits) on PostgreSQL; `migrate()` widens
+them after applying the migrations (app/system/postgres_ids.py, app/system/migrations.py).
+The catalogue check below reads pg_catalog on its own (not the query `widen_ids` uses), so
+a table left 32-bit by any path fails here on the PostgreSQL pass of `make test`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from piccolo.table import Table
 
 from app.db import get_engine
 from app.dossiers.tables import Dossier
+from app.system.migrations import migrate
 from app.system.postgres_ids import widen_ids
 from tests import factories
 from tests.conftest import TEST_ENGINE, run
@@ -57,8 +58,22 @@ def narrow_ids() -> list[str]:
 @pytest.mark.skipif(TEST_ENGINE != "postgres", reason="SQLite's INTEGER is always 64 bits")
 def test_every_id_foreign_key_and_sequence_is_64_bit_after_migrating(db):
     assert narrow_ids() == [], (
-        "32-bit ids on PostgreSQL: end the migration that created these tables' columns "
-        "with `await widen_ids(engine_finder())` (app/system/postgres_ids.py)")
+        "32-bit ids on PostgreSQL after `migrate()`: app/system/postgres_ids.py's catalogue "
+        "query misses these columns")
+
+
+def test_migrate_widens_a_table_no_migration_widened_and_is_idempotent(db):
+    """A migration author who forgets `widen_ids` loses nothing: `python -m app migrate`
+    widens whatever it finds after the migrations, even with none pending."""
+    run(LateThing.create_table().run())
+    try:
+        widened = run(migrate())
+        assert widened == (["late_thing.dossier", "late_thing.id"]
+                           if TEST_ENGINE == "postgres" else [])
+        assert (narrow_ids() if TEST_ENGINE == "postgres" else []) == []
+        assert run(migrate()) == []  # nothing narrow left: it only reads the catalogue
+    finally:
+        run(LateThing.alter().drop_table().run())
 
 
 def test_a_table_created_after_the_migrations_is_widened_and_holds_big_ids(db):
@@ -124,3 +139,23 @@ def test_the_youngest_tables_with_pages_serve_ids_beyond_32_bits(client, archive
     assert int(link) > 2**31
     document = client.get(f"/luu-tru/ho-so/{BIG_ID}/tai-lieu/{link}")
     assert document.status_code == 200 and document.content.startswith(b"%PDF")
+
+
+def test_the_audit_head_counts_past_32_bits(db):
+    """`audit_head.count` was INTEGER (int4 on PostgreSQL): the entry after 2^31 - 1 could
+    not be recorded, and with it no state change could commit."""
+    from app.audit import service as audit
+    from app.audit.logic import HEAD_MISMATCH
+    from app.db import write_transaction
+
+    async def entry(number: int):
+        async with write_transaction():
+            await audit.record("test.event", "thing", number)
+
+    run(entry(0))
+    execute_sync("UPDATE audit_head SET count = {}", 2**31 - 1)
+    run(entry(1))
+    run(entry(2))
+    assert execute_sync("SELECT count FROM audit_head")[0]["count"] == 2**31 + 1
+    # The chain itself is intact; only the count no longer matches the three real entries.
+    assert [(p.entry_id, p.message) for p in run(audit.verify())] == [(None, HEAD_MISMATCH)]

@@ -124,21 +124,22 @@ async def _dispose_one(listing: dict, item: dict) -> str | None:
 async def _rewrite_package(package_id: int, list_code: str) -> None:
     """Take destroyed files out of the package's bag and record them in its index."""
     row = await package.package_row(package_id)
-    folder = storage.package_folder(row["code"])
-    if not folder.exists():
+    if not storage.package_exists(row["code"]):
         return
     rows = await package.listing(package_id)
-    for file in rows:
-        if file["disposed_at"]:
-            shutil.rmtree(folder / "data" / file["code"], ignore_errors=True)
-    await package.write_descriptions(folder / "data", row, rows, row["size_bytes"],
-                                     now_utc(), record=False)  # the record stays as signed
-    bag = bagit.Bag(str(folder))
-    bag.info["Internal-Sender-Description"] = (
-        f"Cập nhật {format_date(now_utc())}: hủy hồ sơ theo danh mục {list_code}; "
-        "mục lục hồ sơ ghi rõ hồ sơ đã hủy.")
-    bag.save(manifests=True)
-    digest = storage.sha256_file(folder / "tagmanifest-sha256.txt")
+    # A working copy, published whole: the bag as it was stays readable until then.
+    with storage.rewriting_package(row["code"]) as folder:
+        for file in rows:
+            if file["disposed_at"]:
+                shutil.rmtree(folder / "data" / file["code"], ignore_errors=True)
+        await package.write_descriptions(folder / "data", row, rows, row["size_bytes"],
+                                         now_utc(), record=False)  # the record stays as signed
+        bag = bagit.Bag(str(folder))
+        bag.info["Internal-Sender-Description"] = (
+            f"Cập nhật {format_date(now_utc())}: hủy hồ sơ theo danh mục {list_code}; "
+            "mục lục hồ sơ ghi rõ hồ sơ đã hủy.")
+        bag.save(manifests=True)
+        digest = storage.sha256_file(folder / "tagmanifest-sha256.txt")
     async with write_transaction():
         await package.record_rewrite(package_id, rows, digest)
         await audit.record("archive.package_rewritten", "archive_package", package_id,

@@ -24,6 +24,10 @@ def _mismatch(path, expected: str) -> bool:
     return not path.exists() or storage.sha256_file(path) != expected
 
 
+def _document_mismatch(code: str, filename: str, expected: str) -> bool:
+    return storage.document_sha256(code, filename) != expected
+
+
 async def verify_files() -> tuple[int, list[str]]:
     """(documents checked, problems) over every built file, a batch of files at a time."""
     checked, problems, last = 0, [], 0
@@ -41,27 +45,28 @@ async def verify_files() -> tuple[int, list[str]]:
         for document in documents:
             checked += 1
             code = code_of[document["file"]]
-            if _mismatch(storage.document_path(code, document["filename"]), document["sha256"]):
+            if _document_mismatch(code, document["filename"], document["sha256"]):
                 problems.append(f"hồ sơ {code}: tệp {document['filename']}")
         for file in files:
-            manifest = storage.document_path(file["code"], "metadata.json")
-            if _mismatch(manifest, file["manifest_sha256"]):
+            if _document_mismatch(file["code"], "metadata.json", file["manifest_sha256"]):
                 problems.append(f"hồ sơ {file['code']}: tệp metadata.json")
         last = files[-1]["id"]
 
 
 def bag_problems(code: str, tagmanifest_sha256: str) -> list[str]:
     """What is wrong with one package's bag (empty when it validates)."""
-    folder = storage.package_folder(code)
-    try:
-        bagit.Bag(str(folder)).validate()
-    except bagit.BagValidationError as exc:
-        details = [str(d) for d in exc.details] or [str(exc)]
-        return [f"gói {code}: {detail}" for detail in details]
-    except bagit.BagError as exc:
-        return [f"gói {code}: {exc}"]
-    if _mismatch(folder / "tagmanifest-sha256.txt", tagmanifest_sha256):
-        return [f"gói {code}: tagmanifest-sha256.txt khác bản đã ghi khi lập gói"]
+    with storage.package_copy(code) as folder:
+        if folder is None:
+            return [f"gói {code}: không còn trong kho lưu trữ"]
+        try:
+            bagit.Bag(str(folder)).validate()
+        except bagit.BagValidationError as exc:
+            details = [str(d) for d in exc.details] or [str(exc)]
+            return [f"gói {code}: {detail}" for detail in details]
+        except bagit.BagError as exc:
+            return [f"gói {code}: {exc}"]
+        if _mismatch(folder / "tagmanifest-sha256.txt", tagmanifest_sha256):
+            return [f"gói {code}: tagmanifest-sha256.txt khác bản đã ghi khi lập gói"]
     return []
 
 

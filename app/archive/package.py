@@ -10,7 +10,6 @@ with any BagIt tool, without our software.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime, time, timedelta
 
 import bagit
@@ -116,13 +115,12 @@ async def listing(package_id: int) -> list[dict]:
 
 def _copy_checked(row: dict, documents: list[dict], target) -> None:
     """Copy a file's folder into the bag, refusing any document whose bytes changed."""
-    source = storage.file_folder(row["code"])
+    storage.copy_file_folder(row["code"], target)
     for document in documents:
-        path = source / document["filename"]
+        path = target / row["code"] / document["filename"]
         if not path.exists() or storage.sha256_file(path) != document["sha256"]:
             raise FixityError(f"Tệp {row['code']}/{document['filename']} không khớp mã "
                               "SHA-256 đã ghi khi lập hồ sơ (hoặc bị mất).")
-    shutil.copytree(source, target / row["code"])
 
 
 def bag_info(package: dict, rows: list[dict]) -> dict[str, str]:

@@ -1,32 +1,38 @@
-"""The archive folder (`MOTCUA_ARCHIVE_DIR`, default var/archive): the one module that
-knows its layout, so no other code builds an archive path.
+"""The archive's storage: the one module that knows where archival files and hand-over
+packages live and how they are laid out, so no other code builds an archive path.
 
     files/<file code>/<nnn-name>.pdf, metadata.json, muc-luc-van-ban.pdf
     packages/<package code>/            a BagIt bag (bagit.txt, manifests, data/…),
                                         downloaded as a ZIP made on the fly
 
-Folders are written under a temporary name and renamed into place, so a reader (a
-package build, a fixity run) never sees half a file; a crash leaves only `.incoming-*`
-folders, which the next write of the same code replaces.
+Where (`app.archive.stores`): the folder `MOTCUA_ARCHIVE_DIR` (default var/archive), or an
+S3-compatible bucket: `MOTCUA_ARCHIVE_URL=s3://bucket/prefix`, and by default, when the
+files are in a bucket (`MOTCUA_FILES_URL=s3://bucket/prefix`), beside them in
+`s3://bucket/prefix-archive`, so several machines share one archive without a shared mount.
+Every folder is written whole and replaces the previous one at once (a reader never sees
+half a file or half a package); work on a bag (building it, taking a disposed file out)
+happens in a local staging folder that is published when the work ends without error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import shutil
-import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
+from app.archive.stores import ArchiveStore, BucketArchive, LocalArchive
+from app.files.backends import FileMissing, is_bucket
 from app.settings import get_settings
 
 _NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z.\-]*")
 CHUNK = 1024 * 1024
+FILES, PACKAGES = "files", "packages"
 
 
 class UnsafeName(ValueError):
@@ -39,20 +45,31 @@ def _safe(name: str) -> str:
     return name
 
 
+def archive_url() -> str:
+    """The bucket URL of the archive, or "" for the local folder."""
+    settings = get_settings()
+    if settings.archive_url:
+        return settings.archive_url
+    if settings.files_url.startswith("s3://"):
+        return settings.files_url.rstrip("/") + "-archive"
+    return ""
+
+
+@lru_cache(maxsize=4)
+def _store_for(url: str, folder: Path, endpoint: str) -> ArchiveStore:
+    if is_bucket(url, "MOTCUA_ARCHIVE_URL"):
+        return BucketArchive(url, endpoint)
+    return LocalArchive(folder)
+
+
+def store() -> ArchiveStore:
+    settings = get_settings()
+    return _store_for(archive_url(), settings.archive_dir, settings.s3_endpoint)
+
+
 def root() -> Path:
+    """The local archive folder (used when no bucket is configured)."""
     return get_settings().archive_dir
-
-
-def file_folder(code: str) -> Path:
-    return root() / "files" / _safe(code)
-
-
-def package_folder(code: str) -> Path:
-    return root() / "packages" / _safe(code)
-
-
-def document_path(code: str, filename: str) -> Path:
-    return file_folder(code) / _safe(filename)
 
 
 def sha256_file(path: Path) -> str:
@@ -63,66 +80,104 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write(path: Path, data: bytes) -> None:
-    with path.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def _replace_folder(staging: Path, target: Path) -> None:
-    """Move a finished staging folder to `target`, replacing an older one."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".old-{target.name}-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+# -- archival files ----------------------------------------------------------------------
 
-
-def write_file_folder(code: str, documents: Mapping[str, bytes]) -> Path:
+def write_file_folder(code: str, documents: Mapping[str, bytes]) -> None:
     """Write an archival file's folder (name -> bytes) in one move."""
-    target = file_folder(code)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".incoming-{code}-", dir=target.parent))
-    try:
+    with store().staging(FILES, _safe(code)) as staging:
         for name, data in documents.items():
-            _write(staging / _safe(name), data)
-        _replace_folder(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return target
+            (staging / _safe(name)).write_bytes(data)
 
 
-@contextmanager
-def staging_package(code: str) -> Iterator[Path]:
-    """A scratch folder for a package being built; moved into place when the block ends
-    without error, removed otherwise."""
-    target = package_folder(code)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".incoming-{code}-", dir=target.parent))
-    try:
-        yield staging
-        _replace_folder(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def file_names(code: str) -> list[str]:
+    return store().names(FILES, _safe(code))
+
+
+def file_codes() -> list[str]:
+    """Every archival file with a folder in the archive."""
+    return store().codes(FILES)
 
 
 def read_document(code: str, filename: str) -> bytes:
-    return document_path(code, filename).read_bytes()
+    """The document's bytes; FileMissing when it is not there."""
+    with store().open(FILES, _safe(code), _safe(filename)) as source:
+        return source.read()
+
+
+def document_sha256(code: str, filename: str) -> str | None:
+    """The SHA-256 of the document's bytes as stored now, None when it is missing."""
+    digest = hashlib.sha256()
+    try:
+        with store().open(FILES, _safe(code), _safe(filename)) as source:
+            while block := source.read(CHUNK):
+                digest.update(block)
+    except FileMissing:
+        return None
+    return digest.hexdigest()
+
+
+def copy_file_folder(code: str, target: Path) -> None:
+    """Copy the archival file's folder to `target/<code>/` (a package being built)."""
+    folder = target / _safe(code)
+    folder.mkdir(parents=True)
+    for name in file_names(code):
+        with store().open(FILES, code, name) as source, (folder / name).open("wb") as sink:
+            shutil.copyfileobj(source, sink, CHUNK)
 
 
 def remove_file_folder(code: str) -> bool:
     """Destroy an archival file's folder (disposal); whether there was one."""
-    folder = file_folder(code)
-    if not folder.exists():
-        return False
-    shutil.rmtree(folder)
-    return True
+    return store().remove(FILES, _safe(code))
+
+
+# -- hand-over packages ------------------------------------------------------------------
+
+@contextmanager
+def staging_package(code: str) -> Iterator[Path]:
+    """A scratch folder for a package being built; published when the block ends without
+    error, removed otherwise."""
+    with store().staging(PACKAGES, _safe(code)) as staging:
+        yield staging
+
+
+@contextmanager
+def rewriting_package(code: str) -> Iterator[Path]:
+    """A working copy of the package's bag, published in its place when the block ends
+    without error (the previous bag stays whole until then)."""
+    with store().readable(PACKAGES, _safe(code)) as current:
+        if current is None:
+            raise FileMissing(f"{PACKAGES}/{code}")
+        with store().staging(PACKAGES, code) as staging:
+            shutil.copytree(current, staging, dirs_exist_ok=True)
+            yield staging
+
+
+@contextmanager
+def package_copy(code: str) -> Iterator[Path | None]:
+    """The package's bag as a local folder to read (validate), None when there is none."""
+    with store().readable(PACKAGES, _safe(code)) as folder:
+        yield folder
+
+
+def package_exists(code: str) -> bool:
+    return bool(store().names(PACKAGES, _safe(code)))
+
+
+def package_file(code: str, name: str) -> bytes:
+    """One file of the bag (`data/…` or a tag file); FileMissing when it is not there."""
+    if any(not _NAME.fullmatch(part) for part in name.split("/")) or ".." in name:
+        raise UnsafeName(name)
+    with store().open(PACKAGES, _safe(code), name) as source:
+        return source.read()
+
+
+def package_where(code: str) -> str:
+    """Where the bag is, for the package page (a folder or a bucket URL)."""
+    return store().where(PACKAGES, _safe(code))
 
 
 class _Sink(io.RawIOBase):
@@ -146,18 +201,14 @@ class _Sink(io.RawIOBase):
 def zip_package(code: str) -> Iterator[bytes]:
     """The package's bag as a ZIP (stored, not compressed: PDFs are compressed already),
     produced piece by piece so a package of gigabytes never sits in memory."""
-    folder = package_folder(code)
+    backend, code = store(), _safe(code)
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            name = f"{code}/{path.relative_to(folder).as_posix()}"
-            with path.open("rb") as source, archive.open(name, "w", force_zip64=True) as entry:
+        for name in backend.names(PACKAGES, code):
+            with backend.open(PACKAGES, code, name) as source, \
+                    archive.open(f"{code}/{name}", "w", force_zip64=True) as entry:
                 while block := source.read(CHUNK):
                     entry.write(block)
                     yield from sink.drain()
             yield from sink.drain()
     yield from sink.drain()  # the central directory
-
-
-def folder_size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())

@@ -43,6 +43,14 @@ class Backend(Protocol):
     def drop_incomplete(self, before: datetime) -> None: ...
 
 
+def is_bucket(url: str, setting: str) -> bool:
+    """True for `s3://bucket/prefix`, False for "" (a local folder); anything else is
+    refused with the setting's name."""
+    if url and not url.startswith("s3://"):
+        raise ValueError(f"{setting}: chỉ nhận s3://bucket/prefix, không nhận {url!r}")
+    return bool(url)
+
+
 def relative_name(sha256: str) -> str:
     return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
 
@@ -130,7 +138,7 @@ class S3Store:
         return f"{self.prefix}/{relative_name(sha256)}" if self.prefix else relative_name(sha256)
 
     @contextmanager
-    def _calls(self, what: str) -> Iterator[None]:
+    def calls(self, what: str) -> Iterator[None]:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
@@ -144,7 +152,7 @@ class S3Store:
 
     def exists(self, sha256: str) -> bool:
         try:
-            with self._calls(sha256):
+            with self.calls(sha256):
                 self.client.head_object(Bucket=self.bucket, Key=self._key(sha256))
         except FileMissing:
             return False
@@ -152,7 +160,7 @@ class S3Store:
 
     def put(self, sha256: str, data: bytes) -> bool:
         key = self._key(sha256)
-        with self._calls(sha256):
+        with self.calls(sha256):
             if self.exists(sha256):
                 # Server-side copy onto itself: refreshes LastModified, moves no bytes.
                 self.client.copy_object(
@@ -167,17 +175,17 @@ class S3Store:
         return True
 
     def get(self, sha256: str) -> bytes:
-        with self._calls(sha256):
+        with self.calls(sha256):
             return self.client.get_object(Bucket=self.bucket, Key=self._key(sha256))["Body"].read()
 
     def delete(self, sha256: str) -> None:
-        with self._calls(sha256):
+        with self.calls(sha256):
             self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
 
     def names_with_age(self) -> Iterator[tuple[str, datetime]]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else "")
-        with self._calls("list"):
+        with self.calls("list"):
             for page in pages:
                 for item in page.get("Contents", []):
                     name = item["Key"].rsplit("/", 1)[-1]

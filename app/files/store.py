@@ -34,7 +34,7 @@ from pathlib import Path
 
 from app.db import get_engine, write_transaction
 from app.dossiers.tables import StoredFile
-from app.files.backends import Backend, FileMissing, LocalFolder, S3Store
+from app.files.backends import Backend, FileMissing, LocalFolder, S3Store, is_bucket
 from app.formatting import now_utc
 from app.settings import get_settings
 
@@ -54,10 +54,8 @@ def path_for(sha256: str, root: Path | None = None) -> Path:
 
 @lru_cache(maxsize=4)
 def _backend_for(files_url: str, files_dir: Path, endpoint: str) -> Backend:
-    if files_url.startswith("s3://"):
+    if is_bucket(files_url, "MOTCUA_FILES_URL"):
         return S3Store(files_url, endpoint)
-    if files_url:
-        raise ValueError(f"MOTCUA_FILES_URL: chỉ nhận s3://bucket/prefix, không nhận {files_url!r}")
     return LocalFolder(files_dir)
 
 

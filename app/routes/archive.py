@@ -11,6 +11,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 
 from app.archive import holds, logic, queries, storage
 from app.archive.logic import FileStatus
+from app.db import run_in_thread
+from app.files.backends import FileMissing
 from app.web.auth import requires_roles
 from app.web.forms import read_form
 
@@ -57,11 +59,15 @@ class ArchiveController(Controller):
     async def document(self, request: Request, file_id: FromPath[int],
                        document_id: FromPath[int]) -> Response:
         found = await queries.document(request.user, file_id, document_id)
-        path = storage.document_path(found["file_code"], found["filename"]) if found else None
-        if path is None or not path.exists():
+        if found is None:
             raise NotFoundException("Không tìm thấy văn bản này.")
+        try:
+            data = await run_in_thread(lambda: storage.read_document(found["file_code"],
+                                                                     found["filename"]))
+        except FileMissing:
+            raise NotFoundException("Không tìm thấy văn bản này.") from None
         media = "application/json" if found["filename"].endswith(".json") else "application/pdf"
-        return Response(path.read_bytes(), media_type=media, headers={
+        return Response(data, media_type=media, headers={
             "Content-Disposition": f'inline; filename="{found["filename"]}"'})
 
     @post("/ho-so/{file_id:int}/giu-lai", name="archive.hold", guards=[HOLDERS])

@@ -14,6 +14,8 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST
 from app.archive import logic, package_files, queries, storage
 from app.archive import package as packages
 from app.archive.logic import PackageStatus
+from app.db import run_in_thread
+from app.files.backends import FileMissing
 from app.web.auth import requires_roles
 from app.web.forms import FormErrors, read_day, read_form
 
@@ -70,7 +72,7 @@ class PackageController(Controller):
                    "can_confirm": (request.user.role in logic.RECEIVERS
                                    and row["status"] == PackageStatus.BUILT.value),
                    "downloads": list(DOWNLOADS), "error": "",
-                   "folder": storage.package_folder(row["code"])}
+                   "folder": storage.package_where(row["code"])}
         if request.htmx:  # the status fragment polls itself while the worker builds
             return Template("archive/_package_status.html", context=context)
         return Template("archive/package.html", context=context)
@@ -79,11 +81,14 @@ class PackageController(Controller):
     async def download(self, request: Request, package_id: FromPath[int],
                        filename: FromPath[str]) -> Response:
         row = await _package(request, package_id)
-        path = (storage.package_folder(row["code"]) / "data" / filename
-                if filename in DOWNLOADS else None)
-        if path is None or not path.exists():
+        if filename not in DOWNLOADS:
             raise NotFoundException("Gói chưa có tệp này.")
-        return Response(path.read_bytes(), media_type=DOWNLOADS[filename], headers={
+        try:
+            data = await run_in_thread(lambda: storage.package_file(row["code"],
+                                                                    f"data/{filename}"))
+        except FileMissing:
+            raise NotFoundException("Gói chưa có tệp này.") from None
+        return Response(data, media_type=DOWNLOADS[filename], headers={
             "Content-Disposition": f'attachment; filename="{row["code"]}-{filename}"'})
 
     @get("/{package_id:int}/goi.zip", name="archive.package_zip")
@@ -112,7 +117,7 @@ class PackageController(Controller):
                 "p": row, "label": PackageStatus(row["status"]).label, "error": error,
                 "can_confirm": row["status"] == PackageStatus.BUILT.value,
                 "downloads": list(DOWNLOADS), "values": data,
-                "folder": storage.package_folder(row["code"])})
+                "folder": storage.package_where(row["code"])})
         return Redirect(request.app.route_reverse("archive.package", package_id=package_id),
                         status_code=303)
 
