@@ -359,6 +359,18 @@ def _no_failures_counted():
     REJECTED.clear()
 
 
+@pytest.fixture(autouse=True)
+def _empty_task_queue():
+    """Every test starts with an empty Huey queue, as a fresh deployment does: tasks an
+    earlier test enqueued with no worker to run them (a file on SQLite runs, Redis on
+    PostgreSQL runs, where the live server shares it) would otherwise reach the next
+    consumer a test starts, which runs them on its own database. On PostgreSQL the
+    digitisation walk's worker spent 220 s on such a backlog before reading its scan."""
+    from app.tasks import huey
+
+    huey.flush()
+
+
 @pytest.fixture
 def immediate_huey():
     """Huey in immediate mode: an enqueued task runs at once, in the calling thread."""

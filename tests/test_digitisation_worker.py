@@ -31,8 +31,7 @@ def test_real_consumer_reads_a_scan(db):
                                               [printed_page()]))
 
     # The consumer below reads the queue this process enqueues into (a file on SQLite
-    # runs, Redis on PostgreSQL runs), emptied first of what earlier tests left.
-    huey.flush()
+    # runs, Redis on PostgreSQL runs; every test starts with it empty, tests/conftest.py).
     jobs.enqueue_sync(digitise_component, component_id, agency_id=world["agency"].id)
 
     env = {**os.environ, "MOTCUA_VAR_DIR": str(var_dir), "PATH": f"{BIN}:{os.environ['PATH']}",

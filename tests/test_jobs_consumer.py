@@ -29,7 +29,6 @@ from tests.conftest import run, worker_env
 def consumer(db: Path):
     """The Procfile's worker on this test's database and the queue this process writes to."""
     assert not huey.immediate
-    huey.flush()  # nothing left over from other tests reaches this database
     env = worker_env()
     log = (get_settings().var_dir / "consumer.log").open("w")
     process = subprocess.Popen(

@@ -42,7 +42,6 @@ def consumer(db: Path, monkeypatch):
     world_.connect_sandboxes(monkeypatch)
     monkeypatch.delenv("MOTCUA_IOFFICE")
     assert not huey.immediate
-    huey.flush()
     env = worker_env(MOTCUA_DVCQG="sandbox", **FAILING)
     log = (get_settings().var_dir / "consumer.log").open("w")
     process = subprocess.Popen(
