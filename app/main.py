@@ -22,6 +22,7 @@ from app.routes import CONTROLLERS
 from app.settings import get_settings
 from app.system import production
 from app.web.auth import SessionAuthMiddleware
+from app.web.compression import OneShotGzipMiddleware
 from app.web.csrf import AsciiCSRFMiddleware
 from app.web.errors import http_error, internal_error
 from app.web.headers import security_headers
@@ -71,7 +72,8 @@ def create_app() -> Litestar:
         before_request=ids_in_range,
         before_send=[security_headers(settings.https)],
         plugins=[HTMXPlugin()],
-        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=GZIP_LEVEL),
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=GZIP_LEVEL,
+                                             middleware_class=OneShotGzipMiddleware),
         on_startup=[freeze_startup_objects],
         exception_handlers={HTTPException: http_error, Exception: internal_error},
         logging_config=LoggingConfig(

@@ -81,6 +81,15 @@ def short_cache(name: str, max_entries: int = 128) -> ShortCache:
     return made
 
 
+def memory_cache(max_entries: int = 128) -> MemoryCache:
+    """A cache in this process's memory whatever is configured: for values each process
+    may hold its own copy of, where a round trip to Redis would cost more than making
+    them."""
+    made = MemoryCache(max_entries)
+    _MADE.append(made)
+    return made
+
+
 def clear_all() -> None:
     """Forget every entry of every cache made in this process (tests start from nothing)."""
     for made in _MADE:
