@@ -34,8 +34,9 @@ def test_receipt_form_page_and_pdf(page: Page, live_server):
     page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
     title = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
     expect(page.get_by_role("heading", name=title)).to_be_visible()
-    # The sheet applied: the heading is upper-cased by CSS, the QR is drawn.
-    assert page.locator("h1").evaluate("e => getComputedStyle(e).textTransform") == "uppercase"
+    # The sheet applied: the heading is upper-cased by CSS, the QR is drawn. Awaited: a
+    # heading can be laid out before a slow server's stylesheet arrives (one PostgreSQL run).
+    expect(page.locator("h1")).to_have_css("text-transform", "uppercase")
     expect(page.locator(".qr svg")).to_be_visible()
     toolbar = page.locator(".toolbar")
     expect(toolbar).to_be_visible()
