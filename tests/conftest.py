@@ -123,9 +123,7 @@ def database_url_for(var_dir: Path, template: str | None = None) -> str:
         shutil.copyfile(source, var_dir / "motcua.db")
         return f"sqlite:///{var_dir / 'motcua.db'}"
     source = template.rsplit("/", 1)[1] if template else "motcua_template"
-    # FILE_COPY copies the template's files (its checkpoint is cheap with fsync off): 16-24 ms
-    # a database here, against 39-90 ms for PostgreSQL 15's default of logging every page.
-    return _new_postgres_database(f'TEMPLATE "{source}" STRATEGY = FILE_COPY')
+    return _new_postgres_database(f'TEMPLATE "{source}"')
 
 
 def empty_database_url(var_dir: Path) -> str:
