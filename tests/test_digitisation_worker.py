@@ -13,7 +13,6 @@ from app.digitisation.tables import Scan
 from app.dossiers import queries
 from app.jobs import api as jobs
 from app.jobs.tables import JobRun
-from app.tasks import huey
 from app.tasks.digitisation import digitise_component
 from tests.conftest import run, shared_services_env
 from tests.digitisation_helpers import counter_world, printed_page
