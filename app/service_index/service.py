@@ -25,7 +25,7 @@ from app.service_index.gather import Facts, gather
 from app.service_index.indicators import DOSSIERS, PROCEDURES
 from app.service_index.logic import IndexConfig, IndexScore, Measure
 from app.service_index.sources import SOURCES, SYNC_RATE_OF
-from app.web.short_cache import MemoryCache, database_key, short_cache
+from app.web.short_cache import MemoryCache, database_key, kept, short_cache
 
 
 def load_config() -> IndexConfig:
@@ -173,13 +173,6 @@ CACHE_SECONDS = 60.0  # the current period: "real time" within a minute
 CLOSED_CACHE_SECONDS = 6 * 3600.0
 
 
-def _cache_key(key: tuple) -> str:
-    """One string for a key, the same in every process: the database it describes and the
-    period, agencies and config (dataclasses and tuples of plain values, whose repr is
-    stable)."""
-    return database_key(*key)
-
-
 # The figures: in this process's memory, or shared by every web process (MOTCUA_CACHE_URL).
 _indexes = short_cache("service_index")
 # The facts behind the item lists stay in each process: a month's rows of a large province
@@ -190,23 +183,17 @@ _facts = MemoryCache(32)
 async def cached_province_index(period: Period, config: IndexConfig, *, clock=time.time,
                                 closed: bool = False
                                 ) -> tuple[AgencyIndex, list[AgencyIndex]]:
-    now = clock()
-    key = _cache_key((period, config))
-    found = _indexes.get(key, now)
-    if found is None:
-        found = await province_index(period, config)
-        _indexes.put(key, found, now,
-                     CLOSED_CACHE_SECONDS if closed else CACHE_SECONDS)
-    return found
+    # Keys hold the database, period, agencies and config (plain values, stable repr), so
+    # they are the same in every process.
+    return await kept(_indexes, database_key(period, config),
+                      lambda: province_index(period, config), now=clock(),
+                      ttl=CLOSED_CACHE_SECONDS if closed else CACHE_SECONDS)
 
 
 async def _gathered(period: Period, agency_ids: list[int] | None, config: IndexConfig,
                     fresh: bool) -> Facts:
     if fresh:
         return await gather(period, agency_ids, config)
-    key, now = _cache_key((period, tuple(agency_ids) if agency_ids else None, config)), time.time()
-    facts = _facts.get(key, now)
-    if facts is None:
-        facts = await gather(period, agency_ids, config)
-        _facts.put(key, facts, now, CACHE_SECONDS)
-    return facts
+    key = database_key(period, tuple(agency_ids) if agency_ids else None, config)
+    return await kept(_facts, key, lambda: gather(period, agency_ids, config),
+                      now=time.time(), ttl=CACHE_SECONDS)
