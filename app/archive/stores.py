@@ -15,8 +15,6 @@ and replaces its previous version at once, so a reader never sees half of one.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import shutil
@@ -147,12 +145,7 @@ class BucketArchive:
         with self.s3.calls(f"{area}/{code}"):
             for name in names_in(staging):
                 data = (staging / name).read_bytes()
-                digest = hashlib.sha256(data).digest()
-                # The store checks the SHA-256: a torn upload is refused, never kept.
-                self.s3.client.put_object(
-                    Bucket=self.s3.bucket, Key=self._key(area, code, f"{version}/{name}"),
-                    Body=data, ChecksumAlgorithm="SHA256",
-                    ChecksumSHA256=base64.b64encode(digest).decode())
+                digest = self.s3.put_checked(self._key(area, code, f"{version}/{name}"), data)
                 entries[name] = {"size": len(data), "sha256": digest.hex()}
             self.s3.client.put_object(
                 Bucket=self.s3.bucket, Key=self._key(area, code, POINTER),
@@ -162,16 +155,13 @@ class BucketArchive:
     def _drop_versions(self, area: str, code: str, keep: str | None) -> None:
         """Delete every object of the code's folder but the pointer and version `keep`."""
         base = self._key(area, code) + "/"
-        pages = self.s3.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.s3.bucket, Prefix=base)
+        stale = [{"Key": item["Key"]} for item in self.s3.objects_under(base)
+                 if item["Key"] != base + POINTER
+                 and (keep is None or not item["Key"].startswith(f"{base}{keep}/"))]
         with self.s3.calls(f"{area}/{code}"):
-            for page in pages:
-                stale = [{"Key": item["Key"]} for item in page.get("Contents", [])
-                         if item["Key"] != base + POINTER
-                         and (keep is None or not item["Key"].startswith(f"{base}{keep}/"))]
-                if stale:
-                    self.s3.client.delete_objects(Bucket=self.s3.bucket,
-                                                  Delete={"Objects": stale, "Quiet": True})
+            for start in range(0, len(stale), 1000):  # S3 deletes at most 1,000 a call
+                self.s3.client.delete_objects(Bucket=self.s3.bucket, Delete={
+                    "Objects": stale[start:start + 1000], "Quiet": True})
 
     def names(self, area: str, code: str) -> list[str]:
         pointer = self._pointer(area, code)
@@ -216,15 +206,11 @@ class BucketArchive:
 
     def codes(self, area: str) -> list[str]:
         base = self._key(area, "") + "/"
-        pages = self.s3.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.s3.bucket, Prefix=base)
         found = []
-        with self.s3.calls(area):
-            for page in pages:
-                for item in page.get("Contents", []):
-                    code, _, rest = item["Key"][len(base):].partition("/")
-                    if rest == POINTER:
-                        found.append(code)
+        for item in self.s3.objects_under(base):
+            code, _, rest = item["Key"][len(base):].partition("/")
+            if rest == POINTER:
+                found.append(code)
         return sorted(found)
 
     def where(self, area: str, code: str) -> str:

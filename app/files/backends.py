@@ -167,12 +167,25 @@ class S3Store:
                     Bucket=self.bucket, Key=key, CopySource={"Bucket": self.bucket, "Key": key},
                     MetadataDirective="REPLACE")
                 return False
-            # The store checks the SHA-256 before it keeps the object: a torn upload is
-            # refused whole, never stored under the name.
-            self.client.put_object(
-                Bucket=self.bucket, Key=key, Body=data, ChecksumAlgorithm="SHA256",
-                ChecksumSHA256=base64.b64encode(hashlib.sha256(data).digest()).decode())
+            self.put_checked(key, data)
         return True
+
+    def put_checked(self, key: str, data: bytes) -> bytes:
+        """Write `data` under `key`; returns its SHA-256. The store checks the SHA-256 before
+        it keeps the object: a torn upload is refused whole, never stored under the name."""
+        digest = hashlib.sha256(data).digest()
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data,
+                               ChecksumAlgorithm="SHA256",
+                               ChecksumSHA256=base64.b64encode(digest).decode())
+        return digest
+
+    def objects_under(self, prefix: str) -> Iterator[dict]:
+        """Every object listed under `prefix` (S3's listing entries: Key, LastModified…)."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix)
+        with self.calls(prefix or "list"):
+            for page in pages:
+                yield from page.get("Contents", [])
 
     def get(self, sha256: str) -> bytes:
         with self.calls(sha256):
@@ -183,14 +196,10 @@ class S3Store:
             self.client.delete_object(Bucket=self.bucket, Key=self._key(sha256))
 
     def names_with_age(self) -> Iterator[tuple[str, datetime]]:
-        pages = self.client.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else "")
-        with self.calls("list"):
-            for page in pages:
-                for item in page.get("Contents", []):
-                    name = item["Key"].rsplit("/", 1)[-1]
-                    if _DIGEST.match(name):
-                        yield name, item["LastModified"].astimezone(UTC)
+        for item in self.objects_under(f"{self.prefix}/" if self.prefix else ""):
+            name = item["Key"].rsplit("/", 1)[-1]
+            if _DIGEST.match(name):
+                yield name, item["LastModified"].astimezone(UTC)
 
     @contextmanager
     def local_copy(self, sha256: str) -> Iterator[Path]:
