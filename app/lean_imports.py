@@ -7,18 +7,28 @@ cache needs neither, so those two modules are imported once with the unused driv
 absent (both libraries then fall back, as when the driver is not installed), and the mark
 is removed at once: any later `import redis` works as usual. Done in `app/__init__.py`,
 before anything imports Huey or Piccolo (issue #21: the web process's RSS).
+
+One more library is loaded by a dependency but used only by commands our processes never
+run: Piccolo's app registry imports `black` (~7 MB resident) to format the files
+`piccolo migrations new` writes. It is a compiled extension, which importlib's LazyLoader
+cannot defer, so a stand-in module takes its place and imports it at the first attribute
+anyone reads from it.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
+import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Module -> the driver it imports at load time.
 DRIVER_IMPORTERS = {"huey.storage": "redis", "piccolo.querystring": "asyncpg"}
+# Imported by a dependency at load time, used only when writing migration files.
+DEFERRED = ("black",)
 
 
 def unused_drivers(environ=os.environ) -> set[str]:
@@ -45,7 +55,25 @@ def absent(names: set[str]) -> Iterator[None]:
                 del sys.modules[name]
 
 
+class DeferredModule(types.ModuleType):
+    """Stands in `sys.modules` for a library until someone reads one of its attributes:
+    then the library is imported for real (replacing the stand-in there) and the attribute
+    is read from it, as it is for every later read through a reference to the stand-in."""
+
+    def __getattr__(self, attribute: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
+
+
+def defer(name: str) -> None:
+    if name not in sys.modules and importlib.util.find_spec(name) is not None:
+        sys.modules[name] = DeferredModule(name)
+
+
 def import_without_unused_drivers() -> None:
+    for name in DEFERRED:
+        defer(name)
     unused = unused_drivers()
     with absent(unused):
         for module, driver in DRIVER_IMPORTERS.items():

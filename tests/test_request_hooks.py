@@ -118,6 +118,18 @@ def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp
     assert _start_up_probe(tmp_path, probe).splitlines() == ["", "SqliteStorage sqlite"]
 
 
+def test_black_is_imported_only_by_what_formats_migration_files(tmp_path):
+    # Piccolo's app registry imports it when the web process starts (~7 MB); only
+    # `piccolo migrations new` and its like read from it, and then it works as imported.
+    probe = ("import sys; from app.main import create_app; create_app(); "
+             "print('blib2to3' in sys.modules); from piccolo.conf import apps; "
+             "print(apps.black.format_str('x = ( 1 )', mode=apps.black.FileMode()).strip(), "
+             "'blib2to3' in sys.modules, type(sys.modules['black']).__name__); "
+             "from black import FileMode; print(FileMode is apps.black.FileMode)")
+    assert _start_up_probe(tmp_path, probe).splitlines() == ["False", "x = 1 True module",
+                                                             "True"]
+
+
 def test_the_drivers_load_where_their_services_are_configured(tmp_path):
     probe = ("import sys; from app.tasks import huey; "
              "print(type(huey.storage).__name__, 'redis' in sys.modules, "
