@@ -12,7 +12,9 @@ One more library is loaded by a dependency but used only by commands our process
 run: Piccolo's app registry imports `black` (~7 MB resident) to format the files
 `piccolo migrations new` writes. It is a compiled extension, which importlib's LazyLoader
 cannot defer, so a stand-in module takes its place and imports it at the first attribute
-anyone reads from it.
+anyone reads from it. And httpx loads its command-line client (`httpx._main`: rich and
+pygments, ~4 MB) when it is imported, if they are installed; it is imported with that
+module marked absent, as httpx installed without its `cli` extra is.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from contextlib import contextmanager
 DRIVER_IMPORTERS = {"huey.storage": "redis", "piccolo.querystring": "asyncpg"}
 # Imported by a dependency at load time, used only when writing migration files.
 DEFERRED = ("black",)
+# Library -> its command-line client, which it imports at load time if it can.
+COMMAND_LINE_CLIENTS = {"httpx": "httpx._main"}
 
 
 def unused_drivers(environ=os.environ) -> set[str]:
@@ -74,6 +78,9 @@ def defer(name: str) -> None:
 def import_without_unused_drivers() -> None:
     for name in DEFERRED:
         defer(name)
+    for library, client in COMMAND_LINE_CLIENTS.items():
+        with absent({client}):
+            importlib.import_module(library)
     unused = unused_drivers()
     with absent(unused):
         for module, driver in DRIVER_IMPORTERS.items():

@@ -118,16 +118,19 @@ def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp
     assert _start_up_probe(tmp_path, probe).splitlines() == ["", "SqliteStorage sqlite"]
 
 
-def test_black_is_imported_only_by_what_formats_migration_files(tmp_path):
-    # Piccolo's app registry imports it when the web process starts (~7 MB); only
+def test_command_line_tools_stay_out_of_the_web_process(tmp_path):
+    # Piccolo's app registry imports black when the web process starts (~7 MB); only
     # `piccolo migrations new` and its like read from it, and then it works as imported.
+    # httpx imports its own command-line client (rich, pygments) if they are installed.
     probe = ("import sys; from app.main import create_app; create_app(); "
-             "print('blib2to3' in sys.modules); from piccolo.conf import apps; "
+             "print([m for m in ('blib2to3', 'rich', 'pygments') if m in sys.modules]); "
+             "import httpx; print(httpx.AsyncClient.__name__, httpx.main.__module__); "
+             "from piccolo.conf import apps; "
              "print(apps.black.format_str('x = ( 1 )', mode=apps.black.FileMode()).strip(), "
              "'blib2to3' in sys.modules, type(sys.modules['black']).__name__); "
              "from black import FileMode; print(FileMode is apps.black.FileMode)")
-    assert _start_up_probe(tmp_path, probe).splitlines() == ["False", "x = 1 True module",
-                                                             "True"]
+    assert _start_up_probe(tmp_path, probe).splitlines() == [
+        "[]", "AsyncClient httpx", "x = 1 True module", "True"]
 
 
 def test_the_drivers_load_where_their_services_are_configured(tmp_path):
