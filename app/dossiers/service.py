@@ -91,11 +91,11 @@ async def resolve_code(typed: str, *, recent: bool = False) -> str | None:
     return canonical_code(typed, await (recent_agency_codes() if recent else _codes_now()))
 
 
-async def _codes_now() -> list[str]:
-    return [row["code"] for row in await agency_codes()]
+async def _codes_now() -> tuple[str, ...]:
+    return tuple(row["code"] for row in await agency_codes())
 
 
-async def recent_agency_codes() -> list[str]:
+async def recent_agency_codes() -> tuple[str, ...]:
     return await kept(AGENCY_CODES, database_key("agency_codes"), _codes_now,
                       now=time.monotonic(), ttl=AGENCY_CODES_SECONDS)
 
