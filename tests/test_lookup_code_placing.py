@@ -12,8 +12,8 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.dossiers.logic import canonical_code, parse_dossier_code
 from app import settings as app_settings
+from app.dossiers.logic import canonical_code, parse_dossier_code
 from app.settings import get_settings
 from app.web import short_cache
 

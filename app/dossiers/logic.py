@@ -3,8 +3,8 @@
 import re
 from collections.abc import Sequence
 from datetime import date
-from functools import lru_cache
 from enum import IntEnum
+from functools import lru_cache
 
 
 class Status(IntEnum):
