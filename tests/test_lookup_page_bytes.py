@@ -48,6 +48,9 @@ def same_page(client, params: dict, status: int) -> str:
     with straightforward_path():
         drawn = client.get("/tra-cuu", params=params)
     assert (served.status_code, served.text) == (drawn.status_code, drawn.text), params
+    assert served.headers["content-type"] == "text/html; charset=utf-8"
+    assert {k: v for k, v in served.headers.items() if k != "set-cookie"} \
+        == {k: v for k, v in drawn.headers.items() if k != "set-cookie"}, params
     assert served.status_code == status, params
     return served.text
 
