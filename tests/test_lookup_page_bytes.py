@@ -20,7 +20,9 @@ from app.accounts.roles import Role
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier, DossierEvent, DossierResult
 from app.formatting import now_utc
+from app.legal_forms import conversion
 from app.legal_forms.tables import ResultConversion
+from app.portal import tracking
 from app.prepared import bypassed_everywhere
 from tests import factories
 from tests.conftest import login, run, shared_app
@@ -150,3 +152,17 @@ def test_a_signed_in_applicant_draws_the_same_page(client, dossiers):
     login(client, "052090003333", "Hoa2026xyzz")
     code, digits = cases["overdue, by the id number"]
     assert "Xem đầy đủ hồ sơ của bạn" in same_page(client, {"ma": code, "so": digits}, 200)
+
+
+def test_the_result_read_with_the_dossier_is_the_result_of_its_own_query(dossiers):
+    """The lookup reads a dossier's result digests in its one query; they are what the
+    result's own query (`conversion.result_of`) answers, and None without a result."""
+    _, cases = dossiers
+    seen = []
+    for code, digits in cases.values():
+        view = run(tracking.public_view(code, digits))
+        own = run(conversion.result_of(view["dossier_id"]))
+        assert view["issued_result"] == (None if own is None else {
+            "sha256": own["sha256"], "signed_sha256": own["signed_sha256"]})
+        seen.append(own is not None)
+    assert any(seen) and not all(seen)

@@ -86,6 +86,7 @@ class PublicController(Controller):
         context = {"ma": ma, "so": so, "searched": searched, "result": result,
                    "prefilled": prefilled}
         if result:  # lets whoever holds a paper conversion check it against the file
-            context["result_facts"] = await conversion.public_result_facts(result["dossier_id"])
+            context["result_facts"] = await conversion.public_result_facts(
+                result["dossier_id"], result["issued_result"])
         return Template("public/lookup.html", context=context,
                         status_code=200 if result or not searched else 404)
