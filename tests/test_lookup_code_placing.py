@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from app import settings as app_settings
 from app.dossiers.logic import canonical_code, parse_dossier_code
+from app.dossiers.lookup_limit import code_key
 from app.settings import get_settings
 from app.web import short_cache
 
@@ -72,3 +73,10 @@ def test_database_keys_differ_per_database_and_value_and_hold_no_password(monkey
     monkeypatch.setattr(app_settings, "get_settings", lambda: elsewhere)
     other = short_cache.database_key("agency_codes")
     assert other != first and "s3cret" not in other and "motcua@" not in other
+
+
+@given(st.text(max_size=60))
+def test_code_keys_keep_exactly_the_letters_and_digits(typed):
+    """The limiter's key per code, by one substitution: what isalnum() keeps, any script."""
+    assert code_key(typed) == "".join(ch for ch in typed.upper() if ch.isalnum())
+    assert code_key("000.00.17.h55 - 260213_0007 Đ") == "0000017H552602130007Đ"
