@@ -23,10 +23,16 @@ def to_local(moment: datetime) -> datetime:
 def is_end_of_day(moment: datetime) -> bool:
     """Exactly a local midnight: how 24:00 of the day before is stored (Civil Code art. 148:
     a limit in days ends at 24:00 of its last day)."""
-    local = to_local(moment)
-    return (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    return _at_midnight(to_local(moment))
 
 
+def _at_midnight(local: datetime) -> bool:
+    return not (local.hour or local.minute or local.second or local.microsecond)
+
+
+# Dates and times are written field by field rather than through strftime: the same text
+# (strftime's %Y is not padded either) at half the cost, and the lookup's timeline
+# writes one per event (issue #21; tests/test_formatting_fast.py compares the two).
 def format_date(value: date | datetime | None) -> str:
     """A moment at exactly local midnight is 24:00 of the day before, so it shows that day:
     a deadline ending at 24:00 on 23/02 is "23/02", not "24/02"."""
@@ -34,9 +40,9 @@ def format_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value)
-        if is_end_of_day(value):
+        if _at_midnight(value):
             value -= timedelta(days=1)
-    return value.strftime("%d/%m/%Y")
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -45,9 +51,10 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_local(value)
-    if is_end_of_day(local):
-        return (local - timedelta(days=1)).strftime("24:00 %d/%m/%Y")
-    return local.strftime("%H:%M %d/%m/%Y")
+    if _at_midnight(local):
+        local -= timedelta(days=1)
+        return f"24:00 {local.day:02d}/{local.month:02d}/{local.year}"
+    return f"{local.hour:02d}:{local.minute:02d} {local.day:02d}/{local.month:02d}/{local.year}"
 
 
 def format_number(value: int | float | Decimal) -> str:

@@ -131,7 +131,8 @@ async def test_result_facts_read_through_the_kept_sql(db):
     assert (await same(conversion._result_of, dossier_id=dossier_id))["signer_name"] \
         == signer.full_name
     assert len(await same(conversion._conversions, dossier_id=dossier_id)) == 2
-    facts = await conversion.public_result_facts(dossier_id)
+    facts = await conversion.public_result_facts(dossier_id,
+                                                 await conversion.result_of(dossier_id))
     assert facts["sha256"] == "b" * 64
     assert [c["converter_name"] for c in facts["conversions"]] == ["Trần Thị Bích"] * 2
 

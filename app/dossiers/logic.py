@@ -1,8 +1,10 @@
 """Dossier statuses, channels and the dossier code format. Pure: no I/O."""
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from enum import IntEnum
+from functools import lru_cache
 
 
 class Status(IntEnum):
@@ -89,21 +91,38 @@ def _compact(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", text.upper())
 
 
-def canonical_code(typed: str, agency_codes: list[str]) -> str | None:
+def canonical_code(typed: str, agency_codes: Sequence[str]) -> str | None:
     """The dossier code a person meant, typed with or without its dots, dashes and spaces
     ("0000017h55 260213 0007" → "000.00.17.H55-260213-0007"), or None. Where the agency
     part ends is known from the agencies' own codes (the longest that fits wins); the
     rest is the six-digit day and the sequence. A well-formed code of no known agency is
     kept as typed (it is simply not found)."""
     compact = _compact(typed)
-    for agency in sorted(agency_codes, key=len, reverse=True):
-        prefix = _compact(agency)
-        rest = compact[len(prefix):]
-        if prefix and compact.startswith(prefix) and rest.isascii() and rest.isdigit() \
-                and len(rest) >= 10:
-            code = f"{agency}-{rest[:6]}-{rest[6:]}"
-            return code if parse_dossier_code(code) is not None else None
+    lengths, agency_of = _agency_prefixes(tuple(agency_codes))
+    # The first agency, in the order of `_agency_prefixes`, whose code begins the typed one
+    # and leaves a day and a sequence after it.
+    fits = [agency_of[compact[:n]] for n in lengths if compact[:n] in agency_of
+            and compact[n:].isascii() and compact[n:].isdigit() and len(compact) - n >= 10]
+    if fits:
+        _, agency, length = min(fits)
+        rest = compact[length:]
+        code = f"{agency}-{rest[:6]}-{rest[6:]}"
+        return code if parse_dossier_code(code) is not None else None
     return typed.strip().upper() if parse_dossier_code(typed) is not None else None
+
+
+@lru_cache(maxsize=8)
+def _agency_prefixes(agency_codes: tuple[str, ...]
+                     ) -> tuple[list[int], dict[str, tuple[int, str, int]]]:
+    """Each agency code without its punctuation, naming (rank, code, length) of the first
+    agency written that way, ranked longest code first; and the lengths there are. Made
+    once per list of codes (every lookup places its code with the same list) instead of
+    compacting every agency's code on every lookup."""
+    agency_of: dict[str, tuple[int, str, int]] = {}
+    for rank, agency in enumerate(sorted(agency_codes, key=len, reverse=True)):
+        if prefix := _compact(agency):
+            agency_of.setdefault(prefix, (rank, agency, len(prefix)))
+    return sorted({len(prefix) for prefix in agency_of}), agency_of
 
 
 LAST_DIGITS_RE = re.compile(r"\A\d{4}\Z", re.ASCII)

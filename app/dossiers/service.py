@@ -17,7 +17,7 @@ from app.dossiers.logic import (
     canonical_code,
     last_digits_problem,
 )
-from app.dossiers.tables import Dossier
+from app.dossiers.tables import Dossier, DossierResult
 from app.prepared import prepared
 from app.web.short_cache import database_key, kept, memory_cache
 
@@ -91,11 +91,11 @@ async def resolve_code(typed: str, *, recent: bool = False) -> str | None:
     return canonical_code(typed, await (recent_agency_codes() if recent else _codes_now()))
 
 
-async def _codes_now() -> list[str]:
-    return [row["code"] for row in await agency_codes()]
+async def _codes_now() -> tuple[str, ...]:
+    return tuple(row["code"] for row in await agency_codes())
 
 
-async def recent_agency_codes() -> list[str]:
+async def recent_agency_codes() -> tuple[str, ...]:
     return await kept(AGENCY_CODES, database_key("agency_codes"), _codes_now,
                       now=time.monotonic(), ttl=AGENCY_CODES_SECONDS)
 
@@ -107,14 +107,18 @@ def agency_codes():
 
 @prepared
 def lookup_row(code):
-    """What the public lookup shows of a dossier, with the applicant's digits to check and
-    what its timeline and payment hints need (id, fees)."""
+    """What the public lookup shows of a dossier, with the applicant's digits to check,
+    what its timeline and payment hints need (id, fees) and its electronic result's
+    digests (None without a result; one result per dossier), read in the same query
+    rather than a second one per lookup."""
+    result = Dossier.id.join_on(DossierResult.dossier)
     return Dossier.select(
         Dossier.code, Dossier.status, Dossier.received_at, Dossier.due_at,
         Dossier.finished_at, Dossier.returned_at, Dossier.applicant_phone,
         Dossier.applicant_id_number, Dossier.procedure.name.as_alias("procedure_name"),
         Dossier.agency.name.as_alias("agency_name"), Dossier.id, Dossier.fees_due,
-        Dossier.fees_paid,
+        Dossier.fees_paid, result.sha256.as_alias("result_sha256"),
+        result.signed_sha256.as_alias("result_signed_sha256"),
     ).where(Dossier.code == code).first()
 
 
@@ -153,4 +157,5 @@ async def public_lookup(code: str, second_factor: str) -> dict | None:
     if row is None:
         return None
     del row["id"], row["fees_due"], row["fees_paid"]
+    del row["result_sha256"], row["result_signed_sha256"]
     return row

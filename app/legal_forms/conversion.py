@@ -72,10 +72,11 @@ async def conversion(dossier_id: int, conversion_id: int) -> dict | None:
     ).first()
 
 
-async def public_result_facts(dossier_id: int) -> dict | None:
-    """For the public lookup (after its second factor): the result's SHA-256 and the paper
-    conversions made of it, so whoever holds a paper copy can check it against the file."""
-    result = await result_of(dossier_id)
+async def public_result_facts(dossier_id: int, result: dict | None) -> dict | None:
+    """For the public lookup (after its second factor): the SHA-256 of the dossier's
+    `result` (its sha256 and signed_sha256, as read with the dossier; None without one)
+    and the paper conversions made of it, so whoever holds a paper copy can check it
+    against the file."""
     if result is None:
         return None
     conversions = await _conversions(dossier_id=dossier_id)

@@ -15,14 +15,18 @@ from app.workflow.service import actions_for, perform
 
 async def public_view(code: str, second_factor: str) -> dict | None:
     """The anonymous lookup with its timeline and what to do next; no personal data, no
-    officers' comments (None for unknown codes and wrong digits alike)."""
+    officers' comments (None for unknown codes and wrong digits alike). `issued_result`:
+    the digests of its electronic result, None without one."""
     row = await dossiers.proven_row(code, second_factor)
     if row is None:
         return None
     dossier_id, owed = row.pop("id"), row.pop("fees_due") - row.pop("fees_paid")
+    sha256, signed_sha256 = row.pop("result_sha256"), row.pop("result_signed_sha256")
     events = await public_events(dossier_id=dossier_id)
     return {**row, "dossier_id": dossier_id, "timeline": timeline(events, owner=False),
-            "next_steps": next_steps(row["status"], owed)}
+            "next_steps": next_steps(row["status"], owed),
+            "issued_result": None if sha256 is None else {
+                "sha256": sha256, "signed_sha256": signed_sha256}}
 
 
 @prepared
