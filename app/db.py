@@ -36,7 +36,10 @@ from piccolo.engine.sqlite import (
 )
 from piccolo.querystring import QueryString
 
+from app import db_sqlite_converters
+
 T = TypeVar("T")
+db_sqlite_converters.register()
 
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
