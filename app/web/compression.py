@@ -10,9 +10,10 @@ without making the facade; a streamed body (or brotli) goes through Litestar's o
 
 Why ISA-L level 3 (python-isal): measured inside the server under load (bench/RESULTS.md,
 w28-floor), zlib level 4 took 72 µs on a lookup page, 62 on the home page and 38 on a
-search fragment, ISA-L level 3 33, 27 and 26, for 1.8-3.2 % more bytes; zlib-ng at the
-same bytes took 44-58 µs. Between requests the compressor's state is cold, which costs
-zlib's 256 KB state more than ISA-L's.
+search fragment, ISA-L level 3 33, 27 and 26, for 1.8-3.2 % more bytes on those pages
+(2.6-4.9 % on the five pages of bench/gzip_levels.py: ~60 bytes, ~13 ms on 2G); zlib-ng at
+similar bytes took 44-58 µs. Inside the server each call costs 2-3 times its tight-loop
+time (bench/gzip_levels.py), so only the in-server figures decide.
 """
 
 from __future__ import annotations
