@@ -3,8 +3,16 @@
 Renders the hot public pages once through the real app in-process (a scratch database:
 migrate, demo catalogue, a few thousand bulk dossiers), then compresses each body the way
 Litestar's compression middleware does (`GzipCompression`: write, sync flush, close) at
-every level, many times, and prints one table: mean compressed bytes and µs per page, and
-what the bytes cost a citizen on Slow 3G (400 kbit/s). The scratch folder is removed.
+every zlib level, and in one call as `app.web.compression` does with zlib, ISA-L
+(python-isal, levels 0-3) and zlib-ng (only if installed: it is not a dependency), many
+times, and prints one row per codec and level: bytes and µs per page, the mean, and what
+the mean costs a citizen on Slow 3G (400 kbit/s) and on 2G (~40 kbit/s). The scratch
+folder is removed.
+
+A tight loop keeps the compressor's state warm in the CPU's caches: inside the server,
+between requests, the same call costs more (zlib level 4 ~60-70 µs a page against ~20
+here; ISA-L ~25-33), so choose by the in-server numbers in bench/RESULTS.md and use this
+table for the bytes.
 
     .venv/bin/python bench/gzip_levels.py [--repeat 2000]
 """
@@ -12,6 +20,7 @@ what the bytes cost a citizen on Slow 3G (400 kbit/s). The scratch folder is rem
 from __future__ import annotations
 
 import argparse
+import gzip
 import io
 import os
 import shutil
@@ -19,8 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
+from isal import isal_zlib
 from litestar.config.compression import CompressionConfig
 from litestar.middleware.compression.gzip_facade import GzipCompression
 
@@ -34,9 +45,11 @@ PAGES = {
     "procedure page": ("/thu-tuc/1", {}),
 }
 SLOW_3G_BYTES_PER_S = 400_000 / 8
+TWO_G_BYTES_PER_S = 40_000 / 8
+GZIP_WBITS = 31
 
 
-def compress(body: bytes, level: int) -> bytes:
+def litestar_gzip(body: bytes, level: int) -> bytes:
     buffer = io.BytesIO()
     facade = GzipCompression(buffer, "gzip", CompressionConfig(backend="gzip",
                                                                 gzip_compress_level=level))
@@ -72,6 +85,34 @@ def bodies(var_dir: Path) -> dict[str, bytes]:
     return found
 
 
+def codecs() -> dict[str, object]:
+    """Name -> a function of the body: every way of gzipping a page compared here."""
+    found = {f"zlib {level} (Litestar's GzipFile)": (lambda b, lv=level: litestar_gzip(b, lv))
+             for level in range(1, 10)}
+    found["zlib 4, one call"] = lambda b: zlib.compress(b, 4, GZIP_WBITS)
+    for level in range(4):
+        found[f"isal {level}, one call"] = lambda b, lv=level: isal_zlib.compress(
+            b, lv, GZIP_WBITS)
+    try:
+        from zlib_ng import zlib_ng
+    except ImportError:
+        return found
+    for level in range(1, 7):
+        found[f"zlib-ng {level}, one call"] = lambda b, lv=level: zlib_ng.compress(
+            b, lv, GZIP_WBITS)
+    return found
+
+
+def best_micros(function, body: bytes, repeat: int) -> float:
+    rounds = []  # the best of 5 rounds: the machine may be shared
+    for _ in range(5):
+        started = time.perf_counter()
+        for _ in range(repeat // 5):
+            function(body)
+        rounds.append((time.perf_counter() - started) / (repeat // 5) * 1e6)
+    return min(rounds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2000)
@@ -82,28 +123,24 @@ def main() -> None:
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
     print(f"load average {os.getloadavg()[0]:.2f}; {args.repeat} compressions per page "
-          "and level, best of 5 rounds\n")
-    print("| page | bytes | " + " | ".join(f"level {level}" for level in range(1, 10)) + " |")
-    print("|---|---:|" + "---:|" * 9)
-    totals = {level: [0, 0.0] for level in range(1, 10)}
-    for name, body in pages.items():
-        cells = []
-        for level in range(1, 10):
-            rounds = []  # the best of 5 rounds: the machine may be shared
-            for _ in range(5):
-                started = time.perf_counter()
-                for _ in range(args.repeat // 5):
-                    out = compress(body, level)
-                rounds.append((time.perf_counter() - started) / (args.repeat // 5) * 1e6)
-            micros = min(rounds)
-            totals[level][0] += len(out)
-            totals[level][1] += micros
-            cells.append(f"{len(out):,} B, {micros:.0f} µs")
-        print(f"| {name} | {len(body):,} | " + " | ".join(cells) + " |")
-    n = len(pages)
-    print("| **mean** | | " + " | ".join(
-        f"{b / n:,.0f} B, {us / n:.0f} µs, 3G {b / n / SLOW_3G_BYTES_PER_S * 1000:.1f} ms"
-        for b, us in totals.values()) + " |")
+          "and codec, best of 5 rounds\n")
+    print("| codec, level | " + " | ".join(f"{name} ({len(body):,} B)"
+                                          for name, body in pages.items())
+          + " | mean | Slow 3G | 2G |")
+    print("|---|" + "---:|" * (len(pages) + 3))
+    for codec, function in codecs().items():
+        sizes, micros = [], []
+        for body in pages.values():
+            out = function(body)
+            assert gzip.decompress(out) == body, codec
+            sizes.append(len(out))
+            micros.append(best_micros(function, body, args.repeat))
+        mean = sum(sizes) / len(sizes)
+        print(f"| {codec} | " + " | ".join(f"{b:,} B, {us:.0f} µs"
+                                           for b, us in zip(sizes, micros, strict=True))
+              + f" | {mean:,.0f} B, {sum(micros) / len(micros):.0f} µs"
+              f" | {mean / SLOW_3G_BYTES_PER_S * 1000:.1f} ms"
+              f" | {mean / TWO_G_BYTES_PER_S * 1000:.0f} ms |")
 
 
 if __name__ == "__main__":

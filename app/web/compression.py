@@ -1,19 +1,26 @@
-"""gzip of a whole page in one zlib call (issue #21).
+"""gzip of a whole page in one call, by ISA-L (issue #21).
 
 Litestar's compression middleware writes every body through a `GzipFile` facade (a file
 object, a sync flush, then a finish) made for each request before the response even
-starts. Our pages are sent as one body message, so this subclass compresses such a body
-with one `zlib.compress` call (~40 µs less CPU per lookup, ~20 µs per home page; the
-whole layer costs ~150 and ~90 µs, mostly zlib itself: bench/RESULTS.md), at the configured
-level, with the same headers Litestar sets (Content-Encoding, Content-Length, Vary) and
-the same rules (only at `minimum_size` or above, never a cached response); anything else
-(a streamed body, brotli) goes through Litestar's own wrapper unchanged.
+starts, even for a body too small to compress. Our pages are sent as one body message, so
+this subclass compresses such a body with one `isal_zlib.compress` call, with the same
+headers Litestar sets (Content-Encoding, Content-Length, Vary) and the same rules (only at
+`minimum_size` or above, never a cached response); a small or cached body is sent as it is
+without making the facade; a streamed body (or brotli) goes through Litestar's own wrapper.
+
+Why ISA-L level 3 (python-isal): measured inside the server under load (bench/RESULTS.md,
+w28-floor), zlib level 4 took 72 µs on a lookup page, 62 on the home page and 38 on a
+search fragment, ISA-L level 3 33, 27 and 26, for 1.8-3.2 % more bytes on those pages
+(2.6-4.9 % on the five pages of bench/gzip_levels.py: ~60 bytes, ~13 ms on 2G); zlib-ng at
+similar bytes took 44-58 µs. Inside the server each call costs 2-3 times its tight-loop
+time (bench/gzip_levels.py), so only the in-server figures decide.
 """
 
 from __future__ import annotations
 
 import zlib
 
+from isal import isal_zlib
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import CompressionEncoding
 from litestar.middleware.compression import CompressionMiddleware
@@ -22,6 +29,7 @@ from litestar.utils.empty import value_or_default
 from litestar.utils.scope.state import ScopeState
 
 GZIP_WBITS = 16 + zlib.MAX_WBITS  # a gzip header and trailer around the deflate stream
+ONE_SHOT_LEVEL = isal_zlib.ISAL_BEST_COMPRESSION  # 3; the streamed path keeps zlib's level
 
 
 class OneShotGzipMiddleware(CompressionMiddleware):
@@ -42,17 +50,11 @@ class OneShotGzipMiddleware(CompressionMiddleware):
                 return
             state = ScopeState.from_scope(scope)
             if start is not None and message["type"] == "http.response.body" \
-                    and not message.get("more_body") \
-                    and len(message["body"]) >= self.config.minimum_size \
-                    and not value_or_default(state.is_cached, False):
-                body = zlib.compress(message["body"], self.config.gzip_compress_level,
-                                     GZIP_WBITS)
-                headers = MutableScopeHeaders(start)
-                headers["Content-Encoding"] = compression_encoding
-                headers["Content-Length"] = str(len(body))
-                headers.extend_header_value("vary", "Accept-Encoding")
-                message["body"] = body
-                state.response_compressed = True
+                    and not message.get("more_body"):
+                if len(message["body"]) >= self.config.minimum_size \
+                        and not value_or_default(state.is_cached, False):
+                    compress(start, message, compression_encoding)
+                    state.response_compressed = True
                 await send(start)
                 await send(message)
                 return
@@ -63,3 +65,12 @@ class OneShotGzipMiddleware(CompressionMiddleware):
             await general(message)
 
         return send_wrapper
+
+
+def compress(start: Message, message: Message, encoding: str) -> None:
+    """The body of `message` gzipped, and the start message's headers to match."""
+    body = message["body"] = isal_zlib.compress(message["body"], ONE_SHOT_LEVEL, GZIP_WBITS)
+    headers = MutableScopeHeaders(start)
+    headers["Content-Encoding"] = encoding
+    headers["Content-Length"] = str(len(body))
+    headers.extend_header_value("vary", "Accept-Encoding")

@@ -7,7 +7,6 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import pass_context
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup, escape
 
@@ -28,6 +27,7 @@ from app.web.auth import session_ends_soon
 from app.web.chrome import Chrome
 from app.web.forms import field_limit
 from app.web.kept_forms import restore as kept_form
+from app.web.template_engine import TemplateEngine
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
@@ -75,7 +75,7 @@ def _remembered_url_for(reversed_urls: dict):
     return url_for
 
 
-def _configure(engine: JinjaTemplateEngine) -> None:
+def _configure(engine: TemplateEngine) -> None:
     env = engine.engine
     # Compiled templates stay cached; checking each file's mtime on every render is for
     # template authors (MOTCUA_DEBUG=1), not for a server in service.
@@ -117,15 +117,15 @@ def _configure(engine: JinjaTemplateEngine) -> None:
 
 
 @cache
-def offline_engine() -> JinjaTemplateEngine:
+def offline_engine() -> TemplateEngine:
     """The same templates and filters outside a request (worker jobs rendering PDFs);
     `url_for` and `csrf_input` are absent, so only print layouts may be rendered."""
-    engine = JinjaTemplateEngine(directory=TEMPLATES_DIR)
+    engine = TemplateEngine(directory=TEMPLATES_DIR)
     _configure(engine)
     return engine
 
 
 def template_config() -> TemplateConfig:
     return TemplateConfig(
-        directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=_configure
+        directory=TEMPLATES_DIR, engine=TemplateEngine, engine_callback=_configure
     )
