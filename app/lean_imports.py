@@ -31,6 +31,10 @@ from contextlib import contextmanager
 DRIVER_IMPORTERS = {"huey.storage": "redis", "piccolo.querystring": "asyncpg"}
 # Imported by a dependency at load time, used only when writing migration files.
 DEFERRED = ("black",)
+# Installed (Piccolo depends on it) but used by none of our handlers: Litestar adds its
+# pydantic plugins whenever it can import pydantic (~8 MB resident with pydantic-core), so
+# the app is built with it marked absent (app.main).
+UNUSED_BY_HANDLERS = {"pydantic"}
 # Library -> its command-line client, which it imports at load time if it can.
 COMMAND_LINE_CLIENTS = {"httpx": "httpx._main"}
 

@@ -18,6 +18,7 @@ from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
 import piccolo_conf  # noqa: F401  (registers the database engine)
+from app.lean_imports import UNUSED_BY_HANDLERS, absent
 from app.routes import CONTROLLERS
 from app.settings import get_settings
 from app.system import production
@@ -50,35 +51,37 @@ def freeze_startup_objects() -> None:
 def create_app() -> Litestar:
     settings = get_settings()
     production.check(settings)
-    return Litestar(
-        route_handlers=[
-            *CONTROLLERS,
-            create_static_files_router(path="/static", directories=[STATIC_DIR],
-                                       name="static", opt={"exclude_from_auth": True},
-                                       cache_control=STATIC_CACHE),
-        ],
-        middleware=[
-            allowed_hosts_middleware,
-            DefineMiddleware(AsciiCSRFMiddleware, config=CSRFConfig(
-                secret=settings.secret_key, cookie_secure=settings.https,
-                cookie_httponly=True, cookie_name="motcua_csrf", exclude=["^/api/v1/"])),
-            DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz"]),
-        ],
-        template_config=template_config(),
-        # Schema documents only: the interactive UIs load scripts from CDNs, which the CSP
-        # forbids and a provincial network may not reach.
-        openapi_config=OpenAPIConfig(title="Một Cửa API", version="1",
-                                     path="/api/schema", render_plugins=[YamlRenderPlugin()]),
-        before_request=ids_in_range,
-        before_send=[security_headers(settings.https)],
-        plugins=[HTMXPlugin()],
-        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=GZIP_LEVEL,
-                                             middleware_class=OneShotGzipMiddleware),
-        on_startup=[freeze_startup_objects],
-        exception_handlers={HTTPException: http_error, Exception: internal_error},
-        logging_config=LoggingConfig(
-            root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
-            log_exceptions="never",
-        ),
-        debug=settings.debug,
-    )
+    # Litestar adds its pydantic plugins whenever pydantic imports; no handler uses it.
+    with absent(UNUSED_BY_HANDLERS):
+        return Litestar(
+            route_handlers=[
+                *CONTROLLERS,
+                create_static_files_router(path="/static", directories=[STATIC_DIR],
+                                           name="static", opt={"exclude_from_auth": True},
+                                           cache_control=STATIC_CACHE),
+            ],
+            middleware=[
+                allowed_hosts_middleware,
+                DefineMiddleware(AsciiCSRFMiddleware, config=CSRFConfig(
+                    secret=settings.secret_key, cookie_secure=settings.https,
+                    cookie_httponly=True, cookie_name="motcua_csrf", exclude=["^/api/v1/"])),
+                DefineMiddleware(SessionAuthMiddleware, exclude=["^/static/", "^/healthz"]),
+            ],
+            template_config=template_config(),
+            # Schema documents only: the interactive UIs load scripts from CDNs, which the CSP
+            # forbids and a provincial network may not reach.
+            openapi_config=OpenAPIConfig(title="Một Cửa API", version="1",
+                                         path="/api/schema", render_plugins=[YamlRenderPlugin()]),
+            before_request=ids_in_range,
+            before_send=[security_headers(settings.https)],
+            plugins=[HTMXPlugin()],
+            compression_config=CompressionConfig(backend="gzip", gzip_compress_level=GZIP_LEVEL,
+                                                 middleware_class=OneShotGzipMiddleware),
+            on_startup=[freeze_startup_objects],
+            exception_handlers={HTTPException: http_error, Exception: internal_error},
+            logging_config=LoggingConfig(
+                root={"level": logging.getLevelName(logging.INFO), "handlers": ["queue_listener"]},
+                log_exceptions="never",
+            ),
+            debug=settings.debug,
+        )

@@ -118,12 +118,14 @@ def test_the_web_process_starts_without_the_libraries_of_jobs_and_rare_pages(tmp
     assert _start_up_probe(tmp_path, probe).splitlines() == ["", "SqliteStorage sqlite"]
 
 
-def test_command_line_tools_stay_out_of_the_web_process(tmp_path):
+def test_libraries_no_process_of_ours_uses_stay_out_of_the_web_process(tmp_path):
     # Piccolo's app registry imports black when the web process starts (~7 MB); only
     # `piccolo migrations new` and its like read from it, and then it works as imported.
-    # httpx imports its own command-line client (rich, pygments) if they are installed.
+    # httpx imports its own command-line client (rich, pygments) if they are installed;
+    # Litestar its pydantic plugins if pydantic is (a dependency of Piccolo's).
     probe = ("import sys; from app.main import create_app; create_app(); "
-             "print([m for m in ('blib2to3', 'rich', 'pygments') if m in sys.modules]); "
+             "print([m for m in ('blib2to3', 'rich', 'pygments', 'pydantic') "
+             "if m in sys.modules]); "
              "import httpx; print(httpx.AsyncClient.__name__, httpx.main.__module__); "
              "from piccolo.conf import apps; "
              "print(apps.black.format_str('x = ( 1 )', mode=apps.black.FileMode()).strip(), "
@@ -131,6 +133,19 @@ def test_command_line_tools_stay_out_of_the_web_process(tmp_path):
              "from black import FileMode; print(FileMode is apps.black.FileMode)")
     assert _start_up_probe(tmp_path, probe).splitlines() == [
         "[]", "AsyncClient httpx", "x = 1 True module", "True"]
+
+
+def test_the_api_schema_is_the_same_without_litestars_pydantic_plugins(tmp_path):
+    probe = ("import hashlib, sys; {first}from app.main import create_app; "
+             "from litestar.testing import TestClient; "
+             "client = TestClient(create_app(), base_url='http://127.0.0.1'); "
+             "answer = client.get('/api/schema/openapi.json'); "
+             "print(answer.status_code, 'pydantic' in sys.modules, "
+             "hashlib.sha256(answer.content).hexdigest())")
+    without = _start_up_probe(tmp_path, probe.format(first="")).split()
+    with_plugins = _start_up_probe(tmp_path, probe.format(first="import pydantic; ")).split()
+    assert without[:2] == ["200", "False"] and with_plugins[:2] == ["200", "True"]
+    assert without[2] == with_plugins[2]
 
 
 def test_the_drivers_load_where_their_services_are_configured(tmp_path):
