@@ -126,6 +126,12 @@ async def _fts_ids(words: list[str]) -> list[int] | None:
     return await dialect_module("app.catalog", "search").ranked_ids(words)
 
 
+async def tidy_index() -> None:
+    """Keep the engine's text index compact after many catalogue writes (nightly, and
+    after a whole catalogue is loaded or imported), so every keystroke reads less."""
+    await dialect_module("app.catalog", "search").tidy_index()
+
+
 async def _like_ids(words: list[str]) -> list[int]:
     """The portable fallback: every word inside the folded name, by name."""
     select = Procedure.select(Procedure.id)
