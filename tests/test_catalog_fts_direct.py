@@ -1,6 +1,7 @@
-"""The catalogue's FTS5 ranking goes straight to the engine with the index's presence kept
-a few seconds (issue #21): the same ids in the same order as the statement run through
-Piccolo's `raw()`, as it was before."""
+"""The catalogue's FTS5 ranking runs as a kept statement (app.prepared) with the index's
+presence kept a few seconds (issue #21): the same ids in the same order as the statement
+run through Piccolo's `raw()`, as it was before; merging the index's segments changes no
+answer."""
 
 from __future__ import annotations
 

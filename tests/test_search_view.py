@@ -7,6 +7,7 @@ with the kept lists drawn again and again in any order."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -18,10 +19,12 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from app.catalog import search_view
 from app.catalog.logic import TimeUnit, describe_time_limit, search_text
+from app.catalog.search import MAX_WORDS, query_words
 from app.catalog.tables import Field, Procedure
 from app.demo.loader import PROVINCE_CODE, load_catalogue
 from app.directory.service import load_current_units
 from app.directory.tables import Agency
+from app.text import fold
 from tests.conftest import run, shared_app
 
 REFERENCE = Path(__file__).parent / "reference_templates"
@@ -115,3 +118,8 @@ def test_time_limits_kept_read_as_made(amount, unit):
     assert describe_time_limit(amount, str(unit)) == made  # the column's plain string
     assert describe_time_limit(float(amount), unit) == describe_time_limit.__wrapped__(
         float(amount), unit)
+
+
+@given(st.text() | st.text(alphabet="aAzZ09 .-_'\"*:()đĐấẤ\t\n"))
+def test_query_words_without_diacritics_skip_folding_and_read_the_same(text):
+    assert query_words(text) == re.findall(r"[a-z0-9]+", fold(text))[:MAX_WORDS]
