@@ -141,11 +141,6 @@ def _text_index() -> ModuleType:
 _TEXT_INDEXES: dict[str, ModuleType] = {}
 
 
-async def _fts_ids(words: list[str]) -> list[int] | None:
-    """Ranked ids from the engine's full-text index, best first; None without one."""
-    return await _text_index().ranked_ids(words)
-
-
 async def tidy_index() -> None:
     """Keep the engine's text index compact after many catalogue writes (nightly, and
     after a whole catalogue is loaded or imported), so every keystroke reads less."""
@@ -171,9 +166,14 @@ async def search(query: str, filters: Filters = Filters(),
         if not filters.any:
             return []
         return await _browse(**chosen, limit=limit)
-    ids = await _fts_ids(words)
-    if ids is None:
-        ids = await _like_ids(words)
+    rows = await _text_index().ranked_rows(words, chosen, limit)
+    if rows is not None:
+        return rows
+    return await rows_in_rank_order(await _like_ids(words), chosen, limit)
+
+
+async def rows_in_rank_order(ids: list[int], chosen: dict, limit: int) -> list[dict]:
+    """The rows of the ranked `ids` the filters keep, in the ids' order."""
     if not ids:
         return []
     rows = await _ranked(**chosen, ids=padded_ids(ids))
