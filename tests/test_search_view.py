@@ -110,6 +110,18 @@ def test_kept_lists_are_drawn_per_chosen_value():
     assert len(search_view._drawn) <= search_view.MAX_DRAWN
 
 
+def test_a_kept_list_is_found_by_itself_and_a_new_list_is_drawn_anew():
+    rows = [{"id": 1, "name": "Hộ tịch"}, {"id": 2, "name": "Đất đai"}]
+    first = search_view._kept_list_tags(rows, 1)
+    assert search_view._kept_list_tags(rows, 1) is first
+    assert first == search_view.option_tags(((1, "Hộ tịch"), (2, "Đất đai")), 1)
+    renamed = [{"id": 1, "name": "Hộ tịch"}, {"id": 2, "name": "Đất <đai>"}]  # a new list
+    assert "Đất &lt;đai&gt;" in search_view._kept_list_tags(renamed, 1)
+    for n in range(search_view.MAX_DRAWN * 2):
+        search_view._kept_list_tags([{"id": n, "name": "x"}], n)
+    assert len(search_view._drawn_rows) <= search_view.MAX_DRAWN
+
+
 @given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False),
        st.sampled_from(list(TimeUnit)))
 def test_time_limits_kept_read_as_made(amount, unit):

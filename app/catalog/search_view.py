@@ -61,18 +61,32 @@ def option_tags(choices: tuple[tuple[Any, Any], ...], chosen: Any) -> Markup:
     return drawn
 
 
-def _pairs(rows: Iterable[Mapping[str, Any]]) -> tuple[tuple[Any, Any], ...]:
-    return tuple((row["id"], row["name"]) for row in rows)
+def _kept_list_tags(rows: list[Mapping[str, Any]], chosen: Any) -> Markup:
+    """`option_tags` of a kept list of rows (id, name), found by the list itself while the
+    short cache hands out the same list: no pairs rebuilt and hashed per request. The memo
+    holds the list, so its id cannot be reused by another while the entry lives."""
+    key = (id(rows), chosen)
+    hit = _drawn_rows.get(key)
+    if hit is not None and hit[0] is rows:
+        return hit[1]
+    drawn = option_tags(tuple((row["id"], row["name"]) for row in rows), chosen)
+    if len(_drawn_rows) >= MAX_DRAWN:
+        _drawn_rows.clear()
+    _drawn_rows[key] = (rows, drawn)
+    return drawn
+
+
+_drawn_rows: dict[tuple[int, Any], tuple[list, Markup]] = {}
+_LEVELS, _ONLINE_LEVELS = tuple(LEVEL_LABELS.items()), tuple(ONLINE_LEVEL_LABELS.items())
 
 
 def filter_choices(options: Mapping[str, list], filters) -> dict[str, Markup]:
     """The four filter lists of the search form, with what the visitor chose selected."""
     return {
-        "fields": option_tags(_pairs(options["fields"]), filters.field),
-        "agencies": option_tags(_pairs(options["agencies"]), filters.agency),
-        "levels": option_tags(tuple(LEVEL_LABELS.items()), filters.level),
-        "online_levels": option_tags(tuple(ONLINE_LEVEL_LABELS.items()),
-                                     filters.online_level),
+        "fields": _kept_list_tags(options["fields"], filters.field),
+        "agencies": _kept_list_tags(options["agencies"], filters.agency),
+        "levels": option_tags(_LEVELS, filters.level),
+        "online_levels": option_tags(_ONLINE_LEVELS, filters.online_level),
     }
 
 
