@@ -110,7 +110,7 @@ def test_portable_fallback_finds_the_same_procedures(catalogue):
     for query in ("giay phep", "dang ky", "xay dung"):
         words = query_words(query)
         assert set(run(catalog_search._like_ids(words))) == set(
-            run(catalog_search._fts_ids(words)))
+            run(catalog_search._text_index().ranked_ids(words)))
 
 
 def test_page_and_htmx_fragment_share_one_url(client, catalogue):

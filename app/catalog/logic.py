@@ -3,6 +3,7 @@
 import re
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from app.formatting import format_number
 from app.text import fold
@@ -24,6 +25,10 @@ class TimeUnit(StrEnum):
         }[self]
 
 
+# Every search result and procedure page reads a time limit, and a catalogue holds few
+# distinct ones: ~9 us each made, a dictionary hit kept (issue #21). Equal keys (5,
+# Decimal("5.0"), TimeUnit.HOURS and "hours") read the same, so sharing an entry is exact.
+@lru_cache(maxsize=512)
 def describe_time_limit(amount: Decimal | int | float, unit: str) -> str:
     """ "5 ngày làm việc", "12 giờ làm việc", "1 tháng", "0,5 ngày làm việc"."""
     return f"{format_number(Decimal(str(amount)).normalize())} {TimeUnit(unit).words}"

@@ -22,3 +22,14 @@ async def ranked_ids(words: list[str]) -> list[int] | None:
         f"ORDER BY ts_rank({DOCUMENT}, to_tsquery('simple', {{}})) DESC, name LIMIT 500",
         ts_query(words), ts_query(words))
     return [row["id"] for row in rows]
+
+
+async def ranked_rows(words: list[str], chosen: dict, limit: int) -> list[dict]:
+    """The results, best first: the ranked ids, then their rows (app.catalog.search)."""
+    from app.catalog.search import rows_in_rank_order  # search chose this module
+
+    return await rows_in_rank_order(await ranked_ids(words), chosen, limit)
+
+
+async def tidy_index() -> None:
+    """Nothing to merge: the GIN index takes its pending entries in at vacuum."""

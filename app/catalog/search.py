@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from types import ModuleType
 
 from app.catalog.logic import LEVEL_LABELS, ONLINE_LEVEL_LABELS
 from app.catalog.service import CATALOGUE_FIGURES, CATALOGUE_SECONDS
@@ -25,10 +26,11 @@ from app.web.short_cache import database_key, kept
 MAX_WORDS = 8
 MAX_RESULTS = 50
 
+# What a result shows (app.catalog.search_view.result_items), nothing more: every column
+# read is converted on every keystroke, and the field's name cost a join (issue #21).
 _COLUMNS = (
-    Procedure.id, Procedure.code, Procedure.name, Procedure.level, Procedure.online_level,
-    Procedure.time_limit_amount, Procedure.time_limit_unit, Procedure.fee_amount,
-    Procedure.agency.name.as_alias("agency_name"), Procedure.field.name.as_alias("field_name"),
+    Procedure.id, Procedure.name, Procedure.online_level, Procedure.time_limit_amount,
+    Procedure.time_limit_unit, Procedure.agency.name.as_alias("agency_name"),
 )
 
 
@@ -64,10 +66,15 @@ def filters_from(params) -> Filters:
                    online_level=choice("truc_tuyen", ONLINE_LEVEL_LABELS))
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def query_words(query: str) -> list[str]:
     """Folded words, letters and digits only (so nothing the user types can be read as
     full-text syntax): "Cấp giấy phép: xây-dựng" -> ["cap", "giay", "phep", "xay", "dung"]."""
-    return re.findall(r"[a-z0-9]+", fold(query))[:MAX_WORDS]
+    # Typed without diacritics (most keystrokes), folding is only lower-casing: the
+    # Unicode decomposition cost ~7 us a keystroke for nothing.
+    return _WORD.findall(query.lower() if query.isascii() else fold(query))[:MAX_WORDS]
 
 
 def _conditions(field, agency, level, online_level):
@@ -121,9 +128,23 @@ def _agencies_named(ids):
         Agency.name)
 
 
-async def _fts_ids(words: list[str]) -> list[int] | None:
-    """Ranked ids from the engine's full-text index, best first; None without one."""
-    return await dialect_module("app.catalog", "search").ranked_ids(words)
+def _text_index() -> ModuleType:
+    """This engine's text-index module, looked up once per engine kind: on every keystroke
+    app.db.get_engine() and an import lookup cost more than the ranking's Python side."""
+    engine_type = Procedure._meta.db.engine_type
+    found = _TEXT_INDEXES.get(engine_type)
+    if found is None:
+        found = _TEXT_INDEXES[engine_type] = dialect_module("app.catalog", "search")
+    return found
+
+
+_TEXT_INDEXES: dict[str, ModuleType] = {}
+
+
+async def tidy_index() -> None:
+    """Keep the engine's text index compact after many catalogue writes (nightly, and
+    after a whole catalogue is loaded or imported), so every keystroke reads less."""
+    await _text_index().tidy_index()
 
 
 async def _like_ids(words: list[str]) -> list[int]:
@@ -139,14 +160,20 @@ async def search(query: str, filters: Filters = Filters(),
     """Procedures matching the words and the filters, best first. With no words, the
     filtered catalogue by name (browsing a field or an agency); with neither, nothing."""
     words = query_words(query)
-    chosen = asdict(filters)
+    chosen = {"field": filters.field, "agency": filters.agency, "level": filters.level,
+              "online_level": filters.online_level}  # dataclasses.asdict deep-copies
     if not words:
         if not filters.any:
             return []
         return await _browse(**chosen, limit=limit)
-    ids = await _fts_ids(words)
-    if ids is None:
-        ids = await _like_ids(words)
+    rows = await _text_index().ranked_rows(words, chosen, limit)
+    if rows is not None:
+        return rows
+    return await rows_in_rank_order(await _like_ids(words), chosen, limit)
+
+
+async def rows_in_rank_order(ids: list[int], chosen: dict, limit: int) -> list[dict]:
+    """The rows of the ranked `ids` the filters keep, in the ids' order."""
     if not ids:
         return []
     rows = await _ranked(**chosen, ids=padded_ids(ids))

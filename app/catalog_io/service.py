@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.audit import service as audit
+from app.catalog import search as catalog_search
 from app.catalog.content import ProcedureContent, missing_parts
 from app.catalog.publishing import (
     CatalogError,
@@ -113,6 +114,7 @@ async def import_workbook(data: bytes, *, dry_run: bool, actor_id: int | None = 
             if dry_run or report.problems:
                 return report
             await _write(plan, actor_id, now)
+            await catalog_search.tidy_index()
             await audit.record("catalog.imported", "catalogue", "import",
                                {"added": len(report.added), "amended": len(report.amended),
                                 "unchanged": len(report.unchanged)}, actor_id=actor_id)

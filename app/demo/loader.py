@@ -19,6 +19,7 @@ from typing import Any
 from piccolo.table import Table
 
 from app.audit import service as audit
+from app.catalog import search as catalog_search
 from app.catalog.logic import (
     COMPONENT_KIND_LABELS,
     LEVEL_LABELS,
@@ -104,6 +105,7 @@ async def load_catalogue() -> dict[str, int]:
             counts["agencies"] = len(agency_ids)
             counts.update(await _insert_procedures(catalogue, agency_ids))
             counts["published_versions"] = await publish_demo_catalogue()
+            await catalog_search.tidy_index()
         counts["rule_versions"] = await _insert_rule_versions(read_data("rule_versions.json"))
         if any(counts.values()):
             await audit.record("demo.catalogue_loaded", "catalogue", "demo", counts)

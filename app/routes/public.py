@@ -9,7 +9,7 @@ from litestar.plugins.htmx import HTMXRequest
 from litestar.response import Template
 from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_429_TOO_MANY_REQUESTS
 
-from app.catalog import forms
+from app.catalog import forms, search_view
 from app.catalog import search as catalog_search
 from app.catalog import service as catalog
 from app.dossiers import lookup_limit
@@ -35,13 +35,12 @@ class PublicController(Controller):
         q = params.get("q", "").strip()[:200]
         filters = catalog_search.filters_from(params)
         results = await catalog_search.search(q, filters)
-        context = {"q": q, "filters": filters, "results": results,
-                   "searched": bool(q) or filters.any}
         # The same URL serves the whole page or, for htmx, only the results list.
         if request.htmx and request.htmx.target == "search-results":
-            return Template("public/_search_results.html", context=context)
-        context["options"] = await catalog_search.filter_options()
-        return Template("public/search.html", context=context)
+            return Template("public/_search_results.html",
+                            context=search_view.page_context(request, q, filters, results))
+        return Template("public/search.html", context=search_view.page_context(
+            request, q, filters, results, await catalog_search.filter_options()))
 
     @get("/thu-tuc/{procedure_id:int}", name="catalog.procedure")
     async def procedure(self, procedure_id: FromPath[int]) -> Template:

@@ -15,6 +15,7 @@ from huey import crontab
 
 from app import db
 from app.archive import fixity
+from app.catalog import search as catalog_search
 from app.formatting import now_utc
 from app.housekeeping import service
 from app.jobs import service as jobs_service
@@ -38,6 +39,7 @@ def nightly_cleanup() -> dict[str, int]:
                 now - timedelta(days=settings.job_keep_days)),
         }
         await db.optimize()  # after the deletes, so the statistics see the new sizes
+        await catalog_search.tidy_index()  # the day's catalogue edits each added a segment
         return counts
 
     return asyncio.run(run())
