@@ -8,12 +8,12 @@ limited after too many failures (429), and a signed-in applicant."""
 
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from jinja2 import ChoiceLoader, FunctionLoader
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
@@ -24,23 +24,11 @@ from app.legal_forms import conversion
 from app.legal_forms.tables import ResultConversion
 from app.portal import tracking
 from app.prepared import bypassed_everywhere
-from app.web.templating import TEMPLATES_DIR
 from tests import factories
 from tests.conftest import login, run, shared_app
 from tests.query_world import UNKNOWN_CODES, build_world
 
-TUNED_TEMPLATES = ("public/lookup.html", "portal/_timeline.html")
-SUBSCRIPT = re.compile(r'\["(\w+)"\]')
-
-
-def plain_source(name: str) -> str | None:
-    """A tuned template with its subscripts read as attributes, as first written."""
-    if name not in TUNED_TEMPLATES:
-        return None
-    source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-    plain = SUBSCRIPT.sub(r".\1", source)
-    assert plain != source, name  # the comparison below compares two spellings
-    return plain
+REFERENCE = Path(__file__).parent / "reference_templates"
 
 
 @contextmanager
@@ -48,7 +36,7 @@ def straightforward_path():
     """Piccolo's own queries and the plain templates in place of the tuned ones."""
     env = shared_app().template_engine.engine
     loader = env.loader
-    env.loader = ChoiceLoader([FunctionLoader(plain_source), loader])
+    env.loader = ChoiceLoader([FileSystemLoader(REFERENCE), loader])
     try:
         with bypassed_everywhere():
             yield

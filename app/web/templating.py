@@ -22,6 +22,7 @@ from app.documents.qr import lookup_qr_svg
 from app.dossiers.logic import STATUS_LABELS, Channel
 from app.files.logic import MAX_DOSSIER_BYTES, MAX_FILE_BYTES
 from app.integrations.config import provider as integration_provider
+from app.portal.lookup_view import LookupView
 from app.settings import get_settings
 from app.web.auth import session_ends_soon
 from app.web.chrome import Chrome
@@ -97,6 +98,7 @@ def _configure(engine: TemplateEngine) -> None:
         url_for=_remembered_url_for({}),  # one cache per app: its routes
         asset=asset_url,
         chrome=Chrome(env),  # base.html's header and footer, rendered once per role
+        lookup_view=LookupView(env),  # the lookup's found dossier and form, drawn in Python
         province_name=get_settings().province_name,
         online_level_labels=ONLINE_LEVEL_LABELS,
         level_labels=LEVEL_LABELS,
