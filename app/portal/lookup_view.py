@@ -32,6 +32,30 @@ CODE, DIGITS = "\0lookup-ma\0", "\0lookup-so\0"
 _MARKER = re.compile(f"({CODE}|{DIGITS})")
 NOT_RECEIVED = "Chưa tiếp nhận"
 NO_DUE_DATE = "Chưa có: ngày hẹn được tính khi hồ sơ được tiếp nhận"
+MAX_KEPT = 4096  # escaped texts kept; a full memo starts over
+_escaped: dict[str, str] = {}
+
+
+def kept_escape(text: Any) -> str:
+    """`escape(text)`, kept for plain strings: step labels, next steps, procedure and agency
+    names repeat from lookup to lookup (a Markup is never kept: it equals its source text)."""
+    if type(text) is not str:
+        return escape(text)
+    done = _escaped.get(text)
+    if done is None:
+        if len(_escaped) >= MAX_KEPT:
+            _escaped.clear()
+        done = _escaped[text] = str(escape(text))
+    return done
+
+
+def written(moment, texts: dict) -> str:
+    """`format_datetime(moment)`, once per moment of a page: a dossier's received, finished
+    and returned times are also the times of its steps."""
+    text = texts.get(moment)
+    if text is None:
+        text = texts[moment] = format_datetime(moment)
+    return text
 
 
 def code_text(code: str) -> str:
@@ -41,18 +65,20 @@ def code_text(code: str) -> str:
 
 def next_steps(steps: Iterable[str]) -> Markup:
     """What the applicant must do now (`portal/_next_steps.html`)."""
-    items = "".join([f"<li>{escape(step)}</li>" for step in steps])
+    items = "".join([f"<li>{kept_escape(step)}</li>" for step in steps])
     return Markup(f'<div class="card">\n  <h2>Bạn cần làm gì</h2>\n  <ul>{items}</ul>\n</div>')
 
 
-def timeline(steps: list[Mapping[str, Any]]) -> Markup:
-    """The dossier's steps with their dates, oldest first (`portal/_timeline.html`)."""
+def timeline(steps: list[Mapping[str, Any]], texts: dict | None = None) -> Markup:
+    """The dossier's steps with their dates, oldest first (`portal/_timeline.html`);
+    `texts`: the moments of the page already written."""
     heading = '<h2 id="tien-trinh">Tiến trình giải quyết</h2>\n'
     if not steps:
         return Markup(f"{heading}<p>Chưa có bước xử lý nào.</p>")
+    texts = {} if texts is None else texts
     items = "".join([
-        f'  <li><strong>{escape(step["label"])}</strong> <span class="meta">'
-        f'{format_datetime(step["at"])}</span>'
+        f'  <li><strong>{kept_escape(step["label"])}</strong> <span class="meta">'
+        f'{written(step["at"], texts)}</span>'
         f'{f"""<span class="pre">{escape(step["note"])}</span>""" if step["note"] else ""}'
         f"</li>\n" for step in steps])
     return Markup(f'{heading}<ol class="timeline">\n{items}</ol>\n')
@@ -61,20 +87,20 @@ def timeline(steps: list[Mapping[str, Any]]) -> Markup:
 def found(result: Mapping[str, Any], facts: Mapping[str, Any] | None) -> Markup:
     """A found dossier: its facts, what to do next and its timeline."""
     received, due, returned = result["received_at"], result["due_at"], result["returned_at"]
-    status = result["status"]
+    status, texts = result["status"], {}
     lines = [
         '<section class="card" aria-labelledby="kq">\n'
         f'  <h2 id="kq">Hồ sơ {code_text(result["code"])}</h2>\n'
         '  <dl class="facts">\n'
-        f'    <dt>Thủ tục</dt><dd>{escape(result["procedure_name"])}</dd>\n'
-        f'    <dt>Cơ quan</dt><dd>{escape(result["agency_name"])}</dd>\n'
-        f'    <dt>Trạng thái</dt><dd><strong>{escape(STATUS_LABELS.get(status, str(status)))}'
-        '</strong></dd>\n'
-        f'    <dt>Ngày tiếp nhận</dt><dd>{format_datetime(received) if received else NOT_RECEIVED}'
-        '</dd>\n'
-        f'    <dt>Ngày hẹn trả</dt><dd>{format_datetime(due) if due else NO_DUE_DATE}</dd>\n']
+        f'    <dt>Thủ tục</dt><dd>{kept_escape(result["procedure_name"])}</dd>\n'
+        f'    <dt>Cơ quan</dt><dd>{kept_escape(result["agency_name"])}</dd>\n'
+        '    <dt>Trạng thái</dt><dd><strong>'
+        f'{kept_escape(STATUS_LABELS.get(status, str(status)))}</strong></dd>\n'
+        '    <dt>Ngày tiếp nhận</dt><dd>'
+        f'{written(received, texts) if received else NOT_RECEIVED}</dd>\n'
+        f'    <dt>Ngày hẹn trả</dt><dd>{written(due, texts) if due else NO_DUE_DATE}</dd>\n']
     if returned:
-        lines.append(f"<dt>Đã trả kết quả</dt><dd>{format_datetime(returned)}</dd>")
+        lines.append(f"<dt>Đã trả kết quả</dt><dd>{written(returned, texts)}</dd>")
     if facts:
         lines.append('    <dt>Mã SHA-256 của kết quả điện tử</dt><dd><code class="digest small">'
                      f'{escape(facts["sha256"])}</code></dd>\n')
@@ -82,7 +108,7 @@ def found(result: Mapping[str, Any], facts: Mapping[str, Any] | None) -> Markup:
                      f"{escape(c['converter_name'])}</dd>" for c in facts["conversions"])
     lines.append("  </dl>\n</section>\n")
     lines.append(next_steps(result["next_steps"]))
-    lines.append(timeline(result["timeline"]))
+    lines.append(timeline(result["timeline"], texts))
     return Markup("".join(lines))
 
 
