@@ -90,6 +90,10 @@ async def _cases(world) -> dict[str, tuple[str, str]]:
     for days, action in ((40, "accepted"), (39, "processing_started"), (3, "unknown_kind")):
         await DossierEvent(dossier=late.id, at=now_utc() - timedelta(days=days),
                            action=action).save()
+    # A comment the owner sees in the timeline (the public never does), written to escape.
+    await DossierEvent(dossier=late.id, at=now_utc() - timedelta(days=2),
+                       action="supplement_requested",
+                       comment='Bổ sung <bản sao> & "giấy xác nhận"\nhai dòng').save()
     cases["overdue, by the id number"] = (late.code, "4321")
     done = await factories.dossier(procedure, phone="0911000333", status=Status.RETURNED)
     officer = await factories.staff(Role.HANDLER, agency_ids=(agency.id,))
@@ -139,6 +143,10 @@ def test_refusals_draw_the_same_page(client, dossiers):
         same_page(client, {"ma": unknown, "so": "1234"}, 404)
     same_page(client, {"ma": code, "so": "12a4"}, 400)
     same_page(client, {"ma": code}, 200)  # from a QR code: the digits are asked for
+    # What was typed comes back escaped in the form (kept once with markers in its place).
+    hostile = '"><script>alert(1)</script>\0&'
+    assert "&lt;script&gt;" in same_page(client, {"ma": hostile, "so": "1234"}, 404)
+    assert "&lt;script&gt;" in same_page(client, {"ma": hostile}, 200)
     same_page(client, {}, 200)
     limited, right = cases["returned"]
     for _ in range(3):  # each same_page counts two failures against the code: 6 > 5
@@ -151,7 +159,34 @@ def test_a_signed_in_applicant_draws_the_same_page(client, dossiers):
     _, cases = dossiers
     login(client, "052090003333", "Hoa2026xyzz")
     code, digits = cases["overdue, by the id number"]
-    assert "Xem đầy đủ hồ sơ của bạn" in same_page(client, {"ma": code, "so": digits}, 200)
+    page = same_page(client, {"ma": code, "so": digits}, 200)
+    assert "Xem đầy đủ hồ sơ của bạn" in page and "giấy xác nhận" not in page
+
+
+def test_staff_see_no_link_to_the_owners_page(client, dossiers):
+    run(accounts.create_user(username="canbo.tracuu", password="Canbo2026xyzz",
+                             full_name="Cán bộ Tra cứu", role=Role.HANDLER))
+    login(client, "canbo.tracuu", "Canbo2026xyzz")
+    code, digits = dossiers[1]["overdue, by the id number"]
+    assert "Xem đầy đủ hồ sơ của bạn" not in same_page(client, {"ma": code, "so": digits}, 200)
+
+
+def test_the_owners_page_draws_the_same_timeline_and_next_steps(client, dossiers):
+    """portal/_timeline.html and _next_steps.html, drawn by app.portal.lookup_view, are
+    shared with the owner's own dossier page: that page is the reference's too, with the
+    comments the owner sees."""
+    login(client, "052090003333", "Hoa2026xyzz")
+    code, digits = dossiers[1]["overdue, by the id number"]
+    page = same_page(client, {"ma": code, "so": digits}, 200)
+    own = page[page.index('<p><a href="') + len('<p><a href="'):]
+    own = own[:own.index('"')]
+    served = client.get(own)
+    with straightforward_path():
+        drawn = client.get(own)
+    assert served.status_code == drawn.status_code == 200
+    assert served.text == drawn.text
+    assert "Bổ sung &lt;bản sao&gt; &amp; &#34;giấy xác nhận&#34;" in served.text
+    assert "Tiến trình giải quyết" in served.text and "Bạn cần làm gì" in served.text
 
 
 def test_the_result_read_with_the_dossier_is_the_result_of_its_own_query(dossiers):

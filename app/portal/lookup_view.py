@@ -84,8 +84,9 @@ def timeline(steps: list[Mapping[str, Any]], texts: dict | None = None) -> Marku
     return Markup(f'{heading}<ol class="timeline">\n{items}</ol>\n')
 
 
-def found(result: Mapping[str, Any], facts: Mapping[str, Any] | None) -> Markup:
-    """A found dossier: its facts, what to do next and its timeline."""
+def found(request, result: Mapping[str, Any], facts: Mapping[str, Any] | None) -> Markup:
+    """A found dossier: its facts, what to do next, its timeline, and for a signed-in
+    applicant a link to the full page (shown to any citizen: the page itself checks)."""
     received, due, returned = result["received_at"], result["due_at"], result["returned_at"]
     status, texts = result["status"], {}
     lines = [
@@ -109,6 +110,11 @@ def found(result: Mapping[str, Any], facts: Mapping[str, Any] | None) -> Markup:
     lines.append("  </dl>\n</section>\n")
     lines.append(next_steps(result["next_steps"]))
     lines.append(timeline(result["timeline"], texts))
+    user = request.scope.get("user")
+    if user and not user.is_staff:
+        page = escape(request.app.route_reverse("portal.dossier", dossier_id=result["dossier_id"]))
+        lines.append(f'<p><a href="{page}">Xem đầy đủ hồ sơ của bạn</a> (nếu hồ sơ do tài khoản '
+                     "này nộp).</p>")
     return Markup("".join(lines))
 
 
