@@ -119,7 +119,9 @@ def found(request, result: Mapping[str, Any], facts: Mapping[str, Any] | None) -
 
 
 class LookupView:
-    """One per Jinja environment (its app's routes): a template global."""
+    """One per Jinja environment (its app's routes): a template global. The kept form may
+    depend on nothing of a request but its app's routes (url_for), the code and digits
+    typed and whether the code came from a QR code."""
 
     def __init__(self, env: Environment):
         self.env = env
