@@ -23,16 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import BROWSER, lookup_requests  # noqa: E402
+from page_cpu import get_scope  # noqa: E402
 
 
 async def call(app, url: str) -> int:
     path, _, query = url.partition("?")
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
-             "query_string": query.encode(), "root_path": "", "client": ("127.0.0.1", 1),
-             "headers": [(b"host", b"127.0.0.1"),
-                         *((k.lower().encode(), v.encode()) for k, v in BROWSER.items())],
-             "server": ("127.0.0.1", 80), "state": {}}
+    scope = get_scope(path, query, [(k.lower().encode(), v.encode()) for k, v in BROWSER.items()])
     status = []
 
     async def receive():

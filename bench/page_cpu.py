@@ -29,6 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load import BROWSER, HTMX, QUERIES, lookup_requests, run_cli  # noqa: E402
 
 
+def get_scope(path: str, query: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    """The ASGI scope of a GET from 127.0.0.1 with these headers besides Host."""
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+            "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
+            "query_string": query.encode(), "root_path": "", "client": ("127.0.0.1", 1),
+            "headers": [(b"host", b"127.0.0.1"), *headers],
+            "server": ("127.0.0.1", 80), "state": {}}
+
+
 def target(path: str, query: dict | None = None) -> tuple[str, str]:
     from urllib.parse import urlencode
     return path, urlencode(query or {})
@@ -116,11 +125,7 @@ def measure(env: dict, var_dir: Path, count: int) -> None:
         # One Cookie header, as browsers send: the CSRF cookie and the session.
         jar = b"; ".join([*(value for _, value in csrf), *([session] if session else [])])
         extra = [(b"cookie", jar)] if jar else []
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": "GET", "scheme": "http", "path": path, "raw_path": path.encode(),
-                 "query_string": query.encode(), "root_path": "", "client": ("127.0.0.1", 1),
-                 "headers": [(b"host", b"127.0.0.1"), *headers, *extra],
-                 "server": ("127.0.0.1", 80), "state": {}}
+        scope = get_scope(path, query, [*headers, *extra])
         status = []
 
         async def receive():
