@@ -1,10 +1,12 @@
-"""The lookup page as served (kept SQL, the templates as tuned for speed, issue #21) is,
-byte for byte, the page the straightforward path draws: every query built by Piccolo
-(`bypassed_everywhere`) and the lookup's templates read the plain way, `result.code`
-where the tuned ones subscript `result["code"]` (no failed getattr per field and row).
-Dossiers with and without events, returned, overdue, with an electronic result and its
-paper conversions; wrong digits (404), digits mistyped (400), a code from a QR code, a code
-limited after too many failures (429), and a signed-in applicant."""
+"""The lookup page as served (kept SQL; the found dossier and the form drawn by
+app.portal.lookup_view, issue #21) is, byte for byte, the page the straightforward path
+draws: every query built by Piccolo (`bypassed_everywhere`) and the lookup's templates as
+first written, kept in tests/reference_templates/ (Jinja loops, includes and filters,
+`result.code` read as an attribute). Dossiers with and without events, returned, overdue
+and owing fees, with an electronic result and its paper conversions; wrong digits (404),
+digits mistyped (400), a code from a QR code, hostile typed codes, a code limited after
+too many failures (429), a signed-in applicant and staff member; and the owner's own
+dossier page, which shares the timeline and next steps, with a comment to escape."""
 
 from __future__ import annotations
 
@@ -86,7 +88,8 @@ async def _cases(world) -> dict[str, tuple[str, str]]:
                                    id_number="052090004321")
     earlier = now_utc() - timedelta(days=40)
     await Dossier.update({Dossier.received_at: earlier, Dossier.due_at: earlier
-                          + timedelta(days=10)}).where(Dossier.id == late.id)
+                          + timedelta(days=10), Dossier.fees_due: 1_250_000}).where(
+        Dossier.id == late.id)
     for days, action in ((40, "accepted"), (39, "processing_started"), (3, "unknown_kind")):
         await DossierEvent(dossier=late.id, at=now_utc() - timedelta(days=days),
                            action=action).save()
@@ -187,6 +190,7 @@ def test_the_owners_page_draws_the_same_timeline_and_next_steps(client, dossiers
     assert served.text == drawn.text
     assert "Bổ sung &lt;bản sao&gt; &amp; &#34;giấy xác nhận&#34;" in served.text
     assert "Tiến trình giải quyết" in served.text and "Bạn cần làm gì" in served.text
+    assert "Nộp phí, lệ phí 1.250.000 đ" in served.text  # two next steps
 
 
 def test_the_result_read_with_the_dossier_is_the_result_of_its_own_query(dossiers):
