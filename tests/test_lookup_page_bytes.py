@@ -1,7 +1,8 @@
 """The lookup page as served (kept SQL, the templates as tuned for speed, issue #21) is,
 byte for byte, the page the straightforward path draws: every query built by Piccolo
 (`bypassed_everywhere`) and the lookup's templates read the plain way, `result.code`
-where the tuned ones subscript `result["code"]` (no failed getattr per field and row).
+where the tuned ones subscript `result["code"]` (no failed getattr per field and row),
+answered by Litestar's own `Template` where the handler returns a `Page`.
 Dossiers with and without events, returned, overdue, with an electronic result and its
 paper conversions; wrong digits (404), digits mistyped (400), a code from a QR code, a code
 limited after too many failures (429), and a signed-in applicant."""
@@ -14,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 from jinja2 import ChoiceLoader, FunctionLoader
+from litestar.response import Template
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
@@ -24,6 +26,8 @@ from app.legal_forms import conversion
 from app.legal_forms.tables import ResultConversion
 from app.portal import tracking
 from app.prepared import bypassed_everywhere
+from app.routes import public
+from app.web.page_response import Page
 from app.web.templating import TEMPLATES_DIR
 from tests import factories
 from tests.conftest import login, run, shared_app
@@ -45,14 +49,17 @@ def plain_source(name: str) -> str | None:
 
 @contextmanager
 def straightforward_path():
-    """Piccolo's own queries and the plain templates in place of the tuned ones."""
+    """Piccolo's own queries, the plain templates in place of the tuned ones, and
+    Litestar's own `Template` response in place of the handler's `Page`."""
     env = shared_app().template_engine.engine
     loader = env.loader
     env.loader = ChoiceLoader([FunctionLoader(plain_source), loader])
+    public.Page = Template
     try:
         with bypassed_everywhere():
             yield
     finally:
+        public.Page = Page
         env.loader = loader
         env.cache.clear()
 
