@@ -77,7 +77,7 @@ async def test_a_whole_page_is_compressed_in_one_message():
     assert headers[b"vary"] == b"Cookie,Accept-Encoding"  # as Litestar joins them
 
 
-async def test_the_page_is_isal_level_3_gzip():
+async def test_the_page_is_isal_level_1_gzip():
     async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": PAGE})
@@ -92,7 +92,7 @@ async def test_the_page_is_isal_level_3_gzip():
     scope = {"type": "http", "method": "GET", "path": "/", "state": {},
              "headers": [(b"accept-encoding", b"gzip")]}
     await OneShotGzipMiddleware(app=app, config=config)(scope, None, send)
-    assert sent[1]["body"] == isal_zlib.compress(PAGE, 3, 31)
+    assert sent[1]["body"] == isal_zlib.compress(PAGE, 1, 31)
     assert gzip.decompress(sent[1]["body"]) == PAGE
 
 

@@ -175,3 +175,22 @@ def test_an_upload_step_refused_for_its_cookie_says_the_files_must_be_chosen_aga
                 headers=from_page(page), follow_redirects=False)
     again = client.get(page).text
     assert "trang đã mở quá lâu" in again and "hãy chọn lại tệp" not in again
+
+
+def test_the_kept_form_is_read_once_into_the_request_state():
+    """`restore` keeps its answer in the dict behind `request.state` (read directly, as
+    the State object would), so the page's several asks take the form from the store once."""
+    from litestar import Request
+
+    from app.web.kept_forms import KEPT_COOKIE, restore
+
+    entry = KeptForm(page="/tra-cuu", values={"ma": "000.00.17.H55"}, reason="r",
+                     had_files=False, user_id=None, expires=2e9)
+    token = STORE.put(entry, 1e9)
+    scope = {"type": "http", "method": "GET", "path": "/tra-cuu", "query_string": b"",
+             "headers": [(b"cookie", f"{KEPT_COOKIE}={token}".encode())], "app": None}
+    request = Request(scope)
+    assert restore(request) is entry
+    assert request.state.kept_form is entry and restore(request) is entry  # taken once
+    assert STORE.take(token, "/tra-cuu", None, 1e9 + 1) is None
+    assert restore(Request({**scope, "state": {}})) is None  # nothing left for a second page

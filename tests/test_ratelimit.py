@@ -103,6 +103,15 @@ def test_one_code_typed_in_different_ways_is_one_key():
 ])
 def test_addresses_are_keyed_by_subscriber(address, key):
     assert address_key(address) == key
+    assert address_key(address) == address_key.__wrapped__(address) == key  # kept, the same
+
+
+def test_the_kept_address_keys_are_bounded():
+    """Addresses are chosen by whoever connects: the cache of their keys cannot grow."""
+    address_key.cache_clear()
+    for n in range(address_key.cache_info().maxsize + 500):
+        assert address_key(f"198.51.{n // 256}.{n % 256}") == f"198.51.{n // 256}.{n % 256}"
+    assert address_key.cache_info().currsize == address_key.cache_info().maxsize
 
 
 def test_the_wait_is_the_longest_of_the_code_and_the_source():
