@@ -182,7 +182,10 @@ class MotCuaPostgresEngine(PostgresEngine):
                 loop = loop_ref()
                 if task.done() and not task.cancelled() and task.exception() is None:
                     pool = task.result()
-                    if loop is not None and not loop.is_closed() and loop.is_running():
+                    # A loop that is still open (running, or kept between runs by
+                    # app.thread_loop) must unregister the sockets itself: closing them
+                    # behind its back leaves their descriptors in its selector.
+                    if loop is not None and not loop.is_closed():
                         pool.terminate()
                     else:
                         _close_sockets(pool)

@@ -16,13 +16,13 @@ from typing import Any
 
 from huey import signals as S
 from huey.api import Huey, Task
-from piccolo.utils.sync import run_sync
 
 from app.db import write_transaction
 from app.formatting import now_utc
 from app.jobs import logic
 from app.jobs.logic import JobStatus
 from app.jobs.tables import JobRun
+from app.thread_loop import run_async
 
 log = logging.getLogger(__name__)
 
@@ -111,9 +111,9 @@ def on_signal(signal: str, task: Task, *extra: Any) -> None:
     executing = signal == S.SIGNAL_EXECUTING
     try:
         # A row first written at a failure has seen one execution (a quiet task's). The
-        # origin is read here, in the enqueuing context: run_sync may hop to a thread that
-        # does not see the caller's context variables.
-        run_sync(_upsert(task, values, create=create, executing=executing,
+        # origin is read here, in the enqueuing context: run_async may hop to a thread
+        # that does not see the caller's context variables.
+        run_async(lambda: _upsert(task, values, create=create, executing=executing,
                          first_attempts=1 if executing or failure else 0, origin=ORIGIN.get()))
     except Exception:
         # Recording must never break the task itself; the worker log keeps the trace.

@@ -6,14 +6,10 @@ Tasks live by domain in app/tasks/<domain>.py; app/tasks/all.py imports them all
 what the consumer loads: `huey_consumer app.tasks.all.huey`.
 """
 
-import asyncio
-import concurrent.futures
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from huey import RedisHuey, SqliteHuey
 
 from app.settings import get_settings
+from app.thread_loop import run_async  # noqa: F401  (the tasks' way to run coroutines)
 
 _settings = get_settings()
 _settings.huey_path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,14 +24,3 @@ from app.jobs.recorder import install as _record_jobs  # noqa: E402
 
 _record_jobs(huey)
 
-
-def run_async(coro_fn: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """asyncio.run, also from inside a running loop (Huey's immediate mode in tests calls
-    a task from the request's coroutine): then it runs on a thread of its own, which has
-    its own database connections."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro_fn())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coro_fn()).result()

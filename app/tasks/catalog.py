@@ -7,10 +7,9 @@ idempotent, so a repeated or late run changes nothing more.
 
 from __future__ import annotations
 
-import asyncio
-
 from huey import crontab
 
+from app import thread_loop
 from app.catalog.in_force import bring_into_force
 from app.jobs.api import RETRY_POLICY, describe
 from app.tasks import huey
@@ -18,7 +17,7 @@ from app.tasks import huey
 
 @huey.periodic_task(crontab(minute="*/5"), **RETRY_POLICY)
 def versions_into_force() -> int:
-    return asyncio.run(bring_into_force())
+    return thread_loop.run(bring_into_force())
 
 
 describe(versions_into_force, "Đưa phiên bản thủ tục đã công bố vào hiệu lực", quiet=True)

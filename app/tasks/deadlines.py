@@ -4,11 +4,11 @@ Safe to run twice, to retry and to overlap with itself: every alert is unique pe
 (dossier, kind, due_at), so a retry after a failure records only what is still missing.
 """
 
-import asyncio
 import logging
 
 from huey import crontab
 
+from app import thread_loop
 from app.jobs.api import describe
 from app.tasks import huey
 from app.workflow.watch import watch_deadlines, watch_step_deadlines
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 # province costs a few indexed reads; a failed run (database busy) retries before the next.
 @huey.periodic_task(crontab(minute="*/5"), retries=3, retry_delay=30)
 def deadline_watch() -> dict[str, int]:
-    counts = asyncio.run(watch_deadlines())
+    counts = thread_loop.run(watch_deadlines())
     if counts["due_soon"] or counts["overdue"]:
         log.info("deadline watch: %s", counts)
     return counts
@@ -32,7 +32,7 @@ describe(deadline_watch, "Theo dõi hạn xử lý hồ sơ")
 # Each step of the internal process has its own deadline; watched on the same rhythm.
 @huey.periodic_task(crontab(minute="*/5"), retries=3, retry_delay=30)
 def step_deadline_watch() -> dict[str, int]:
-    counts = asyncio.run(watch_step_deadlines())
+    counts = thread_loop.run(watch_step_deadlines())
     if counts["step_due_soon"] or counts["step_overdue"]:
         log.info("step deadline watch: %s", counts)
     return counts

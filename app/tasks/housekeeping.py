@@ -8,12 +8,11 @@ A file mismatch fails the task on purpose, so the jobs page shows it with the di
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from huey import crontab
 
-from app import db
+from app import db, thread_loop
 from app.archive import fixity
 from app.catalog import search as catalog_search
 from app.formatting import now_utc
@@ -42,7 +41,7 @@ def nightly_cleanup() -> dict[str, int]:
         await catalog_search.tidy_index()  # the day's catalogue edits each added a segment
         return counts
 
-    return asyncio.run(run())
+    return thread_loop.run(run())
 
 
 def _check(checked: int, bad: list[str]) -> int:
@@ -53,12 +52,12 @@ def _check(checked: int, bad: list[str]) -> int:
 
 @huey.periodic_task(crontab(hour="19", minute="45"), **RETRY_POLICY)
 def verify_files_sample() -> int:
-    return _check(*asyncio.run(service.verify_sample(get_settings().file_sample_size)))
+    return _check(*thread_loop.run(service.verify_sample(get_settings().file_sample_size)))
 
 
 @huey.periodic_task(crontab(day_of_week="0", hour="20", minute="0"), **RETRY_POLICY)
 def verify_all_files() -> int:
-    return _check(*asyncio.run(service.verify_all()))
+    return _check(*thread_loop.run(service.verify_all()))
 
 
 # Sundays after the stored files: every archived document and hand-over package.

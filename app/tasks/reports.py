@@ -6,10 +6,9 @@ Idempotent: exporting a period whose latest export has the same numbers adds not
 
 from __future__ import annotations
 
-import asyncio
-
 from huey import crontab
 
+from app import thread_loop
 from app.formatting import now_utc, to_local
 from app.jobs.api import RETRY_POLICY, describe
 from app.reports import service as reports
@@ -24,7 +23,7 @@ def export_monthly_report(year: int, month: int, requested_by: int | None = None
     """The report of the period of `kind` ending in `month` (named for its first use)."""
     period = make_period(kind, year, month, get_settings().report_cutoff_day)
     trigger = "on_demand" if requested_by else "schedule"
-    return asyncio.run(reports.export_period(period, trigger=trigger,
+    return thread_loop.run(reports.export_period(period, trigger=trigger,
                                              requested_by=requested_by))
 
 
@@ -37,8 +36,8 @@ def monthly_report_at_cutoff() -> list[int]:
     made = []
     for kind in Kind:
         period = last_closed_period(today, cutoff, kind)
-        if not asyncio.run(reports.has_export(period)):
-            made.append(asyncio.run(reports.export_period(period, trigger="schedule")))
+        if not thread_loop.run(reports.has_export(period)):
+            made.append(thread_loop.run(reports.export_period(period, trigger="schedule")))
     return made
 
 

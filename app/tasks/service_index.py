@@ -8,10 +8,9 @@ that did not change.
 
 from __future__ import annotations
 
-import asyncio
-
 from huey import crontab
 
+from app import thread_loop
 from app.formatting import now_utc, to_local
 from app.jobs.api import RETRY_POLICY, describe
 from app.service_index import snapshots
@@ -21,7 +20,7 @@ from app.tasks import huey
 
 def _refresh(everything: bool) -> list[str]:
     now = now_utc()
-    return asyncio.run(snapshots.refresh(to_local(now).date(), load_config(), now,
+    return thread_loop.run(snapshots.refresh(to_local(now).date(), load_config(), now,
                                          everything=everything))
 
 
