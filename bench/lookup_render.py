@@ -23,23 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import BROWSER, lookup_requests  # noqa: E402
-from page_cpu import get_scope  # noqa: E402
+from page_cpu import get_scope, status_of  # noqa: E402
 
 
 async def call(app, url: str) -> int:
     path, _, query = url.partition("?")
     scope = get_scope(path, query, [(k.lower().encode(), v.encode()) for k, v in BROWSER.items()])
-    status = []
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            status.append(message["status"])
-
-    await app(scope, receive, send)
-    return status[0]
+    return await status_of(app, scope)
 
 
 def main() -> None:

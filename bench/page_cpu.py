@@ -38,6 +38,24 @@ def get_scope(path: str, query: str, headers: list[tuple[bytes, bytes]]) -> dict
             "server": ("127.0.0.1", 80), "state": {}}
 
 
+async def status_of(app, scope: dict, on_start=None) -> int:
+    """Call the ASGI app with `scope` (no body) and return the response's status;
+    `on_start(message)` sees the response's start message."""
+    status = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            status.append(message["status"])
+            if on_start is not None:
+                on_start(message)
+
+    await app(scope, receive, send)
+    return status[0]
+
+
 def target(path: str, query: dict | None = None) -> tuple[str, str]:
     from urllib.parse import urlencode
     return path, urlencode(query or {})
@@ -126,20 +144,13 @@ def measure(env: dict, var_dir: Path, count: int) -> None:
         jar = b"; ".join([*(value for _, value in csrf), *([session] if session else [])])
         extra = [(b"cookie", jar)] if jar else []
         scope = get_scope(path, query, [*headers, *extra])
-        status = []
 
-        async def receive():
-            return {"type": "http.request", "body": b"", "more_body": False}
+        def keep_csrf(message) -> None:
+            for name, value in message.get("headers", ()) if not csrf else ():
+                if name == b"set-cookie" and value.startswith(b"motcua_csrf="):
+                    csrf.append((b"cookie", value.split(b";", 1)[0]))
 
-        async def send(message):
-            if message["type"] == "http.response.start":
-                status.append(message["status"])
-                for name, value in message.get("headers", ()) if not csrf else ():
-                    if name == b"set-cookie" and value.startswith(b"motcua_csrf="):
-                        csrf.append((b"cookie", value.split(b";", 1)[0]))
-
-        await app(scope, receive, send)
-        return status[0]
+        return await status_of(app, scope, keep_csrf)
 
     async def batch(plan: list) -> float:
         started = time.process_time()
