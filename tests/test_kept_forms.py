@@ -190,7 +190,8 @@ def test_the_kept_form_is_read_once_into_the_request_state():
     scope = {"type": "http", "method": "GET", "path": "/tra-cuu", "query_string": b"",
              "headers": [(b"cookie", f"{KEPT_COOKIE}={token}".encode())], "app": None}
     request = Request(scope)
-    assert restore(request) is entry
-    assert request.state.kept_form is entry and restore(request) is entry  # taken once
+    first = restore(request)  # a copy when the store is the shared cache (Redis)
+    assert first == entry
+    assert request.state.kept_form is first and restore(request) is first  # taken once
     assert STORE.take(token, "/tra-cuu", None, 1e9 + 1) is None
     assert restore(Request({**scope, "state": {}})) is None  # nothing left for a second page
