@@ -6,8 +6,7 @@ first written, kept in tests/reference_templates/ (Jinja loops, includes and fil
 and owing fees, with an electronic result and its paper conversions; wrong digits (404),
 digits mistyped (400), a code from a QR code, hostile typed codes, a code limited after
 too many failures (429), a signed-in applicant and staff member; and the owner's own
-dossier page, which shares the timeline and next steps, with a comment to escape. The
-reference is answered by Litestar's own `Template` where the handler returns a `Page`."""
+dossier page, which shares the timeline and next steps, with a comment to escape."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from jinja2 import ChoiceLoader, FileSystemLoader
-from litestar.response import Template
 
 from app.accounts import service as accounts
 from app.accounts.roles import Role
@@ -28,8 +26,6 @@ from app.legal_forms import conversion
 from app.legal_forms.tables import ResultConversion
 from app.portal import tracking
 from app.prepared import bypassed_everywhere
-from app.routes import public
-from app.web.page_response import Page
 from tests import factories
 from tests.conftest import login, run, shared_app
 from tests.query_world import UNKNOWN_CODES, build_world
@@ -39,17 +35,14 @@ REFERENCE = Path(__file__).parent / "reference_templates"
 
 @contextmanager
 def straightforward_path():
-    """Piccolo's own queries, the plain templates in place of the tuned ones, and
-    Litestar's own `Template` response in place of the handler's `Page`."""
+    """Piccolo's own queries and the plain templates in place of the tuned ones."""
     env = shared_app().template_engine.engine
     loader = env.loader
     env.loader = ChoiceLoader([FileSystemLoader(REFERENCE), loader])
-    public.Page = Template
     try:
         with bypassed_everywhere():
             yield
     finally:
-        public.Page = Page
         env.loader = loader
         env.cache.clear()
 

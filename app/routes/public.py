@@ -18,7 +18,6 @@ from app.dossiers.lookup_limit import LookupThrottled
 from app.legal_forms import conversion
 from app.portal import tracking
 from app.web.forms import client_ip
-from app.web.page_response import Page
 
 
 class PublicController(Controller):
@@ -62,8 +61,7 @@ class PublicController(Controller):
             "cache-control": "public, max-age=86400"})
 
     # The media type named here, not guessed from the template's file name on every
-    # response (mimetypes, ~7 µs of a lookup; issue #21): the same text/html header. A
-    # `Page` is a Template answered without Litestar's general set-up (app.web.page_response).
+    # response (mimetypes, ~7 µs of a lookup; issue #21): the same text/html header.
     @get("/tra-cuu", name="lookup", media_type=MediaType.HTML)
     async def lookup(self, request: Request) -> Template:
         ma = request.query_params.get("ma", "").strip()[:60]
@@ -73,7 +71,7 @@ class PublicController(Controller):
         prefilled = bool(ma) and not so
         searched = bool(ma or so) and not prefilled
         if searched and last_digits_problem(so):  # a typing slip, not a guess: not counted
-            return Page("public/lookup.html", status_code=HTTP_400_BAD_REQUEST, context={
+            return Template("public/lookup.html", status_code=HTTP_400_BAD_REQUEST, context={
                 "ma": ma, "so": so, "searched": False, "result": None,
                 "problem": last_digits_problem(so)})
         try:
@@ -81,7 +79,7 @@ class PublicController(Controller):
                 client_ip(request), lambda: tracking.public_view(ma, so),
                 code=ma, digits=so) if searched else None
         except LookupThrottled as exc:
-            return Page("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
+            return Template("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
                             context={"ma": ma, "so": so, "searched": False, "result": None,
                                      "throttled_minutes": exc.minutes})
         context = {"ma": ma, "so": so, "searched": searched, "result": result,
@@ -89,5 +87,5 @@ class PublicController(Controller):
         if result:  # lets whoever holds a paper conversion check it against the file
             context["result_facts"] = await conversion.public_result_facts(
                 result["dossier_id"], result["issued_result"])
-        return Page("public/lookup.html", context=context,
+        return Template("public/lookup.html", context=context,
                         status_code=200 if result or not searched else 404)
