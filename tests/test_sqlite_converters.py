@@ -1,4 +1,4 @@
-"""The SQLite column readers of app/db_sqlite_converters give what Piccolo's converters give
+"""The SQLite column readers of app/db give what Piccolo's converters give
 (or raise what they raise) for any text SQLite may hold, and are the ones in use."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from piccolo.engine import sqlite as piccolo_sqlite
 
-from app import db_sqlite_converters as faster
+from app import db
 
 PICCOLO = {"INTEGER": piccolo_sqlite.convert_int_out,
            "TIMESTAMPTZ": piccolo_sqlite.convert_timestamptz_out,
@@ -39,13 +39,13 @@ stored = st.one_of(
 
 @given(value=st.one_of(stored, st.binary(max_size=8)))
 def test_each_reader_gives_what_piccolos_gives(value):
-    for declared_type, converter in faster.FASTER.items():
+    for declared_type, converter in db.COLUMN_READERS.items():
         assert outcome(converter, value) == outcome(PICCOLO[declared_type], value), \
             (declared_type, value)
 
 
 def test_queries_read_through_the_faster_readers(tmp_path):
-    faster.register()  # as app.db does when imported
+    db.register_column_readers()  # as app.db does when imported
     conn = sqlite3.connect(tmp_path / "x.db", detect_types=sqlite3.PARSE_DECLTYPES)
     conn.execute("CREATE TABLE t (n INTEGER, at TIMESTAMPTZ, day DATE, yes BOOLEAN)")
     conn.execute("INSERT INTO t VALUES (42, '2026-12-05 10:11:12', '2026-12-05', 1)")
@@ -53,5 +53,5 @@ def test_queries_read_through_the_faster_readers(tmp_path):
     conn.close()
     assert row == (42, PICCOLO["TIMESTAMPTZ"](b"2026-12-05 10:11:12"),
                    PICCOLO["DATE"](b"2026-12-05"), True)
-    for declared_type, converter in faster.FASTER.items():
+    for declared_type, converter in db.COLUMN_READERS.items():
         assert sqlite3.converters[declared_type] is converter
