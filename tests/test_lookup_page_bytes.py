@@ -10,6 +10,7 @@ dossier page, which shares the timeline and next steps, with a comment to escape
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,9 @@ from app.formatting import now_utc
 from app.legal_forms import conversion
 from app.legal_forms.tables import ResultConversion
 from app.portal import tracking
+from app.portal.lookup_view import LookupView
 from app.prepared import bypassed_everywhere
+from app.web.kept_forms import KEPT_COOKIE, STORE, KeptForm
 from tests import factories
 from tests.conftest import login, run, shared_app
 from tests.query_world import UNKNOWN_CODES, build_world
@@ -35,14 +38,17 @@ REFERENCE = Path(__file__).parent / "reference_templates"
 
 @contextmanager
 def straightforward_path():
-    """Piccolo's own queries and the plain templates in place of the tuned ones."""
+    """Piccolo's own queries and the plain templates, rendered by Jinja in full, in place
+    of the tuned ones."""
     env = shared_app().template_engine.engine
     loader = env.loader
     env.loader = ChoiceLoader([FileSystemLoader(REFERENCE), loader])
+    LookupView.bypassed = True
     try:
         with bypassed_everywhere():
             yield
     finally:
+        LookupView.bypassed = False
         env.loader = loader
         env.cache.clear()
 
@@ -57,6 +63,13 @@ def same_page(client, params: dict, status: int) -> str:
         == {k: v for k, v in drawn.headers.items() if k != "set-cookie"}, params
     assert served.status_code == status, params
     return served.text
+
+
+def kept_form_cookie(reason: str) -> dict:
+    """The cookie of a form refused on the lookup page and sent back to it."""
+    entry = KeptForm(page="/tra-cuu", values={}, reason=reason, had_files=False, user_id=None,
+                     expires=time.time() + 600)
+    return {KEPT_COOKIE: STORE.put(entry, time.time())}
 
 
 def digits_of(phone: str) -> str:
@@ -156,6 +169,24 @@ def test_refusals_draw_the_same_page(client, dossiers):
         client.get("/tra-cuu", params={"ma": limited, "so": "0000"})
         client.get("/tra-cuu", params={"ma": limited, "so": "0001"})
     assert "thử lại sau" in same_page(client, {"ma": limited, "so": right}, 429)
+
+
+def test_a_kept_forms_notice_is_drawn_by_the_template(client, dossiers):
+    """A form refused on the lookup page (the header's sign-out, say, with an expired
+    form cookie) comes back to it with base.html's notice: that page is the template's."""
+    code, digits = dossiers[1]["overdue, by the id number"]
+    params = {"ma": code, "so": digits}
+    client.get("/tra-cuu")  # the form cookie, so both pages carry the same token
+    client.cookies.update(kept_form_cookie("Trang đã mở quá lâu <1 giờ>."))
+    served = client.get("/tra-cuu", params=params)
+    client.cookies.update(kept_form_cookie("Trang đã mở quá lâu <1 giờ>."))
+    with straightforward_path():
+        drawn = client.get("/tra-cuu", params=params)
+    assert (served.status_code, served.text) == (drawn.status_code, drawn.text) \
+        == (200, served.text)
+    assert "Chưa gửi được" in served.text and "quá lâu &lt;1 giờ&gt;." in served.text
+    # Shown once: the next lookup is drawn from the kept pieces, without it.
+    assert "Chưa gửi được" not in same_page(client, params, 200)
 
 
 def test_a_signed_in_applicant_draws_the_same_page(client, dossiers):

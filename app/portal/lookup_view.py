@@ -9,6 +9,14 @@ page includes it as it is), is rendered once per app and per "prefilled" with ma
 place of what was typed, split at the markers, and joined with this request's values
 escaped as the template escapes them (as `app.web.chrome` does for the header).
 
+The whole page (`LookupView.page`) is drawn the same way: `public/lookup.html` with
+base.html around it is rendered once per kind of visitor and per branch of the page (found,
+not found, digits mistyped, limited, code from a QR code, empty) with markers in place of
+the chrome, the found dossier, the form and what was typed, split at the markers and filled
+per request. The Jinja render of the page and its frame were ~55 µs of a lookup's ~460 µs
+of server CPU (bench/RESULTS.md); the fill is a few. A page that shows a kept form's notice
+(base.html) is left to the template.
+
 The owner's dossier page draws its next steps and timeline through the same functions
 (`portal/_next_steps.html`, `portal/_timeline.html`). The bytes are the straightforward
 templates' (tests/reference_templates/, compared in tests/test_lookup_page_bytes.py).
@@ -16,20 +24,30 @@ templates' (tests/reference_templates/, compared in tests/test_lookup_page_bytes
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from jinja2 import Environment
+from litestar.template.base import csrf_token
 from markupsafe import Markup, escape
 
 from app.dossiers.logic import STATUS_LABELS
 from app.formatting import format_datetime
+from app.web.kept_forms import restore as kept_form
 
 FORM_TEMPLATE = "public/_lookup_form.html"
+PAGE_TEMPLATE = "public/lookup.html"
 # Markers no typed code or digits can hold (NUL), left unchanged by HTML escaping.
 CODE, DIGITS = "\0lookup-ma\0", "\0lookup-so\0"
 _MARKER = re.compile(f"({CODE}|{DIGITS})")
+# The page's own markers: the chrome's parts, the found dossier, the form, the problem
+# with the digits and the minutes to wait.
+HEAD, TOP, FOOT = "\0page-head\0", "\0page-top\0", "\0page-foot\0"
+FOUND, FORM, PROBLEM, MINUTES = ("\0page-found\0", "\0page-form\0", "\0page-problem\0",
+                                 "\0page-minutes\0")
+_PAGE_MARKER = re.compile(f"({HEAD}|{TOP}|{FOOT}|{FOUND}|{FORM}|{PROBLEM}|{MINUTES}|{CODE})")
 NOT_RECEIVED = "Chưa tiếp nhận"
 NO_DUE_DATE = "Chưa có: ngày hẹn được tính khi hồ sơ được tiếp nhận"
 MAX_KEPT = 4096  # escaped texts kept; a full memo starts over
@@ -126,7 +144,58 @@ class LookupView:
     def __init__(self, env: Environment):
         self.env = env
         self._pieces: dict[bool, list[str]] = {}
+        self._pages: dict[tuple, list[str]] = {}
         self.found, self.timeline, self.next_steps = found, timeline, next_steps
+
+    # Tests set this to have the route render the template in full, to compare with.
+    bypassed = False
+
+    def page(self, request, context: Mapping[str, Any]) -> str | None:
+        """`public/lookup.html` drawn for this request and `context` (the route's), or None
+        when the page must show a kept form's notice: render the template then."""
+        if self.bypassed or kept_form(request) is not None:
+            return None
+        chrome = self.env.globals["chrome"]
+        branch = _branch(context)
+        key = (chrome.variant(request.scope.get("user")), branch)
+        pieces = self._pages.get(key)
+        if pieces is None:
+            pieces = self._page_pieces(request, branch)
+            if not self.env.auto_reload:  # template authors see their edits at once
+                self._pages[key] = pieces
+        token = csrf_token({"request": request})
+        ma, so, prefilled = context["ma"], context["so"], context.get("prefilled")
+        values = {
+            HEAD: chrome.head(request),
+            # Litestar's `csrf_input` (litestar.response.Template.create_template_context)
+            TOP: chrome.top(request, token, f'<input type="hidden" name="_csrf_token" '
+                                            f'value="{html.escape(token)}" />'),
+            FOOT: chrome.foot(request),
+            FORM: self.form(request, ma, so, prefilled),
+            CODE: escape(ma),
+        }
+        if branch == "found":
+            values[FOUND] = found(request, context["result"], context.get("result_facts"))
+        elif branch == "problem":
+            values[PROBLEM] = escape(context["problem"])
+        elif branch == "throttled":
+            values[MINUTES] = escape(context["throttled_minutes"])
+        return "".join([values.get(piece, piece) for piece in pieces])
+
+    def _page_pieces(self, request, branch: str) -> list[str]:
+        """The page of this branch rendered with markers in place of every value that
+        changes from request to request, split at the markers."""
+        marked = self.env.get_template(PAGE_TEMPLATE).render(
+            request=request, csrf_token=lambda: "", csrf_input="", kept_form=lambda _: None,
+            chrome=_MarkedChrome(), lookup_view=_MarkedView(), ma=CODE, so=DIGITS,
+            result=branch == "found", result_facts=None,
+            problem=PROBLEM if branch == "problem" else None,
+            throttled_minutes=MINUTES if branch == "throttled" else None,
+            prefilled=branch == "prefilled", searched=branch in ("found", "searched"))
+        pieces = _PAGE_MARKER.split(marked)
+        if any("\0" in piece for piece in pieces[::2]):  # a marker changed by a filter
+            raise ValueError(f"{PAGE_TEMPLATE}: a value of the page was transformed")
+        return pieces
 
     def form(self, request, ma: str, so: str, prefilled: Any) -> Markup:
         """The lookup form with what was typed (`public/_lookup_form.html`)."""
@@ -139,3 +208,37 @@ class LookupView:
                 self._pieces[prefilled] = pieces
         typed = {CODE: escape(ma), DIGITS: escape(so)}
         return Markup("".join([typed.get(piece, piece) for piece in pieces]))
+
+
+def _branch(context: Mapping[str, Any]) -> str:
+    """Which part of `public/lookup.html` shows, in the template's order."""
+    if context.get("result"):
+        return "found"
+    for branch in ("problem", "throttled_minutes", "prefilled", "searched"):
+        if context.get(branch):
+            return branch.removesuffix("_minutes")
+    return "empty"
+
+
+class _MarkedChrome:
+    """`app.web.chrome.Chrome` while a page is drawn with markers: its parts are filled
+    per request (their own kept pieces, by kind of visitor)."""
+
+    def head(self, request) -> Markup:
+        return Markup(HEAD)
+
+    def top(self, request, token: str, csrf_input: str) -> Markup:
+        return Markup(TOP)
+
+    def foot(self, request) -> Markup:
+        return Markup(FOOT)
+
+
+class _MarkedView:
+    """`LookupView` while the page is drawn with markers."""
+
+    def found(self, request, result, facts) -> Markup:
+        return Markup(FOUND)
+
+    def form(self, request, ma, so, prefilled) -> Markup:
+        return Markup(FORM)

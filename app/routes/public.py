@@ -63,7 +63,7 @@ class PublicController(Controller):
     # The media type named here, not guessed from the template's file name on every
     # response (mimetypes, ~7 µs of a lookup; issue #21): the same text/html header.
     @get("/tra-cuu", name="lookup", media_type=MediaType.HTML)
-    async def lookup(self, request: Request) -> Template:
+    async def lookup(self, request: Request) -> Response:
         ma = request.query_params.get("ma", "").strip()[:60]
         so = request.query_params.get("so", "").strip()[:10]
         # A QR code opens the page with the code only: ask for the digits, no error and
@@ -71,7 +71,7 @@ class PublicController(Controller):
         prefilled = bool(ma) and not so
         searched = bool(ma or so) and not prefilled
         if searched and last_digits_problem(so):  # a typing slip, not a guess: not counted
-            return Template("public/lookup.html", status_code=HTTP_400_BAD_REQUEST, context={
+            return _lookup_page(request, HTTP_400_BAD_REQUEST, {
                 "ma": ma, "so": so, "searched": False, "result": None,
                 "problem": last_digits_problem(so)})
         try:
@@ -79,13 +79,20 @@ class PublicController(Controller):
                 client_ip(request), lambda: tracking.public_view(ma, so),
                 code=ma, digits=so) if searched else None
         except LookupThrottled as exc:
-            return Template("public/lookup.html", status_code=HTTP_429_TOO_MANY_REQUESTS,
-                            context={"ma": ma, "so": so, "searched": False, "result": None,
-                                     "throttled_minutes": exc.minutes})
+            return _lookup_page(request, HTTP_429_TOO_MANY_REQUESTS, {
+                "ma": ma, "so": so, "searched": False, "result": None,
+                "throttled_minutes": exc.minutes})
         context = {"ma": ma, "so": so, "searched": searched, "result": result,
                    "prefilled": prefilled}
         if result:  # lets whoever holds a paper conversion check it against the file
             context["result_facts"] = await conversion.public_result_facts(
                 result["dossier_id"], result["issued_result"])
-        return Template("public/lookup.html", context=context,
-                        status_code=200 if result or not searched else 404)
+        return _lookup_page(request, 200 if result or not searched else 404, context)
+
+
+def _lookup_page(request: Request, status_code: int, context: dict) -> Response:
+    """`public/lookup.html`, drawn from its kept pieces (app.portal.lookup_view)."""
+    page = request.app.template_engine.engine.globals["lookup_view"].page(request, context)
+    if page is None:  # a kept form's notice to show: the template draws it
+        return Template("public/lookup.html", context=context, status_code=status_code)
+    return Response(page, media_type=MediaType.HTML, status_code=status_code)
