@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from app import clock
 from app.dossiers.logic import Status
 from app.dossiers.tables import Dossier
 from app.formatting import now_utc
@@ -18,6 +19,8 @@ from app.integrations.dvcqg.tables import NationalSync, SandboxPortalReceipt
 from app.integrations.ioffice.service import documents_of
 from app.integrations.logic import as_json
 from app.integrations.tables import PartnerCall, PartnerOutbox
+from app.workflow import Action
+from app.workflow.service import perform
 from tests import national_world as world_
 from tests.signing_world import signing  # noqa: F401  (fixture)
 
@@ -67,6 +70,31 @@ async def test_a_dossiers_life_reaches_the_portal_in_order_with_every_field(worl
     state = await NationalSync.select().where(NationalSync.dossier == dossier_id).first()
     assert state["delivered_version"] == state["queued_version"] == versions[-1]
     assert state["reception_synced_at"] is not None
+
+
+async def test_paying_after_processing_leaves_the_end_of_processing_alone(world, monkeypatch):
+    """Fees paid at the counter days after processing ended (status stays "processed") do
+    not move NgayKetThucXuLy, nor make the dossier late by the 766 indicators: the end of
+    processing is stamped when the dossier enters "processed", not on every move within
+    it (the portal was sent a new version whenever a payment fell in another second)."""
+    dossier_id = await world_.receive_one(world)
+    await world_.process(world, dossier_id)
+    before = await Dossier.select(Dossier.finished_at, Dossier.due_at, Dossier.version).where(
+        Dossier.id == dossier_id).first()
+    versions = await PartnerOutbox.count().where(PartnerOutbox.kind == "dvcqg.dossier")
+    days_later = before["due_at"] - before["finished_at"] + timedelta(days=2)
+    monkeypatch.setattr(clock, "_offset", [clock.offset() + days_later])
+    await perform(dossier_id, world["counter"], Action.PAY)
+    after = await Dossier.select(Dossier.status, Dossier.finished_at, Dossier.version).where(
+        Dossier.id == dossier_id).first()
+    assert after["status"] == Status.PROCESSED and after["version"] == before["version"] + 1
+    assert after["finished_at"] == before["finished_at"] < before["due_at"]
+    assert await PartnerOutbox.count().where(PartnerOutbox.kind == "dvcqg.dossier") == versions
+    await perform(dossier_id, world["counter"], Action.RETURN_RESULT)
+    returned = await Dossier.select(Dossier.finished_at, Dossier.returned_at).where(
+        Dossier.id == dossier_id).first()
+    assert returned["finished_at"] == before["finished_at"]
+    assert returned["returned_at"] > before["due_at"]  # handed over when it happened
 
 
 async def test_the_same_state_is_queued_once_and_drafts_never(world):

@@ -170,10 +170,13 @@ def _dossier_update(transition: Transition) -> dict:
             point = transition.changes[key]
             values[status_col] = point.status.value if point else None
             values[step_col] = point.step if point else None
-    if transition.status == Status.PROCESSED:
-        values[Dossier.finished_at] = transition.at
-    if transition.status == Status.RETURNED:
-        values[Dossier.returned_at] = transition.at
+    # Stamped on entering the status: a move within it (fees paid at the counter after
+    # processing ended) is not when processing ended, nor when the result was handed over.
+    if transition.status != transition.from_status:
+        if transition.status == Status.PROCESSED:
+            values[Dossier.finished_at] = transition.at
+        if transition.status == Status.RETURNED:
+            values[Dossier.returned_at] = transition.at
     return values
 
 
