@@ -104,3 +104,43 @@ def test_a_kept_loop_connects_again_after_the_engine_is_pointed_elsewhere(db):
     for _ in range(3):
         assert thread_loop.run(one()) == 1
         engine.reconnect()
+
+
+def test_run_async_inside_a_loop_runs_on_one_kept_thread_and_loop():
+    async def where() -> tuple[threading.Thread, asyncio.AbstractEventLoop]:
+        return threading.current_thread(), asyncio.get_running_loop()
+
+    async def inside():
+        return [thread_loop.run_async(where) for _ in range(3)]
+
+    seen = asyncio.run(inside()) + asyncio.run(inside())
+    assert len(set(seen)) == 1  # one thread, one loop, across calls and outer loops
+    assert seen[0][0] is not threading.current_thread()
+
+
+def test_run_async_on_the_hop_thread_itself_does_not_wait_on_itself():
+    """A coroutine on the hop thread that runs another (a task run inline enqueueing a
+    task: its signal is recorded) gets a thread of its own instead of a deadlock."""
+    async def inner() -> threading.Thread:
+        return threading.current_thread()
+
+    async def outer() -> tuple[threading.Thread, threading.Thread]:
+        return threading.current_thread(), thread_loop.run_async(inner)
+
+    async def inside():
+        return thread_loop.run_async(outer)
+
+    hop, nested = asyncio.run(inside())
+    assert nested is not hop and nested is not threading.current_thread()
+
+
+def test_an_error_on_the_hop_thread_reaches_the_caller():
+    async def fails() -> None:
+        raise ValueError("hỏng")
+
+    async def inside():
+        with pytest.raises(ValueError, match="hỏng"):
+            thread_loop.run_async(fails)
+        return thread_loop.run_async(_running_loop)
+
+    assert not asyncio.run(inside()).is_closed()
