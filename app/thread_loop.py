@@ -59,8 +59,12 @@ def run_async(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return run(coro_fn())
-    return _HOP.run(coro_fn)
+        inside_a_loop = False
+    else:
+        inside_a_loop = True
+    # Run outside the `except`: an error of the coroutine is not chained to the loop
+    # check ("no running event loop" above every failure in the worker's log).
+    return _HOP.run(coro_fn) if inside_a_loop else run(coro_fn())
 
 
 class _HopThread:
@@ -79,12 +83,15 @@ class _HopThread:
             # enqueues another): waiting on the hop thread from itself would never end.
             with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
                 return pool.submit(asyncio.run, coro_fn()).result()
-        return self._executor_here().submit(self._on_hop, coro_fn).result()
+        # The coroutine is made here: what its arguments read from the caller's context
+        # variables (the recorder's origin) is read in the caller's context. It runs in
+        # the hop thread's own context, outside the caller's transaction.
+        return self._executor_here().submit(self._on_hop, coro_fn()).result()
 
     @staticmethod
-    def _on_hop(coro_fn: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    def _on_hop(coroutine: Coroutine[Any, Any, T]) -> T:
         _local.is_hop = True
-        return run(coro_fn())
+        return run(coroutine)
 
     def _executor_here(self) -> concurrent.futures.ThreadPoolExecutor:
         # A forked child has the executor but not its thread: it makes its own.

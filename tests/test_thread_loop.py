@@ -144,3 +144,14 @@ def test_an_error_on_the_hop_thread_reaches_the_caller():
         return thread_loop.run_async(_running_loop)
 
     assert not asyncio.run(inside()).is_closed()
+
+
+def test_an_error_outside_a_loop_is_not_chained_to_the_loop_check():
+    """The worker's log shows the task's own error, not "no running event loop" above it
+    (the national-sync drill reads that log for unexpected errors)."""
+    async def fails() -> None:
+        raise ValueError("hỏng")
+
+    with pytest.raises(ValueError, match="hỏng") as raised:
+        thread_loop.run_async(fails)
+    assert raised.value.__context__ is None
