@@ -5,6 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup, escape
+
 from app import clock
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -67,3 +69,11 @@ def format_number(value: int | float | Decimal) -> str:
 
 def format_money(value: int | Decimal) -> str:
     return f"{format_number(value)} đ"
+
+
+def code_breaks(code: str | None) -> Markup:
+    """A dossier (or feedback) code that may wrap only after its dashes, never inside a
+    number: "000.00.17.H55-<wbr>260213-<wbr>0007". Copying it gives the code unchanged.
+    (The template filter `code`, and the lookup page drawn in Python.)"""
+    return Markup(f'<span class="code-text">{str(escape(code or "")).replace("-", "-<wbr>")}'
+                  "</span>")

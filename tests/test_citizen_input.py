@@ -156,7 +156,7 @@ def test_form_steps_say_when_the_session_ends_once_it_is_near(client, citizen): 
 
 
 def test_a_dossier_code_wraps_only_after_its_dashes(client, citizen):  # noqa: F811
-    from app.web.templating import code_breaks
+    from app.formatting import code_breaks
 
     assert str(code_breaks("000.00.17.H55-260213-0007")) == (
         '<span class="code-text">000.00.17.H55-<wbr>260213-<wbr>0007</span>')

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from jinja2 import pass_context
 from litestar.template.config import TemplateConfig
-from markupsafe import Markup, escape
 
 from app import formatting
 from app.accounts.roles import ROLE_LABELS
@@ -45,13 +44,6 @@ def asset_url(path: str) -> str:
     return f"/static/{path}?v={digest}"
 
 
-def code_breaks(code: str | None) -> Markup:
-    """A dossier (or feedback) code that may wrap only after its dashes, never inside a
-    number: "000.00.17.H55-<wbr>260213-<wbr>0007". Copying it gives the code unchanged."""
-    return Markup('<span class="code-text">%s</span>') % Markup(
-        escape(code or "").replace("-", Markup("-<wbr>")))
-
-
 # Litestar's url_for walks the route index on every call (a fifth of the home page's time);
 # routes are fixed once the app is built, so each (name, parameters) is reversed once.
 URL_CACHE_SIZE = 20_000
@@ -86,7 +78,7 @@ def _configure(engine: TemplateEngine) -> None:
         datetime=formatting.format_datetime,
         money=formatting.format_money,
         number=formatting.format_number,
-        code=code_breaks,
+        code=formatting.code_breaks,
         status_label=lambda value: STATUS_LABELS.get(value, str(value)),
         channel_label=lambda value: Channel(value).label,
         role_label=lambda value: ROLE_LABELS.get(value, value),
