@@ -25,7 +25,6 @@ templates' (tests/reference_templates/, compared in tests/test_lookup_page_bytes
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,20 +33,19 @@ from litestar.template.base import csrf_token
 from markupsafe import Markup, escape
 
 from app.dossiers.logic import STATUS_LABELS
-from app.formatting import format_datetime
+from app.formatting import code_breaks, format_datetime
 from app.web.kept_forms import restore as kept_form
+from app.web.kept_pieces import KeptPieces
 
 FORM_TEMPLATE = "public/_lookup_form.html"
 PAGE_TEMPLATE = "public/lookup.html"
 # Markers no typed code or digits can hold (NUL), left unchanged by HTML escaping.
 CODE, DIGITS = "\0lookup-ma\0", "\0lookup-so\0"
-_MARKER = re.compile(f"({CODE}|{DIGITS})")
 # The page's own markers: the chrome's parts, the found dossier, the form, the problem
 # with the digits and the minutes to wait.
 HEAD, TOP, FOOT = "\0page-head\0", "\0page-top\0", "\0page-foot\0"
 FOUND, FORM, PROBLEM, MINUTES = ("\0page-found\0", "\0page-form\0", "\0page-problem\0",
                                  "\0page-minutes\0")
-_PAGE_MARKER = re.compile(f"({HEAD}|{TOP}|{FOOT}|{FOUND}|{FORM}|{PROBLEM}|{MINUTES}|{CODE})")
 NOT_RECEIVED = "Chưa tiếp nhận"
 NO_DUE_DATE = "Chưa có: ngày hẹn được tính khi hồ sơ được tiếp nhận"
 MAX_KEPT = 4096  # escaped texts kept; a full memo starts over
@@ -74,11 +72,6 @@ def written(moment, texts: dict) -> str:
     if text is None:
         text = texts[moment] = format_datetime(moment)
     return text
-
-
-def code_text(code: str) -> str:
-    """`app.web.templating.code_breaks`: the code may wrap only after its dashes."""
-    return f'<span class="code-text">{str(escape(code)).replace("-", "-<wbr>")}</span>'
 
 
 def next_steps(steps: Iterable[str]) -> Markup:
@@ -109,7 +102,7 @@ def found(request, result: Mapping[str, Any], facts: Mapping[str, Any] | None) -
     status, texts = result["status"], {}
     lines = [
         '<section class="card" aria-labelledby="kq">\n'
-        f'  <h2 id="kq">Hồ sơ {code_text(result["code"])}</h2>\n'
+        f'  <h2 id="kq">Hồ sơ {code_breaks(result["code"])}</h2>\n'
         '  <dl class="facts">\n'
         f'    <dt>Thủ tục</dt><dd>{kept_escape(result["procedure_name"])}</dd>\n'
         f'    <dt>Cơ quan</dt><dd>{kept_escape(result["agency_name"])}</dd>\n'
@@ -143,8 +136,9 @@ class LookupView:
 
     def __init__(self, env: Environment):
         self.env = env
-        self._pieces: dict[bool, list[str]] = {}
-        self._pages: dict[tuple, list[str]] = {}
+        self._forms = KeptPieces(env, (CODE, DIGITS))  # by "prefilled"
+        # by (kind of visitor, branch)
+        self._pages = KeptPieces(env, (HEAD, TOP, FOOT, FOUND, FORM, PROBLEM, MINUTES, CODE))
         self.found, self.timeline, self.next_steps = found, timeline, next_steps
 
     # Tests set this to have the route render the template in full, to compare with.
@@ -157,12 +151,6 @@ class LookupView:
             return None
         chrome = self.env.globals["chrome"]
         branch = _branch(context)
-        key = (chrome.variant(request.scope.get("user")), branch)
-        pieces = self._pages.get(key)
-        if pieces is None:
-            pieces = self._page_pieces(request, branch)
-            if not self.env.auto_reload:  # template authors see their edits at once
-                self._pages[key] = pieces
         token = csrf_token({"request": request})
         ma, so, prefilled = context["ma"], context["so"], context.get("prefilled")
         values = {
@@ -180,34 +168,26 @@ class LookupView:
             values[PROBLEM] = escape(context["problem"])
         elif branch == "throttled":
             values[MINUTES] = escape(context["throttled_minutes"])
-        return "".join([values.get(piece, piece) for piece in pieces])
+        return self._pages.fill((chrome.variant(request.scope.get("user")), branch),
+                                lambda: self._marked_page(request, branch), values)
 
-    def _page_pieces(self, request, branch: str) -> list[str]:
-        """The page of this branch rendered with markers in place of every value that
-        changes from request to request, split at the markers."""
-        marked = self.env.get_template(PAGE_TEMPLATE).render(
+    def _marked_page(self, request, branch: str) -> str:
+        """The page of this branch with markers in place of every value that changes from
+        request to request."""
+        return self.env.get_template(PAGE_TEMPLATE).render(
             request=request, csrf_token=lambda: "", csrf_input="", kept_form=lambda _: None,
             chrome=_MarkedChrome(), lookup_view=_MarkedView(), ma=CODE, so=DIGITS,
             result=branch == "found", result_facts=None,
             problem=PROBLEM if branch == "problem" else None,
             throttled_minutes=MINUTES if branch == "throttled" else None,
             prefilled=branch == "prefilled", searched=branch in ("found", "searched"))
-        pieces = _PAGE_MARKER.split(marked)
-        if any("\0" in piece for piece in pieces[::2]):  # a marker changed by a filter
-            raise ValueError(f"{PAGE_TEMPLATE}: a value of the page was transformed")
-        return pieces
 
     def form(self, request, ma: str, so: str, prefilled: Any) -> Markup:
         """The lookup form with what was typed (`public/_lookup_form.html`)."""
         prefilled = bool(prefilled)
-        pieces = self._pieces.get(prefilled)
-        if pieces is None:
-            pieces = _MARKER.split(self.env.get_template(FORM_TEMPLATE).render(
-                request=request, ma=CODE, so=DIGITS, prefilled=prefilled))
-            if not self.env.auto_reload:  # template authors see their edits at once
-                self._pieces[prefilled] = pieces
-        typed = {CODE: escape(ma), DIGITS: escape(so)}
-        return Markup("".join([typed.get(piece, piece) for piece in pieces]))
+        return Markup(self._forms.fill(prefilled, lambda: self.env.get_template(
+            FORM_TEMPLATE).render(request=request, ma=CODE, so=DIGITS, prefilled=prefilled),
+            {CODE: escape(ma), DIGITS: escape(so)}))
 
 
 def _branch(context: Mapping[str, Any]) -> str:

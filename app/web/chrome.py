@@ -11,16 +11,16 @@ rendered in full for every role, with hostile names and tokens.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from app.web.kept_pieces import KeptPieces
+
 TEMPLATE = "components/_chrome.html"
 # Markers no name or token can hold (NUL), left unchanged by HTML escaping.
 NAME, TOKEN, CSRF_INPUT = "\0chrome-name\0", "\0chrome-token\0", "\0chrome-input\0"
-_MARKER = re.compile(f"({NAME}|{TOKEN}|{CSRF_INPUT})")
 
 
 class Visitor(NamedTuple):
@@ -38,7 +38,7 @@ class Chrome:
 
     def __init__(self, env: Environment):
         self.env = env
-        self._pieces: dict[tuple[str, Visitor | None], list[str]] = {}
+        self._parts = KeptPieces(env, (NAME, TOKEN, CSRF_INPUT))  # by (part, Visitor)
 
     @staticmethod
     def variant(user) -> Visitor | None:
@@ -63,10 +63,10 @@ class Chrome:
         return str(getattr(module, part)(*((user, *args) if part != "foot" else ())))
 
     def _fill(self, part: str, request, visitor: Visitor | None, values: dict) -> Markup:
-        pieces = self._pieces.get((part, visitor))
-        if pieces is None:
-            markers = (NAME, TOKEN, CSRF_INPUT) if part == "top" else ()
-            pieces = _MARKER.split(self.render(request, part, visitor, *markers))
-            if not self.env.auto_reload:  # template authors see their edits at once
-                self._pieces[(part, visitor)] = pieces
-        return Markup("".join(values.get(piece, piece) for piece in pieces))
+        return Markup(self._parts.fill(
+            (part, visitor), lambda: self._marked(request, part, visitor), values))
+
+    def _marked(self, request, part: str, visitor: Visitor | None) -> str:
+        """The part with markers in place of the name, token and CSRF input."""
+        markers = (NAME, TOKEN, CSRF_INPUT) if part == "top" else ()
+        return self.render(request, part, visitor, *markers)
