@@ -20,7 +20,7 @@ from app.workflow.recompute import recompute_open_due_dates
 @huey.task(retries=3, retry_delay=30)
 def recompute_due_dates(reason: str, since_iso: str, actor_id: int | None = None) -> dict:
     return thread_loop.run(recompute_open_due_dates(reason, date.fromisoformat(since_iso),
-                                                actor_id))
+                                                   actor_id))
 
 
 describe(recompute_due_dates, "Tính lại hạn giải quyết sau khi đổi lịch làm việc")

@@ -5,7 +5,6 @@ has, so a re-scan before the worker gets to it is read once, and running it twic
 it finished changes nothing. A Tesseract failure is recorded on the scan and retried.
 """
 
-
 from app import thread_loop
 from app.digitisation.service import read_scan
 from app.jobs.api import RETRY_POLICY, describe

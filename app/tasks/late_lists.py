@@ -2,7 +2,6 @@
 approves it, and every approved list published — hourly, so a list approved in the
 morning is public within the hour and well before the 5th. Idempotent."""
 
-
 from huey import crontab
 
 from app import thread_loop

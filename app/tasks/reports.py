@@ -24,7 +24,7 @@ def export_monthly_report(year: int, month: int, requested_by: int | None = None
     period = make_period(kind, year, month, get_settings().report_cutoff_day)
     trigger = "on_demand" if requested_by else "schedule"
     return thread_loop.run(reports.export_period(period, trigger=trigger,
-                                             requested_by=requested_by))
+                                                 requested_by=requested_by))
 
 
 # Daily just after local midnight (17:10 UTC = 00:10 in Việt Nam): on a cut-off day the

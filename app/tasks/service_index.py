@@ -21,7 +21,7 @@ from app.tasks import huey
 def _refresh(everything: bool) -> list[str]:
     now = now_utc()
     return thread_loop.run(snapshots.refresh(to_local(now).date(), load_config(), now,
-                                         everything=everything))
+                                             everything=everything))
 
 
 @huey.periodic_task(crontab(minute="35"), **RETRY_POLICY)

@@ -1,6 +1,5 @@
 """System tasks: the worker heartbeat that /healthz reads."""
 
-
 from huey import crontab
 
 from app import thread_loop
