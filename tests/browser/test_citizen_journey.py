@@ -86,6 +86,8 @@ def test_find_submit_track_pay_and_supplement(browser: Browser, live_server, tmp
     page.get_by_label("Mức trực tuyến").select_option("full")
     expect(page).to_have_url(re.compile(r"truc_tuyen=full"))
     result.first.click()
+    # The results show the time limit too: only the address proves the page opened.
+    expect(page).to_have_url(re.compile(r"/thu-tuc/\d+$"))
     expect(page.get_by_text("10 ngày", exact=False).first).to_be_visible()
 
     # Submit under Slow 3G.
