@@ -57,8 +57,8 @@ def test_a_result_pressed_for_a_moment_opens_its_procedure(browser: Browser, liv
 
 def test_the_search_still_follows_every_way_of_changing_it(browser: Browser, live_server):
     """What the form must still answer, each once: a pasted word (an input event, no key
-    pressed), a filter, the Enter key (the form's submit alone: the box's own `search` event on Enter
-    sent it twice); and leaving the box afterwards sends nothing."""
+    pressed), a filter, the Enter key (the form's submit alone: the box's own `search`
+    event sent it twice); and leaving the box afterwards sends nothing."""
     context = browser.new_context()
     page = context.new_page()
     later = typed_search(page, live_server.url, narrowed=False)
