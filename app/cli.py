@@ -24,6 +24,14 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     print("Đã áp dụng migration.")
     if widened:
         print("Cột id đã mở rộng thành 64 bit: " + ", ".join(widened))
+    from app.settings import get_settings
+
+    if get_settings().huey_url:
+        from app.tasks import adopt_list_queue, huey
+
+        moved = adopt_list_queue(huey.storage)
+        if moved:
+            print(f"Đã chuyển {moved} tác vụ đang chờ sang hàng đợi có độ ưu tiên.")
     return 0
 
 

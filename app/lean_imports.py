@@ -1,7 +1,7 @@
 """Keep the database and queue drivers this deployment does not use out of its processes.
 
 Two libraries import a driver at module level whether or not it is used: Huey's storage
-module imports `redis` (~8 MB resident, for RedisHuey) and Piccolo's query strings import
+module imports `redis` (~8 MB resident, for PriorityRedisHuey) and Piccolo's query strings import
 `asyncpg` (~3 MB, for PostgreSQL). A deployment on SQLite with Huey on SQLite and no shared
 cache needs neither, so those two modules are imported once with the unused driver marked
 absent (both libraries then fall back, as when the driver is not installed), and the mark

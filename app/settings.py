@@ -47,7 +47,7 @@ class Settings:
     huey_path: Path
     # `sqlite:///<database_path>` unless MOTCUA_DATABASE_URL names another (postgresql://…).
     database_url: str
-    # Empty: Huey on its SQLite file (huey_path); `redis://…`: RedisHuey.
+    # Empty: Huey on its SQLite file (huey_path); `redis://…`: PriorityRedisHuey.
     huey_url: str
     files_dir: Path
     replica_dir: Path

@@ -153,7 +153,7 @@ def test_the_drivers_load_where_their_services_are_configured(tmp_path):
              "print(type(huey.storage).__name__, 'redis' in sys.modules, "
              "'asyncpg' in sys.modules)")
     assert _start_up_probe(tmp_path, probe, MOTCUA_HUEY_URL="redis://127.0.0.1:1"
-                           ) == "RedisStorage True False"
+                           ) == "PriorityRedisStorage True False"
     assert _start_up_probe(tmp_path, "import sys, app, huey.storage, piccolo.querystring; "
                            "print('redis' in sys.modules, "
                            "'asyncpg' in sys.modules)",

@@ -13,6 +13,13 @@ from typing import Any
 RETRY_POLICY = {"retries": 3, "retry_delay": 30, "retry_backoff": 2}
 ERROR_LIMIT = 2000  # characters of an error kept for the page
 
+# The worker takes the highest priority first (default None, between the two). Deliveries
+# to people and partners are waited for (the national portal counts how soon a change
+# reaches it); bulk work can wait minutes. A burst of 1,000 closed dossiers, an archival
+# file each, once held the portal's deliveries 80 s behind them.
+URGENT = 10
+BULK = -10
+
 
 class JobStatus(StrEnum):
     QUEUED = "queued"

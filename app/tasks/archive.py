@@ -16,11 +16,12 @@ from app.archive import disposal, package, service
 from app.archive.pdfa import ConversionError
 from app.formatting import now_utc, to_local
 from app.jobs.api import RETRY_POLICY, describe
-from app.jobs.logic import PermanentError
+from app.jobs.logic import BULK, PermanentError
 from app.tasks import huey, run_async
 
 
-@huey.task(**RETRY_POLICY)
+# Bulk (app.jobs.logic.BULK): an archive can wait; deliveries to people and partners go first.
+@huey.task(priority=BULK, **RETRY_POLICY)
 def build_archival_file(dossier_id: int) -> str:
     try:
         return run_async(lambda: service.build_file(dossier_id))
@@ -30,7 +31,7 @@ def build_archival_file(dossier_id: int) -> str:
         raise PermanentError(str(exc)) from exc
 
 
-@huey.periodic_task(crontab(minute="*/15"), **RETRY_POLICY)
+@huey.periodic_task(crontab(minute="*/15"), priority=BULK, **RETRY_POLICY)
 def archive_pending_files() -> dict[str, int]:
     return run_async(service.build_pending)
 
@@ -39,7 +40,7 @@ describe(build_archival_file, "Lập hồ sơ lưu trữ điện tử của hồ
 describe(archive_pending_files, "Lập hồ sơ lưu trữ còn chờ (mỗi 15 phút)", quiet=True)
 
 
-@huey.task(context=True, **RETRY_POLICY)
+@huey.task(context=True, priority=BULK, **RETRY_POLICY)
 def build_package(package_id: int, task=None) -> str:
     try:
         return run_async(lambda: package.build_package(package_id, task.id if task else None))
@@ -50,7 +51,7 @@ def build_package(package_id: int, task=None) -> str:
 describe(build_package, "Lập gói nộp lưu hồ sơ điện tử (BagIt)")
 
 
-@huey.task(**RETRY_POLICY)
+@huey.task(priority=BULK, **RETRY_POLICY)
 def execute_disposal(list_id: int) -> dict[str, int]:
     try:
         return run_async(lambda: disposal.execute(list_id))

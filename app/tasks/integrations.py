@@ -9,6 +9,7 @@ from huey import crontab
 from app.formatting import now_utc
 from app.integrations import outbox
 from app.jobs.api import describe
+from app.jobs.logic import URGENT
 from app.tasks import huey, run_async
 
 log = logging.getLogger(__name__)
@@ -35,12 +36,12 @@ def _deliver(retry: bool = False) -> dict[str, int]:
     return counts
 
 
-@huey.task(retries=2, retry_delay=10)
+@huey.task(retries=2, retry_delay=10, priority=URGENT)
 def deliver_partner_outbox(retry: bool = False) -> dict[str, int]:
     return _deliver(retry)
 
 
-@huey.periodic_task(crontab(minute="*"))
+@huey.periodic_task(crontab(minute="*"), priority=URGENT)
 def deliver_partner_outbox_periodically() -> dict[str, int]:
     return _deliver(retry=True)  # also clears a retry flag a lost run left behind
 

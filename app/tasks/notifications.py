@@ -11,6 +11,7 @@ import logging
 from huey import crontab
 
 from app.jobs.api import describe
+from app.jobs.logic import URGENT
 from app.notifications.service import deliver_pending
 from app.tasks import huey, run_async
 
@@ -24,12 +25,12 @@ def _deliver() -> dict[str, int]:
     return counts
 
 
-@huey.task(retries=2, retry_delay=10)
+@huey.task(retries=2, retry_delay=10, priority=URGENT)
 def deliver_outbox() -> dict[str, int]:
     return _deliver()
 
 
-@huey.periodic_task(crontab(minute="*"))
+@huey.periodic_task(crontab(minute="*"), priority=URGENT)
 def deliver_outbox_periodically() -> dict[str, int]:
     return _deliver()
 
