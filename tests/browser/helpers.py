@@ -187,3 +187,17 @@ def add_process(live_server, procedure: int, steps) -> int:
             "allotted_hours) VALUES (?, ?, ?, ?, ?, ?)", version, position, name, kind,
             performers, hours)
     return version
+
+
+def press_and_hold(page: Page, locator, seconds: float) -> None:
+    """Press the middle of `locator`, wait, release: a person's click, which takes a moment
+    (Playwright's own click releases at once). A page that replaces the element meanwhile
+    loses the click."""
+    locator.scroll_into_view_if_needed()
+    # The middle of its first line: a link that wraps has only the cell at its box's middle.
+    point = locator.evaluate("e => { const r = e.getClientRects()[0];"
+                             " return [r.x + r.width / 2, r.y + r.height / 2]; }")
+    page.mouse.move(*point)
+    page.mouse.down()
+    page.wait_for_timeout(seconds * 1000)
+    page.mouse.up()

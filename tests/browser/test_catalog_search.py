@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.browser.helpers import press_and_hold
+
 pytestmark = [pytest.mark.browser]
 
 SEARCHES = re.compile(r"/thu-tuc\?")
@@ -28,14 +30,6 @@ def typed_search(page, base: str, *, narrowed: bool) -> list[str]:
     page.on("request", lambda request: SEARCHES.search(request.url) and later.append(
         request.url))
     return later
-
-
-def press_and_hold(page, locator, seconds: float) -> None:
-    box = locator.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.wait_for_timeout(seconds * 1000)
-    page.mouse.up()
 
 
 @pytest.mark.parametrize("narrowed", [False, True], ids=["typed", "typed-then-filtered"])

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.helpers import add_process, login
+from tests.browser.helpers import add_process, login, press_and_hold
 
 pytestmark = pytest.mark.browser
 DESK = {"width": 1366, "height": 768}
@@ -38,6 +38,40 @@ def staff(live_server, username, role, agency=None, name="Cán bộ thử"):
 
 def no_sideways_scroll(page: Page) -> bool:
     return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("which", ["queue", "book"])
+def test_a_row_pressed_after_typing_a_date_opens_and_enter_applies_the_date(
+        desk: Page, live_server, which):
+    """Leaving a date box used to search at once (its `change`); the answer replaced the
+    table under a row being pressed and the click opened nothing. A typed date applies
+    with Enter or "Lọc"; choosing from a list still applies at once."""
+    agency = agency_id(live_server)
+    staff(live_server, f"ngay.{which}", "counter_officer", agency)
+    login(desk, live_server.url, f"ngay.{which}", "BanLamViec2026")
+    # Dates from the demo's own receptions (made up to the server's today), not this clock.
+    latest = date.fromisoformat(str(live_server.query(
+        "SELECT MAX(received_at) FROM dossier WHERE agency = ?", agency)[0][0])[:10])
+    shown, typed = latest - timedelta(days=300), latest - timedelta(days=301)
+    path = {"queue": "/can-bo/hang-doi?pham_vi=don-vi&trang_thai=tat-ca",
+            "book": f"/mot-cua/so-theo-doi?tu_ngay={shown:%d/%m/%Y}"}[which]
+    desk.goto(live_server.url + path)
+    first_row = desk.locator("table a[href*='/can-bo/ho-so/']").first
+    href = first_row.get_attribute("href")
+    searches: list[str] = []
+    desk.on("request", lambda r: r.resource_type in ("xhr", "fetch")
+            and "tu_ngay=" in r.url and searches.append(r.url))
+
+    desk.locator("#tu_ngay").fill(f"{typed:%d/%m/%Y}")
+    press_and_hold(desk, first_row, 0.6)
+
+    expect(desk).to_have_url(live_server.url + href)
+    assert searches == []
+    desk.go_back()
+    desk.locator("#tu_ngay").fill(f"{typed:%d/%m/%Y}")
+    desk.locator("#tu_ngay").press("Enter")
+    expect(desk).to_have_url(re.compile(f"tu_ngay={typed:%d}(%2F|/){typed:%m}(%2F|/){typed:%Y}"))
+    assert len(searches) == 1
 
 
 def test_find_a_dossier_by_each_key(desk: Page, live_server):
