@@ -101,3 +101,19 @@ def test_migrate_takes_over_a_queue_left_by_the_earlier_redis_storage_in_order(d
     assert "tác vụ" not in again.stdout  # done once
     assert storage.conn.type(storage.queue_key) == b"zset"
     assert [task.id for task in iter(huey.dequeue, None)] == [older.id, newer.id]
+
+
+@pytest.mark.skipif(not os.environ.get("MOTCUA_HUEY_URL"), reason="about the Redis queue")
+def test_a_take_over_stopped_halfway_is_finished_by_the_next(db):
+    """The list is set aside under its own key before its tasks move: what a stopped run
+    left there is moved by the next, after nothing newer."""
+    from app.tasks import adopt_list_queue
+
+    storage = huey.storage
+    left_behind = build_archival_file.s(8)
+    storage.conn.lpush(f"{storage.queue_key}.adopting", huey.serialize_task(left_behind))
+
+    assert adopt_list_queue(storage) == 1
+    assert adopt_list_queue(storage) == 0
+    assert [task.id for task in iter(huey.dequeue, None)] == [left_behind.id]
+

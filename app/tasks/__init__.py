@@ -8,7 +8,6 @@ what the consumer loads: `huey_consumer app.tasks.all.huey`.
 """
 
 from huey import PriorityRedisHuey, SqliteHuey
-from huey.storage import RedisPriorityQueue
 
 from app.settings import get_settings
 from app.thread_loop import run_async  # noqa: F401  (the tasks' way to run coroutines)
@@ -22,15 +21,16 @@ def adopt_list_queue(storage) -> int:
     the priority queue (a sorted set), oldest first; how many were moved. A deployment that
     upgrades with tasks waiting keeps them instead of failing on the key's type. Run by
     `python -m app migrate`, the upgrade's step while web processes and workers are stopped
-    (nobody pushes to the list meanwhile); not at import, which must not wait on Redis."""
+    (nobody pushes to the list meanwhile); not at import, which must not wait on Redis.
+    The list is first set aside under its own key, so a run stopped halfway is finished
+    by the next one."""
     conn, key = storage.conn, storage.queue_key
-    if conn.type(key) != b"list":
-        return 0
     left = f"{key}.adopting"
-    conn.rename(key, left)
+    if conn.type(key) == b"list":
+        conn.rename(key, left)
     moved = 0
     while (data := conn.rpop(left)) is not None:  # RedisStorage pushed left: oldest right
-        RedisPriorityQueue.enqueue(storage, data)
+        storage.enqueue(data)
         moved += 1
     return moved
 
